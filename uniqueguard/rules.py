@@ -16,8 +16,14 @@ class Rule:
     title: str  # one line: what the rule flags
     default_enabled: bool = True
 
+    @property
+    def docs_path(self) -> str:
+        return f"docs/rules/{self.code}.md"
+
 
 RULES: tuple[Rule, ...] = (
+    Rule("UNQ000", "W5800", "uniqueguard-unreadable",
+         "a module the analysis needs could not be read, so writes through it are not checked"),
     Rule("UNQ001", "W5801", "unguarded-create",
          "write can violate a unique constraint and nothing catches IntegrityError"),
     Rule("UNQ002", "W5802", "check-then-create-race",

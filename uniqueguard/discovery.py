@@ -1,0 +1,155 @@
+"""Finding the project a linted file belongs to, the files in it, and their dotted module names.
+
+pre-commit hands the linter only the changed files, so everything the engine knows about models must be
+found from the linted path alone: walk up to the project root, then walk down for models modules.
+"""
+from __future__ import annotations
+
+import ast
+import os
+from typing import Callable, Iterator, Optional, Tuple
+
+ROOT_MARKERS = ("manage.py", "pyproject.toml", "setup.cfg", "setup.py", ".git")
+
+# Folders that never hold the project's own models: VCS, virtualenvs, caches, build output, migrations.
+SKIP_DIRS = frozenset({
+    ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "env", ".env", "virtualenv", "node_modules",
+    "__pycache__", "build", "dist", "migrations", "site-packages", ".mypy_cache", ".pytest_cache",
+    ".ruff_cache", ".eggs", "htmlcov", "static", "media", "staticfiles",
+})
+
+# A project root with more files than this is walked no further; the walk says so instead of stalling.
+MAX_WALK_ENTRIES = 200_000
+
+
+def find_root(path: str) -> str:
+    """The nearest folder at or above `path` holding a project marker, else the file's own folder."""
+    start = os.path.abspath(path)
+    if not os.path.isdir(start):
+        start = os.path.dirname(start)
+    current = start
+    while True:
+        for marker in ROOT_MARKERS:
+            if os.path.exists(os.path.join(current, marker)):
+                return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return start
+        current = parent
+
+
+def is_skipped_dir(name: str) -> bool:
+    return name in SKIP_DIRS or name.endswith(".egg-info") or (name.startswith(".") and name != ".")
+
+
+def walk_python_files(root: str, wanted: Callable[[str, str], bool]) -> Tuple[list, bool]:
+    """Paths of `.py` files under root for which `wanted(dirpath, filename)` is true.
+
+    Iterative (no recursion limit), never follows symlinked folders (no loops), skips virtualenvs
+    (folders with pyvenv.cfg) and the SKIP_DIRS. Returns (paths, complete); complete is False when the
+    walk stopped at MAX_WALK_ENTRIES or a folder could not be read.
+    """
+    found = []
+    complete = True
+    seen = 0
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as entries:
+                entries = sorted(entries, key=lambda e: e.name)
+        except OSError:
+            complete = False
+            continue
+        if folder != root and any(e.name == "pyvenv.cfg" for e in entries):
+            continue
+        subfolders = []
+        for entry in entries:
+            seen += 1
+            if seen > MAX_WALK_ENTRIES:
+                return found, False
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if not is_skipped_dir(entry.name):
+                        subfolders.append(entry.path)
+                elif entry.name.endswith(".py") and wanted(folder, entry.name):
+                    found.append(entry.path)
+            except OSError:
+                complete = False
+        stack.extend(reversed(subfolders))
+    return found, complete
+
+
+def module_name(path: str, root: str) -> Tuple[str, bool, str]:
+    """(dotted module name, is_package, source root) of a file.
+
+    The source root is the first folder above the file without `__init__.py` (how Django's manage.py
+    layout and pytest's rootdir-less imports see it). A file in a folder without `__init__.py` (a
+    namespace-package app) is named relative to the project root instead.
+    """
+    path = os.path.abspath(path)
+    folder, filename = os.path.split(path)
+    stem = filename[:-3] if filename.endswith(".py") else filename
+    is_package = stem == "__init__"
+    parts = [] if is_package else [stem]
+    source_root = folder
+    while os.path.isfile(os.path.join(source_root, "__init__.py")):
+        source_root, name = os.path.split(source_root)
+        parts.insert(0, name)
+        if not name:
+            break
+    if source_root == folder and not is_package:
+        try:
+            relative = os.path.relpath(folder, root)
+        except ValueError:
+            relative = os.pardir
+        if relative != os.curdir and not relative.startswith(os.pardir):
+            parts = relative.split(os.sep) + parts
+            source_root = root
+    return ".".join(p for p in parts if p), is_package, source_root
+
+
+def module_file(dotted: str, search_roots) -> Optional[str]:
+    """The file that defines module `dotted` under one of the roots, without importing anything."""
+    relative = dotted.replace(".", os.sep)
+    for root in search_roots:
+        base = os.path.join(root, relative)
+        for candidate in (base + ".py", os.path.join(base, "__init__.py")):
+            if os.path.isfile(candidate):
+                return candidate
+    return None
+
+
+class ParseFailure(Exception):
+    """A file that could not be read or parsed; the message says why, in one line."""
+
+
+def parse_file(path: str) -> ast.Module:
+    """Parse a source file from bytes, so encoding cookies and BOMs are honoured the way Python does."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise ParseFailure(f"cannot read: {exc.strerror or exc}") from None
+    return parse_source(data, path)
+
+
+def parse_source(data, path: str) -> ast.Module:
+    try:
+        return ast.parse(data, filename=path)
+    except SyntaxError as exc:
+        raise ParseFailure(f"syntax error at line {exc.lineno}: {exc.msg}") from None
+    except (ValueError, UnicodeError) as exc:  # null bytes, undecodable text, bad encoding cookie
+        raise ParseFailure(f"cannot decode: {exc}") from None
+    except (RecursionError, MemoryError):
+        raise ParseFailure("too deeply nested to parse") from None
+
+
+def iter_parents(folder: str) -> Iterator[str]:
+    current = os.path.abspath(folder)
+    while True:
+        yield current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return
+        current = parent

@@ -1,0 +1,216 @@
+"""The engine: one linted module in, findings out. Every front end calls `check_tree` or `check_source`.
+
+For each write (writes.py) it asks the guards (guards.py) in the order a reviewer would: is IntegrityError
+caught around it (then: does that handler sit in a broken atomic block → UNQ003)? are all its callers
+guarded? do form/serializer checks cover every unique set it risks (→ UNQ004)? did an existence check
+let it through (→ UNQ002)? Otherwise it is UNQ001. No front end makes any of these decisions.
+"""
+from __future__ import annotations
+
+import ast
+import fnmatch
+import os
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Tuple
+
+from . import findings as text
+from .discovery import ParseFailure, module_name, parse_source
+from .facts import resolve_relative
+from .findings import Finding
+from .guards import (CallerGuards, CheckFinder, atomic_around, catches_integrity_error, handler_guard,
+                     reraises, savepoint_between)
+from .project import project_for
+from .resolve import Resolver
+from .scope import ModuleScope
+from .writes import BULK_METHODS, CREATE_METHODS, GET_OR_CREATE, Write, WriteFinder
+
+DEFAULT_EXCLUDE = ("*/tests/*", "*/test/*", "*/test_*.py", "*_tests.py", "*_test.py", "*/tests.py",
+                   "*/conftest.py", "*/migrations/*")
+
+
+@dataclass(frozen=True)
+class Options:
+    """What a front end may configure. Plain data: it crosses process boundaries with `-j`."""
+
+    root: Optional[str] = None  # project root; found from the linted path when None
+    settings_module: Optional[str] = None
+    exclude: Tuple[str, ...] = DEFAULT_EXCLUDE
+
+
+def is_excluded(path: str, options: Options) -> bool:
+    normalized = "/" + os.path.abspath(path).replace(os.sep, "/").lstrip("/")
+    return any(fnmatch.fnmatch(normalized, pattern) for pattern in options.exclude)
+
+
+def check_source(source, path: str, options: Options = Options()) -> List[Finding]:
+    """Parse and check; a file that does not parse yields no findings (the host linter reports it)."""
+    try:
+        tree = parse_source(source, path)
+    except ParseFailure:
+        return []
+    return check_tree(tree, path, options)
+
+
+def check_tree(tree: ast.Module, path: str, options: Options = Options()) -> List[Finding]:
+    """All findings for one module, never raising: an internal failure becomes one UNQ000 finding."""
+    if is_excluded(path, options):
+        return []
+    try:
+        return _Analysis(tree, path, options).run()
+    except RecursionError:
+        return [Finding(path, 1, 0, "UNQ000", "uniqueguard could not analyse this file: nested too deeply")]
+    except Exception as exc:  # noqa: BLE001 - a linter plugin must never take the host linter down
+        return [Finding(path, 1, 0, "UNQ000",
+                        f"uniqueguard could not analyse this file ({type(exc).__name__}: {exc}); "
+                        f"please report this")]
+
+
+class _Analysis:
+    def __init__(self, tree: ast.Module, path: str, options: Options):
+        self.path = path
+        real = os.path.abspath(path) if os.path.exists(path) else os.path.join(os.getcwd(), "__stdin__.py")
+        self.project = project_for(real, options.root, options.settings_module)
+        dotted, is_package, _ = module_name(real, self.project.root)
+        self.scope = ModuleScope(tree, dotted, is_package)
+        self.resolver = Resolver(self.scope, self.project)
+        self.callers = CallerGuards(self.scope)
+        self.checks = CheckFinder(self.scope, self.resolver)
+        self.found: List[Finding] = []
+
+    def run(self) -> List[Finding]:
+        for write in WriteFinder(self.scope, self.resolver).find():
+            self._judge(write)
+        self._report_unreadable_imports()
+        return sorted(self.found)
+
+    def _emit(self, write: Write, code: str, message: str) -> None:
+        call = write.call
+        self.found.append(Finding(self.path, call.lineno, call.col_offset, code, message,
+                                  getattr(call, "end_lineno", None) or call.lineno,
+                                  getattr(call, "end_col_offset", None) or call.col_offset))
+
+    def _judge(self, write: Write) -> None:
+        node = write.call
+        fields = text.describe_sets(write.risked)
+        guard = handler_guard(self.scope, node)
+        if guard is not None:
+            self._judge_handled(write, guard, fields)
+            return
+        if self.callers.is_guarded(self.scope.enclosing_function(node)):
+            return
+        unvalidated, checked_by, form_hints = self._split_by_validation(write)
+        if not unvalidated:
+            self._emit(write, "UNQ004", text.validated_race(write.label, fields, " and ".join(checked_by)))
+            return
+        fields = text.describe_sets(unvalidated)
+        check = self.checks.find(node, write.model)
+        if check is not None:
+            hint = self._race_hint(write, unvalidated)
+            self._emit(write, "UNQ002", text.check_then_create(write.label, fields, check.text, check.line, hint))
+            return
+        self._emit(write, "UNQ001", text.unguarded(write.label, fields, self._hint(write, unvalidated, form_hints)))
+
+    def _judge_handled(self, write: Write, guard, fields: str) -> None:
+        if guard.kind != "try" or write.own_savepoint or savepoint_between(self.scope, write.call, guard.node):
+            return
+        handlers = [h for h in guard.node.handlers if catches_integrity_error(self.scope, h.type) is not None]
+        if handlers and all(reraises(h) for h in handlers):
+            return
+        atomic = atomic_around(self.scope, guard.node, self.project.settings.atomic_requests, self.project)
+        if atomic is not None:
+            self._emit(write, "UNQ003",
+                       text.integrity_error_in_atomic(write.label, fields, guard.line, atomic.how, atomic.line))
+
+    # ---------------------------------------------------------------------------------- validation
+    def _split_by_validation(self, write: Write):
+        """(unique sets no form/serializer validates, what validates the others, fix hints for the rest).
+
+        A set is validated when every field of it the write sets comes from a form or serializer whose
+        class checks that set; a field with no such source (a plain variable, a literal) leaves it open.
+        """
+        unvalidated = []
+        checked_by: List[str] = []
+        hints: Dict[str, List[str]] = {}
+        for unique_set in write.risked:
+            written = [f for f in unique_set.fields if write.written is None or f in write.written]
+            validators = []
+            for name in written:
+                source = write.sources.get(name)
+                validator = self.resolver.validator(source.holder) if source is not None else None
+                if validator is None or not validator.validates(unique_set, write.model):
+                    if validator is not None:
+                        hints.setdefault(validator.name, []).append(validator.hint_for(unique_set))
+                    unvalidated.append(unique_set)
+                    break
+                validators.append(validator)
+            else:
+                for validator in validators:
+                    label = _validated_by(validator, unique_set)
+                    if label not in checked_by:
+                        checked_by.append(label)
+        return tuple(unvalidated), checked_by, hints
+
+    # ---------------------------------------------------------------------------------------- hints
+    def _hint(self, write: Write, unvalidated, form_hints: Dict[str, List[str]]) -> str:
+        method = write.method
+        if method in GET_OR_CREATE:
+            base = (f"move {write.lookup_hint} from defaults into the lookup, or wrap the call in "
+                    f"try/except IntegrityError")
+        elif method in BULK_METHODS:
+            base = "pass ignore_conflicts=True if existing rows may be skipped, or wrap it in try/except IntegrityError"
+        elif method in CREATE_METHODS and len(unvalidated) == 1 and len(unvalidated[0].fields) == 1 and not form_hints:
+            field = unvalidated[0].fields[0]
+            base = (f"use {write.model.name}.objects.get_or_create({field}=...) to reuse the existing row, "
+                    f"or wrap it in try/except IntegrityError")
+        else:
+            base = "wrap it in try/except IntegrityError"
+        return base + "".join(" and " + h for h in _merge_hints(form_hints))
+
+    def _race_hint(self, write: Write, unvalidated) -> str:
+        fields = [f for s in unvalidated if len(s.fields) == 1 for f in s.fields]
+        if fields and write.method in CREATE_METHODS:
+            return (f"use {write.model.name}.objects.get_or_create({fields[0]}=...) or wrap the write in "
+                    f"try/except IntegrityError")
+        return "wrap the write in try/except IntegrityError"
+
+    # ---------------------------------------------------------------------------------- unreadable
+    def _report_unreadable_imports(self) -> None:
+        """UNQ000 on each import of a project module the index could not read: never a silent miss."""
+        unreadable = self.project.problems.unreadable
+        if not unreadable:
+            return
+        for node in self.scope.tree.body:
+            targets = []
+            if isinstance(node, ast.ImportFrom):
+                base = resolve_relative(self.scope.module, self.scope.is_package, node.level or 0, node.module)
+                targets = [base] + [f"{base}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            for target in targets:
+                path = self.project.module_path(target) if target else None
+                if path in unreadable:
+                    relative = os.path.relpath(path, self.project.root)
+                    self.found.append(Finding(self.path, node.lineno, node.col_offset, "UNQ000",
+                                              text.unreadable(relative, unreadable[path])))
+                    break
+
+
+def _validated_by(validator, unique_set) -> str:
+    if len(unique_set.fields) == 1 and unique_set.fields[0] in validator.clean_methods:
+        prefix = "validate_" if validator.kind.endswith("serializer") else "clean_"
+        return f"{validator.name}.{prefix}{unique_set.fields[0]}()"
+    return validator.name
+
+
+def _merge_hints(form_hints: Dict[str, List[str]]) -> List[str]:
+    """`validate uniqueness in F.clean_email()` and `... F.clean_username()` → one phrase per form."""
+    merged = []
+    for name, hints in form_hints.items():
+        unique_hints = sorted(set(hints))
+        prefix = f"validate uniqueness in {name}."
+        cleans = [h[len(prefix):] for h in unique_hints if h.startswith(prefix)]
+        others = [h for h in unique_hints if not h.startswith(prefix)]
+        if cleans:
+            merged.append(prefix + " and ".join(cleans))
+        merged.extend(others)
+    return merged

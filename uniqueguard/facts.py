@@ -1,0 +1,369 @@
+"""Module facts: one pass of `ast` over a file, reduced to plain data.
+
+The project index never keeps syntax trees of the modules it reads for models, forms and settings: it
+keeps these facts (dataclasses of strings, tuples and literal values). Plain data is what makes the
+per-process cache cheap, a persistent cache possible and `-j` worker processes trivial.
+
+Values are kept as *literals*: str/int/bool/None, tuples for lists/tuples/sets, `DictValue` for dicts,
+`Ref` for names and attribute chains (resolved through the module's imports), `CallValue` for calls, and
+`UNKNOWN` for anything else. Nothing is evaluated and nothing is imported.
+"""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Any, Optional
+
+# Deeper literal nesting than this is not a model declaration anyone writes; it becomes UNKNOWN instead of
+# risking the interpreter's recursion limit on generated or adversarial code.
+MAX_LITERAL_DEPTH = 40
+
+QUERY_METHODS = frozenset({"exists", "filter", "get", "count", "first", "last", "exclude", "aexists",
+                           "aget", "acount", "afirst"})
+
+
+class _Unknown:
+    """A value the static reader cannot know. A singleton that survives pickling."""
+
+    _instance: Optional["_Unknown"] = None
+
+    def __new__(cls) -> "_Unknown":
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __reduce__(self) -> str:
+        return "UNKNOWN"
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+UNKNOWN = _Unknown()
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A name or attribute chain, its head replaced by what the module imported it as."""
+
+    dotted: str
+
+    @property
+    def last(self) -> str:
+        return self.dotted.rpartition(".")[2]
+
+
+@dataclass(frozen=True)
+class CallValue:
+    func: str  # dotted callee, resolved like Ref; "" when the callee is not a name/attribute chain
+    args: tuple = ()
+    kwargs: tuple = ()  # ((name, value), ...); name None for **expr
+
+    @property
+    def last(self) -> str:
+        return self.func.rpartition(".")[2]
+
+    def kwarg(self, name: str, default: Any = None) -> Any:
+        for key, value in self.kwargs:
+            if key == name:
+                return value
+        return default
+
+
+@dataclass(frozen=True)
+class DictValue:
+    items: tuple = ()  # ((key, value), ...); key None for **expr
+
+    def keys(self) -> Optional[frozenset]:
+        """Literal string keys, or None when a key is not a literal string (then keys are unknown)."""
+        keys = []
+        for key, _ in self.items:
+            if not isinstance(key, str):
+                return None
+            keys.append(key)
+        return frozenset(keys)
+
+
+@dataclass(frozen=True)
+class MethodFacts:
+    name: str
+    lineno: int
+    params: tuple  # positional parameter names, including self/cls
+    decorators: tuple  # dotted names of decorators
+    queries: bool  # the body calls a query method (exists/filter/get/count/first...): a uniqueness check
+    super_calls: tuple  # method names called as super().<name>(...)
+
+
+@dataclass(frozen=True)
+class ClassFacts:
+    module: str
+    name: str
+    lineno: int
+    bases: tuple  # dotted names of the bases, resolved through imports ("" for non-name bases)
+    assigns: tuple  # ((name, literal), ...) of class-level assignments, in source order
+    methods: tuple  # MethodFacts
+    meta: Optional["ClassFacts"] = None  # the inner `class Meta`
+
+    @property
+    def qualname(self) -> str:
+        return f"{self.module}.{self.name}" if self.module else self.name
+
+    def assigned(self, name: str, default: Any = None) -> Any:
+        found = default
+        for key, value in self.assigns:
+            if key == name:
+                found = value
+        return found
+
+    def method(self, name: str) -> Optional[MethodFacts]:
+        for method in self.methods:
+            if method.name == name:
+                return method
+        return None
+
+
+@dataclass(frozen=True)
+class ModuleFacts:
+    name: str  # dotted module name ("" when unknown)
+    path: str
+    is_package: bool
+    imports: tuple = ()  # ((local name, dotted target), ...)
+    star_imports: tuple = ()  # dotted modules imported with `*`
+    classes: tuple = ()  # ClassFacts
+    assigns: tuple = ()  # ((name, literal), ...) at module level
+    settings_hint: Optional[str] = None  # DJANGO_SETTINGS_MODULE default named in this file
+    error: Optional[str] = None  # why the module could not be read, if it could not
+
+    def import_map(self) -> dict:
+        return dict(self.imports)
+
+    def cls(self, name: str) -> Optional[ClassFacts]:
+        for facts in self.classes:
+            if facts.name == name:
+                return facts
+        return None
+
+    def assigned(self, name: str, default: Any = None) -> Any:
+        found = default
+        for key, value in self.assigns:
+            if key == name:
+                found = value
+        return found
+
+
+# --------------------------------------------------------------------------------------------------
+# Names and imports
+
+
+def resolve_relative(module: str, is_package: bool, level: int, target: Optional[str]) -> str:
+    """The absolute dotted name of `from <level dots><target> import ...` written in `module`."""
+    if level == 0:
+        return target or ""
+    package = module if is_package else module.rpartition(".")[0]
+    parts = package.split(".") if package else []
+    if level > 1:
+        parts = parts[: len(parts) - (level - 1)] if level - 1 <= len(parts) else []
+    base = ".".join(parts)
+    if target:
+        return f"{base}.{target}" if base else target
+    return base
+
+
+def collect_imports(tree: ast.AST, module: str, is_package: bool, top_level_only: bool = True):
+    """(local name → dotted target) for the imports of a module, and its star imports.
+
+    Imports inside `if TYPE_CHECKING:`/`try:` at module level count; imports inside functions are
+    collected by the caller's scope when `top_level_only` is False.
+    """
+    names: dict = {}
+    stars: list = []
+    nodes = _module_level_statements(tree) if top_level_only else ast.walk(tree)
+    for node in nodes:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    names[alias.asname] = alias.name
+                else:
+                    head = alias.name.partition(".")[0]
+                    names[head] = head
+        elif isinstance(node, ast.ImportFrom):
+            base = resolve_relative(module, is_package, node.level or 0, node.module)
+            for alias in node.names:
+                if alias.name == "*":
+                    stars.append(base)
+                    continue
+                names[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
+    return names, tuple(stars)
+
+
+def _module_level_statements(tree: ast.AST):
+    """Module-level statements, looking into if/try/with blocks (not into functions or classes)."""
+    stack = list(reversed(getattr(tree, "body", [])))
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, (ast.If, ast.Try, ast.With)) or type(node).__name__ == "TryStar":
+            children = list(getattr(node, "body", [])) + list(getattr(node, "orelse", []))
+            children += list(getattr(node, "finalbody", []))
+            for handler in getattr(node, "handlers", []):
+                children += list(handler.body)
+            stack.extend(reversed(children))
+
+
+def dotted_name(node: ast.AST) -> Optional[str]:
+    """`a.b.c` for a Name/Attribute chain, None for anything else (calls, subscripts...)."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+class Names:
+    """Resolves the head of a dotted name through a module's imports and top-level definitions."""
+
+    def __init__(self, module: str, imports: dict, local_defs: frozenset = frozenset()):
+        self.module = module
+        self.imports = imports
+        self.local_defs = local_defs
+
+    def qualify(self, dotted: str) -> str:
+        head, dot, rest = dotted.partition(".")
+        if head in self.imports:
+            target = self.imports[head]
+        elif head in self.local_defs and self.module:
+            target = f"{self.module}.{head}"
+        else:
+            return dotted
+        return f"{target}{dot}{rest}"
+
+    def of(self, node: ast.AST) -> Optional[str]:
+        dotted = dotted_name(node)
+        return self.qualify(dotted) if dotted is not None else None
+
+
+def literal(node: Optional[ast.AST], names: Names, depth: int = 0) -> Any:
+    """The static value of an expression, as plain data (see the module docstring)."""
+    if node is None:
+        return None
+    if depth > MAX_LITERAL_DEPTH:
+        return UNKNOWN
+    if isinstance(node, ast.Constant):
+        value = node.value
+        return value if isinstance(value, (str, int, float, bool, type(None))) else UNKNOWN
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return tuple(literal(elt, names, depth + 1) for elt in node.elts)
+    if isinstance(node, ast.Dict):
+        return DictValue(tuple(
+            (literal(key, names, depth + 1) if key is not None else None, literal(value, names, depth + 1))
+            for key, value in zip(node.keys, node.values)))
+    if isinstance(node, (ast.Name, ast.Attribute)):
+        dotted = names.of(node)
+        return Ref(dotted) if dotted else UNKNOWN
+    if isinstance(node, ast.Call):
+        func = names.of(node.func) or ""
+        if not func and isinstance(node.func, ast.Call):
+            # `Manager.from_queryset(QS)()`: keep the inner call's name, marked as called twice.
+            inner = literal(node.func, names, depth + 1)
+            func = f"{inner.func}()" if isinstance(inner, CallValue) and inner.func else ""
+        args = tuple(literal(arg, names, depth + 1) for arg in node.args
+                     if not isinstance(arg, ast.Starred))
+        kwargs = tuple((kw.arg, literal(kw.value, names, depth + 1)) for kw in node.keywords)
+        return CallValue(func, args, kwargs)
+    return UNKNOWN
+
+
+# --------------------------------------------------------------------------------------------------
+# Classes and modules
+
+
+def _method_facts(node, names: Names) -> MethodFacts:
+    args = node.args
+    params = tuple(a.arg for a in list(getattr(args, "posonlyargs", [])) + list(args.args))
+    decorators = tuple(names.of(d.func if isinstance(d, ast.Call) else d) or "" for d in node.decorator_list)
+    queries = False
+    super_calls = []
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute):
+            if sub.func.attr in QUERY_METHODS:
+                queries = True
+            target = sub.func.value
+            if isinstance(target, ast.Call) and isinstance(target.func, ast.Name) and target.func.id == "super":
+                super_calls.append(sub.func.attr)
+    return MethodFacts(node.name, node.lineno, params, decorators, queries, tuple(super_calls))
+
+
+def class_facts(node: ast.ClassDef, module: str, names: Names) -> ClassFacts:
+    assigns = []
+    methods = []
+    meta = None
+    for stmt in node.body:
+        if isinstance(stmt, ast.Assign):
+            value = literal(stmt.value, names)
+            for target in stmt.targets:
+                if isinstance(target, ast.Name):
+                    assigns.append((target.id, value))
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
+            assigns.append((stmt.target.id, literal(stmt.value, names)))
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            methods.append(_method_facts(stmt, names))
+        elif isinstance(stmt, ast.ClassDef) and stmt.name == "Meta":
+            meta = class_facts(stmt, module, names)
+    bases = tuple(names.of(base) or "" for base in node.bases)
+    return ClassFacts(module, node.name, node.lineno, bases, tuple(assigns), tuple(methods), meta)
+
+
+def _settings_hint(tree: ast.AST) -> Optional[str]:
+    """The module named in `os.environ.setdefault("DJANGO_SETTINGS_MODULE", "<module>")`."""
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("setdefault", "__setitem__") and len(node.args) == 2):
+            key, value = node.args
+            if (isinstance(key, ast.Constant) and key.value == "DJANGO_SETTINGS_MODULE"
+                    and isinstance(value, ast.Constant) and isinstance(value.value, str)):
+                return value.value
+    return None
+
+
+def module_facts(tree: ast.Module, module: str, path: str, is_package: bool,
+                 want_settings_hint: bool = False) -> ModuleFacts:
+    imports, stars = collect_imports(tree, module, is_package)
+    local_defs = frozenset(
+        node.name for node in tree.body if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)))
+    names = Names(module, imports, local_defs)
+    classes = []
+    assigns = []
+    for node in _module_level_statements(tree):
+        if isinstance(node, ast.ClassDef):
+            classes.append(class_facts(node, module, names))
+        elif isinstance(node, ast.Assign):
+            value = literal(node.value, names)
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    assigns.append((target.id, value))
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            assigns.append((node.target.id, literal(node.value, names)))
+        elif (isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name)
+              and isinstance(node.op, ast.Add)):
+            # INSTALLED_APPS += [...]: keep what is added so app labels are still found.
+            assigns.append((node.target.id + "+", literal(node.value, names)))
+    hint = _settings_hint(tree) if want_settings_hint else None
+    return ModuleFacts(module, path, is_package, tuple(sorted(imports.items())), stars, tuple(classes),
+                       tuple(assigns), hint)
+
+
+def failed_module(module: str, path: str, is_package: bool, error: str) -> ModuleFacts:
+    return ModuleFacts(module, path, is_package, error=error)
+
+
+__all__ = [
+    "UNKNOWN", "Ref", "CallValue", "DictValue", "MethodFacts", "ClassFacts", "ModuleFacts", "Names",
+    "literal", "module_facts", "failed_module", "collect_imports", "dotted_name", "resolve_relative",
+    "QUERY_METHODS",
+]

@@ -1,0 +1,58 @@
+"""One finding record, and the one place its message text is composed.
+
+Every front end prints `Finding.message` as is (flake8 prefixes the code itself), so a message reads the
+same in flake8, pylint and the command line: which call, which model and unique field(s), and the fix
+that fits this code.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from .rules import BY_CODE
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    path: str
+    line: int
+    col: int
+    code: str
+    message: str
+    end_line: int = 0
+    end_col: int = 0
+
+    @property
+    def rule(self):
+        return BY_CODE[self.code]
+
+
+def describe_sets(unique_sets: Iterable) -> str:
+    """`User.email, User.username` — each unique set once, sorted, as the model and field(s)."""
+    return ", ".join(sorted({s.describe() for s in unique_sets}))
+
+
+def unguarded(call: str, fields: str, hint: str) -> str:
+    return f"{call}() can violate unique {fields} and nothing catches IntegrityError; {hint}"
+
+
+def check_then_create(call: str, fields: str, check: str, check_line: int, hint: str) -> str:
+    return (f"{call}() can violate unique {fields}: the {check} check at line {check_line} races with "
+            f"a concurrent insert; {hint}")
+
+
+def integrity_error_in_atomic(call: str, fields: str, handler_line: int, atomic: str, atomic_line: int) -> str:
+    where = ("the view's ATOMIC_REQUESTS transaction" if atomic == "ATOMIC_REQUESTS"
+             else f"{atomic} at line {atomic_line}")
+    return (f"{call}() can violate unique {fields}; the except at line {handler_line} catches IntegrityError "
+            f"inside {where}, which leaves the transaction broken; put `with transaction.atomic():` "
+            f"inside the try around the write")
+
+
+def validated_race(call: str, fields: str, validators: str) -> str:
+    return (f"{call}() can violate unique {fields}; {validators} checks it first but two concurrent "
+            f"requests can both pass the check; wrap the write in try/except IntegrityError")
+
+
+def unreadable(module_path: str, reason: str) -> str:
+    return f"cannot read {module_path} ({reason}): writes to its models are not checked"

@@ -1,0 +1,392 @@
+"""Guards: what stands between a write and a 500 — handlers, suppress, callers, checks, atomic blocks.
+
+Each question the rules ask is one function here:
+- `handler_guard`: is the write in the body of a `try` (or `with suppress`) that catches IntegrityError?
+- `CallerGuards`: is every call site of the write's function, in this module, guarded (transitively)?
+- `atomic_around`: does the guarding `try` run inside an atomic block with no savepoint around the write?
+- `existence_check`: is the write reached only after an existence check on the same model said "absent"?
+"""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Set, Tuple
+
+from .resolve import Resolver
+from .scope import FUNCTION_NODES, ModuleScope
+
+# What catches django.db.IntegrityError: itself and its bases (reference §5), in their qualified names.
+CATCHING = frozenset({
+    "django.db.IntegrityError", "django.db.utils.IntegrityError",
+    "django.db.DatabaseError", "django.db.utils.DatabaseError",
+    "django.db.Error", "django.db.utils.Error",
+    "Exception", "BaseException", "builtins.Exception", "builtins.BaseException",
+})
+# Spelled without an import we can see (a star import, a re-export): trusted by name.
+CATCHING_UNQUALIFIED = frozenset({"IntegrityError", "DatabaseError"})
+SUPPRESS = frozenset({"contextlib.suppress"})
+ATOMIC = frozenset({"django.db.transaction.atomic"})
+NON_ATOMIC_REQUESTS = frozenset({"django.db.transaction.non_atomic_requests"})
+DOES_NOT_EXIST = ("DoesNotExist", "ObjectDoesNotExist")
+EXITS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+VIEW_BASE_SUFFIXES = ("View", "ViewSet", "ViewMixin", "APIView")
+TryNodes = (ast.Try,) + ((ast.TryStar,) if hasattr(ast, "TryStar") else ())
+
+
+@dataclass
+class Guard:
+    node: ast.AST  # the Try or With that guards
+    kind: str  # "try" or "suppress"
+    line: int
+    spelling: str  # how the exception was written, for messages
+
+
+def _exception_names(scope: ModuleScope, expr: Optional[ast.AST], depth: int = 0) -> List[Tuple[str, str]]:
+    """(qualified, as written) for each exception in an except clause, tuples and module constants flattened."""
+    if expr is None:
+        return [("BaseException", "bare except")]
+    if depth > 4:
+        return []
+    if isinstance(expr, (ast.Tuple, ast.List)):
+        found = []
+        for element in expr.elts:
+            found.extend(_exception_names(scope, element, depth + 1))
+        return found
+    if isinstance(expr, ast.Name):
+        binding, _ = scope.binding_before(expr.id, expr)
+        if binding is not None and binding.kind == "assign" and isinstance(binding.value, (ast.Tuple, ast.List)):
+            return _exception_names(scope, binding.value, depth + 1)
+    qualified = scope.qualify(expr)
+    if qualified is None:
+        return []
+    return [(qualified, ast.unparse(expr))]
+
+
+def catches_integrity_error(scope: ModuleScope, expr: Optional[ast.AST]) -> Optional[str]:
+    """How the clause spells the exception that catches IntegrityError, or None if it does not."""
+    for qualified, written in _exception_names(scope, expr):
+        if qualified in CATCHING or qualified in CATCHING_UNQUALIFIED:
+            return written
+    return None
+
+
+def handler_guard(scope: ModuleScope, node: ast.AST) -> Optional[Guard]:
+    """The nearest `try` body / `with suppress(...)` around `node` (within its function) that catches it."""
+    for child, parent in scope.ancestors(node):
+        if isinstance(parent, FUNCTION_NODES) or isinstance(parent, ast.ClassDef):
+            return None
+        if isinstance(parent, TryNodes) and child in parent.body:
+            for handler in parent.handlers:
+                spelling = catches_integrity_error(scope, handler.type)
+                if spelling is not None:
+                    return Guard(parent, "try", handler.lineno, spelling)
+        if isinstance(parent, (ast.With, ast.AsyncWith)) and child in parent.body:
+            for item in parent.items:
+                call = item.context_expr
+                if (isinstance(call, ast.Call) and scope.qualify(call.func) in SUPPRESS
+                        and any(catches_integrity_error(scope, arg) for arg in call.args)):
+                    return Guard(parent, "suppress", parent.lineno, "suppress")
+    return None
+
+
+# ------------------------------------------------------------------------------------ call sites
+class CallerGuards:
+    """Which functions of the module are only ever called from guarded call sites.
+
+    Entries are functions judged on their own: no call site in the module, or referenced without being
+    called (a callback, a URL route), plus module-level code. A function is guarded by its callers when no
+    unguarded call path leads to it from an entry, and some path does (so an isolated cycle is judged on
+    its own too).
+    """
+
+    def __init__(self, scope: ModuleScope):
+        self.scope = scope
+        self._guarded: Optional[Set[ast.AST]] = None
+
+    def _definitions(self):
+        module_level: Dict[str, ast.AST] = {}
+        methods: Dict[Tuple[ast.ClassDef, str], ast.AST] = {}
+        for func in self.scope.functions:
+            parent = self.scope.parent(func)
+            if isinstance(parent, ast.ClassDef):
+                methods[(parent, func.name)] = func
+            elif isinstance(parent, ast.Module):
+                module_level[func.name] = func
+        return module_level, methods
+
+    def _callee(self, node: ast.AST, module_level, methods) -> Optional[ast.AST]:
+        """The function of this module a Name/Attribute refers to, if any."""
+        if isinstance(node, ast.Name):
+            func = self.scope.enclosing_function(node)
+            while func is not None:  # nested defs shadow module-level ones
+                for stmt in getattr(func, "body", []):
+                    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == node.id:
+                        return stmt
+                func = self.scope.enclosing_function(func)
+            return module_level.get(node.id)
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            func = self.scope.enclosing_function(node)
+            cls = self.scope.enclosing_class(func) if func is not None else None
+            if node.value.id in ("self", "cls") and cls is not None:
+                return methods.get((cls, node.attr))
+            for (owner, name), method in methods.items():
+                if owner.name == node.value.id and name == node.attr:
+                    return method
+        return None
+
+    def guarded(self) -> Set[ast.AST]:
+        if self._guarded is not None:
+            return self._guarded
+        module_level, methods = self._definitions()
+        edges: Dict[Optional[ast.AST], List[Tuple[ast.AST, bool]]] = {}
+        called: Set[ast.AST] = set()
+        escaped: Set[ast.AST] = set()
+        for node in ast.walk(self.scope.tree):
+            if not isinstance(node, (ast.Name, ast.Attribute)) or not isinstance(node.ctx, ast.Load):
+                continue
+            callee = self._callee(node, module_level, methods)
+            if callee is None:
+                continue
+            parent = self.scope.parent(node)
+            if isinstance(parent, ast.Call) and parent.func is node:
+                caller = self.scope.enclosing_function(parent)
+                if caller is callee:
+                    continue  # direct recursion says nothing about outside callers
+                edges.setdefault(caller, []).append((callee, handler_guard(self.scope, parent) is not None))
+                called.add(callee)
+            elif not (isinstance(parent, ast.Attribute) and parent.value is node):
+                escaped.add(callee)
+        entries = [None] + [f for f in self.scope.functions if f not in called or f in escaped]
+        unguarded = self._reach(entries, edges, only_unguarded=True)
+        reached = self._reach(entries, edges, only_unguarded=False)
+        self._guarded = {f for f in self.scope.functions if f in reached and f not in unguarded}
+        return self._guarded
+
+    @staticmethod
+    def _reach(entries, edges, only_unguarded: bool) -> Set:
+        seen = set(entries)
+        stack = list(entries)
+        while stack:
+            current = stack.pop()
+            for callee, is_guarded in edges.get(current, ()):
+                if only_unguarded and is_guarded:
+                    continue
+                if callee not in seen:
+                    seen.add(callee)
+                    stack.append(callee)
+        return seen
+
+    def is_guarded(self, func: Optional[ast.AST]) -> bool:
+        return func is not None and func in self.guarded()
+
+
+# ----------------------------------------------------------------------------------------- atomic
+@dataclass
+class AtomicContext:
+    line: int
+    how: str  # "with transaction.atomic()", "@transaction.atomic", "ATOMIC_REQUESTS"
+
+
+def _atomic_call(scope: ModuleScope, expr: ast.AST) -> bool:
+    """`transaction.atomic`, `atomic(...)`, not `atomic(savepoint=False)` (that makes no savepoint)."""
+    call = expr if isinstance(expr, ast.Call) else None
+    target = call.func if call is not None else expr
+    if scope.qualify(target) not in ATOMIC:
+        return False
+    if call is not None:
+        for keyword in call.keywords:
+            if keyword.arg == "savepoint" and isinstance(keyword.value, ast.Constant) and keyword.value.value is False:
+                return False
+    return True
+
+
+def savepoint_between(scope: ModuleScope, write: ast.AST, guard: ast.AST) -> bool:
+    """Whether a `with transaction.atomic():` stands between the guarding try and the write."""
+    for _, parent in scope.ancestors(write):
+        if parent is guard:
+            return False
+        if isinstance(parent, (ast.With, ast.AsyncWith)) and any(
+                _atomic_call(scope, item.context_expr) for item in parent.items):
+            return True
+    return False
+
+
+def atomic_around(scope: ModuleScope, node: ast.AST, atomic_requests: bool, project) -> Optional[AtomicContext]:
+    """The atomic block `node` runs in within its function: a `with`, a decorator, or ATOMIC_REQUESTS."""
+    for child, parent in scope.ancestors(node):
+        if isinstance(parent, (ast.With, ast.AsyncWith)) and child in parent.body:
+            for item in parent.items:
+                if _atomic_call(scope, item.context_expr):
+                    return AtomicContext(parent.lineno, "with transaction.atomic()")
+        if isinstance(parent, FUNCTION_NODES):
+            for decorator in getattr(parent, "decorator_list", []):
+                if _atomic_call(scope, decorator):
+                    return AtomicContext(decorator.lineno, "@transaction.atomic")
+            if atomic_requests and is_view(scope, parent, project):
+                return AtomicContext(parent.lineno, "ATOMIC_REQUESTS")
+            return None
+    return None
+
+
+def is_view(scope: ModuleScope, func: ast.AST, project) -> bool:
+    """A view runs inside ATOMIC_REQUESTS' transaction: a function taking `request`, or a view method."""
+    if isinstance(func, ast.Lambda):
+        return False
+    for decorator in func.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if scope.qualify(target) in NON_ATOMIC_REQUESTS:
+            return False
+    if isinstance(func, ast.AsyncFunctionDef):
+        return False  # Django refuses ATOMIC_REQUESTS for async views
+    cls = scope.enclosing_class(func)
+    if cls is None:
+        params = func.args.args
+        return bool(params) and params[0].arg == "request" and isinstance(scope.parent(func), ast.Module)
+    for decorator in cls.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if scope.qualify(target) in NON_ATOMIC_REQUESTS or (
+                isinstance(decorator, ast.Call) and any(
+                    scope.qualify(a) in NON_ATOMIC_REQUESTS for a in decorator.args)):
+            return False
+    bases = [scope.qualify(b) or "" for b in cls.bases]
+    if any(b.endswith(VIEW_BASE_SUFFIXES) for b in bases):
+        return True
+    facts = project.find_class(f"{scope.module}.{cls.name}")
+    return facts is not None and any(dotted.endswith(VIEW_BASE_SUFFIXES) for dotted, _ in project.ancestors(facts))
+
+
+def reraises(handler: ast.ExceptHandler) -> bool:
+    """A handler that only re-raises lets the atomic block roll back: no query runs in the broken transaction."""
+    if not handler.body or not isinstance(handler.body[-1], ast.Raise):
+        return False
+    return not any(isinstance(n, ast.Call) for stmt in handler.body[:-1] for n in ast.walk(stmt))
+
+
+# --------------------------------------------------------------------------------- existence checks
+@dataclass
+class ExistenceCheck:
+    line: int
+    text: str  # e.g. "exists()"
+
+
+class CheckFinder:
+    """Existence checks on a model that the write is reached only after ("absent")."""
+
+    def __init__(self, scope: ModuleScope, resolver: Resolver):
+        self.scope = scope
+        self.resolver = resolver
+
+    def find(self, write_node: ast.AST, model) -> Optional[ExistenceCheck]:
+        statement = self.scope.statement_of(write_node)
+        for child, parent in self.scope.ancestors(statement):
+            if isinstance(parent, FUNCTION_NODES) or isinstance(parent, ast.ClassDef):
+                return None
+            if isinstance(parent, ast.If):
+                polarity, check = self._polarity(parent.test, model)
+                if check is not None:
+                    if (child in parent.body and polarity == "absent") or (
+                            child in parent.orelse and polarity == "present"):
+                        return check
+            if isinstance(parent, ast.ExceptHandler) and self._catches_does_not_exist(parent):
+                tried = self.scope.parent(parent)
+                check = self._get_in(tried.body if isinstance(tried, TryNodes) else [], model)
+                if check is not None:
+                    return check
+            for block in ("body", "orelse", "finalbody"):
+                statements = getattr(parent, block, None)
+                if isinstance(statements, list) and child in statements:
+                    found = self._early_exit(statements[: statements.index(child)], model)
+                    if found is not None:
+                        return found
+        return None
+
+    def _early_exit(self, before: List[ast.stmt], model) -> Optional[ExistenceCheck]:
+        """`if <present>: return ...` (or raise/continue/break) before the write."""
+        for statement in reversed(before):
+            if isinstance(statement, ast.If) and statement.body and isinstance(statement.body[-1], EXITS):
+                polarity, check = self._polarity(statement.test, model)
+                if check is not None and polarity == "present":
+                    return check
+        return None
+
+    def _polarity(self, test: ast.AST, model, depth: int = 0) -> Tuple[Optional[str], Optional[ExistenceCheck]]:
+        """("present" | "absent", check) when the test is true, for tests about rows of `model`."""
+        if depth > 6:
+            return None, None
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            polarity, check = self._polarity(test.operand, model, depth + 1)
+            return {"present": "absent", "absent": "present"}.get(polarity), check
+        if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+            for value in test.values:
+                polarity, check = self._polarity(value, model, depth + 1)
+                if check is not None:
+                    return polarity, check
+            return None, None
+        if isinstance(test, ast.Name):
+            binding, _ = self.scope.binding_before(test.id, test)
+            if binding is not None and binding.kind == "assign" and binding.value is not None:
+                return self._polarity(binding.value, model, depth + 1)
+            return None, None
+        if isinstance(test, ast.Await):
+            return self._polarity(test.value, model, depth + 1)
+        if isinstance(test, ast.Compare) and len(test.ops) == 1:
+            return self._compare(test, model, depth)
+        check = self._row_query(test, model)
+        if check is not None:
+            return "present", check
+        return None, None
+
+    def _compare(self, test: ast.Compare, model, depth: int):
+        left, op, right = test.left, test.ops[0], test.comparators[0]
+        if isinstance(op, (ast.Is, ast.IsNot)) and isinstance(right, ast.Constant) and right.value is None:
+            subject = left
+            if isinstance(subject, ast.Name):
+                binding, _ = self.scope.binding_before(subject.id, subject)
+                subject = binding.value if binding is not None and binding.kind == "assign" else None
+            check = self._row_query(subject, model) if subject is not None else None
+            if check is not None:
+                return ("absent" if isinstance(op, ast.Is) else "present"), check
+            return None, None
+        subject = left
+        if isinstance(subject, ast.Name):
+            binding, _ = self.scope.binding_before(subject.id, subject)
+            subject = binding.value if binding is not None and binding.kind == "assign" else None
+        check = self._row_query(subject, model, counts=True) if subject is not None else None
+        if check is None or not isinstance(right, ast.Constant) or not isinstance(right.value, int):
+            return None, None
+        value = right.value
+        if (isinstance(op, ast.Eq) and value == 0) or (isinstance(op, ast.LtE) and value == 0) or (
+                isinstance(op, ast.Lt) and value == 1):
+            return "absent", check
+        if (isinstance(op, (ast.Gt, ast.NotEq)) and value == 0) or (isinstance(op, ast.GtE) and value == 1):
+            return "present", check
+        return None, None
+
+    def _row_query(self, expr: Optional[ast.AST], model, counts: bool = False) -> Optional[ExistenceCheck]:
+        """`M.objects.filter(...).exists()`, `.first()`, `.count()` on the same model."""
+        if isinstance(expr, ast.Await):
+            expr = expr.value
+        if not (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute)):
+            return None
+        method = expr.func.attr
+        wanted = ("count", "acount") if counts else ("exists", "aexists", "first", "last", "afirst", "alast")
+        if method not in wanted:
+            return None
+        found, _ = self.resolver.manager(expr.func.value)
+        if found is None or found.qualname != model.qualname:
+            return None
+        return ExistenceCheck(expr.lineno, f"{method}()")
+
+    def _catches_does_not_exist(self, handler: ast.ExceptHandler) -> bool:
+        names = _exception_names(self.scope, handler.type) if handler.type is not None else []
+        return any(q.endswith(DOES_NOT_EXIST) for q, _ in names)
+
+    def _get_in(self, statements: List[ast.stmt], model) -> Optional[ExistenceCheck]:
+        for statement in statements:
+            for node in ast.walk(statement):
+                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                        and node.func.attr in ("get", "aget")):
+                    found, _ = self.resolver.manager(node.func.value)
+                    if found is not None and found.qualname == model.qualname:
+                        return ExistenceCheck(node.lineno, "get()")
+        return None

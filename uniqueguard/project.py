@@ -1,0 +1,385 @@
+"""The project index: every module the engine may need, read lazily from source, once per process.
+
+One `Project` per project root. It answers "what does this dotted name denote?" across modules (following
+re-exports and star imports), holds the settings read statically (AUTH_USER_MODEL, INSTALLED_APPS,
+ATOMIC_REQUESTS) and the app labels, and hands out `ModelInfo` records built by `uniqueness`.
+`django.*` modules are always read from uniqueguard's own stubs, never from an installed Django, so a
+project's findings do not depend on whether Django is installed where the linter runs.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Dict, Iterable, List, Optional, Tuple
+
+from . import discovery
+from .facts import ClassFacts, DictValue, ModuleFacts, Ref, failed_module, module_facts
+
+STUBS_ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "stubs")
+
+# The apps whose models uniqueguard knows from its stubs, by label.
+CONTRIB_APPS = {
+    "auth": "django.contrib.auth", "contenttypes": "django.contrib.contenttypes",
+    "sites": "django.contrib.sites", "sessions": "django.contrib.sessions",
+    "redirects": "django.contrib.redirects", "flatpages": "django.contrib.flatpages",
+    "admin": "django.contrib.admin",
+}
+STOCK_USER = "django.contrib.auth.models.User"
+MAX_REEXPORT_HOPS = 12
+
+
+@dataclass
+class Settings:
+    module: Optional[str] = None  # dotted name of the settings module read, None if none was found
+    auth_user_model: Optional[str] = None  # "app_label.Model" literal, None when not set or not literal
+    installed_apps: Tuple[str, ...] = ()
+    atomic_requests: bool = False
+
+
+@dataclass
+class Problems:
+    """Files the index could not read. Reported once per run by the fronts, never silently dropped."""
+
+    unreadable: Dict[str, str] = field(default_factory=dict)  # path → reason
+    incomplete_walk: bool = False
+
+
+def _is_models_file(folder: str, filename: str) -> bool:
+    return filename == "models.py" or os.path.basename(folder) == "models" or filename in ("apps.py",)
+
+
+class Project:
+    def __init__(self, root: str, settings_module: Optional[str] = None):
+        self.root = os.path.abspath(root)
+        self.problems = Problems()
+        self._facts_by_path: Dict[str, ModuleFacts] = {}
+        self._path_by_module: Dict[str, Optional[str]] = {}
+        self._class_cache: Dict[str, Optional[ClassFacts]] = {}
+        self._models: Dict[str, object] = {}
+        self.source_roots: List[str] = [self.root]
+        src = os.path.join(self.root, "src")
+        if os.path.isdir(src):
+            self.source_roots.append(src)
+        self.models_modules: List[str] = []  # dotted names of every models module found
+        self.apps_modules: List[str] = []
+        self._scan()
+        self.settings = self._read_settings(settings_module)
+        self.labels = self._app_labels()
+
+    # ---------------------------------------------------------------------------------------- files
+    def _scan(self) -> None:
+        paths, complete = discovery.walk_python_files(self.root, _is_models_file)
+        self.problems.incomplete_walk = not complete
+        for path in paths:
+            dotted, _, source_root = discovery.module_name(path, self.root)
+            if source_root not in self.source_roots:
+                self.source_roots.append(source_root)
+            if not dotted:
+                continue
+            self._path_by_module.setdefault(dotted, path)
+            if path.endswith("apps.py"):
+                self.apps_modules.append(dotted)
+            else:
+                self.models_modules.append(dotted)
+
+    def facts_for_path(self, path: str, dotted: Optional[str] = None, is_package: Optional[bool] = None,
+                       want_settings_hint: bool = False) -> ModuleFacts:
+        path = os.path.abspath(path)
+        cached = self._facts_by_path.get(path)
+        if cached is not None:
+            return cached
+        if dotted is None or is_package is None:
+            dotted, is_package, _ = discovery.module_name(path, self.root)
+        try:
+            tree = discovery.parse_file(path)
+            facts = module_facts(tree, dotted, path, is_package, want_settings_hint)
+        except discovery.ParseFailure as exc:
+            facts = failed_module(dotted, path, is_package, str(exc))
+            self.problems.unreadable[path] = str(exc)
+        except RecursionError:
+            facts = failed_module(dotted, path, is_package, "too deeply nested to read")
+            self.problems.unreadable[path] = facts.error
+        self._facts_by_path[path] = facts
+        return facts
+
+    def module_path(self, dotted: str) -> Optional[str]:
+        if dotted in self._path_by_module:
+            return self._path_by_module[dotted]
+        if dotted == "django" or dotted.startswith("django."):
+            path = discovery.module_file(dotted, [STUBS_ROOT])
+        else:
+            path = discovery.module_file(dotted, self.source_roots)
+            if path is None:
+                path = discovery.module_file(dotted, _installed_roots(self.root))
+        self._path_by_module[dotted] = path
+        return path
+
+    def module(self, dotted: str) -> Optional[ModuleFacts]:
+        path = self.module_path(dotted)
+        if path is None:
+            return None
+        is_package = os.path.basename(path) == "__init__.py"
+        return self.facts_for_path(path, dotted, is_package)
+
+    # -------------------------------------------------------------------------------------- classes
+    def find_class(self, dotted: str) -> Optional[ClassFacts]:
+        """The class a dotted name denotes, following re-exports (`from .user import User`) and `*`."""
+        if dotted in self._class_cache:
+            return self._class_cache[dotted]
+        self._class_cache[dotted] = None  # cycle guard
+        found = self._find_class(dotted, 0)
+        self._class_cache[dotted] = found
+        return found
+
+    def _find_class(self, dotted: str, hops: int) -> Optional[ClassFacts]:
+        if hops > MAX_REEXPORT_HOPS or "." not in dotted:
+            return None
+        module_name, _, name = dotted.rpartition(".")
+        facts = self.module(module_name)
+        if facts is None:
+            return None
+        cls = facts.cls(name)
+        if cls is not None:
+            return cls
+        target = facts.import_map().get(name)
+        if target and target != dotted:
+            return self._find_class(target, hops + 1)
+        alias = facts.assigned(name)
+        if isinstance(alias, Ref) and alias.dotted != dotted:
+            return self._find_class(alias.dotted, hops + 1)
+        for star in facts.star_imports:
+            found = self._find_class(f"{star}.{name}", hops + 1)
+            if found is not None:
+                return found
+        return None
+
+    def ancestors(self, cls: ClassFacts) -> List[Tuple[str, Optional[ClassFacts]]]:
+        """(dotted name, facts or None) of every base class, depth first in declaration order."""
+        result = []
+        seen = {cls.qualname}
+        stack = list(reversed(cls.bases))
+        while stack:
+            base = stack.pop()
+            if not base or base in seen:
+                continue
+            seen.add(base)
+            facts = self.find_class(base)
+            result.append((base, facts))
+            if facts is not None:
+                seen.add(facts.qualname)
+                stack.extend(reversed(facts.bases))
+        return result
+
+    def inherits(self, cls: ClassFacts, names: Iterable[str]) -> bool:
+        """Whether any base (transitively) is one of the dotted `names`, or ends with `.<name>`."""
+        wanted = tuple(names)
+        for dotted, facts in self.ancestors(cls):
+            candidates = [dotted] + ([facts.qualname] if facts is not None else [])
+            for candidate in candidates:
+                if candidate in wanted or any(candidate.endswith("." + w) for w in wanted):
+                    return True
+        return False
+
+    # ---------------------------------------------------------------------------------------- models
+    def model(self, dotted: str):
+        """The ModelInfo for a class name, or None when it is not a (known) model."""
+        from .uniqueness import build_model  # late import: uniqueness builds on this index
+
+        cls = self.find_class(dotted)
+        if cls is None:
+            return None
+        key = cls.qualname
+        if key not in self._models:
+            self._models[key] = None  # cycle guard
+            self._models[key] = build_model(self, cls)
+        return self._models[key]
+
+    def model_by_label(self, label: str):
+        """The model named by an `"app_label.ModelName"` string (model name case-insensitive)."""
+        if not isinstance(label, str) or label.count(".") != 1:
+            return None
+        app_label, _, name = label.partition(".")
+        packages = list(self.labels.get(app_label, ()))
+        for package in packages:
+            found = self._model_in_package(package, name)
+            if found is not None:
+                return found
+        return None
+
+    def _model_in_package(self, package: str, name: str):
+        facts = self.module(f"{package}.models")
+        if facts is None:
+            return None
+        exact = self.model(f"{package}.models.{name}")
+        if exact is not None:
+            return exact
+        lowered = name.lower()
+        candidates = [c.name for c in facts.classes] + [local for local, _ in facts.imports]
+        for candidate in candidates:
+            if candidate.lower() == lowered:
+                return self.model(f"{package}.models.{candidate}")
+        return None
+
+    def user_model(self):
+        """The model `get_user_model()` returns: AUTH_USER_MODEL, else the only custom user, else auth.User."""
+        if self.settings.auth_user_model:
+            found = self.model_by_label(self.settings.auth_user_model)
+            if found is not None:
+                return found
+        if self.settings.module is None:
+            custom = [m for m in self.project_models() if m.is_user and not m.abstract]
+            if len(custom) == 1:
+                return custom[0]
+        return self.model(STOCK_USER)
+
+    def project_models(self):
+        result = []
+        for dotted in self.models_modules:
+            facts = self.module(dotted)
+            if facts is None:
+                continue
+            for cls in facts.classes:
+                info = self.model(cls.qualname)
+                if info is not None:
+                    result.append(info)
+        return result
+
+    # -------------------------------------------------------------------------------------- settings
+    def _settings_module_name(self, configured: Optional[str]) -> Optional[str]:
+        if configured:
+            return configured
+        for entry in ("manage.py", "wsgi.py", "asgi.py"):
+            path = os.path.join(self.root, entry)
+            if os.path.isfile(path):
+                hint = self.facts_for_path(path, want_settings_hint=True).settings_hint
+                if hint and self.module_path(hint):
+                    return hint
+        candidates, _ = discovery.walk_python_files(
+            self.root, lambda folder, name: name == "settings.py" or os.path.basename(folder) == "settings")
+        ranked = sorted(candidates, key=lambda p: (p.count(os.sep), not p.endswith("settings.py"), p))
+        for path in ranked:
+            dotted, _, _ = discovery.module_name(path, self.root)
+            if dotted:
+                return dotted
+        return None
+
+    def _read_settings(self, configured: Optional[str]) -> Settings:
+        dotted = self._settings_module_name(configured)
+        if not dotted or self.module_path(dotted) is None:
+            return Settings()
+        values = self._settings_values(dotted, set())
+        auth = values.get("AUTH_USER_MODEL")
+        apps = values.get("INSTALLED_APPS")
+        installed = tuple(a for a in apps if isinstance(a, str)) if isinstance(apps, tuple) else ()
+        return Settings(dotted, auth if isinstance(auth, str) else None, installed,
+                        _atomic_requests(values.get("DATABASES")))
+
+    def _settings_values(self, dotted: str, seen: set) -> dict:
+        """Module-level settings, with `from .base import *` read first and own assignments on top."""
+        if dotted in seen or len(seen) > MAX_REEXPORT_HOPS:
+            return {}
+        seen.add(dotted)
+        facts = self.module(dotted)
+        if facts is None:
+            return {}
+        values: dict = {}
+        for star in facts.star_imports:
+            values.update(self._settings_values(star, seen))
+        for name, value in facts.assigns:
+            if name.endswith("+"):
+                base = values.get(name[:-1])
+                if isinstance(base, tuple) and isinstance(value, tuple):
+                    values[name[:-1]] = base + value
+            else:
+                values[name] = value
+        return values
+
+    def _app_labels(self) -> Dict[str, List[str]]:
+        """label → app packages. INSTALLED_APPS and AppConfig.label first, every models package as fallback."""
+        labels: Dict[str, List[str]] = {}
+
+        def add(label: str, package: str) -> None:
+            packages = labels.setdefault(label, [])
+            if package not in packages:
+                packages.append(package)
+
+        configs = {}
+        for dotted in self.apps_modules:
+            facts = self.module(dotted)
+            for cls in facts.classes if facts is not None else ():
+                name = cls.assigned("name")
+                if isinstance(name, str):
+                    label = cls.assigned("label")
+                    configs[cls.qualname] = (name, label if isinstance(label, str) else None)
+        for entry in self.settings.installed_apps:
+            if entry in configs:
+                package, label = configs[entry]
+                add(label or package.rpartition(".")[2], package)
+            elif entry.startswith("django.contrib.") and ".apps." in entry:
+                package = entry.partition(".apps.")[0]
+                add(package.rpartition(".")[2], package)
+            else:
+                add(entry.rpartition(".")[2], entry)
+        for package, label in configs.values():
+            if label:
+                add(label, package)
+        for label, package in CONTRIB_APPS.items():
+            add(label, package)
+        for dotted in self.models_modules:
+            package = _app_package(dotted)
+            if package:
+                add(package.rpartition(".")[2], package)
+        return labels
+
+
+def _app_package(models_module: str) -> str:
+    """`shop.orders` for `shop.orders.models` or `shop.orders.models.line`; "" for a top-level `models`."""
+    parts = models_module.split(".")
+    if "models" not in parts:
+        return ""
+    return ".".join(parts[: len(parts) - 1 - parts[::-1].index("models")])
+
+
+def _atomic_requests(databases) -> bool:
+    if not isinstance(databases, DictValue):
+        return False
+    for _, config in databases.items:
+        if isinstance(config, DictValue):
+            for key, value in config.items:
+                if key == "ATOMIC_REQUESTS" and value is True:
+                    return True
+    return False
+
+
+_INSTALLED_ROOTS: Optional[List[str]] = None
+
+
+def _installed_roots(project_root: str) -> List[str]:
+    """Folders on the linting interpreter's path where installed packages' sources can be read."""
+    global _INSTALLED_ROOTS
+    if _INSTALLED_ROOTS is None:
+        roots = []
+        for entry in sys.path:
+            entry = os.path.abspath(entry or os.curdir)
+            if os.path.isdir(entry) and entry not in roots:
+                roots.append(entry)
+        _INSTALLED_ROOTS = roots
+    return [r for r in _INSTALLED_ROOTS if r != project_root]
+
+
+_PROJECTS: Dict[Tuple[str, Optional[str]], Project] = {}
+
+
+def project_for(path: str, root: Optional[str] = None, settings_module: Optional[str] = None) -> Project:
+    """The Project for a linted path, built once per process and root."""
+    root = os.path.abspath(root) if root else discovery.find_root(path)
+    key = (root, settings_module)
+    project = _PROJECTS.get(key)
+    if project is None:
+        project = Project(root, settings_module)
+        _PROJECTS[key] = project
+    return project
+
+
+__all__ = ["Project", "Settings", "project_for", "STOCK_USER"]

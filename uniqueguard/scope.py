@@ -1,0 +1,212 @@
+"""What one linted module says about itself: parents, functions, local bindings, names in scope.
+
+Everything here is computed from the module's own tree with iterative walks (no recursion limit on
+generated code) and memoised per module, so the later steps can ask "what was `obj` bound to before line
+40?" or "which function holds this call?" cheaply and as often as they like.
+"""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Tuple
+
+from .facts import Names, collect_imports, dotted_name
+
+FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+SCOPE_NODES = FUNCTION_NODES + (ast.ClassDef, ast.Module)
+
+
+@dataclass(frozen=True)
+class Binding:
+    """`name` was bound at (line, col) to `value` (None for a parameter or an unknowable target)."""
+
+    line: int
+    col: int
+    value: Optional[ast.AST]
+    kind: str  # "assign", "param", "for", "with", "import"
+
+
+class ModuleScope:
+    def __init__(self, tree: ast.Module, module: str, is_package: bool):
+        self.tree = tree
+        self.module = module
+        self.is_package = is_package
+        self.parents: Dict[ast.AST, ast.AST] = {}
+        self.functions: List[ast.AST] = []
+        self.classes: List[ast.ClassDef] = []
+        for node in ast.walk(tree):
+            for child in ast.iter_child_nodes(node):
+                self.parents[child] = node
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.functions.append(node)
+            elif isinstance(node, ast.ClassDef):
+                self.classes.append(node)
+        imports, self.star_imports = collect_imports(tree, module, is_package)
+        local_defs = frozenset(
+            n.name for n in tree.body if isinstance(n, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)))
+        self.names = Names(module, imports, local_defs)
+        self.module_bindings = self._bindings_of(tree)
+        self._function_bindings: Dict[ast.AST, Dict[str, List[Binding]]] = {}
+        self._function_names: Dict[ast.AST, Names] = {}
+
+    # ----------------------------------------------------------------------------------- structure
+    def parent(self, node: ast.AST) -> Optional[ast.AST]:
+        return self.parents.get(node)
+
+    def ancestors(self, node: ast.AST):
+        """(child, parent) pairs from the node outward to the module."""
+        child = node
+        parent = self.parents.get(child)
+        while parent is not None:
+            yield child, parent
+            child, parent = parent, self.parents.get(parent)
+
+    def enclosing_function(self, node: ast.AST) -> Optional[ast.AST]:
+        for _, parent in self.ancestors(node):
+            if isinstance(parent, FUNCTION_NODES):
+                return parent
+            if isinstance(parent, ast.ClassDef):
+                return None
+        return None
+
+    def enclosing_class(self, func: ast.AST) -> Optional[ast.ClassDef]:
+        parent = self.parents.get(func)
+        return parent if isinstance(parent, ast.ClassDef) else None
+
+    def statement_of(self, node: ast.AST) -> ast.AST:
+        current = node
+        while not isinstance(current, ast.stmt):
+            parent = self.parents.get(current)
+            if parent is None:
+                return current
+            current = parent
+        return current
+
+    # ------------------------------------------------------------------------------------ bindings
+    def _bindings_of(self, scope: ast.AST) -> Dict[str, List[Binding]]:
+        """Name bindings made directly in a function or module body (not in nested functions/classes)."""
+        found: Dict[str, List[Binding]] = {}
+
+        def bind(name: str, node: ast.AST, value: Optional[ast.AST], kind: str) -> None:
+            found.setdefault(name, []).append(Binding(node.lineno, node.col_offset, value, kind))
+
+        if isinstance(scope, FUNCTION_NODES):
+            args = scope.args
+            for arg in list(getattr(args, "posonlyargs", [])) + args.args + args.kwonlyargs:
+                bind(arg.arg, arg, None, "param")
+            for arg in (args.vararg, args.kwarg):
+                if arg is not None:
+                    bind(arg.arg, arg, None, "param")
+            body = [scope.body] if isinstance(scope, ast.Lambda) else scope.body
+        else:
+            body = scope.body
+        stack = list(reversed(body)) if isinstance(body, list) else [body]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                bind(node.name, node, None, "def")
+                continue
+            if isinstance(node, ast.Lambda):
+                continue
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        bind(target.id, target, node.value, "assign")
+                    elif isinstance(target, (ast.Tuple, ast.List)):
+                        self._bind_unpacked(target, node.value, bind)
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                bind(node.target.id, node.target, node.value, "assign")
+            elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
+                bind(node.target.id, node.target, node.value, "assign")
+            elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+                if isinstance(node.target, ast.Name):
+                    bind(node.target.id, node.target, node.iter, "for")
+            elif isinstance(node, ast.withitem) and isinstance(node.optional_vars, ast.Name):
+                bind(node.optional_vars.id, node.optional_vars, node.context_expr, "with")
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                for alias in node.names:
+                    bind((alias.asname or alias.name).partition(".")[0], node, None, "import")
+            stack.extend(reversed(list(ast.iter_child_nodes(node))))
+        return found
+
+    @staticmethod
+    def _bind_unpacked(target, value, bind) -> None:
+        """`obj, created = M.objects.get_or_create(...)` binds obj to the call's first element."""
+        for index, element in enumerate(target.elts):
+            if isinstance(element, ast.Name):
+                if isinstance(value, (ast.Tuple, ast.List)) and index < len(value.elts):
+                    bind(element.id, element, value.elts[index], "assign")
+                elif index == 0 and isinstance(value, ast.Call):
+                    bind(element.id, element, value, "unpack0")
+                else:
+                    bind(element.id, element, None, "assign")
+
+    def bindings(self, func: Optional[ast.AST]) -> Dict[str, List[Binding]]:
+        if func is None:
+            return self.module_bindings
+        if func not in self._function_bindings:
+            self._function_bindings[func] = self._bindings_of(func)
+        return self._function_bindings[func]
+
+    def binding_before(self, name: str, use: ast.AST) -> Tuple[Optional[Binding], Optional[ast.AST]]:
+        """The binding of `name` visible at `use`: the function's last one before it, else the module's.
+
+        Returns (binding, scope it lives in). Control flow is approximated by source order.
+        """
+        func = self.enclosing_function(use)
+        while func is not None:
+            candidates = self.bindings(func).get(name)
+            if candidates:
+                before = [b for b in candidates if (b.line, b.col) < (use.lineno, use.col_offset)]
+                return (before[-1] if before else candidates[0]), func
+            func = self.enclosing_function(func)
+        candidates = self.module_bindings.get(name)
+        if candidates:
+            return candidates[-1], None
+        return None, None
+
+    # --------------------------------------------------------------------------------------- names
+    def names_at(self, node: ast.AST) -> Names:
+        """The module's import names, plus imports made inside the functions around `node`."""
+        func = self.enclosing_function(node)
+        if func is None:
+            return self.names
+        if func not in self._function_names:
+            imports = dict(self.names.imports)
+            chain = []
+            current = func
+            while current is not None:
+                chain.append(current)
+                current = self.enclosing_function(current)
+            for scope in reversed(chain):
+                local, _ = collect_imports(scope, self.module, self.is_package, top_level_only=False)
+                imports.update(local)
+            self._function_names[func] = Names(self.module, imports, self.names.local_defs)
+        return self._function_names[func]
+
+    def qualify(self, node: ast.AST) -> Optional[str]:
+        dotted = dotted_name(node)
+        if dotted is None:
+            return None
+        return self.names_at(node).qualify(dotted)
+
+
+def call_label(func: ast.AST, limit: int = 60) -> str:
+    """`User.objects.filter(...).create` for a call's callee: readable, short, no argument text."""
+    parts = []
+    node = func
+    while True:
+        if isinstance(node, ast.Attribute):
+            parts.append("." + node.attr)
+            node = node.value
+        elif isinstance(node, ast.Call):
+            parts.append("(...)")
+            node = node.func
+        elif isinstance(node, ast.Name):
+            parts.append(node.id)
+            break
+        else:
+            parts.append("(...)")
+            break
+    label = "".join(reversed(parts))
+    return label if len(label) <= limit else "..." + label[-(limit - 3):]

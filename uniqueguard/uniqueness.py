@@ -1,0 +1,289 @@
+"""Which models carry database-enforced uniqueness, and on which sets of fields.
+
+Builds a `ModelInfo` from class facts following Django's own rules (shared/reference/django-uniqueness.md
+§1): abstract bases copy their fields into each child; a child's Meta inherits the abstract parent's
+unique_together/constraints only when it declares no Meta or `class Meta(Parent.Meta)`; multi-table
+children also hit their parents' unique constraints on insert; a proxy has its concrete model's uniqueness
+and its own Meta constraints are never created; `unique_for_date` and `db_index` are not constraints.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Tuple
+
+from .facts import CallValue, ClassFacts
+
+MODEL_ROOTS = frozenset({"django.db.models.Model", "django.db.models.base.Model"})
+AUTO_FIELDS = frozenset({"AutoField", "BigAutoField", "SmallAutoField"})
+RELATION_KINDS = (("OneToOneField", "o2o"), ("ManyToManyField", "m2m"), ("ForeignKey", "fk"),
+                  ("ParentalManyToManyField", "m2m"), ("ParentalKey", "fk"))
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    name: str
+    kind: str  # the field class's name, e.g. "EmailField"
+    unique: bool  # enforced by the database on this field alone
+    primary_key: bool = False
+    null: bool = False
+    relation: Optional[str] = None  # "fk", "o2o", "m2m" or None
+    target: object = None  # literal of the related model (`to`)
+    related_name: Optional[str] = None
+    through: object = None
+
+
+@dataclass(frozen=True)
+class UniqueSet:
+    fields: Tuple[str, ...]
+    origin: str  # what declares it: "unique=True", "OneToOneField", "primary_key", "unique_together"...
+    table: str  # the model whose table holds the constraint (the MTI parent for inherited ones)
+    conditional: bool = False
+
+    def describe(self) -> str:
+        if len(self.fields) == 1:
+            return f"{self.table}.{self.fields[0]}"
+        return f"{self.table}({', '.join(self.fields)})"
+
+
+@dataclass
+class ModelInfo:
+    qualname: str
+    name: str
+    abstract: bool
+    proxy: bool
+    fields: Dict[str, FieldInfo]
+    unique_sets: Tuple[UniqueSet, ...]
+    pk: str
+    username_field: Optional[str]
+    managers: Dict[str, str]  # attribute → dotted manager class (or "" when not known)
+    is_user: bool
+    base_models: Tuple[str, ...] = ()  # qualnames of the model bases, in declaration order
+    facts: Optional[ClassFacts] = field(repr=False, default=None)
+
+    def field_for(self, kwarg: str) -> Optional[str]:
+        """The model field a create()/constructor keyword sets: `user_id` sets `user`, `pk` the pk."""
+        if kwarg == "pk":
+            return self.pk
+        if kwarg in self.fields:
+            return kwarg
+        if kwarg.endswith("_id") and kwarg[:-3] in self.fields:
+            return kwarg[:-3]
+        return None
+
+    def lookup_field(self, kwarg: str) -> Optional[str]:
+        """The field a get_or_create() lookup keyword pins: `email`, `email__exact`, `user__pk`, `user_id`."""
+        head, _, tail = kwarg.partition("__")
+        if tail and tail not in ("exact", "iexact", "pk", "id"):
+            return None
+        return self.field_for(head)
+
+
+def _relation_kind(kind: str) -> Optional[str]:
+    for suffix, relation in RELATION_KINDS:
+        if kind.endswith(suffix):
+            return relation
+    return None
+
+
+def is_field_call(value) -> bool:
+    if not isinstance(value, CallValue) or not value.func:
+        return False
+    last = value.last
+    return (last.endswith(("Field", "Key")) or last in ("ForeignKey", "GenericRelation")
+            or _relation_kind(last) is not None)
+
+
+def field_info(name: str, call: CallValue) -> FieldInfo:
+    kind = call.last
+    relation = _relation_kind(kind)
+    primary_key = call.kwarg("primary_key") is True
+    unique = (call.kwarg("unique") is True or relation == "o2o"
+              or (primary_key and kind not in AUTO_FIELDS))
+    target = call.kwarg("to", call.args[0] if call.args else None) if relation else None
+    related_name = call.kwarg("related_name")
+    return FieldInfo(name, kind, unique and relation != "m2m", primary_key, call.kwarg("null") is True,
+                     relation, target, related_name if isinstance(related_name, str) else None,
+                     call.kwarg("through"))
+
+
+def _strings_in(value) -> List[str]:
+    """Field names inside an expression-based constraint: `Lower("email")`, `F("slug")`."""
+    found = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found.append(item.partition("__")[0])
+        elif isinstance(item, CallValue):
+            stack.extend(item.args)
+        elif isinstance(item, tuple):
+            stack.extend(item)
+    return found
+
+
+def _together_sets(value) -> List[Tuple[str, ...]]:
+    if not isinstance(value, tuple) or not value:
+        return []
+    if all(isinstance(item, str) for item in value):
+        return [tuple(value)]
+    return [tuple(item) for item in value
+            if isinstance(item, tuple) and item and all(isinstance(x, str) for x in item)]
+
+
+def _constraint_sets(value) -> List[Tuple[Tuple[str, ...], bool]]:
+    sets = []
+    for item in value if isinstance(value, tuple) else ():
+        if not isinstance(item, CallValue) or item.last != "UniqueConstraint":
+            continue
+        fields = item.kwarg("fields")
+        names = list(fields) if isinstance(fields, tuple) else _strings_in(item.args)
+        names = [n for n in names if isinstance(n, str)]
+        if names:
+            sets.append((tuple(names), item.kwarg("condition") is not None))
+    return sets
+
+
+class _Builder:
+    """Builds one ModelInfo; kept as a small object so each Django rule is one method."""
+
+    def __init__(self, project, cls: ClassFacts):
+        self.project = project
+        self.cls = cls
+
+    def model_bases(self) -> Optional[List["ModelInfo"]]:
+        """Model bases in declaration order; None when the class is not a model at all."""
+        bases = []
+        is_model = False
+        for base in self.cls.bases:
+            if base in MODEL_ROOTS:
+                is_model = True
+                continue
+            info = self.project.model(base) if base else None
+            if info is not None:
+                bases.append(info)
+                is_model = True
+        return bases if is_model else None
+
+    def bases_of(self, info: Optional[ModelInfo]) -> List[ModelInfo]:
+        if info is None:
+            return []
+        return [b for b in (self.project.model(q) for q in info.base_models) if b is not None]
+
+    def meta_option(self, cls: ClassFacts, option: str, bases: List["ModelInfo"], depth: int = 0):
+        """A Meta option as Django's attribute lookup sees it (see module docstring)."""
+        if depth > 12:
+            return None
+        meta = cls.meta
+        if meta is not None:
+            value = meta.assigned(option)
+            if value is not None:
+                return value
+            for meta_base in meta.bases:
+                owner = self.project.find_class(meta_base.rpartition(".")[0]) if meta_base.endswith(".Meta") else None
+                if owner is not None:
+                    owner_bases = self.bases_of(self.project.model(owner.qualname))
+                    found = self.meta_option(owner, option, owner_bases, depth + 1)
+                    if found is not None:
+                        return found
+            return None
+        for base in bases:
+            if base.facts is None:
+                continue
+            found = self.meta_option(base.facts, option, self.bases_of(base), depth + 1)
+            if found is not None and base.abstract:
+                return found
+        return None
+
+    def build(self) -> Optional[ModelInfo]:
+        bases = self.model_bases()
+        if bases is None:
+            return None
+        cls = self.cls
+        meta = cls.meta
+        abstract = meta is not None and meta.assigned("abstract") is True
+        proxy = meta is not None and meta.assigned("proxy") is True
+
+        local: Dict[str, FieldInfo] = {}
+        inherited: Dict[str, FieldInfo] = {}
+        parent_sets: List[UniqueSet] = []
+        managers: Dict[str, str] = {}
+        username_field = None
+        for base in reversed(bases):
+            managers.update(base.managers)
+            username_field = base.username_field or username_field
+            if base.abstract:
+                # Abstract fields are copied into this table; their uniqueness is recomputed below.
+                local.update(base.fields)
+            else:
+                # Multi-table parent: its fields stay on its table, and so do its unique constraints,
+                # which still fire when this model is created (the parent row is inserted first).
+                inherited.update(base.fields)
+                parent_sets.extend(base.unique_sets)
+        for name, value in cls.assigns:
+            if is_field_call(value):
+                local[name] = field_info(name, value)
+            elif value is None and name in local:
+                del local[name]  # `username = None` removes an abstract parent's field
+            elif name == "USERNAME_FIELD" and isinstance(value, str):
+                username_field = value
+            elif isinstance(value, CallValue) and value.func and not is_field_call(value):
+                managers[name] = _manager_class(value)
+
+        fields = dict(inherited)
+        fields.update(local)
+        pk = next((f.name for f in fields.values() if f.primary_key), "id")
+
+        sets: List[UniqueSet] = []
+        if proxy:
+            sets.extend(parent_sets)
+        else:
+            sets.extend(parent_sets)
+            for info in local.values():
+                if info.kind == "CompositePrimaryKey":
+                    continue
+                if info.unique:
+                    origin = ("primary_key" if info.primary_key else
+                              "OneToOneField" if info.relation == "o2o" else "unique=True")
+                    sets.append(UniqueSet((info.name,), origin, cls.name))
+            for name, value in cls.assigns:
+                if isinstance(value, CallValue) and value.last == "CompositePrimaryKey":
+                    names = tuple(a for a in value.args if isinstance(a, str))
+                    if names:
+                        sets.append(UniqueSet(names, "CompositePrimaryKey", cls.name))
+            for names in _together_sets(self.meta_option(cls, "unique_together", bases)):
+                sets.append(UniqueSet(names, "unique_together", cls.name))
+            for names, conditional in _constraint_sets(self.meta_option(cls, "constraints", bases)):
+                sets.append(UniqueSet(names, "UniqueConstraint", cls.name, conditional))
+            if username_field and username_field in local:
+                sets.append(UniqueSet((username_field,), "USERNAME_FIELD", cls.name))
+        is_user = username_field is not None or any(b.is_user for b in bases)
+        return ModelInfo(cls.qualname, cls.name, abstract, proxy, fields, _dedupe(sets), pk,
+                         username_field, managers, is_user, tuple(b.qualname for b in bases), cls)
+
+
+def _manager_class(call: CallValue) -> str:
+    """`MyManager()` → MyManager; `QS.as_manager()` → QS; `Manager.from_queryset(QS)()` → QS."""
+    func = call.func
+    if func.endswith(".as_manager"):
+        return func[: -len(".as_manager")]
+    if func.endswith(".from_queryset()"):
+        return func[: -len(".from_queryset()")]
+    return func
+
+
+def _dedupe(sets: List[UniqueSet]) -> Tuple[UniqueSet, ...]:
+    seen = set()
+    result = []
+    for item in sets:
+        key = (tuple(sorted(item.fields)), item.table)
+        if key not in seen:
+            seen.add(key)
+            result.append(item)
+    return tuple(result)
+
+
+def build_model(project, cls: ClassFacts) -> Optional[ModelInfo]:
+    return _Builder(project, cls).build()
+
+
+__all__ = ["FieldInfo", "UniqueSet", "ModelInfo", "build_model", "is_field_call", "MODEL_ROOTS"]

@@ -1,0 +1,168 @@
+"""Form- and serializer-level uniqueness validation, read statically from the form's class.
+
+A value that reaches a write through `form.cleaned_data` was validated by the form's class. Which unique
+sets a form class checks follows Django (reference §3): a ModelForm validates a unique set only when every
+field of it is a form field, and only if an overridden `clean()` still calls `super().clean()`; a plain
+Form validates a field only through a `clean_<field>()` that queries (a `clean()` that queries covers
+multi-field sets). A serializer is read the same way (DRF's generated UniqueValidator and
+UniqueTogetherValidator, or ones declared by hand).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import FrozenSet, Optional
+
+from .facts import CallValue, ClassFacts, Ref
+
+MODEL_FORM_BASES = ("django.forms.ModelForm", "django.forms.models.ModelForm", "ModelForm",
+                    "django.forms.models.BaseModelForm")
+FORM_BASES = MODEL_FORM_BASES + ("django.forms.Form", "django.forms.forms.Form", "Form",
+                                 "django.forms.BaseForm", "forms.Form")
+MODEL_SERIALIZER_BASES = ("rest_framework.serializers.ModelSerializer",
+                          "rest_framework.serializers.HyperlinkedModelSerializer", "ModelSerializer",
+                          "HyperlinkedModelSerializer")
+SERIALIZER_BASES = MODEL_SERIALIZER_BASES + ("rest_framework.serializers.Serializer", "Serializer")
+
+
+@dataclass(frozen=True)
+class Validator:
+    """How one form or serializer class validates: its fields and what it checks for uniqueness."""
+
+    name: str  # class name, for messages
+    kind: str  # "modelform", "form", "modelserializer", "serializer"
+    model: Optional[str]  # qualname of Meta.model
+    fields: FrozenSet[str]  # field names it carries into cleaned_data / validated_data
+    declared: FrozenSet[str]  # fields declared explicitly on the class (no generated validators)
+    clean_methods: FrozenSet[str]  # fields with a clean_<field>/validate_<field> that queries
+    clean_queries: bool  # clean()/validate() queries: covers multi-field sets
+    unique_checks_on: bool  # ModelForm: super().clean() not skipped; ModelSerializer: Meta.validators unset
+    explicit_validators: FrozenSet[tuple]  # field tuples covered by hand-declared Unique*Validator
+
+    def validates(self, unique_set, model) -> bool:
+        """Whether this class checks `unique_set` (a UniqueSet of `model`) before the write."""
+        fields = unique_set.fields
+        if fields in self.explicit_validators or (len(fields) == 1 and fields in self.explicit_validators):
+            return True
+        if len(fields) == 1 and fields[0] in self.clean_methods:
+            return True
+        if len(fields) > 1 and self.clean_queries and set(fields) <= self.fields:
+            return True
+        if self.kind in ("modelform", "modelserializer") and self.unique_checks_on:
+            if model is None or self.model != model.qualname:
+                return False
+            if not set(fields) <= self.fields:
+                return False
+            if self.kind == "modelserializer" and len(fields) == 1 and fields[0] in self.declared:
+                return False  # DRF adds UniqueValidator only to generated fields
+            return True
+        return False
+
+    def hint_for(self, unique_set) -> str:
+        """The concrete fix to make this class validate `unique_set`."""
+        field = unique_set.fields[0]
+        if self.kind == "modelform":
+            if not self.unique_checks_on:
+                return f"call super().clean() in {self.name}.clean() so the form checks uniqueness"
+            missing = [f for f in unique_set.fields if f not in self.fields]
+            if missing:
+                return (f"{self.name} cannot validate it because {', '.join(missing)} "
+                        f"{'is' if len(missing) == 1 else 'are'} not in its fields")
+        if self.kind in ("modelserializer", "serializer"):
+            return f"add a UniqueValidator for {field} to {self.name}"
+        if len(unique_set.fields) > 1:
+            return f"validate uniqueness in {self.name}.clean()"
+        return f"validate uniqueness in {self.name}.clean_{field}()"
+
+
+def _declared_fields(cls: ClassFacts) -> set:
+    return {name for name, value in cls.assigns
+            if isinstance(value, CallValue) and value.last.endswith(("Field", "Serializer", "Relation"))}
+
+
+def _explicit_validators(cls: ClassFacts, meta: Optional[ClassFacts]) -> set:
+    covered = set()
+    for name, value in cls.assigns:
+        if isinstance(value, CallValue):
+            validators = value.kwarg("validators")
+            for item in validators if isinstance(validators, tuple) else ():
+                if isinstance(item, CallValue) and item.last == "UniqueValidator":
+                    covered.add((name,))
+    validators = meta.assigned("validators") if meta is not None else None
+    for item in validators if isinstance(validators, tuple) else ():
+        if isinstance(item, CallValue) and item.last in ("UniqueTogetherValidator", "UniqueValidator"):
+            fields = item.kwarg("fields")
+            if isinstance(fields, tuple) and all(isinstance(f, str) for f in fields):
+                covered.add(tuple(fields))
+    return covered
+
+
+def validator_for(project, resolver, cls: ClassFacts) -> Optional[Validator]:
+    """The Validator of a form or serializer class, or None when the class is neither."""
+    if project.inherits(cls, MODEL_FORM_BASES):
+        kind = "modelform"
+    elif project.inherits(cls, MODEL_SERIALIZER_BASES):
+        kind = "modelserializer"
+    elif project.inherits(cls, FORM_BASES):
+        kind = "form"
+    elif project.inherits(cls, SERIALIZER_BASES):
+        kind = "serializer"
+    else:
+        return None
+    chain = [cls] + [facts for _, facts in project.ancestors(cls) if facts is not None]
+    declared = set()
+    clean_methods = set()
+    clean_queries = False
+    clean_overridden_without_super = False
+    meta = None
+    for index, facts in enumerate(chain):
+        declared |= _declared_fields(facts)
+        for method in facts.methods:
+            for prefix in ("clean_", "validate_"):
+                if method.name.startswith(prefix) and method.queries:
+                    clean_methods.add(method.name[len(prefix):])
+            if method.name in ("clean", "validate"):
+                clean_queries = clean_queries or method.queries
+                if index == 0 and method.name == "clean" and "clean" not in method.super_calls:
+                    clean_overridden_without_super = True
+        if meta is None and facts.meta is not None:
+            meta = facts.meta
+    model = None
+    fields = set(declared)
+    meta_owner = next((facts for facts in chain if facts.meta is not None), None)
+    if meta is not None and meta_owner is not None:
+        model_value = _meta_option(project, meta, "model")
+        module = project.module(meta_owner.module)
+        model_info = resolver.model_of_value(module, model_value) if module is not None else None
+        model = model_info.qualname if model_info is not None else None
+        listed = _meta_option(project, meta, "fields")
+        excluded = _meta_option(project, meta, "exclude")
+        if listed == "__all__" or (listed is None and isinstance(excluded, tuple)):
+            if model_info is not None:
+                fields |= set(model_info.fields)
+            if isinstance(excluded, tuple):
+                fields -= {f for f in excluded if isinstance(f, str)}
+        elif isinstance(listed, tuple):
+            fields |= {f for f in listed if isinstance(f, str)}
+    unique_checks_on = not clean_overridden_without_super
+    if kind == "modelserializer" and meta is not None and meta.assigned("validators") is not None:
+        unique_checks_on = False  # Meta.validators replaces every generated validator
+    return Validator(cls.name, kind, model, frozenset(fields), frozenset(declared), frozenset(clean_methods),
+                     clean_queries, unique_checks_on, frozenset(_explicit_validators(cls, meta)))
+
+
+def _meta_option(project, meta: ClassFacts, option: str, depth: int = 0):
+    """A Meta option, following `class Meta(ParentForm.Meta):`."""
+    value = meta.assigned(option)
+    if value is not None or depth > 8:
+        return value
+    for base in meta.bases:
+        if base.endswith(".Meta"):
+            owner = project.find_class(base[: -len(".Meta")])
+            if owner is not None and owner.meta is not None:
+                found = _meta_option(project, owner.meta, option, depth + 1)
+                if found is not None:
+                    return found
+    return None
+
+
+__all__ = ["Validator", "validator_for", "Ref"]

@@ -1,0 +1,411 @@
+"""Writes: the calls that insert or update rows, and which unique sets each one can violate.
+
+A write risks only the unique sets whose fields it sets: keyword arguments, `**` of a known dict, the
+fields of the form whose `cleaned_data` it unpacks, attributes assigned on an instance before `save()`.
+Unknown `**kwargs` risks every set. A `get_or_create` whose lookup covers a unique set cannot violate it.
+"""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Tuple
+
+from .resolve import Resolver
+from .scope import ModuleScope, call_label
+from .uniqueness import ModelInfo, UniqueSet
+
+CREATE_METHODS = frozenset({"create", "acreate"})
+USER_METHODS = frozenset({"create_user", "acreate_user", "create_superuser", "acreate_superuser"})
+BULK_METHODS = frozenset({"bulk_create", "abulk_create"})
+GET_OR_CREATE = frozenset({"get_or_create", "aget_or_create", "update_or_create", "aupdate_or_create"})
+SAVE_METHODS = frozenset({"save", "asave"})
+LOADERS = frozenset({"get", "aget", "first", "last", "afirst", "alast", "latest", "earliest", "get_object_or_404"})
+WRITE_METHODS = CREATE_METHODS | USER_METHODS | BULK_METHODS | GET_OR_CREATE | SAVE_METHODS
+
+UNKNOWN_FIELDS = None  # "this write may set any field"
+
+
+@dataclass
+class Source:
+    """Where a written value comes from, when it comes from a form or serializer."""
+
+    holder: ast.AST  # the expression holding the form (e.g. the Name `form`)
+    field: Optional[str]  # the cleaned_data key, None for the whole dict
+
+
+@dataclass
+class Write:
+    call: ast.Call
+    method: str  # the ORM method: create, create_user, bulk_create, get_or_create, save...
+    label: str  # the callee as written, shortened: "User.objects.create_user"
+    model: ModelInfo
+    risked: Tuple[UniqueSet, ...]
+    written: Optional[frozenset] = None  # fields the write sets; None when unknown (`**kwargs`)
+    sources: Dict[str, Source] = field(default_factory=dict)  # field → form source of its value
+    form_holder: Optional[ast.AST] = None  # `form.save()`: the form whose fields are written
+    commit_false_form: Optional[ast.AST] = None  # obj from `form.save(commit=False)`
+    own_savepoint: bool = False  # get_or_create / update_or_create wrap the insert in a savepoint
+    lookup_hint: Optional[str] = None  # for get_or_create: the defaults key that breaks it
+
+
+def _risked(model: ModelInfo, fields) -> Tuple[UniqueSet, ...]:
+    if fields is UNKNOWN_FIELDS:
+        return model.unique_sets
+    return tuple(s for s in model.unique_sets if any(f in fields for f in s.fields))
+
+
+def _write(call, method, label, model, fields, sources=None, **extra) -> Write:
+    """A Write risking the unique sets that `fields` (None: unknown, so all) touch."""
+    written = None if fields is UNKNOWN_FIELDS else frozenset(fields)
+    return Write(call, method, label, model, _risked(model, fields), written, dict(sources or {}), **extra)
+
+
+class WriteFinder:
+    def __init__(self, scope: ModuleScope, resolver: Resolver):
+        self.scope = scope
+        self.resolver = resolver
+
+    def find(self) -> List[Write]:
+        writes = []
+        for node in ast.walk(self.scope.tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                method = node.func.attr
+                if method in WRITE_METHODS:
+                    write = self._classify(node, method)
+                    if write is not None and write.risked:
+                        writes.append(write)
+        writes.sort(key=lambda w: (w.call.lineno, w.call.col_offset))
+        return writes
+
+    def _classify(self, call: ast.Call, method: str) -> Optional[Write]:
+        if method in SAVE_METHODS:
+            return self._save(call, method)
+        model, _ = self.resolver.manager(call.func.value)
+        if model is None or not model.unique_sets or model.abstract:
+            return None
+        label = call_label(call.func)
+        if method in CREATE_METHODS:
+            fields, sources = self._keyword_fields(call, model)
+            return _write(call, method, label, model, fields, sources)
+        if method in USER_METHODS:
+            fields, sources = self._keyword_fields(call, model, self._user_positional(model, method, call))
+            return _write(call, method, label, model, fields, sources)
+        if method in BULK_METHODS:
+            return self._bulk(call, method, label, model)
+        return self._get_or_create(call, method, label, model)
+
+    # ------------------------------------------------------------------------------- field reading
+    def _keyword_fields(self, call: ast.Call, model: ModelInfo, positional: Tuple[str, ...] = ()):
+        """(fields set by the call's arguments or UNKNOWN_FIELDS, their form sources)."""
+        fields = set()
+        sources: Dict[str, Source] = {}
+        unknown = False
+        for index, arg in enumerate(call.args):
+            if isinstance(arg, ast.Starred):
+                unknown = True
+            elif index < len(positional):
+                name = model.field_for(positional[index])
+                if name is not None and not _is_none(arg):
+                    fields.add(name)
+                    self._note_source(sources, name, arg)
+        for keyword in call.keywords:
+            if keyword.arg is None:
+                expanded = self._expand(keyword.value, model)
+                if expanded is None:
+                    unknown = True
+                else:
+                    more, more_sources = expanded
+                    fields |= more
+                    sources.update(more_sources)
+                continue
+            name = model.field_for(keyword.arg)
+            if name is not None and not _is_none(keyword.value):
+                fields.add(name)
+                self._note_source(sources, name, keyword.value)
+        return (UNKNOWN_FIELDS if unknown else fields), sources
+
+    def _expand(self, value: ast.AST, model: ModelInfo):
+        """Fields of `**value`: a dict literal, a local dict, or a form's cleaned_data; None if unknown."""
+        value = self._follow(value)
+        if isinstance(value, ast.Dict):
+            fields = set()
+            sources: Dict[str, Source] = {}
+            for key, item in zip(value.keys, value.values):
+                if key is None or not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+                    return None
+                name = model.field_for(key.value)
+                if name is not None and not _is_none(item):
+                    fields.add(name)
+                    self._note_source(sources, name, item)
+            return fields, sources
+        holder = _cleaned_data_holder(value)
+        if holder is not None:
+            validator = self._validator_of(holder)
+            if validator is None:
+                return None
+            fields = {model.field_for(f) for f in validator.fields} - {None}
+            return fields, {f: Source(holder, None) for f in fields}
+        return None
+
+    def _follow(self, expr: ast.AST, hops: int = 0) -> ast.AST:
+        """Through local names to the expression they were last bound to."""
+        while isinstance(expr, ast.Name) and hops < 8:
+            binding, _ = self.scope.binding_before(expr.id, expr)
+            if binding is None or binding.kind != "assign" or binding.value is None:
+                return expr
+            expr = binding.value
+            hops += 1
+        return expr
+
+    def _note_source(self, sources: Dict[str, Source], name: str, value: ast.AST) -> None:
+        followed = self._follow(value)
+        source = _cleaned_data_source(followed)
+        if source is not None:
+            sources[name] = source
+
+    def _validator_of(self, holder: ast.AST):
+        return self.resolver.validator(holder)
+
+    def _user_positional(self, model: ModelInfo, method: str, call: ast.Call) -> Tuple[str, ...]:
+        """The parameter names `create_user(a, b, c)` binds its positional arguments to."""
+        if not call.args:
+            return ()
+        project = self.resolver.project
+        _, manager_attr = self.resolver.manager(call.func.value)
+        manager = model.managers.get(manager_attr or "objects")
+        plain = method.lstrip("a") if method.startswith("acreate") else method
+        if manager:
+            cls = project.find_class(manager)
+            chain = ([cls] + [f for _, f in project.ancestors(cls) if f is not None]) if cls else []
+            for facts in chain:
+                found = facts.method(plain)
+                if found is not None and len(found.params) > 1:
+                    return found.params[1:]
+        return (model.username_field or "username", "email", "password")
+
+    # ------------------------------------------------------------------------------------- methods
+    def _bulk(self, call: ast.Call, method: str, label: str, model: ModelInfo) -> Optional[Write]:
+        for keyword in call.keywords:
+            if keyword.arg in ("ignore_conflicts", "update_conflicts"):
+                if not (isinstance(keyword.value, ast.Constant) and keyword.value.value is False):
+                    return None
+        objs = self._follow(call.args[0]) if call.args else None
+        elements = []
+        if isinstance(objs, (ast.List, ast.Tuple)):
+            elements = objs.elts
+        elif isinstance(objs, (ast.ListComp, ast.GeneratorExp)):
+            elements = [objs.elt]
+        fields = set()
+        for element in elements:
+            element = self._follow(element)
+            if isinstance(element, ast.Call) and self.resolver.model_class(element.func) is not None:
+                more, _ = self._keyword_fields(element, model)
+                if more is UNKNOWN_FIELDS:
+                    fields = UNKNOWN_FIELDS
+                    break
+                fields |= more
+            else:
+                fields = UNKNOWN_FIELDS
+                break
+        if not elements:
+            fields = UNKNOWN_FIELDS
+        return _write(call, method, label, model, fields)
+
+    def _get_or_create(self, call: ast.Call, method: str, label: str, model: ModelInfo) -> Optional[Write]:
+        """Risky only where `defaults` can set a field of a unique set the lookup does not pin."""
+        lookup = set()
+        defaults = set()
+        for keyword in call.keywords:
+            if keyword.arg is None:
+                return None  # unknown lookup: stay silent
+            if keyword.arg in ("defaults", "create_defaults"):
+                value = self._follow(keyword.value)
+                if not isinstance(value, ast.Dict):
+                    return None  # unknown defaults: stay silent
+                for key, item in zip(value.keys, value.values):
+                    if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+                        return None
+                    name = model.field_for(key.value)
+                    if name is not None and not _is_none(item):
+                        defaults.add(name)
+                continue
+            name = model.lookup_field(keyword.arg)
+            if name is not None:
+                lookup.add(name)
+        risked = tuple(s for s in model.unique_sets
+                       if not set(s.fields) <= lookup and set(s.fields) & defaults)
+        hint = None
+        if risked:
+            hint = sorted(set(risked[0].fields) & defaults)[0]
+        return Write(call, method, call_label(call.func), model, risked, frozenset(lookup | defaults),
+                     own_savepoint=True, lookup_hint=hint)
+
+    def _save(self, call: ast.Call, method: str) -> Optional[Write]:
+        """`obj.save()` on an instance this function built, loaded-and-changed, or got from a form."""
+        receiver = call.func.value
+        label = call_label(call.func)
+        if _is_false_kw(call, "commit"):
+            return None
+        if isinstance(receiver, ast.Call):
+            model = self.resolver.model_class(receiver.func)
+            if model is None or model.abstract:
+                return None
+            fields, sources = self._keyword_fields(receiver, model)
+            return _write(call, method, label, model, fields, sources)
+        if not isinstance(receiver, ast.Name):
+            return None
+        binding, scope = self.scope.binding_before(receiver.id, call)
+        if binding is None or scope is None:
+            return None
+        if binding.kind in ("assign", "param") and self._validator_of(receiver) is not None:
+            return self.form_save(call)
+        origin = binding.value
+        if origin is None:
+            return None
+        assigned = self._attributes_assigned(receiver.id, scope, binding, call)
+        if binding.kind == "for":
+            origin = _single_element(origin)
+            if origin is None:
+                return None
+        if isinstance(origin, ast.Call) and isinstance(origin.func, ast.Attribute) and origin.func.attr == "save":
+            return self._form_instance_save(call, method, label, origin, assigned)
+        if not isinstance(origin, ast.Call):
+            return None
+        model = self.resolver.model_class(origin.func)
+        if model is not None and binding.kind != "unpack0":
+            if model.abstract:
+                return None
+            fields, sources = self._keyword_fields(origin, model)
+            if fields is not UNKNOWN_FIELDS:
+                fields = fields | set(assigned)
+            fields = _restrict_to_update_fields(call, fields, model)
+            for name, value in assigned.items():
+                self._note_source(sources, name, value)
+            return _write(call, method, label, model, fields, sources)
+        loaded = self._loaded_model(origin)
+        if loaded is None or not assigned:
+            return None
+        fields = {loaded.field_for(name) for name in assigned} - {None}
+        fields = _restrict_to_update_fields(call, fields, loaded)
+        sources: Dict[str, Source] = {}
+        for name, value in assigned.items():
+            self._note_source(sources, name, value)
+        return _write(call, method, label, loaded, fields, sources)
+
+    def _form_instance_save(self, call, method, label, form_save: ast.Call, assigned) -> Optional[Write]:
+        """`obj = form.save(commit=False); obj.slug = ...; obj.save()`."""
+        holder = form_save.func.value
+        validator = self._validator_of(holder)
+        if validator is None or validator.model is None:
+            return None
+        model = self.resolver.project.model(validator.model)
+        if model is None:
+            return None
+        written = {model.field_for(f) for f in validator.fields} | {model.field_for(f) for f in assigned}
+        written.discard(None)
+        sources = {f: Source(holder, None) for f in validator.fields if f in model.fields}
+        for name in assigned:
+            sources.pop(name, None)
+            self._note_source(sources, name, assigned[name])
+        return _write(call, method, label, model, written, sources,
+                     commit_false_form=holder)
+
+    def form_save(self, call: ast.Call) -> Optional[Write]:
+        """`form.save()` of a ModelForm (or `serializer.save()` of a ModelSerializer)."""
+        holder = call.func.value
+        validator = self._validator_of(holder)
+        if validator is None or validator.model is None:
+            return None
+        model = self.resolver.project.model(validator.model)
+        if model is None or not model.unique_sets:
+            return None
+        fields = {model.field_for(f) for f in validator.fields} - {None}
+        extra = set()
+        for keyword in call.keywords:  # serializer.save(owner=request.user)
+            if keyword.arg is not None:
+                name = model.field_for(keyword.arg)
+                if name is not None:
+                    extra.add(name)
+        sources = {f: Source(holder, None) for f in fields}
+        return _write(call, call.func.attr, call_label(call.func), model, fields | extra,
+                     sources, form_holder=holder)
+
+    def _attributes_assigned(self, name: str, scope: ast.AST, binding, call: ast.Call) -> Dict[str, ast.AST]:
+        """Attributes `name.<attr> = value` assigned after the binding and before the call."""
+        found: Dict[str, ast.AST] = {}
+        start = (binding.line, binding.col)
+        end = (call.lineno, call.col_offset)
+        for node in ast.walk(scope):
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+                            and target.value.id == name and start < (target.lineno, target.col_offset) < end):
+                        found[target.attr] = node.value
+        return found
+
+    def _loaded_model(self, origin: ast.Call):
+        """The model of `M.objects.get(...)`, `.first()`, `get_object_or_404(M, ...)`."""
+        func = origin.func
+        if isinstance(func, ast.Attribute) and func.attr in LOADERS:
+            model, _ = self.resolver.manager(func.value)
+            return model
+        dotted = self.scope.qualify(func) or ""
+        if dotted.endswith("get_object_or_404") and origin.args:
+            return self.resolver.model_class(origin.args[0])
+        return None
+
+
+def _restrict_to_update_fields(call: ast.Call, fields, model: ModelInfo):
+    for keyword in call.keywords:
+        if keyword.arg == "update_fields" and isinstance(keyword.value, (ast.List, ast.Tuple)):
+            names = {e.value for e in keyword.value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)}
+            allowed = {model.field_for(n) for n in names} - {None}
+            return allowed if fields is UNKNOWN_FIELDS else (fields & allowed)
+    return fields
+
+
+def _single_element(iterable: ast.AST) -> Optional[ast.AST]:
+    """For `for obj in [M(...), M(...)]`: a representative constructor call, when all are the same."""
+    if isinstance(iterable, (ast.List, ast.Tuple)) and iterable.elts:
+        first = iterable.elts[0]
+        return first if isinstance(first, ast.Call) else None
+    return None
+
+
+def _is_none(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def _is_false_kw(call: ast.Call, name: str) -> bool:
+    return any(k.arg == name and isinstance(k.value, ast.Constant) and k.value.value is False
+               for k in call.keywords)
+
+
+def _cleaned_data_holder(expr: ast.AST) -> Optional[ast.AST]:
+    """`form` for `form.cleaned_data` / `serializer.validated_data`."""
+    if isinstance(expr, ast.Attribute) and expr.attr in ("cleaned_data", "validated_data"):
+        return expr.value
+    return None
+
+
+def _cleaned_data_source(expr: ast.AST) -> Optional[Source]:
+    """`form.cleaned_data["email"]`, `form.cleaned_data.get("email")`, `form.cleaned_data.pop(...)`."""
+    key = None
+    container = None
+    if isinstance(expr, ast.Subscript):
+        container = expr.value
+        index = expr.slice
+        if isinstance(index, ast.Index):  # Python < 3.9 shape, kept for safety
+            index = index.value  # type: ignore[attr-defined]
+        if isinstance(index, ast.Constant) and isinstance(index.value, str):
+            key = index.value
+    elif (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute)
+          and expr.func.attr in ("get", "pop") and expr.args):
+        container = expr.func.value
+        first = expr.args[0]
+        if isinstance(first, ast.Constant) and isinstance(first.value, str):
+            key = first.value
+    holder = _cleaned_data_holder(container) if container is not None else None
+    if holder is None or key is None:
+        return None
+    return Source(holder, key)
