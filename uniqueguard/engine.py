@@ -8,7 +8,6 @@ let it through (→ UNQ002)? Otherwise it is UNQ001. No front end makes any of t
 from __future__ import annotations
 
 import ast
-import fnmatch
 import os
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
@@ -17,6 +16,7 @@ from . import findings as text
 from .discovery import ParseFailure, module_name, parse_source
 from .facts import resolve_relative
 from .findings import Finding
+from .paths import DEFAULT_EXCLUDE, matches, relative_posix
 from .guards import (CallerGuards, CheckFinder, atomic_around, catches_integrity_error, handler_guard,
                      reraises, savepoint_between)
 from .project import project_for
@@ -24,8 +24,6 @@ from .resolve import Resolver
 from .scope import ModuleScope
 from .writes import BULK_METHODS, CREATE_METHODS, GET_OR_CREATE, Write, WriteFinder
 
-DEFAULT_EXCLUDE = ("*/tests/*", "*/test/*", "*/test_*.py", "*_tests.py", "*_test.py", "*/tests.py",
-                   "*/conftest.py", "*/migrations/*")
 
 
 @dataclass(frozen=True)
@@ -35,11 +33,6 @@ class Options:
     root: Optional[str] = None  # project root; found from the linted path when None
     settings_module: Optional[str] = None
     exclude: Tuple[str, ...] = DEFAULT_EXCLUDE
-
-
-def is_excluded(path: str, options: Options) -> bool:
-    normalized = "/" + os.path.abspath(path).replace(os.sep, "/").lstrip("/")
-    return any(fnmatch.fnmatch(normalized, pattern) for pattern in options.exclude)
 
 
 def check_source(source, path: str, options: Options = Options()) -> List[Finding]:
@@ -53,10 +46,11 @@ def check_source(source, path: str, options: Options = Options()) -> List[Findin
 
 def check_tree(tree: ast.Module, path: str, options: Options = Options()) -> List[Finding]:
     """All findings for one module, never raising: an internal failure becomes one UNQ000 finding."""
-    if is_excluded(path, options):
-        return []
     try:
-        return _Analysis(tree, path, options).run()
+        analysis = _Analysis(tree, path, options)
+        if matches(relative_posix(analysis.real_path, analysis.project.root), options.exclude):
+            return []
+        return analysis.run()
     except RecursionError:
         return [Finding(path, 1, 0, "UNQ000", "uniqueguard could not analyse this file: nested too deeply")]
     except Exception as exc:  # noqa: BLE001 - a linter plugin must never take the host linter down
@@ -69,6 +63,7 @@ class _Analysis:
     def __init__(self, tree: ast.Module, path: str, options: Options):
         self.path = path
         real = os.path.abspath(path) if os.path.exists(path) else os.path.join(os.getcwd(), "__stdin__.py")
+        self.real_path = real
         self.project = project_for(real, options.root, options.settings_module)
         dotted, is_package, _ = module_name(real, self.project.root)
         self.scope = ModuleScope(tree, dotted, is_package)
@@ -140,6 +135,10 @@ class _Analysis:
                 if validator is None or not validator.validates(unique_set, write.model):
                     if validator is not None:
                         hints.setdefault(validator.name, []).append(validator.hint_for(unique_set))
+                    elif write.commit_false_form is not None:
+                        form = self.resolver.validator(write.commit_false_form)
+                        hints.setdefault(form.name if form else "", []).append(
+                            f"{name} is set after save(commit=False), so the form never validates it")
                     unvalidated.append(unique_set)
                     break
                 validators.append(validator)

@@ -279,7 +279,7 @@ class CheckFinder:
     def find(self, write_node: ast.AST, model) -> Optional[ExistenceCheck]:
         statement = self.scope.statement_of(write_node)
         for child, parent in self.scope.ancestors(statement):
-            if isinstance(parent, FUNCTION_NODES) or isinstance(parent, ast.ClassDef):
+            if isinstance(parent, ast.ClassDef):
                 return None
             if isinstance(parent, ast.If):
                 polarity, check = self._polarity(parent.test, model)
@@ -298,6 +298,8 @@ class CheckFinder:
                     found = self._early_exit(statements[: statements.index(child)], model)
                     if found is not None:
                         return found
+            if isinstance(parent, FUNCTION_NODES):
+                return None
         return None
 
     def _early_exit(self, before: List[ast.stmt], model) -> Optional[ExistenceCheck]:

@@ -34,6 +34,20 @@ class Resolver:
         self.project = project
         self._validators: dict = {}
 
+    def dotted(self, node: ast.AST) -> Optional[str]:
+        """The qualified name of a Name/Attribute, looking into `from x import *` for unknown heads."""
+        dotted = self.scope.qualify(node)
+        if dotted is None or not self.scope.star_imports:
+            return dotted
+        head = dotted.partition(".")[0]
+        if head in self.scope.names.imports or head in self.scope.names.local_defs:
+            return dotted
+        for star in self.scope.star_imports:
+            candidate = f"{star}.{head}"
+            if self.project.find_class(candidate) is not None:
+                return f"{star}.{dotted}"
+        return dotted
+
     # ------------------------------------------------------------------------- forms, serializers
     def validator(self, holder: ast.AST) -> Optional[Validator]:
         """The form/serializer class behind `form` in `form.cleaned_data` or `form.save()`.
@@ -47,7 +61,7 @@ class Resolver:
         if binding is None:
             return None
         if binding.kind == "assign" and isinstance(binding.value, ast.Call):
-            return self.validator_of_class(self.scope.qualify(binding.value.func))
+            return self.validator_of_class(self.dotted(binding.value.func))
         if binding.kind == "param" and scope is not None:
             cls = self.scope.enclosing_class(scope)
             if cls is None:
@@ -58,7 +72,7 @@ class Resolver:
             for statement in cls.body if attribute else ():
                 if (isinstance(statement, ast.Assign) and len(statement.targets) == 1
                         and isinstance(statement.targets[0], ast.Name) and statement.targets[0].id == attribute):
-                    return self.validator_of_class(self.scope.qualify(statement.value))
+                    return self.validator_of_class(self.dotted(statement.value))
         return None
 
     def validator_of_class(self, dotted: Optional[str]) -> Optional[Validator]:
@@ -84,7 +98,7 @@ class Resolver:
             if binding is not None and binding.kind in ("param", "for", "with", "unpack0"):
                 return None
         if isinstance(expr, (ast.Name, ast.Attribute)):
-            dotted = self.scope.qualify(expr)
+            dotted = self.dotted(expr)
             if dotted is None:
                 return None
             if dotted in AUTH_USER_MODEL_SETTING:
@@ -113,12 +127,9 @@ class Resolver:
     def manager(self, expr: ast.AST) -> Tuple[Optional[object], Optional[str]]:
         """(model, manager attribute) for `M.objects`, `M._default_manager.using(..).filter(..)`, ..."""
         node = expr
-        for _ in range(64):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr in QUERYSET_CHAIN):
-                node = node.func.value
-            else:
-                break
+        while (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+               and node.func.attr in QUERYSET_CHAIN):
+            node = node.func.value  # each step consumes a node: terminates on any chain length
         if not isinstance(node, ast.Attribute):
             return None, None
         model = self.model_class(node.value)

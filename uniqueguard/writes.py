@@ -139,7 +139,7 @@ class WriteFinder:
                     self._note_source(sources, name, item)
             return fields, sources
         holder = _cleaned_data_holder(value)
-        if holder is not None:
+        if holder is not None:  # **form.cleaned_data
             validator = self._validator_of(holder)
             if validator is None:
                 return None
@@ -158,8 +158,7 @@ class WriteFinder:
         return expr
 
     def _note_source(self, sources: Dict[str, Source], name: str, value: ast.AST) -> None:
-        followed = self._follow(value)
-        source = _cleaned_data_source(followed)
+        source = _cleaned_data_source(self._follow(value), self._follow)
         if source is not None:
             sources[name] = source
 
@@ -388,8 +387,8 @@ def _cleaned_data_holder(expr: ast.AST) -> Optional[ast.AST]:
     return None
 
 
-def _cleaned_data_source(expr: ast.AST) -> Optional[Source]:
-    """`form.cleaned_data["email"]`, `form.cleaned_data.get("email")`, `form.cleaned_data.pop(...)`."""
+def _cleaned_data_source(expr: ast.AST, follow) -> Optional[Source]:
+    """`form.cleaned_data["email"]`, `.get("email")`, `.pop(...)`, also through `data = form.cleaned_data`."""
     key = None
     container = None
     if isinstance(expr, ast.Subscript):
@@ -405,7 +404,7 @@ def _cleaned_data_source(expr: ast.AST) -> Optional[Source]:
         first = expr.args[0]
         if isinstance(first, ast.Constant) and isinstance(first.value, str):
             key = first.value
-    holder = _cleaned_data_holder(container) if container is not None else None
+    holder = _cleaned_data_holder(follow(container)) if container is not None else None
     if holder is None or key is None:
         return None
     return Source(holder, key)

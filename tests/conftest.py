@@ -1,0 +1,46 @@
+"""Shared test helpers: build a throwaway Django-shaped project and lint one of its files."""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from uniqueguard.engine import Options, check_source
+
+BASE_FILES = {
+    "manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_conf.settings")\n',
+    "site_conf/__init__.py": "",
+    "site_conf/settings.py": 'INSTALLED_APPS = ["django.contrib.auth", "accounts", "shop"]\n',
+    "accounts/__init__.py": "",
+    "shop/__init__.py": "",
+}
+
+
+class Project:
+    def __init__(self, root: Path):
+        self.root = root
+
+    def write(self, relpath: str, source: str) -> Path:
+        path = self.root / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(source))
+        return path
+
+    def lint(self, relpath: str, options: Options = Options()):
+        """[(line, code)] of the findings in one file."""
+        path = self.root / relpath
+        return [(f.line, f.code) for f in check_source(path.read_bytes(), str(path), options)]
+
+    def findings(self, relpath: str, options: Options = Options()):
+        path = self.root / relpath
+        return check_source(path.read_bytes(), str(path), options)
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A fresh project root per test (the engine caches projects per root and process)."""
+    proj = Project(tmp_path / "proj")
+    for relpath, source in BASE_FILES.items():
+        proj.write(relpath, source)
+    return proj
