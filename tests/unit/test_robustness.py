@@ -45,7 +45,7 @@ def test_huge_and_deep_sources(project):
     project.write("shop/models.py", MODELS)
     path = str(project.root / "shop" / "views.py")
     long_sum = "x = " + " + ".join(["a"] * 5000) + "\n"
-    long_chain = "from shop.models import Tag\ny = Tag" + ".filter()" * 150 + ".create(name=1)\n"
+    long_chain = "from shop.models import Tag\ny = Tag.objects" + ".filter()" * 150 + ".create(name=1)\n"
     deep = "def f():\n" + "".join("    " * i + f"if a{i}:\n" for i in range(1, 90)) + "    " * 90 + "pass\n"
     walrus = "from shop.models import Tag\n@d(x := 1)\ndef f(n):\n    if (t := Tag(name=n)):\n        t.save()\n"
     for source in (long_sum, long_chain, deep, walrus, "x = 1\n" * 10000):
