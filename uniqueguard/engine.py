@@ -62,7 +62,11 @@ def check_tree(tree: ast.Module, path: str, options: Options = Options()) -> Lis
 class _Analysis:
     def __init__(self, tree: ast.Module, path: str, options: Options):
         self.path = path
-        real = os.path.abspath(path) if os.path.exists(path) else os.path.join(os.getcwd(), "__stdin__.py")
+        # An unsaved editor buffer or `--stdin-display-name` names a file that may not exist yet: its
+        # folder still places it in the project. Plain stdin ("stdin", "-") is placed in the cwd.
+        real = os.path.abspath(path)
+        if not os.path.isdir(os.path.dirname(real)):
+            real = os.path.join(os.getcwd(), "__stdin__.py")
         self.real_path = real
         self.project = project_for(real, options.root, options.settings_module)
         dotted, is_package, _ = module_name(real, self.project.root)
