@@ -268,12 +268,15 @@ def literal(node: Optional[ast.AST], names: Names, depth: int = 0) -> Any:
         return Ref(dotted) if dotted else UNKNOWN
     if isinstance(node, ast.Call):
         func = names.of(node.func) or ""
-        if not func and isinstance(node.func, ast.Call):
-            # `Manager.from_queryset(QS)()`: keep the inner call's name, marked as called twice.
-            inner = literal(node.func, names, depth + 1)
-            func = f"{inner.func}()" if isinstance(inner, CallValue) and inner.func else ""
         args = tuple(literal(arg, names, depth + 1) for arg in node.args
                      if not isinstance(arg, ast.Starred))
+        if not func and isinstance(node.func, ast.Call):
+            # `Manager.from_queryset(QS)()`: the inner call's name marked as called twice, and the
+            # inner call's arguments first, so the queryset class is not lost.
+            inner = literal(node.func, names, depth + 1)
+            if isinstance(inner, CallValue) and inner.func:
+                func = f"{inner.func}()"
+                args = inner.args + args
         kwargs = tuple((kw.arg, literal(kw.value, names, depth + 1)) for kw in node.keywords)
         return CallValue(func, args, kwargs)
     return UNKNOWN

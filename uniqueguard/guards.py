@@ -374,8 +374,8 @@ class CheckFinder:
         wanted = ("count", "acount") if counts else ("exists", "aexists", "first", "last", "afirst", "alast")
         if method not in wanted:
             return None
-        found, _ = self.resolver.manager(expr.func.value)
-        if found is None or found.qualname != model.qualname:
+        found = self.resolver.manager(expr.func.value)
+        if found is None or found.model.qualname != model.qualname:
             return None
         return ExistenceCheck(expr.lineno, f"{method}()")
 
@@ -388,7 +388,7 @@ class CheckFinder:
             for node in ast.walk(statement):
                 if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                         and node.func.attr in ("get", "aget")):
-                    found, _ = self.resolver.manager(node.func.value)
-                    if found is not None and found.qualname == model.qualname:
+                    found = self.resolver.manager(node.func.value)
+                    if found is not None and found.model.qualname == model.qualname:
                         return ExistenceCheck(node.lineno, "get()")
         return None

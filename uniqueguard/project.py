@@ -57,6 +57,10 @@ class Project:
         self._path_by_module: Dict[str, Optional[str]] = {}
         self._class_cache: Dict[str, Optional[ClassFacts]] = {}
         self._models: Dict[str, object] = {}
+        self._bound: Optional[Dict[str, list]] = None
+        self._project_models: Optional[list] = None
+        self._user_model: Optional[tuple] = None
+        self._reverse: Optional[Dict[str, Dict[str, tuple]]] = None
         self.source_roots: List[str] = [self.root]
         src = os.path.join(self.root, "src")
         if os.path.isdir(src):
@@ -223,6 +227,11 @@ class Project:
 
     def user_model(self):
         """The model `get_user_model()` returns: AUTH_USER_MODEL, else the only custom user, else auth.User."""
+        if self._user_model is None:
+            self._user_model = (self._find_user_model(),)
+        return self._user_model[0]
+
+    def _find_user_model(self):
         if self.settings.auth_user_model:
             found = self.model_by_label(self.settings.auth_user_model)
             if found is not None:
@@ -233,7 +242,64 @@ class Project:
                 return custom[0]
         return self.model(STOCK_USER)
 
+    def models_for_class(self, qualname: str):
+        """Models whose managers are built from this manager or queryset class (its `self.model`)."""
+        if self._bound is None:
+            bound: Dict[str, list] = {}
+            for info in self.project_models():
+                for classes in info.managers.values():
+                    for dotted in classes:
+                        cls = self.find_class(dotted)
+                        key = cls.qualname if cls is not None else dotted
+                        if info not in bound.setdefault(key, []):
+                            bound[key].append(info)
+            self._bound = bound
+        return self._bound.get(qualname, [])
+
+    def related_model(self, owner, field):
+        """The model a ForeignKey/OneToOne/ManyToMany field of `owner` points to."""
+        target = field.target
+        if isinstance(target, Ref):
+            if target.dotted in ("django.conf.settings.AUTH_USER_MODEL", "settings.AUTH_USER_MODEL"):
+                return self.user_model()
+            if "." not in target.dotted and owner.facts is not None:
+                return self.model(f"{owner.facts.module}.{target.dotted}")
+            return self.model(target.dotted)
+        if isinstance(target, str):
+            if target == "self":
+                return owner
+            if "." in target:
+                return self.model_by_label(target)
+            if owner.facts is not None:
+                return self.model(f"{owner.facts.module}.{target}")
+        return None
+
+    def reverse_relations(self, qualname: str):
+        """accessor → (model holding the relation, its field) for relations pointing at `qualname`.
+
+        `author.book_set` / `author.books` (related_name) for a ForeignKey or ManyToManyField on Book.
+        A OneToOne's reverse accessor is an instance, not a manager, so it is not listed.
+        """
+        if self._reverse is None:
+            reverse: Dict[str, Dict[str, tuple]] = {}
+            for info in self.project_models():
+                for field_info in info.fields.values():
+                    if field_info.relation not in ("fk", "m2m") or field_info.related_name == "+":
+                        continue
+                    target = self.related_model(info, field_info)
+                    if target is None:
+                        continue
+                    accessor = field_info.related_name or f"{info.name.lower()}_set"
+                    reverse.setdefault(target.qualname, {})[accessor] = (info, field_info)
+            self._reverse = reverse
+        return self._reverse.get(qualname, {})
+
     def project_models(self):
+        if self._project_models is None:
+            self._project_models = self._collect_project_models()
+        return self._project_models
+
+    def _collect_project_models(self):
         result = []
         for dotted in self.models_modules:
             facts = self.module(dotted)

@@ -1,14 +1,20 @@
 """The resolver: which model (or form) does this expression denote?
 
-One question, many spellings: a model class imported under any name, a module alias (`m.User`),
-`get_user_model()` (in the function or bound at module level), `apps.get_model(...)`, an
-`"app_label.Model"` string. "Unknown" (None) is a valid answer: the engine stays silent on what it cannot
-resolve rather than guessing.
+One question, many spellings. A model class: imported under any name, a module alias (`m.User`),
+`get_user_model()` (in the function or bound at module level), `apps.get_model(...)`, `cls` in a
+classmethod, `self.__class__` / `type(self)` in a model method, `self.model` in a manager or queryset
+bound to one model. A manager: `M.<any attribute>`, queryset chains, `self` inside a bound manager, and
+related managers (`author.book_set`, a `related_name`, a many-to-many field) of a resolved instance. An
+instance: `M(...)`, `M.objects.get(...)`, `get_object_or_404(M, ...)`, `request.user`, an annotated
+parameter, `self` in a model method, an attribute set in `__init__`, a FK/O2O attribute of an instance.
+
+"Unknown" (None) is a valid answer: the engine stays silent on what it cannot resolve, never guesses.
 """
 from __future__ import annotations
 
 import ast
-from typing import Optional, Tuple
+from dataclasses import dataclass, field
+from typing import FrozenSet, Optional
 
 from .facts import CallValue, ModuleFacts, Ref
 from .scope import ModuleScope
@@ -17,6 +23,12 @@ from .validation import Validator, validator_for
 GET_USER_MODEL = ("django.contrib.auth.get_user_model",)
 GET_MODEL = ("django.apps.apps.get_model", "apps.get_model")
 AUTH_USER_MODEL_SETTING = ("django.conf.settings.AUTH_USER_MODEL",)
+MANAGER_BASES = ("django.db.models.Manager", "django.db.models.manager.Manager",
+                 "django.db.models.manager.BaseManager", "django.db.models.QuerySet",
+                 "django.db.models.query.QuerySet", "django.contrib.auth.base_user.BaseUserManager",
+                 "django.contrib.auth.models.UserManager")
+MANAGER_SUFFIXES = ("Manager", "QuerySet", "Queryset")
+SELF_MODEL_ATTRIBUTES = ("model", "_model")
 
 # Queryset methods that return a queryset of the same model: `M.objects.using("x").filter(...).create()`.
 QUERYSET_CHAIN = frozenset({
@@ -24,8 +36,20 @@ QUERYSET_CHAIN = frozenset({
     "only", "defer", "annotate", "alias", "select_for_update", "distinct", "get_queryset", "none",
     "reverse", "complex_filter",
 })
+# Calls that return one instance of the manager's model.
+INSTANCE_LOADERS = frozenset({"get", "aget", "first", "last", "afirst", "alast", "latest", "earliest",
+                              "create", "acreate", "create_user", "create_superuser"})
 
 MAX_HOPS = 8
+
+
+@dataclass(frozen=True)
+class ManagerRef:
+    """A manager (or queryset) of `model`; `implied` are fields it sets itself (a reverse FK)."""
+
+    model: object
+    name: str
+    implied: FrozenSet[str] = field(default_factory=frozenset)
 
 
 class Resolver:
@@ -34,6 +58,7 @@ class Resolver:
         self.project = project
         self._validators: dict = {}
 
+    # ----------------------------------------------------------------------------------- classes
     def dotted(self, node: ast.AST) -> Optional[str]:
         """The qualified name of a Name/Attribute, looking into `from x import *` for unknown heads."""
         dotted = self.scope.qualify(node)
@@ -43,10 +68,223 @@ class Resolver:
         if head in self.scope.names.imports or head in self.scope.names.local_defs:
             return dotted
         for star in self.scope.star_imports:
-            candidate = f"{star}.{head}"
-            if self.project.find_class(candidate) is not None:
+            if self.project.find_class(f"{star}.{head}") is not None:
                 return f"{star}.{dotted}"
         return dotted
+
+    def enclosing_class_facts(self, node: ast.AST):
+        """(ast ClassDef, ClassFacts) of the class whose method holds `node`, or (None, None)."""
+        func = self.scope.enclosing_function(node)
+        while func is not None:
+            cls = self.scope.enclosing_class(func)
+            if cls is not None:
+                return cls, self.project.find_class(f"{self.scope.module}.{cls.name}")
+            func = self.scope.enclosing_function(func)
+        return None, None
+
+    def _enclosing_model(self, node: ast.AST):
+        _, facts = self.enclosing_class_facts(node)
+        return self.project.model(facts.qualname) if facts is not None else None
+
+    def is_manager_class(self, facts) -> bool:
+        if facts is None:
+            return False
+        if facts.name.endswith(MANAGER_SUFFIXES):
+            return True
+        return self.project.model(facts.qualname) is None and self.project.inherits(facts, MANAGER_BASES)
+
+    def _bound_model(self, node: ast.AST):
+        """The one model a manager/queryset class around `node` is bound to (`objects = ThisManager()`)."""
+        _, facts = self.enclosing_class_facts(node)
+        if not self.is_manager_class(facts):
+            return None
+        models = self.project.models_for_class(facts.qualname)
+        return models[0] if len(models) == 1 else None
+
+    # ------------------------------------------------------------------------------------ models
+    def model_class(self, expr: ast.AST, hops: int = 0):
+        """The ModelInfo of an expression that denotes a model class, or None."""
+        if hops > MAX_HOPS or expr is None:
+            return None
+        if isinstance(expr, ast.Call):
+            return self._model_from_call(expr)
+        if isinstance(expr, ast.Name):
+            binding, scope = self.scope.binding_before(expr.id, expr)
+            if binding is not None and binding.kind == "assign" and binding.value is not None:
+                return self.model_class(binding.value, hops + 1)
+            if binding is not None and binding.kind == "param":
+                return self._model_of_param(expr.id, scope)
+            if binding is not None and binding.kind in ("for", "with", "unpack0"):
+                return None
+        if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id == "self":
+            if expr.attr == "__class__":
+                return self._enclosing_model(expr)
+            if expr.attr in SELF_MODEL_ATTRIBUTES:
+                return self._bound_model(expr)
+        if isinstance(expr, (ast.Name, ast.Attribute)):
+            dotted = self.dotted(expr)
+            if dotted is None:
+                return None
+            if dotted in AUTH_USER_MODEL_SETTING:
+                return self.project.user_model()
+            return self.project.model(dotted)
+        if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+            return self.project.model_by_label(expr.value)
+        return None
+
+    def _model_of_param(self, name: str, func):
+        """`cls` in a classmethod of a model, `self.model`-style managers are handled by the caller."""
+        if func is None or isinstance(func, ast.Lambda):
+            return None
+        params = func.args.args
+        if params and params[0].arg == name and name in ("cls", "klass"):
+            decorators = {self.scope.qualify(d) for d in func.decorator_list}
+            if "classmethod" in decorators:
+                return self._enclosing_model(func.body[0] if func.body else func)
+        return None
+
+    def _model_from_call(self, call: ast.Call):
+        callee = self.dotted(call.func) or ""
+        if callee in GET_USER_MODEL:
+            return self.project.user_model()
+        if callee in GET_MODEL or (callee.endswith(".get_model") and "apps" in callee):
+            return self._get_model(call)
+        if callee == "type" and len(call.args) == 1 and isinstance(call.args[0], ast.Name) and call.args[0].id == "self":
+            return self._enclosing_model(call)
+        return None
+
+    def _get_model(self, call: ast.Call):
+        """`apps.get_model("app", "Model")`, `apps.get_model("app.Model")`, `(settings.AUTH_USER_MODEL)`."""
+        if len(call.args) == 1 and self.scope.qualify(call.args[0]) in AUTH_USER_MODEL_SETTING:
+            return self.project.user_model()
+        args = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        if len(args) == 2 and len(call.args) == 2:
+            return self.project.model_by_label(f"{args[0]}.{args[1]}")
+        if len(args) == 1 and len(call.args) == 1:
+            return self.project.model_by_label(args[0])
+        return None
+
+    # ---------------------------------------------------------------------------------- managers
+    def manager(self, expr: ast.AST) -> Optional[ManagerRef]:
+        """The manager an expression denotes: `M.objects`, chains, `self` in a bound manager, related managers."""
+        node = expr
+        while (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+               and node.func.attr in QUERYSET_CHAIN):
+            node = node.func.value  # each step consumes a node: terminates on any chain length
+        if isinstance(node, ast.Name) and node.id == "self":
+            model = self._bound_model(node)
+            return ManagerRef(model, "self") if model is not None else None
+        if not isinstance(node, ast.Attribute):
+            return None
+        model = self.model_class(node.value)
+        if model is not None:
+            return None if node.attr in model.fields else ManagerRef(model, node.attr)
+        owner = self.instance_model(node.value)
+        if owner is None:
+            return None
+        forward = owner.fields.get(node.attr)
+        if forward is not None:
+            if forward.relation != "m2m":
+                return None
+            target = self.project.related_model(owner, forward)
+            return ManagerRef(target, node.attr) if target is not None else None
+        reverse = self.project.reverse_relations(owner.qualname).get(node.attr)
+        if reverse is None:
+            return None
+        holder, relation = reverse
+        implied = frozenset({relation.name}) if relation.relation == "fk" else frozenset()
+        return ManagerRef(holder, node.attr, implied)
+
+    # --------------------------------------------------------------------------------- instances
+    def instance_model(self, expr: ast.AST, hops: int = 0):
+        """The model of which `expr` is an instance, or None."""
+        if hops > MAX_HOPS or expr is None:
+            return None
+        if isinstance(expr, ast.Await):
+            return self.instance_model(expr.value, hops + 1)
+        if isinstance(expr, ast.Name):
+            return self._instance_of_name(expr, hops)
+        if isinstance(expr, ast.Call):
+            return self._instance_of_call(expr)
+        if isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Call):
+            found = self.manager(expr.value.func.value) if isinstance(expr.value.func, ast.Attribute) else None
+            return found.model if found is not None and expr.value.func.attr in (
+                "get_or_create", "update_or_create", "aget_or_create", "aupdate_or_create") else None
+        if isinstance(expr, ast.Attribute):
+            return self._instance_of_attribute(expr, hops)
+        return None
+
+    def _instance_of_name(self, expr: ast.Name, hops: int):
+        binding, func = self.scope.binding_before(expr.id, expr)
+        if binding is None:
+            return None
+        if binding.kind == "assign":
+            return self.instance_model(binding.value, hops + 1)
+        if binding.kind == "unpack0" and isinstance(binding.value, ast.Call):
+            call = binding.value
+            if isinstance(call.func, ast.Attribute) and "or_create" in call.func.attr:
+                found = self.manager(call.func.value)
+                return found.model if found is not None else None
+            return None
+        if binding.kind == "for":
+            return self._instance_of_iterable(binding.value)
+        if binding.kind == "param" and func is not None and not isinstance(func, ast.Lambda):
+            if expr.id == "self":
+                return self._enclosing_model(expr)
+            for arg in func.args.args + func.args.kwonlyargs:
+                if arg.arg == expr.id and arg.annotation is not None:
+                    return self.model_class(_unquote(arg.annotation), hops + 1)
+        return None
+
+    def _instance_of_call(self, call: ast.Call):
+        if isinstance(call.func, ast.Attribute) and call.func.attr in INSTANCE_LOADERS:
+            found = self.manager(call.func.value)
+            if found is not None:
+                return found.model
+        dotted = self.dotted(call.func) or ""
+        if dotted.endswith(("get_object_or_404", "aget_object_or_404")) and call.args:
+            return self.model_class(call.args[0])
+        return self.model_class(call.func)  # a constructor: M(...)
+
+    def _instance_of_iterable(self, iterable: ast.AST):
+        if isinstance(iterable, (ast.List, ast.Tuple)) and iterable.elts:
+            models = {getattr(self.instance_model(e), "qualname", None) for e in iterable.elts}
+            first = self.instance_model(iterable.elts[0])
+            return first if len(models) == 1 else None
+        found = self.manager(iterable)
+        return found.model if found is not None else None
+
+    def _instance_of_attribute(self, expr: ast.Attribute, hops: int):
+        value = expr.value
+        if expr.attr == "user" and (
+                (isinstance(value, ast.Name) and value.id == "request")
+                or (isinstance(value, ast.Attribute) and value.attr == "request")):
+            return self.project.user_model()
+        if isinstance(value, ast.Name) and value.id == "self":
+            assigned = self.init_assignment(expr)
+            if assigned is not None:
+                return self.instance_model(assigned, hops + 1)
+        owner = self.instance_model(value, hops + 1)
+        if owner is not None:
+            relation = owner.fields.get(expr.attr)
+            if relation is not None and relation.relation in ("fk", "o2o"):
+                return self.project.related_model(owner, relation)
+        return None
+
+    def init_assignment(self, expr: ast.Attribute) -> Optional[ast.AST]:
+        """The value `self.<attr>` was given in the enclosing class's `__init__`."""
+        cls, _ = self.enclosing_class_facts(expr)
+        if cls is None:
+            return None
+        for statement in cls.body:
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name == "__init__":
+                for node in ast.walk(statement):
+                    if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                        target = node.targets[0]
+                        if (isinstance(target, ast.Attribute) and target.attr == expr.attr
+                                and isinstance(target.value, ast.Name) and target.value.id == "self"):
+                            return node.value
+        return None
 
     # ------------------------------------------------------------------------- forms, serializers
     def validator(self, holder: ast.AST) -> Optional[Validator]:
@@ -84,59 +322,6 @@ class Resolver:
             self._validators[dotted] = validator_for(self.project, self, cls) if cls is not None else None
         return self._validators[dotted]
 
-    # ------------------------------------------------------------------------------------- models
-    def model_class(self, expr: ast.AST, hops: int = 0):
-        """The ModelInfo of an expression that denotes a model class, or None."""
-        if hops > MAX_HOPS or expr is None:
-            return None
-        if isinstance(expr, ast.Call):
-            return self._model_from_call(expr)
-        if isinstance(expr, ast.Name):
-            binding, _ = self.scope.binding_before(expr.id, expr)
-            if binding is not None and binding.kind == "assign" and binding.value is not None:
-                return self.model_class(binding.value, hops + 1)
-            if binding is not None and binding.kind in ("param", "for", "with", "unpack0"):
-                return None
-        if isinstance(expr, (ast.Name, ast.Attribute)):
-            dotted = self.dotted(expr)
-            if dotted is None:
-                return None
-            if dotted in AUTH_USER_MODEL_SETTING:
-                return self.project.user_model()
-            return self.project.model(dotted)
-        if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
-            return self.project.model_by_label(expr.value)
-        return None
-
-    def _model_from_call(self, call: ast.Call):
-        callee = self.scope.qualify(call.func) or ""
-        if callee in GET_USER_MODEL:
-            return self.project.user_model()
-        if callee in GET_MODEL or callee.endswith(".get_model") and "apps" in callee:
-            return self.project.model_by_label(self._label_of_get_model(call))
-        return None
-
-    def _label_of_get_model(self, call: ast.Call) -> Optional[str]:
-        args = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
-        if len(args) == 2 and len(call.args) == 2:
-            return f"{args[0]}.{args[1]}"
-        if len(args) == 1 and len(call.args) == 1:
-            return args[0]
-        return None
-
-    def manager(self, expr: ast.AST) -> Tuple[Optional[object], Optional[str]]:
-        """(model, manager attribute) for `M.objects`, `M._default_manager.using(..).filter(..)`, ..."""
-        node = expr
-        while (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-               and node.func.attr in QUERYSET_CHAIN):
-            node = node.func.value  # each step consumes a node: terminates on any chain length
-        if not isinstance(node, ast.Attribute):
-            return None, None
-        model = self.model_class(node.value)
-        if model is None or node.attr in model.fields:
-            return None, None
-        return model, node.attr
-
     # ---------------------------------------------------------------------------- facts-level values
     def model_of_value(self, facts: ModuleFacts, value, hops: int = 0):
         """A model named by a literal read from another module's facts (e.g. a form's `Meta.model`)."""
@@ -162,3 +347,16 @@ class Resolver:
                 return None
             return self.project.model(value.dotted)
         return None
+
+
+def _unquote(annotation: ast.AST) -> ast.AST:
+    """`"User"` string annotations and `Optional[User]` → the class expression."""
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        try:
+            return ast.parse(annotation.value, mode="eval").body
+        except SyntaxError:
+            return annotation
+    if isinstance(annotation, ast.Subscript):
+        inner = annotation.slice
+        return inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
+    return annotation

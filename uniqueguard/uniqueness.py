@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
-from .facts import CallValue, ClassFacts
+from .facts import CallValue, ClassFacts, Ref
 
 MODEL_ROOTS = frozenset({"django.db.models.Model", "django.db.models.base.Model"})
 AUTO_FIELDS = frozenset({"AutoField", "BigAutoField", "SmallAutoField"})
@@ -55,7 +55,7 @@ class ModelInfo:
     unique_sets: Tuple[UniqueSet, ...]
     pk: str
     username_field: Optional[str]
-    managers: Dict[str, str]  # attribute → dotted manager class (or "" when not known)
+    managers: Dict[str, Tuple[str, ...]]  # attribute → dotted manager/queryset classes behind it
     is_user: bool
     base_models: Tuple[str, ...] = ()  # qualnames of the model bases, in declaration order
     facts: Optional[ClassFacts] = field(repr=False, default=None)
@@ -206,7 +206,7 @@ class _Builder:
         local: Dict[str, FieldInfo] = {}
         inherited: Dict[str, FieldInfo] = {}
         parent_sets: List[UniqueSet] = []
-        managers: Dict[str, str] = {}
+        managers: Dict[str, Tuple[str, ...]] = {}
         username_field = None
         for base in reversed(bases):
             managers.update(base.managers)
@@ -227,7 +227,7 @@ class _Builder:
             elif name == "USERNAME_FIELD" and isinstance(value, str):
                 username_field = value
             elif isinstance(value, CallValue) and value.func and not is_field_call(value):
-                managers[name] = _manager_class(value)
+                managers[name] = _manager_classes(value)
 
         fields = dict(inherited)
         fields.update(local)
@@ -261,14 +261,17 @@ class _Builder:
                          username_field, managers, is_user, tuple(b.qualname for b in bases), cls)
 
 
-def _manager_class(call: CallValue) -> str:
-    """`MyManager()` → MyManager; `QS.as_manager()` → QS; `Manager.from_queryset(QS)()` → QS."""
+def _manager_classes(call: CallValue) -> Tuple[str, ...]:
+    """Classes whose `self.model` is this model: `MyManager()` → MyManager; `QS.as_manager()` → QS;
+    `MyManager.from_queryset(QS)()` → MyManager and QS."""
     func = call.func
     if func.endswith(".as_manager"):
-        return func[: -len(".as_manager")]
+        return (func[: -len(".as_manager")],)
     if func.endswith(".from_queryset()"):
-        return func[: -len(".from_queryset()")]
-    return func
+        queryset = call.args[0] if call.args else None
+        extra = (queryset.dotted,) if isinstance(queryset, Ref) else ()
+        return (func[: -len(".from_queryset()")],) + extra
+    return (func,)
 
 
 def _dedupe(sets: List[UniqueSet]) -> Tuple[UniqueSet, ...]:

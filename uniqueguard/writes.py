@@ -19,8 +19,10 @@ USER_METHODS = frozenset({"create_user", "acreate_user", "create_superuser", "ac
 BULK_METHODS = frozenset({"bulk_create", "abulk_create"})
 GET_OR_CREATE = frozenset({"get_or_create", "aget_or_create", "update_or_create", "aupdate_or_create"})
 SAVE_METHODS = frozenset({"save", "asave"})
-LOADERS = frozenset({"get", "aget", "first", "last", "afirst", "alast", "latest", "earliest", "get_object_or_404"})
 WRITE_METHODS = CREATE_METHODS | USER_METHODS | BULK_METHODS | GET_OR_CREATE | SAVE_METHODS
+# Manager/queryset methods that implement a tracked write: their callers' calls are the writes.
+WRITE_PRIMITIVES = (CREATE_METHODS | USER_METHODS | BULK_METHODS | GET_OR_CREATE
+                    | {"_create_user", "_acreate_user", "_create_user_object"})
 
 UNKNOWN_FIELDS = None  # "this write may set any field"
 
@@ -70,23 +72,33 @@ class WriteFinder:
         for node in ast.walk(self.scope.tree):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
                 method = node.func.attr
-                if method in WRITE_METHODS:
+                if method in WRITE_METHODS and not self._inside_write_primitive(node):
                     write = self._classify(node, method)
                     if write is not None and write.risked:
                         writes.append(write)
         writes.sort(key=lambda w: (w.call.lineno, w.call.col_offset))
         return writes
 
+    def _inside_write_primitive(self, node: ast.AST) -> bool:
+        """A manager/queryset method that itself implements a tracked write (Django's documented custom
+        `create_user`, an override of `create`) is judged where it is called, not inside."""
+        func = self.scope.enclosing_function(node)
+        if func is None or getattr(func, "name", None) not in WRITE_PRIMITIVES:
+            return False
+        _, facts = self.resolver.enclosing_class_facts(node)
+        return self.resolver.is_manager_class(facts)
+
     def _classify(self, call: ast.Call, method: str) -> Optional[Write]:
         if method in SAVE_METHODS:
             return self._save(call, method)
-        model, _ = self.resolver.manager(call.func.value)
+        manager = self.resolver.manager(call.func.value)
+        model = manager.model if manager is not None else None
         if model is None or not model.unique_sets or model.abstract:
             return None
         label = call_label(call.func)
         if method in CREATE_METHODS:
             fields, sources = self._keyword_fields(call, model)
-            return _write(call, method, label, model, fields, sources)
+            return _write(call, method, label, model, _with(fields, manager.implied), sources)
         if method in USER_METHODS:
             fields, sources = self._keyword_fields(call, model, self._user_positional(model, method, call))
             return _write(call, method, label, model, fields, sources)
@@ -170,10 +182,10 @@ class WriteFinder:
         if not call.args:
             return ()
         project = self.resolver.project
-        _, manager_attr = self.resolver.manager(call.func.value)
-        manager = model.managers.get(manager_attr or "objects")
-        plain = method.lstrip("a") if method.startswith("acreate") else method
-        if manager:
+        manager = self.resolver.manager(call.func.value)
+        manager_attr = manager.name if manager is not None else None
+        plain = method[1:] if method.startswith("acreate") else method
+        for manager in model.managers.get(manager_attr or "objects", ()):
             cls = project.find_class(manager)
             chain = ([cls] + [f for _, f in project.ancestors(cls) if f is not None]) if cls else []
             for facts in chain:
@@ -240,56 +252,51 @@ class WriteFinder:
                      own_savepoint=True, lookup_hint=hint)
 
     def _save(self, call: ast.Call, method: str) -> Optional[Write]:
-        """`obj.save()` on an instance this function built, loaded-and-changed, or got from a form."""
+        """`obj.save()` on an instance this function built, got from a form, or loaded and changed."""
         receiver = call.func.value
         label = call_label(call.func)
         if _is_false_kw(call, "commit"):
             return None
-        if isinstance(receiver, ast.Call):
-            model = self.resolver.model_class(receiver.func)
-            if model is None or model.abstract:
-                return None
-            fields, sources = self._keyword_fields(receiver, model)
-            return _write(call, method, label, model, fields, sources)
+        if isinstance(receiver, ast.Call):  # Model(...).save()
+            return self._constructed_save(call, method, label, receiver, {})
+        if isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name) and receiver.value.id == "self":
+            built = self.resolver.init_assignment(receiver)  # self.obj = Model(...) in __init__
+            return self._constructed_save(call, method, label, built, {}) if isinstance(built, ast.Call) else None
         if not isinstance(receiver, ast.Name):
             return None
         binding, scope = self.scope.binding_before(receiver.id, call)
-        if binding is None or scope is None:
+        if binding is None:
             return None
         if binding.kind in ("assign", "param") and self._validator_of(receiver) is not None:
             return self.form_save(call)
-        origin = binding.value
-        if origin is None:
+        assigned = self._attributes_assigned(receiver.id, scope or self.scope.tree, binding, call)
+        origin = _single_element(binding.value) if binding.kind == "for" else binding.value
+        if isinstance(origin, ast.Call) and binding.kind != "unpack0":
+            if isinstance(origin.func, ast.Attribute) and origin.func.attr == "save":
+                return self._form_instance_save(call, method, label, origin, assigned)
+            if self.resolver.model_class(origin.func) is not None:
+                return self._constructed_save(call, method, label, origin, assigned)
+        # An existing row (loaded, request.user, a parameter): only a unique field changed here can collide.
+        loaded = self.resolver.instance_model(receiver)
+        if loaded is None or loaded.abstract or not assigned:
             return None
-        assigned = self._attributes_assigned(receiver.id, scope, binding, call)
-        if binding.kind == "for":
-            origin = _single_element(origin)
-            if origin is None:
-                return None
-        if isinstance(origin, ast.Call) and isinstance(origin.func, ast.Attribute) and origin.func.attr == "save":
-            return self._form_instance_save(call, method, label, origin, assigned)
-        if not isinstance(origin, ast.Call):
-            return None
-        model = self.resolver.model_class(origin.func)
-        if model is not None and binding.kind != "unpack0":
-            if model.abstract:
-                return None
-            fields, sources = self._keyword_fields(origin, model)
-            if fields is not UNKNOWN_FIELDS:
-                fields = fields | set(assigned)
-            fields = _restrict_to_update_fields(call, fields, model)
-            for name, value in assigned.items():
-                self._note_source(sources, name, value)
-            return _write(call, method, label, model, fields, sources)
-        loaded = self._loaded_model(origin)
-        if loaded is None or not assigned:
-            return None
-        fields = {loaded.field_for(name) for name in assigned} - {None}
-        fields = _restrict_to_update_fields(call, fields, loaded)
+        fields = _restrict_to_update_fields(call, {loaded.field_for(n) for n in assigned} - {None}, loaded)
         sources: Dict[str, Source] = {}
         for name, value in assigned.items():
             self._note_source(sources, name, value)
         return _write(call, method, label, loaded, fields, sources)
+
+    def _constructed_save(self, call, method, label, constructor: ast.Call, assigned) -> Optional[Write]:
+        """A new row: the constructor's keywords and the attributes set since then are written."""
+        model = self.resolver.model_class(constructor.func)
+        if model is None or model.abstract:
+            return None
+        fields, sources = self._keyword_fields(constructor, model)
+        if fields is not UNKNOWN_FIELDS:
+            fields = fields | {model.field_for(n) for n in assigned} - {None}
+        for name, value in assigned.items():
+            self._note_source(sources, name, value)
+        return _write(call, method, label, model, _restrict_to_update_fields(call, fields, model), sources)
 
     def _form_instance_save(self, call, method, label, form_save: ast.Call, assigned) -> Optional[Write]:
         """`obj = form.save(commit=False); obj.slug = ...; obj.save()`."""
@@ -342,16 +349,9 @@ class WriteFinder:
                         found[target.attr] = node.value
         return found
 
-    def _loaded_model(self, origin: ast.Call):
-        """The model of `M.objects.get(...)`, `.first()`, `get_object_or_404(M, ...)`."""
-        func = origin.func
-        if isinstance(func, ast.Attribute) and func.attr in LOADERS:
-            model, _ = self.resolver.manager(func.value)
-            return model
-        dotted = self.scope.qualify(func) or ""
-        if dotted.endswith("get_object_or_404") and origin.args:
-            return self.resolver.model_class(origin.args[0])
-        return None
+
+def _with(fields, implied):
+    return fields if fields is UNKNOWN_FIELDS else (set(fields) | set(implied))
 
 
 def _restrict_to_update_fields(call: ast.Call, fields, model: ModelInfo):
