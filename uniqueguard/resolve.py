@@ -304,7 +304,8 @@ class Resolver:
             cls = self.scope.enclosing_class(scope)
             if cls is None:
                 return None
-            if holder.id == "self":
+            if holder.id in ("self", "validated_data", "cleaned_data", "attrs"):
+                # Inside the form/serializer itself: `self.cleaned_data`, `create(self, validated_data)`.
                 return self.validator_of_class(f"{self.scope.module}.{cls.name}")
             attribute = {"form": "form_class", "serializer": "serializer_class"}.get(holder.id)
             for statement in cls.body if attribute else ():

@@ -37,6 +37,7 @@ class Validator:
     clean_queries: bool  # clean()/validate() queries: covers multi-field sets
     unique_checks_on: bool  # ModelForm: super().clean() not skipped; ModelSerializer: Meta.validators unset
     explicit_validators: FrozenSet[tuple]  # field tuples covered by hand-declared Unique*Validator
+    custom_create: bool = False  # the class defines create(): its save() runs that, judged there
 
     def validates(self, unique_set, model) -> bool:
         """Whether this class checks `unique_set` (a UniqueSet of `model`) before the write."""
@@ -146,8 +147,9 @@ def validator_for(project, resolver, cls: ClassFacts) -> Optional[Validator]:
     unique_checks_on = not clean_overridden_without_super
     if kind == "modelserializer" and meta is not None and meta.assigned("validators") is not None:
         unique_checks_on = False  # Meta.validators replaces every generated validator
+    custom_create = any(facts.method("create") is not None for facts in chain)
     return Validator(cls.name, kind, model, frozenset(fields), frozenset(declared), frozenset(clean_methods),
-                     clean_queries, unique_checks_on, frozenset(_explicit_validators(cls, meta)))
+                     clean_queries, unique_checks_on, frozenset(_explicit_validators(cls, meta)), custom_create)
 
 
 def _meta_option(project, meta: ClassFacts, option: str, depth: int = 0):

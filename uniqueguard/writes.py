@@ -320,7 +320,7 @@ class WriteFinder:
         """`form.save()` of a ModelForm (or `serializer.save()` of a ModelSerializer)."""
         holder = call.func.value
         validator = self._validator_of(holder)
-        if validator is None or validator.model is None:
+        if validator is None or validator.model is None or validator.custom_create:
             return None
         model = self.resolver.project.model(validator.model)
         if model is None or not model.unique_sets:
@@ -381,9 +381,12 @@ def _is_false_kw(call: ast.Call, name: str) -> bool:
 
 
 def _cleaned_data_holder(expr: ast.AST) -> Optional[ast.AST]:
-    """`form` for `form.cleaned_data` / `serializer.validated_data`."""
+    """`form` for `form.cleaned_data` / `serializer.validated_data`; the `validated_data` parameter of
+    a serializer's create()/update() stands for its own class (the resolver maps it)."""
     if isinstance(expr, ast.Attribute) and expr.attr in ("cleaned_data", "validated_data"):
         return expr.value
+    if isinstance(expr, ast.Name) and expr.id in ("validated_data", "cleaned_data"):
+        return expr
     return None
 
 
