@@ -44,3 +44,9 @@ def project(tmp_path):
     for relpath, source in BASE_FILES.items():
         proj.write(relpath, source)
     return proj
+
+
+@pytest.fixture(autouse=True)
+def isolated_cache(tmp_path_factory, monkeypatch):
+    """Every test gets its own facts cache folder: no test reads another's (or the user's) cache."""
+    monkeypatch.setenv("UNIQUEGUARD_CACHE_DIR", str(tmp_path_factory.mktemp("ugcache")))

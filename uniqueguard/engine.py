@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
 from . import findings as text
+from .cache import default_directory
 from .discovery import ParseFailure, module_name, parse_source
 from .facts import resolve_relative
 from .findings import Finding
@@ -33,6 +34,13 @@ class Options:
     root: Optional[str] = None  # project root; found from the linted path when None
     settings_module: Optional[str] = None
     exclude: Tuple[str, ...] = DEFAULT_EXCLUDE
+    cache: bool = True  # persistent facts cache on disk
+    cache_dir: Optional[str] = None  # where; None: $XDG_CACHE_HOME/uniqueguard or ~/.cache/uniqueguard
+
+    def cache_directory(self) -> Optional[str]:
+        if not self.cache or os.environ.get("UNIQUEGUARD_NO_CACHE"):
+            return None
+        return self.cache_dir or os.environ.get("UNIQUEGUARD_CACHE_DIR") or default_directory()
 
 
 def check_source(source, path: str, options: Options = Options()) -> List[Finding]:
@@ -68,7 +76,7 @@ class _Analysis:
         if not os.path.isdir(os.path.dirname(real)):
             real = os.path.join(os.getcwd(), "__stdin__.py")
         self.real_path = real
-        self.project = project_for(real, options.root, options.settings_module)
+        self.project = project_for(real, options.root, options.settings_module, options.cache_directory())
         dotted, is_package, _ = module_name(real, self.project.root)
         self.scope = ModuleScope(tree, dotted, is_package)
         self.resolver = Resolver(self.scope, self.project)
@@ -80,6 +88,7 @@ class _Analysis:
         for write in WriteFinder(self.scope, self.resolver).find():
             self._judge(write)
         self._report_unreadable_imports()
+        self.project.save_cache()
         return sorted(self.found)
 
     def _emit(self, write: Write, code: str, message: str) -> None:

@@ -8,12 +8,15 @@ project's findings do not depend on whether Django is installed where the linter
 """
 from __future__ import annotations
 
+import atexit
 import os
 import sys
+import time
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Tuple
 
 from . import discovery
+from .cache import FactsCache
 from .facts import ClassFacts, DictValue, ModuleFacts, Ref, failed_module, module_facts
 
 STUBS_ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "stubs")
@@ -50,9 +53,11 @@ def _is_models_file(folder: str, filename: str) -> bool:
 
 
 class Project:
-    def __init__(self, root: str, settings_module: Optional[str] = None):
+    def __init__(self, root: str, settings_module: Optional[str] = None, cache_dir: Optional[str] = None):
         self.root = os.path.abspath(root)
         self.problems = Problems()
+        self.cache = FactsCache(self.root, cache_dir)
+        self._last_save = 0.0
         self._facts_by_path: Dict[str, ModuleFacts] = {}
         self._path_by_module: Dict[str, Optional[str]] = {}
         self._class_cache: Dict[str, Optional[ClassFacts]] = {}
@@ -95,6 +100,12 @@ class Project:
             return cached
         if dotted is None or is_package is None:
             dotted, is_package, _ = discovery.module_name(path, self.root)
+        cached = None if want_settings_hint else self.cache.get(path)
+        if cached is not None and cached.name == dotted:
+            if cached.error:
+                self.problems.unreadable[path] = cached.error
+            self._facts_by_path[path] = cached
+            return cached
         try:
             tree = discovery.parse_file(path)
             facts = module_facts(tree, dotted, path, is_package, want_settings_hint)
@@ -105,7 +116,17 @@ class Project:
             facts = failed_module(dotted, path, is_package, "too deeply nested to read")
             self.problems.unreadable[path] = facts.error
         self._facts_by_path[path] = facts
+        if not want_settings_hint:
+            self.cache.put(path, facts)
         return facts
+
+    def save_cache(self, throttle: float = 1.0) -> None:
+        """Persist new facts; throttled, because `-j` workers never run atexit hooks and must save as
+        they go, but a full-tree run should not rewrite the file after every module."""
+        now = time.monotonic()
+        if self.cache.dirty and now - self._last_save >= throttle:
+            self.cache.save()
+            self._last_save = now
 
     def module_path(self, dotted: str) -> Optional[str]:
         if dotted in self._path_by_module:
@@ -434,18 +455,26 @@ def _installed_roots(project_root: str) -> List[str]:
     return [r for r in _INSTALLED_ROOTS if r != project_root]
 
 
-_PROJECTS: Dict[Tuple[str, Optional[str]], Project] = {}
+_PROJECTS: Dict[Tuple[str, Optional[str], Optional[str]], Project] = {}
 
 
-def project_for(path: str, root: Optional[str] = None, settings_module: Optional[str] = None) -> Project:
-    """The Project for a linted path, built once per process and root."""
+def project_for(path: str, root: Optional[str] = None, settings_module: Optional[str] = None,
+                cache_dir: Optional[str] = None) -> Project:
+    """The Project for a linted path, built once per process and root. `cache_dir` None: no disk cache."""
     root = os.path.abspath(root) if root else discovery.find_root(path)
-    key = (root, settings_module)
+    key = (root, settings_module, cache_dir)
     project = _PROJECTS.get(key)
     if project is None:
-        project = Project(root, settings_module)
+        if not _PROJECTS:
+            atexit.register(_save_all)
+        project = Project(root, settings_module, cache_dir)
         _PROJECTS[key] = project
     return project
+
+
+def _save_all() -> None:
+    for project in _PROJECTS.values():
+        project.save_cache(throttle=0.0)
 
 
 __all__ = ["Project", "Settings", "project_for", "STOCK_USER"]

@@ -1,0 +1,94 @@
+"""The persistent facts cache: cold, warm, stale, corrupt and foreign caches."""
+import json
+import os
+
+from uniqueguard.cache import FactsCache, decode_module, encode_module
+from uniqueguard.project import STUBS_ROOT, Project
+
+MODELS = """
+from django.db import models
+from django.db.models import Q
+
+class Tag(models.Model):
+    name = models.CharField(max_length=10, unique=True)
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["name"], condition=Q(x__gt=1.5), name="n")]
+        options = {"a": [1, None, True], **extra}
+"""
+
+
+def build(project, cache_dir):
+    index = Project(str(project.root), None, str(cache_dir))
+    assert index.model("shop.models.Tag") is not None
+    return index
+
+
+def test_round_trip_is_exact(project):
+    project.write("shop/models.py", MODELS)
+    index = Project(str(project.root))
+    for path in [str(project.root / "shop/models.py"),
+                 os.path.join(STUBS_ROOT, "django/contrib/auth/models.py")]:
+        facts = index.facts_for_path(path)
+        assert decode_module(json.loads(json.dumps(encode_module(facts)))) == facts
+
+
+def test_cold_then_warm(project, tmp_path):
+    project.write("shop/models.py", MODELS)
+    cold = build(project, tmp_path)
+    assert cold.cache.hits == 0
+    cold.save_cache(throttle=0)
+    warm = build(project, tmp_path)
+    assert warm.cache.hits >= 1
+    assert warm.model("shop.models.Tag").unique_sets == cold.model("shop.models.Tag").unique_sets
+
+
+def test_stale_file_is_reread(project, tmp_path):
+    path = project.write("shop/models.py", MODELS)
+    build(project, tmp_path).save_cache(throttle=0)
+    path.write_text(MODELS.replace("unique=True", "unique=False"))
+    stale = Project(str(project.root), None, str(tmp_path))
+    assert stale.model("shop.models.Tag").unique_sets[0].fields == ("name",)  # only the constraint now
+    assert len(stale.model("shop.models.Tag").unique_sets) == 1
+
+
+def test_corrupt_and_foreign_caches_are_ignored(project, tmp_path):
+    project.write("shop/models.py", MODELS)
+    first = build(project, tmp_path)
+    first.save_cache(throttle=0)
+    cache_file = first.cache.file
+    for garbage in ("{not json", json.dumps({"format": 1, "version": "0.0.0-other", "root": first.root,
+                                             "entries": {}}),
+                    json.dumps([1, 2, 3]), json.dumps({"format": 1, "version": "x", "root": "/elsewhere"})):
+        with open(cache_file, "w") as handle:
+            handle.write(garbage)
+        again = build(project, tmp_path)
+        assert again.cache.hits == 0
+        assert again.model("shop.models.Tag") is not None
+    # An entry with the right stamp but mangled facts is dropped, not trusted.
+    data = json.loads(json.dumps({"format": 1, "version": first.cache.entries and __import__("uniqueguard").__version__,
+                                  "root": first.root, "entries": first.cache.entries}))
+    for entry in data["entries"].values():
+        entry["facts"]["classes"] = [["only", "three", 1]]
+    with open(cache_file, "w") as handle:
+        json.dump(data, handle)
+    mangled = build(project, tmp_path)
+    assert mangled.cache.hits == 0
+    assert mangled.model("shop.models.Tag").unique_sets
+
+
+def test_cache_location_and_off_switch(project, tmp_path, monkeypatch):
+    from uniqueguard.engine import Options, check_source
+
+    project.write("shop/models.py", MODELS)
+    view = project.write("shop/views.py", "from .models import Tag\n\ndef f(n):\n    Tag.objects.create(name=n)\n")
+    off, on = tmp_path / "off", tmp_path / "on"
+    monkeypatch.setenv("UNIQUEGUARD_NO_CACHE", "1")
+    assert [f.code for f in check_source(view.read_bytes(), str(view), Options(cache_dir=str(off)))] == ["UNQ001"]
+    assert not off.exists()
+    monkeypatch.delenv("UNIQUEGUARD_NO_CACHE")
+    assert [f.code for f in check_source(view.read_bytes(), str(view), Options(cache=False, cache_dir=str(off)))] == ["UNQ001"]
+    assert not off.exists()
+    assert [f.code for f in check_source(view.read_bytes(), str(view), Options(cache_dir=str(on)))] == ["UNQ001"]
+    assert [p.suffix for p in on.iterdir()] == [".json"]

@@ -1,0 +1,185 @@
+"""A persistent cache of module facts, so a pre-commit run on one file does not re-read every models module.
+
+One JSON file per project root under the cache folder (default `$XDG_CACHE_HOME/uniqueguard`, else
+`~/.cache/uniqueguard`). An entry is reused only when the file's path, size and mtime match and the cache
+was written by this exact uniqueguard version. JSON, never pickle: a cache file someone else wrote can at
+worst be wrong, and a wrong-looking one (bad JSON, other version, other root, odd shapes) is ignored and
+rebuilt — never trusted. Writes go to a temporary file renamed into place, so parallel `-j` workers never
+leave a torn file behind (the last writer wins).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from typing import Any, Dict, Optional
+
+from . import __version__
+from .facts import UNKNOWN, CallValue, ClassFacts, DictValue, MethodFacts, ModuleFacts, Ref
+
+FORMAT = 1
+
+
+def default_directory() -> str:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "uniqueguard")
+
+
+# ------------------------------------------------------------------------------------------ encoding
+def _encode(value: Any) -> Any:
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    if value is UNKNOWN:
+        return ["U"]
+    if isinstance(value, tuple):
+        return ["T", [_encode(v) for v in value]]
+    if isinstance(value, Ref):
+        return ["R", value.dotted]
+    if isinstance(value, CallValue):
+        return ["C", value.func, _encode(value.args), _encode(value.kwargs)]
+    if isinstance(value, DictValue):
+        return ["D", _encode(value.items)]
+    raise TypeError(f"cannot cache {type(value).__name__}")
+
+
+def _decode(value: Any) -> Any:
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    tag = value[0]
+    if tag == "U":
+        return UNKNOWN
+    if tag == "T":
+        return tuple(_decode(v) for v in value[1])
+    if tag == "R":
+        return Ref(_str(value[1]))
+    if tag == "C":
+        return CallValue(_str(value[1]), _decode(value[2]), _decode(value[3]))
+    if tag == "D":
+        return DictValue(_decode(value[1]))
+    raise ValueError(f"unknown tag {tag!r}")
+
+
+def _str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("expected a string")
+    return value
+
+
+def _encode_method(m: MethodFacts) -> list:
+    return [m.name, m.lineno, list(m.params), list(m.decorators), m.queries, list(m.super_calls)]
+
+
+def _decode_method(v: list) -> MethodFacts:
+    return MethodFacts(_str(v[0]), int(v[1]), tuple(map(_str, v[2])), tuple(map(_str, v[3])), bool(v[4]),
+                       tuple(map(_str, v[5])))
+
+
+def _encode_class(c: Optional[ClassFacts]) -> Optional[list]:
+    if c is None:
+        return None
+    return [c.module, c.name, c.lineno, list(c.bases), _encode(c.assigns),
+            [_encode_method(m) for m in c.methods], _encode_class(c.meta)]
+
+
+def _decode_class(v: Optional[list]) -> Optional[ClassFacts]:
+    if v is None:
+        return None
+    return ClassFacts(_str(v[0]), _str(v[1]), int(v[2]), tuple(map(_str, v[3])), _decode(v[4]),
+                      tuple(_decode_method(m) for m in v[5]), _decode_class(v[6]))
+
+
+def encode_module(f: ModuleFacts) -> dict:
+    return {"name": f.name, "path": f.path, "is_package": f.is_package,
+            "imports": [list(pair) for pair in f.imports], "stars": list(f.star_imports),
+            "classes": [_encode_class(c) for c in f.classes], "assigns": _encode(f.assigns),
+            "hint": f.settings_hint, "error": f.error}
+
+
+def decode_module(d: dict) -> ModuleFacts:
+    imports = tuple((_str(a), _str(b)) for a, b in d["imports"])
+    hint = d["hint"]
+    error = d["error"]
+    return ModuleFacts(_str(d["name"]), _str(d["path"]), bool(d["is_package"]), imports,
+                       tuple(map(_str, d["stars"])), tuple(_decode_class(c) for c in d["classes"]),
+                       _decode(d["assigns"]), hint if hint is None else _str(hint),
+                       error if error is None else _str(error))
+
+
+# --------------------------------------------------------------------------------------------- store
+class FactsCache:
+    """Facts of files keyed by (path, size, mtime_ns), loaded once and saved when something changed."""
+
+    def __init__(self, root: str, directory: Optional[str]):
+        self.root = root
+        self.enabled = directory is not None
+        self.file = os.path.join(directory, hashlib.sha1(root.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+                                 + ".json") if directory else ""
+        self.entries: Dict[str, dict] = {}
+        self.dirty = False
+        self.hits = 0
+        if self.enabled:
+            self._load()
+
+    def _load(self) -> None:
+        try:
+            with open(self.file, "r", encoding="utf-8") as handle:
+                data = json.load(handle)
+            if (isinstance(data, dict) and data.get("format") == FORMAT and data.get("version") == __version__
+                    and data.get("root") == self.root and isinstance(data.get("entries"), dict)):
+                self.entries = data["entries"]
+        except (OSError, ValueError, TypeError, RecursionError):
+            self.entries = {}  # absent, corrupt or foreign: rebuilt, never trusted
+
+    @staticmethod
+    def _stamp(path: str) -> Optional[list]:
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return None
+        return [stat.st_size, stat.st_mtime_ns]
+
+    def get(self, path: str) -> Optional[ModuleFacts]:
+        if not self.enabled:
+            return None
+        entry = self.entries.get(path)
+        if not isinstance(entry, dict) or entry.get("stamp") != self._stamp(path):
+            return None
+        try:
+            facts = decode_module(entry["facts"])
+        except (KeyError, IndexError, TypeError, ValueError, RecursionError):
+            self.entries.pop(path, None)
+            self.dirty = True
+            return None
+        self.hits += 1
+        return facts
+
+    def put(self, path: str, facts: ModuleFacts) -> None:
+        if not self.enabled:
+            return
+        stamp = self._stamp(path)
+        if stamp is None:
+            return
+        try:
+            self.entries[path] = {"stamp": stamp, "facts": encode_module(facts)}
+        except (TypeError, RecursionError):
+            return
+        self.dirty = True
+
+    def save(self) -> None:
+        if not self.enabled or not self.dirty:
+            return
+        directory = os.path.dirname(self.file)
+        try:
+            os.makedirs(directory, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump({"format": FORMAT, "version": __version__, "root": self.root,
+                           "entries": self.entries}, out, separators=(",", ":"))
+            os.replace(temporary, self.file)
+            self.dirty = False
+        except (OSError, TypeError, ValueError):
+            try:
+                os.unlink(temporary)  # type: ignore[possibly-undefined]
+            except (OSError, NameError):
+                pass
