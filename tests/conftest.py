@@ -27,14 +27,14 @@ class Project:
         path.write_text(textwrap.dedent(source))
         return path
 
-    def lint(self, relpath: str, options: Options = Options()):
-        """[(line, code)] of the findings in one file."""
-        path = self.root / relpath
-        return [(f.line, f.code) for f in check_source(path.read_bytes(), str(path), options)]
+    def lint(self, relpath: str, options: Options = Options(), strict: bool = False):
+        """[(line, code)] of the findings in one file (UNQ005, strict mode, only when asked for)."""
+        return [(f.line, f.code) for f in self.findings(relpath, options, strict)]
 
-    def findings(self, relpath: str, options: Options = Options()):
+    def findings(self, relpath: str, options: Options = Options(), strict: bool = False):
         path = self.root / relpath
-        return check_source(path.read_bytes(), str(path), options)
+        found = check_source(path.read_bytes(), str(path), options)
+        return [f for f in found if strict or f.code != "UNQ005"]
 
 
 @pytest.fixture

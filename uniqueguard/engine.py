@@ -22,7 +22,7 @@ from .guards import (CallerGuards, CheckFinder, atomic_around, catches_integrity
                      reraises, savepoint_between)
 from .project import project_for
 from .resolve import Resolver
-from .scope import ModuleScope
+from .scope import ModuleScope, call_label
 from .writes import BULK_METHODS, CREATE_METHODS, GET_OR_CREATE, Write, WriteFinder
 
 
@@ -85,8 +85,13 @@ class _Analysis:
         self.found: List[Finding] = []
 
     def run(self) -> List[Finding]:
-        for write in WriteFinder(self.scope, self.resolver).find():
+        finder = WriteFinder(self.scope, self.resolver)
+        for write in finder.find():
             self._judge(write)
+        for call in finder.find_unresolved():
+            self.found.append(Finding(self.path, call.lineno, call.col_offset, "UNQ005",
+                                      text.unresolved(call_label(call.func)),
+                                      getattr(call, "end_lineno", call.lineno), getattr(call, "end_col_offset", 0)))
         self._report_unreadable_imports()
         self.project.save_cache()
         return sorted(self.found)

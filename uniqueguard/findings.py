@@ -56,3 +56,9 @@ def validated_race(call: str, fields: str, validators: str) -> str:
 
 def unreadable(module_path: str, reason: str) -> str:
     return f"cannot read {module_path} ({reason}): writes to its models are not checked"
+
+
+def unresolved(call: str) -> str:
+    return (f"{call}() writes through a manager uniqueguard cannot resolve to a model, so it cannot tell "
+            f"whether a unique constraint is at risk; import the model class directly, or declare the "
+            f"model's unique fields in the configuration")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import re
 import sys
 import time
 from dataclasses import dataclass, field
@@ -295,6 +296,29 @@ class Project:
                 return self.model(f"{owner.facts.module}.{target}")
         return None
 
+    def through_model(self, owner, field_name: str):
+        """The model behind `Owner.<m2m>.through`: the declared `through=`, or Django's auto-created
+        table, which is unique on the (owner, target) pair."""
+        from .uniqueness import FieldInfo, ModelInfo, UniqueSet
+
+        field_info = owner.fields.get(field_name)
+        if field_info is None or field_info.relation != "m2m":
+            return None
+        through = field_info.through
+        if through is not None:
+            return self.related_model(owner, FieldInfo(field_name, "ForeignKey", False, relation="fk", target=through))
+        target = self.related_model(owner, field_info)
+        if target is None:
+            return None
+        source_name, target_name = owner.name.lower(), target.name.lower()
+        if source_name == target_name:
+            source_name, target_name = f"from_{source_name}", f"to_{target_name}"
+        table = f"{owner.name}_{field_name}"
+        fields = {name: FieldInfo(name, "ForeignKey", False, relation="fk") for name in (source_name, target_name)}
+        return ModelInfo(f"{owner.qualname}_{field_name}", table, False, False, fields,
+                         (UniqueSet((source_name, target_name), "auto-created through table", table),),
+                         "id", None, {}, False)
+
     def reverse_relations(self, qualname: str):
         """accessor → (model holding the relation, its field) for relations pointing at `qualname`.
 
@@ -334,14 +358,24 @@ class Project:
 
     # -------------------------------------------------------------------------------------- settings
     def _settings_module_name(self, configured: Optional[str]) -> Optional[str]:
+        """Explicit setting, then manage.py/wsgi.py/asgi.py, then pytest/tox/mypy config, then a search."""
         if configured:
             return configured
-        for entry in ("manage.py", "wsgi.py", "asgi.py"):
-            path = os.path.join(self.root, entry)
+        entries = [os.path.join(self.root, name) for name in ("manage.py", "wsgi.py", "asgi.py")]
+        try:
+            subfolders = sorted(e.path for e in os.scandir(self.root) if e.is_dir() and not discovery.is_skipped_dir(e.name))
+        except OSError:
+            subfolders = []
+        entries += [os.path.join(folder, name) for folder in subfolders for name in ("wsgi.py", "asgi.py")]
+        for path in entries:
             if os.path.isfile(path):
                 hint = self.facts_for_path(path, want_settings_hint=True).settings_hint
                 if hint and self.module_path(hint):
                     return hint
+        for name in ("pytest.ini", "pyproject.toml", "setup.cfg", "tox.ini", "mypy.ini"):
+            hint = _settings_in_config(os.path.join(self.root, name))
+            if hint and self.module_path(hint):
+                return hint
         candidates, _ = discovery.walk_python_files(
             self.root, lambda folder, name: name == "settings.py" or os.path.basename(folder) == "settings")
         ranked = sorted(candidates, key=lambda p: (p.count(os.sep), not p.endswith("settings.py"), p))
@@ -426,6 +460,21 @@ def _app_package(models_module: str) -> str:
     if "models" not in parts:
         return ""
     return ".".join(parts[: len(parts) - 1 - parts[::-1].index("models")])
+
+
+_CONFIG_SETTING = re.compile(
+    r"""^\s*(?:DJANGO_SETTINGS_MODULE|django_settings_module)\s*[=:]\s*["']?([A-Za-z_][\w.]*)""", re.MULTILINE)
+
+
+def _settings_in_config(path: str) -> Optional[str]:
+    """DJANGO_SETTINGS_MODULE from pytest-django, tox setenv or django-stubs config (any of their files)."""
+    try:
+        with open(path, "r", encoding="utf-8", errors="replace") as handle:
+            text = handle.read(200_000)
+    except OSError:
+        return None
+    found = _CONFIG_SETTING.search(text)
+    return found.group(1) if found else None
 
 
 def _atomic_requests(databases) -> bool:

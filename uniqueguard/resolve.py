@@ -116,6 +116,10 @@ class Resolver:
                 return self._model_of_param(expr.id, scope)
             if binding is not None and binding.kind in ("for", "with", "unpack0"):
                 return None
+        if isinstance(expr, ast.Attribute) and expr.attr == "through" and isinstance(expr.value, ast.Attribute):
+            owner = self.model_class(expr.value.value, hops + 1)
+            if owner is not None:
+                return self.project.through_model(owner, expr.value.attr)
         if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id == "self":
             if expr.attr == "__class__":
                 return self._enclosing_model(expr)

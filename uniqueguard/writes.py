@@ -67,6 +67,23 @@ class WriteFinder:
         self.scope = scope
         self.resolver = resolver
 
+    def find_unresolved(self) -> List[ast.Call]:
+        """Manager-style writes whose receiver resolves to no model (strict mode audits these).
+
+        Only receivers that look like a manager count (`x.objects`, `_default_manager`, `<name>_set`,
+        or a queryset chain), so `stripe.Customer.create()` and friends stay out of the audit."""
+        found = []
+        for node in ast.walk(self.scope.tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            if node.func.attr not in WRITE_METHODS - SAVE_METHODS or self._inside_write_primitive(node):
+                continue
+            receiver = node.func.value
+            if not _looks_like_manager(receiver) or self.resolver.manager(receiver) is not None:
+                continue
+            found.append(node)
+        return found
+
     def find(self) -> List[Write]:
         writes = []
         for node in ast.walk(self.scope.tree):
@@ -348,6 +365,18 @@ class WriteFinder:
                             and target.value.id == name and start < (target.lineno, target.col_offset) < end):
                         found[target.attr] = node.value
         return found
+
+
+MANAGER_ATTRIBUTES = ("objects", "_default_manager", "_base_manager")
+
+
+def _looks_like_manager(receiver: ast.AST) -> bool:
+    if isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute):
+        from .resolve import QUERYSET_CHAIN
+
+        return receiver.func.attr in QUERYSET_CHAIN
+    return isinstance(receiver, ast.Attribute) and (
+        receiver.attr in MANAGER_ATTRIBUTES or receiver.attr.endswith("_set"))
 
 
 def _with(fields, implied):

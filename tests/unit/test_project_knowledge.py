@@ -86,3 +86,85 @@ def test_import_spellings(project, spelling, expected):
     project.write("accounts/models.py", USER_MODELS)
     project.write("accounts/services.py", spelling)
     assert project.lint("accounts/services.py") == expected
+
+
+@pytest.mark.parametrize("config_file, text", [
+    ("pytest.ini", "[pytest]\nDJANGO_SETTINGS_MODULE = config.prod\n"),
+    ("pyproject.toml", '[tool.pytest.ini_options]\nDJANGO_SETTINGS_MODULE = "config.prod"\n'),
+    ("setup.cfg", "[tool:pytest]\nDJANGO_SETTINGS_MODULE=config.prod\n"),
+    ("tox.ini", "[testenv]\nsetenv =\n    DJANGO_SETTINGS_MODULE = config.prod\n"),
+    ("mypy.ini", "[mypy.plugins.django-stubs]\ndjango_settings_module = config.prod\n"),
+])
+def test_settings_module_from_tool_config(tmp_path, config_file, text):
+    from conftest import Project
+
+    proj = Project(tmp_path / "p")
+    proj.write(config_file, text)
+    proj.write("config/__init__.py", "")
+    proj.write("config/prod.py", 'AUTH_USER_MODEL = "accounts.Member"\n')
+    proj.write("config/settings.py", 'AUTH_USER_MODEL = "auth.User"\n')  # a decoy the search would find
+    proj.write("accounts/__init__.py", "")
+    proj.write("accounts/models.py", USER_MODELS)
+    proj.write("accounts/views.py", VIEW)
+    assert proj.lint("accounts/views.py") == [(7, "UNQ001"), (10, "UNQ001")]
+
+
+def test_settings_named_by_wsgi_in_a_subpackage(tmp_path):
+    from conftest import Project
+
+    proj = Project(tmp_path / "p")
+    proj.write(".git/HEAD", "ref: refs/heads/main\n")
+    proj.write("config/__init__.py", "")
+    proj.write("config/wsgi.py", 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.real")\n')
+    proj.write("config/real.py", 'AUTH_USER_MODEL = "accounts.Member"\n')
+    proj.write("config/settings.py", 'AUTH_USER_MODEL = "auth.User"\n')
+    proj.write("accounts/__init__.py", "")
+    proj.write("accounts/models.py", USER_MODELS)
+    proj.write("accounts/views.py", VIEW)
+    assert proj.lint("accounts/views.py") == [(7, "UNQ001"), (10, "UNQ001")]
+
+
+def test_auto_created_through_table(project):
+    project.write("shop/models.py", """
+        from django.db import models
+
+        class Tag(models.Model):
+            name = models.CharField(max_length=10)
+
+        class Post(models.Model):
+            tags = models.ManyToManyField(Tag)
+            readers = models.ManyToManyField("auth.User", through="Reading")
+
+        class Reading(models.Model):
+            post = models.ForeignKey(Post, on_delete=models.CASCADE)
+            user = models.ForeignKey("auth.User", on_delete=models.CASCADE)
+    """)
+    project.write("shop/views.py", """
+        from .models import Post
+
+        def f(rows, post, user):
+            Post.tags.through.objects.bulk_create(rows)
+            Post.tags.through.objects.bulk_create(rows, ignore_conflicts=True)
+            Post.readers.through.objects.create(post=post, user=user)
+    """)
+    found = project.findings("shop/views.py")
+    assert [(f.line, f.code) for f in found] == [(5, "UNQ001")]  # Reading declares no uniqueness
+    assert "Post_tags(post, tag)" in found[0].message
+
+
+def test_models_from_an_installed_package(project, tmp_path, monkeypatch):
+    """A model from a package on the linting interpreter's path is read from source, never imported."""
+    import sys
+
+    import uniqueguard.project as index
+
+    site = tmp_path / "site"
+    (site / "reusable_tags").mkdir(parents=True)
+    (site / "reusable_tags" / "__init__.py").write_text("raise RuntimeError('must never be imported')\n")
+    (site / "reusable_tags" / "models.py").write_text(
+        "from django.db import models\n\nclass Label(models.Model):\n    slug = models.SlugField(unique=True)\n")
+    monkeypatch.setattr(sys, "path", sys.path + [str(site)])
+    monkeypatch.setattr(index, "_INSTALLED_ROOTS", None)
+    project.write("shop/views.py", "from reusable_tags.models import Label\n\ndef f(s):\n    Label.objects.create(slug=s)\n")
+    assert project.lint("shop/views.py") == [(4, "UNQ001")]
+    assert "reusable_tags" not in sys.modules

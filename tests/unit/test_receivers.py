@@ -163,3 +163,18 @@ def test_from_queryset_binds_both_classes(app):
             objects = CodeManager.from_queryset(CodeQuerySet)()
     """)
     assert [c for _, c in app.lint("shop/models.py")] == ["UNQ001", "UNQ001"]
+
+
+def test_strict_mode_lists_unresolved_manager_writes(app):
+    app.write("accounts/dynamic.py", """
+        import stripe
+
+        def f(model, registry, rows, qs):
+            model.objects.bulk_create(rows)
+            registry["x"]._default_manager.create(a=1)
+            qs.filter(a=1).create(b=2)
+            stripe.Customer.create(email="x")
+            model.create(a=1)
+    """)
+    assert app.lint("accounts/dynamic.py", strict=True) == [
+        (5, "UNQ005"), (6, "UNQ005"), (7, "UNQ005")]
