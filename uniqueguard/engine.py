@@ -8,16 +8,17 @@ let it through (→ UNQ002)? Otherwise it is UNQ001. No front end makes any of t
 from __future__ import annotations
 
 import ast
+import functools
 import os
-from dataclasses import dataclass
-from typing import Dict, List, Optional, Tuple
+from dataclasses import replace
+from typing import Dict, List
 
 from . import findings as text
-from .cache import default_directory
-from .discovery import ParseFailure, module_name, parse_source
+from .config import ConfigError, Options, read_pyproject
+from .discovery import ParseFailure, find_root, module_name, parse_source
 from .facts import resolve_relative
 from .findings import Finding
-from .paths import DEFAULT_EXCLUDE, matches, relative_posix
+from .paths import matches, relative_posix
 from .guards import (CallerGuards, CheckFinder, atomic_around, catches_integrity_error, handler_guard,
                      reraises, savepoint_between)
 from .project import project_for
@@ -25,22 +26,6 @@ from .resolve import Resolver
 from .scope import ModuleScope, call_label
 from .writes import BULK_METHODS, CREATE_METHODS, GET_OR_CREATE, Write, WriteFinder
 
-
-
-@dataclass(frozen=True)
-class Options:
-    """What a front end may configure. Plain data: it crosses process boundaries with `-j`."""
-
-    root: Optional[str] = None  # project root; found from the linted path when None
-    settings_module: Optional[str] = None
-    exclude: Tuple[str, ...] = DEFAULT_EXCLUDE
-    cache: bool = True  # persistent facts cache on disk
-    cache_dir: Optional[str] = None  # where; None: $XDG_CACHE_HOME/uniqueguard or ~/.cache/uniqueguard
-
-    def cache_directory(self) -> Optional[str]:
-        if not self.cache or os.environ.get("UNIQUEGUARD_NO_CACHE"):
-            return None
-        return self.cache_dir or os.environ.get("UNIQUEGUARD_CACHE_DIR") or default_directory()
 
 
 def check_source(source, path: str, options: Options = Options()) -> List[Finding]:
@@ -56,15 +41,37 @@ def check_tree(tree: ast.Module, path: str, options: Options = Options()) -> Lis
     """All findings for one module, never raising: an internal failure becomes one UNQ000 finding."""
     try:
         analysis = _Analysis(tree, path, options)
-        if matches(relative_posix(analysis.real_path, analysis.project.root), options.exclude):
+        if matches(relative_posix(analysis.real_path, analysis.project.root), analysis.options.excluded):
             return []
         return analysis.run()
+    except ConfigError as exc:
+        return [Finding(path, 1, 0, "UNQ000", str(exc))]
     except RecursionError:
         return [Finding(path, 1, 0, "UNQ000", "uniqueguard could not analyse this file: nested too deeply")]
     except Exception as exc:  # noqa: BLE001 - a linter plugin must never take the host linter down
         return [Finding(path, 1, 0, "UNQ000",
                         f"uniqueguard could not analyse this file ({type(exc).__name__}: {exc}); "
                         f"please report this")]
+
+
+def effective_options(path: str, options: Options) -> Options:
+    """The front end's options over `[tool.uniqueguard]` of the project's pyproject.toml."""
+    root = options.root or find_root(path)
+    from_file = _pyproject_options(root, _mtime(os.path.join(root, "pyproject.toml")))
+    merged = options.merged_over(from_file)
+    return merged if merged.root else replace(merged, root=root)
+
+
+@functools.lru_cache(maxsize=64)
+def _pyproject_options(root: str, mtime: float) -> Options:
+    return read_pyproject(root)
+
+
+def _mtime(path: str) -> float:
+    try:
+        return os.stat(path).st_mtime
+    except OSError:
+        return 0.0
 
 
 class _Analysis:
@@ -76,19 +83,23 @@ class _Analysis:
         if not os.path.isdir(os.path.dirname(real)):
             real = os.path.join(os.getcwd(), "__stdin__.py")
         self.real_path = real
-        self.project = project_for(real, options.root, options.settings_module, options.cache_directory())
+        self.options = effective_options(real, options)
+        self.project = project_for(real, self.options)
         dotted, is_package, _ = module_name(real, self.project.root)
         self.scope = ModuleScope(tree, dotted, is_package)
         self.resolver = Resolver(self.scope, self.project)
-        self.callers = CallerGuards(self.scope)
+        self.extra_guards = frozenset(self.options.guard_exceptions)
+        self.callers = CallerGuards(self.scope, self.extra_guards)
         self.checks = CheckFinder(self.scope, self.resolver)
+        self.atomic_requests = (self.options.atomic_requests if self.options.atomic_requests is not None
+                                else self.project.settings.atomic_requests)
         self.found: List[Finding] = []
 
     def run(self) -> List[Finding]:
-        finder = WriteFinder(self.scope, self.resolver)
+        finder = WriteFinder(self.scope, self.resolver, frozenset(self.options.write_methods))
         for write in finder.find():
             self._judge(write)
-        for call in finder.find_unresolved():
+        for call in finder.find_unresolved() if self.options.strict else ():
             self.found.append(Finding(self.path, call.lineno, call.col_offset, "UNQ005",
                                       text.unresolved(call_label(call.func)),
                                       getattr(call, "end_lineno", call.lineno), getattr(call, "end_col_offset", 0)))
@@ -105,7 +116,7 @@ class _Analysis:
     def _judge(self, write: Write) -> None:
         node = write.call
         fields = text.describe_sets(write.risked)
-        guard = handler_guard(self.scope, node)
+        guard = handler_guard(self.scope, node, self.extra_guards)
         if guard is not None:
             self._judge_handled(write, guard, fields)
             return
@@ -126,10 +137,11 @@ class _Analysis:
     def _judge_handled(self, write: Write, guard, fields: str) -> None:
         if guard.kind != "try" or write.own_savepoint or savepoint_between(self.scope, write.call, guard.node):
             return
-        handlers = [h for h in guard.node.handlers if catches_integrity_error(self.scope, h.type) is not None]
+        handlers = [h for h in guard.node.handlers
+                    if catches_integrity_error(self.scope, h.type, self.extra_guards) is not None]
         if handlers and all(reraises(h) for h in handlers):
             return
-        atomic = atomic_around(self.scope, guard.node, self.project.settings.atomic_requests, self.project)
+        atomic = atomic_around(self.scope, guard.node, self.atomic_requests, self.project)
         if atomic is not None:
             self._emit(write, "UNQ003",
                        text.integrity_error_in_atomic(write.label, fields, guard.line, atomic.how, atomic.line))

@@ -1,7 +1,8 @@
 """The flake8 front end: flake8's parsed tree in, `UNQ` tuples out. No analysis lives here.
 
 flake8 handles `# noqa`, `--select`/`--extend-select`, `-j` and output formats itself; UNQ004 is added to
-flake8's default ignore list so it stays off until a user selects it.
+flake8's default ignore list so it stays off until a user selects it. Options are `--uniqueguard-<name>`
+on the command line or `uniqueguard-<name> = ...` in flake8's config, over `[tool.uniqueguard]`.
 """
 from __future__ import annotations
 
@@ -9,16 +10,35 @@ import ast
 from typing import Iterator, Tuple
 
 from . import __version__
-from .engine import Options, check_tree
+from .config import HELP, SPEC, ConfigError, Options, options_from_mapping
+from .engine import check_tree
 from .rules import RULES
 
 Result = Tuple[int, int, str, type]
+
+
+def _attribute(name: str) -> str:
+    return "uniqueguard_" + name.replace("-", "_")
+
+
+OPTIONAL = tuple(rule.code for rule in RULES if not rule.default_enabled)
+
+
+def _hidden(selectors) -> frozenset:
+    """Off-by-default codes not named in --select/--extend-select more precisely than the `UNQ` family.
+
+    flake8 lets an explicit `--select=UNQ` override its default ignore list, which would switch UNQ004
+    on for everyone who selects the family; a rule that is off by default stays off until named.
+    """
+    named = [s.strip() for s in selectors if s and len(s.strip()) > len("UNQ")]
+    return frozenset(code for code in OPTIONAL if not any(code.startswith(s) for s in named))
 
 
 class UniqueGuardPlugin:
     name = "uniqueguard"
     version = __version__
     options = Options()
+    hidden = frozenset(OPTIONAL)
 
     def __init__(self, tree: ast.Module, filename: str):
         self.tree = tree
@@ -26,8 +46,27 @@ class UniqueGuardPlugin:
 
     @classmethod
     def add_options(cls, parser) -> None:
-        parser.extend_default_ignore([rule.code for rule in RULES if not rule.default_enabled])
+        parser.extend_default_ignore(list(OPTIONAL))
+        for name in SPEC:
+            parser.add_option(f"--uniqueguard-{name}", default=None, parse_from_config=True,
+                              dest=_attribute(name), help=f"uniqueguard: {HELP[name]}")
+
+    @classmethod
+    def parse_options(cls, *args) -> None:
+        """flake8 calls this as (option_manager, options, filenames), older versions as (options)."""
+        options = args[1] if len(args) == 3 else args[0]
+        cls.hidden = _hidden(list(getattr(options, "select", None) or ()) +
+                             list(getattr(options, "extend_select", None) or ()))
+        mapping = {name: getattr(options, _attribute(name), None) for name in SPEC}
+        try:
+            cls.options = options_from_mapping(mapping, "flake8's options (command line or its config file)")
+        except ConfigError as exc:
+            from flake8.exceptions import ExecutionError
+
+            raise ExecutionError(str(exc)) from None  # flake8 prints it as a critical error, exit 1
 
     def run(self) -> Iterator[Result]:
         for finding in check_tree(self.tree, self.filename, self.options):
+            if finding.code in self.hidden:
+                continue
             yield finding.line, finding.col, f"{finding.code} {finding.message}", type(self)

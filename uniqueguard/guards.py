@@ -62,29 +62,31 @@ def _exception_names(scope: ModuleScope, expr: Optional[ast.AST], depth: int = 0
     return [(qualified, ast.unparse(expr))]
 
 
-def catches_integrity_error(scope: ModuleScope, expr: Optional[ast.AST]) -> Optional[str]:
-    """How the clause spells the exception that catches IntegrityError, or None if it does not."""
+def catches_integrity_error(scope: ModuleScope, expr: Optional[ast.AST], extra: frozenset = frozenset()) -> Optional[str]:
+    """How the clause spells the exception that catches IntegrityError, or None if it does not.
+
+    `extra` are qualified names the configuration adds (`guard-exceptions`)."""
     for qualified, written in _exception_names(scope, expr):
-        if qualified in CATCHING or qualified in CATCHING_UNQUALIFIED:
+        if qualified in CATCHING or qualified in CATCHING_UNQUALIFIED or qualified in extra:
             return written
     return None
 
 
-def handler_guard(scope: ModuleScope, node: ast.AST) -> Optional[Guard]:
+def handler_guard(scope: ModuleScope, node: ast.AST, extra: frozenset = frozenset()) -> Optional[Guard]:
     """The nearest `try` body / `with suppress(...)` around `node` (within its function) that catches it."""
     for child, parent in scope.ancestors(node):
         if isinstance(parent, FUNCTION_NODES) or isinstance(parent, ast.ClassDef):
             return None
         if isinstance(parent, TryNodes) and child in parent.body:
             for handler in parent.handlers:
-                spelling = catches_integrity_error(scope, handler.type)
+                spelling = catches_integrity_error(scope, handler.type, extra)
                 if spelling is not None:
                     return Guard(parent, "try", handler.lineno, spelling)
         if isinstance(parent, (ast.With, ast.AsyncWith)) and child in parent.body:
             for item in parent.items:
                 call = item.context_expr
                 if (isinstance(call, ast.Call) and scope.qualify(call.func) in SUPPRESS
-                        and any(catches_integrity_error(scope, arg) for arg in call.args)):
+                        and any(catches_integrity_error(scope, arg, extra) for arg in call.args)):
                     return Guard(parent, "suppress", parent.lineno, "suppress")
     return None
 
@@ -99,8 +101,9 @@ class CallerGuards:
     its own too).
     """
 
-    def __init__(self, scope: ModuleScope):
+    def __init__(self, scope: ModuleScope, extra: frozenset = frozenset()):
         self.scope = scope
+        self.extra = extra
         self._guarded: Optional[Set[ast.AST]] = None
 
     def _definitions(self):
@@ -152,7 +155,7 @@ class CallerGuards:
                 caller = self.scope.enclosing_function(parent)
                 if caller is callee:
                     continue  # direct recursion says nothing about outside callers
-                edges.setdefault(caller, []).append((callee, handler_guard(self.scope, parent) is not None))
+                edges.setdefault(caller, []).append((callee, handler_guard(self.scope, parent, self.extra) is not None))
                 called.add(callee)
             elif not (isinstance(parent, ast.Attribute) and parent.value is node):
                 escaped.add(callee)

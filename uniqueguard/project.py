@@ -54,8 +54,10 @@ def _is_models_file(folder: str, filename: str) -> bool:
 
 
 class Project:
-    def __init__(self, root: str, settings_module: Optional[str] = None, cache_dir: Optional[str] = None):
+    def __init__(self, root: str, settings_module: Optional[str] = None, cache_dir: Optional[str] = None,
+                 unique: tuple = ()):
         self.root = os.path.abspath(root)
+        self.extra_unique = dict(unique)  # configured unique facts: "app.Model" or dotted → field tuples
         self.problems = Problems()
         self.cache = FactsCache(self.root, cache_dir)
         self._last_save = 0.0
@@ -210,16 +212,33 @@ class Project:
     # ---------------------------------------------------------------------------------------- models
     def model(self, dotted: str):
         """The ModelInfo for a class name, or None when it is not a (known) model."""
-        from .uniqueness import build_model  # late import: uniqueness builds on this index
+        from .uniqueness import build_model, configured_model, with_configured  # uniqueness builds on this index
 
         cls = self.find_class(dotted)
         if cls is None:
-            return None
+            extra = self._configured(dotted)
+            return configured_model(dotted, extra) if extra else None
         key = cls.qualname
         if key not in self._models:
             self._models[key] = None  # cycle guard
-            self._models[key] = build_model(self, cls)
+            info = build_model(self, cls)
+            extra = self._configured(key) if info is not None else None
+            self._models[key] = with_configured(info, extra) if extra else info
         return self._models[key]
+
+    def _configured(self, dotted: str):
+        """Unique sets the configuration declares for a model, by dotted path or `app_label.Model`."""
+        if not self.extra_unique:
+            return None
+        if dotted in self.extra_unique:
+            return self.extra_unique[dotted]
+        module, _, name = dotted.rpartition(".")
+        package = _app_package(module) or module.rpartition(".")[0]
+        label = f"{package.rpartition('.')[2]}.{name}" if package else None
+        for key, sets in self.extra_unique.items():
+            if label and key.lower() == label.lower():
+                return sets
+        return None
 
     def model_by_label(self, label: str):
         """The model named by an `"app_label.ModelName"` string (model name case-insensitive)."""
@@ -231,6 +250,11 @@ class Project:
             found = self._model_in_package(package, name)
             if found is not None:
                 return found
+        for key, sets in self.extra_unique.items():
+            if key.lower() == label.lower():
+                from .uniqueness import configured_model
+
+                return configured_model(key, sets)
         return None
 
     def _model_in_package(self, package: str, name: str):
@@ -504,19 +528,22 @@ def _installed_roots(project_root: str) -> List[str]:
     return [r for r in _INSTALLED_ROOTS if r != project_root]
 
 
-_PROJECTS: Dict[Tuple[str, Optional[str], Optional[str]], Project] = {}
+_PROJECTS: Dict[tuple, Project] = {}
 
 
-def project_for(path: str, root: Optional[str] = None, settings_module: Optional[str] = None,
-                cache_dir: Optional[str] = None) -> Project:
-    """The Project for a linted path, built once per process and root. `cache_dir` None: no disk cache."""
-    root = os.path.abspath(root) if root else discovery.find_root(path)
-    key = (root, settings_module, cache_dir)
+def project_for(path: str, options=None) -> Project:
+    """The Project for a linted path, built once per process per root and options."""
+    from .config import Options
+
+    options = options or Options()
+    root = os.path.abspath(options.root) if options.root else discovery.find_root(path)
+    cache_dir = options.cache_directory()
+    key = (root, options.settings_module, cache_dir, options.unique)
     project = _PROJECTS.get(key)
     if project is None:
         if not _PROJECTS:
             atexit.register(_save_all)
-        project = Project(root, settings_module, cache_dir)
+        project = Project(root, options.settings_module, cache_dir, options.unique)
         _PROJECTS[key] = project
     return project
 

@@ -1,15 +1,20 @@
 """The pylint front end: pylint's module in, `W58xx` messages out. No analysis lives here.
 
 The engine reads the standard library `ast` of the module's own source (pylint's astroid tree is not
-needed), so both front ends see the same code the same way and report the same findings.
+needed), so both front ends see the same code the same way and report the same findings. Options are
+`--uniqueguard-<name>` (command line or rc file), over `[tool.uniqueguard]`.
 """
 from __future__ import annotations
+
+import sys
 
 from pylint.checkers import BaseChecker
 from pylint.constants import WarningScope
 
+from .config import HELP, SPEC, ConfigError, Options, options_from_mapping
 from .discovery import ParseFailure, parse_source
-from .engine import Options, check_tree
+from .engine import check_tree
+from .findings import Finding
 from .rules import BY_CODE, RULES
 
 
@@ -24,10 +29,30 @@ def _messages() -> dict:
     return messages
 
 
+_BOOLEANS = ("strict", "cache", "atomic-requests")
+_PYLINT_TYPES = {**{name: "yn" for name in _BOOLEANS}, "exclude": "csv", "extend-exclude": "csv",
+                 "write-methods": "csv", "guard-exceptions": "csv", "unique": "csv"}
+
+
+def _attribute(name: str) -> str:
+    return "uniqueguard_" + name.replace("-", "_")
+
+
 class UniqueGuardChecker(BaseChecker):
     name = "uniqueguard"
     msgs = _messages()
-    options = ()
+    options = tuple((f"uniqueguard-{name}", {"default": None, "type": _PYLINT_TYPES.get(name, "string"),
+                                             "metavar": "<y or n>" if name in _BOOLEANS else "<value>",
+                                             "help": HELP[name]}) for name in SPEC)
+
+    def open(self) -> None:
+        """Read the options once per run; a bad value stops pylint with a usage error, like its own."""
+        mapping = {name: getattr(self.linter.config, _attribute(name), None) for name in SPEC}
+        try:
+            self._options = options_from_mapping(mapping, "pylint's options (command line or its rc file)")
+        except ConfigError as exc:
+            print(f"pylint: error: {exc}", file=sys.stderr)
+            raise SystemExit(32) from None
 
     def visit_module(self, node) -> None:
         path = node.file
@@ -39,10 +64,13 @@ class UniqueGuardChecker(BaseChecker):
             tree = parse_source(source, path)
         except (ParseFailure, OSError):
             return  # pylint reports syntax and read errors itself
-        for finding in check_tree(tree, path, Options()):
-            self.add_message(BY_CODE[finding.code].symbol, line=finding.line, col_offset=finding.col,
-                             end_lineno=finding.end_line, end_col_offset=finding.end_col,
-                             args=(finding.message,))
+        for finding in check_tree(tree, path, getattr(self, "_options", Options())):
+            self._report(finding)
+
+    def _report(self, finding: Finding) -> None:
+        self.add_message(BY_CODE[finding.code].symbol, line=finding.line, col_offset=finding.col,
+                         end_lineno=finding.end_line or None, end_col_offset=finding.end_col or None,
+                         args=(finding.message,))
 
 
 def register(linter) -> None:

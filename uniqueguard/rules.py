@@ -32,8 +32,9 @@ RULES: tuple[Rule, ...] = (
          "IntegrityError is caught inside an atomic block without a savepoint around the write"),
     Rule("UNQ004", "W5804", "validated-create-race",
          "write is guarded only by form or serializer validation, which races", default_enabled=False),
+    # Reported only in strict mode (the `strict` option), so no front end needs to filter it.
     Rule("UNQ005", "W5805", "unresolved-write",
-         "strict mode: a write through a manager uniqueguard cannot resolve to a model", default_enabled=False),
+         "strict mode: a write through a manager uniqueguard cannot resolve to a model"),
 )
 
 BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}

@@ -285,6 +285,27 @@ def _dedupe(sets: List[UniqueSet]) -> Tuple[UniqueSet, ...]:
     return tuple(result)
 
 
+def with_configured(info: ModelInfo, sets) -> ModelInfo:
+    """A model with the unique sets the user's configuration declares added."""
+    from dataclasses import replace
+
+    extra = [UniqueSet(tuple(names), "configuration", info.name) for names in sets]
+    fields = dict(info.fields)
+    for names in sets:
+        for name in names:
+            fields.setdefault(name, FieldInfo(name, "Field", False))
+    return replace(info, fields=fields, unique_sets=_dedupe(list(info.unique_sets) + extra))
+
+
+def configured_model(name: str, sets) -> ModelInfo:
+    """A model uniqueguard cannot read, known only from the configuration (`"billing.Invoice" = [...]`)."""
+    short = name.rpartition(".")[2]
+    fields = {n: FieldInfo(n, "Field", False) for names in sets for n in names}
+    return ModelInfo(name, short, False, False, fields,
+                     _dedupe([UniqueSet(tuple(names), "configuration", short) for names in sets]),
+                     "id", None, {}, False)
+
+
 def build_model(project, cls: ClassFacts) -> Optional[ModelInfo]:
     return _Builder(project, cls).build()
 

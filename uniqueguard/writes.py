@@ -63,9 +63,11 @@ def _write(call, method, label, model, fields, sources=None, **extra) -> Write:
 
 
 class WriteFinder:
-    def __init__(self, scope: ModuleScope, resolver: Resolver):
+    def __init__(self, scope: ModuleScope, resolver: Resolver, extra_creates: frozenset = frozenset()):
         self.scope = scope
         self.resolver = resolver
+        self.creates = CREATE_METHODS | extra_creates  # configured `write-methods` insert like create()
+        self.methods = WRITE_METHODS | extra_creates
 
     def find_unresolved(self) -> List[ast.Call]:
         """Manager-style writes whose receiver resolves to no model (strict mode audits these).
@@ -76,7 +78,7 @@ class WriteFinder:
         for node in ast.walk(self.scope.tree):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
                 continue
-            if node.func.attr not in WRITE_METHODS - SAVE_METHODS or self._inside_write_primitive(node):
+            if node.func.attr not in self.methods - SAVE_METHODS or self._inside_write_primitive(node):
                 continue
             receiver = node.func.value
             if not _looks_like_manager(receiver) or self.resolver.manager(receiver) is not None:
@@ -89,7 +91,7 @@ class WriteFinder:
         for node in ast.walk(self.scope.tree):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
                 method = node.func.attr
-                if method in WRITE_METHODS and not self._inside_write_primitive(node):
+                if method in self.methods and not self._inside_write_primitive(node):
                     write = self._classify(node, method)
                     if write is not None and write.risked:
                         writes.append(write)
@@ -113,7 +115,7 @@ class WriteFinder:
         if model is None or not model.unique_sets or model.abstract:
             return None
         label = call_label(call.func)
-        if method in CREATE_METHODS:
+        if method in self.creates:
             fields, sources = self._keyword_fields(call, model)
             return _write(call, method, label, model, _with(fields, manager.implied), sources)
         if method in USER_METHODS:
