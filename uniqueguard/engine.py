@@ -100,18 +100,19 @@ class _Analysis:
         for write in finder.find():
             self._judge(write)
         for call in finder.find_unresolved() if self.options.strict else ():
-            self.found.append(Finding(self.path, call.lineno, call.col_offset, "UNQ005",
-                                      text.unresolved(call_label(call.func)),
-                                      getattr(call, "end_lineno", call.lineno), getattr(call, "end_col_offset", 0)))
+            self._add(call, "UNQ005", text.unresolved(call_label(call.func)))
         self._report_unreadable_imports()
         self.project.save_cache()
         return sorted(self.found)
 
     def _emit(self, write: Write, code: str, message: str) -> None:
-        call = write.call
+        self._add(write.call, code, message)
+
+    def _add(self, call: ast.Call, code: str, message: str) -> None:
         self.found.append(Finding(self.path, call.lineno, call.col_offset, code, message,
                                   getattr(call, "end_lineno", None) or call.lineno,
-                                  getattr(call, "end_col_offset", None) or call.col_offset))
+                                  getattr(call, "end_col_offset", None) or call.col_offset,
+                                  self.scope.context_of(call), _snippet(call)))
 
     def _judge(self, write: Write) -> None:
         node = write.call
@@ -222,6 +223,15 @@ class _Analysis:
                     self.found.append(Finding(self.path, node.lineno, node.col_offset, "UNQ000",
                                               text.unreadable(relative, unreadable[path])))
                     break
+
+
+def _snippet(call: ast.Call, limit: int = 240) -> str:
+    """The call's text with whitespace folded, so reformatting or moving it keeps its fingerprint."""
+    try:
+        text_ = " ".join(ast.unparse(call).split())
+    except (RecursionError, ValueError):
+        text_ = call_label(call.func)
+    return text_[:limit]
 
 
 def _validated_by(validator, unique_set) -> str:

@@ -21,6 +21,8 @@ class Finding:
     message: str
     end_line: int = 0
     end_col: int = 0
+    context: str = ""  # the enclosing class/function, e.g. "RegisterView.post": stable across line shifts
+    snippet: str = ""  # the call's own text, whitespace-normalised: stable across line shifts
 
     @property
     def rule(self):

@@ -15,6 +15,7 @@ class Rule:
     symbol: str  # pylint symbol, kebab-case verb of the problem
     title: str  # one line: what the rule flags
     default_enabled: bool = True
+    strict_only: bool = False  # reported only when the `strict` option is on
 
     @property
     def docs_path(self) -> str:
@@ -34,7 +35,7 @@ RULES: tuple[Rule, ...] = (
          "write is guarded only by form or serializer validation, which races", default_enabled=False),
     # Reported only in strict mode (the `strict` option), so no front end needs to filter it.
     Rule("UNQ005", "W5805", "unresolved-write",
-         "strict mode: a write through a manager uniqueguard cannot resolve to a model"),
+         "strict mode: a write through a manager uniqueguard cannot resolve to a model", strict_only=True),
 )
 
 BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}

@@ -73,6 +73,12 @@ class ModuleScope:
         parent = self.parents.get(func)
         return parent if isinstance(parent, ast.ClassDef) else None
 
+    def context_of(self, node: ast.AST) -> str:
+        """`Class.method` / `function` / "" (module level) around a node: a line-independent address."""
+        names = [p.name for _, p in self.ancestors(node)
+                 if isinstance(p, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+        return ".".join(reversed(names))
+
     def statement_of(self, node: ast.AST) -> ast.AST:
         current = node
         while not isinstance(current, ast.stmt):

@@ -1,0 +1,217 @@
+"""The command-line front end: `uniqueguard check PATH...` and `uniqueguard explain CODE`.
+
+Same engine, same findings as the flake8 and pylint plugins; this module only walks files, runs the
+engine (in parallel with `-j`), filters by selection and baseline, and prints. Exit codes: 0 nothing
+found, 1 findings, 2 usage, configuration or internal error.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from typing import List, Optional, Sequence
+
+from . import __version__, baseline
+from .config import HELP, ConfigError, Options, options_from_mapping
+from .discovery import walk_python_files
+from .docs import find_rule, page
+from .engine import check_source
+from .findings import Finding
+from .output import FORMATS
+from .rules import RULES
+
+INTERNAL_FAILURE = "uniqueguard could not analyse"
+PROGRESS_MINIMUM = 200  # files; smaller runs finish before a bar is worth drawing
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="uniqueguard", description=(
+        "Find Django writes that can raise IntegrityError on a unique constraint with nothing to catch it."))
+    parser.add_argument("--version", action="version", version=f"uniqueguard {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    check = commands.add_parser("check", help="lint files or folders")
+    check.add_argument("paths", nargs="*", default=["."], help="files or folders (default: .)")
+    check.add_argument("--format", choices=sorted(FORMATS), default="text")
+    check.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of stdout")
+    check.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes to report "
+                       "(default: the rules that are on by default)")
+    check.add_argument("--extend-select", metavar="CODES", help="codes to report in addition, e.g. UNQ004")
+    check.add_argument("--ignore", metavar="CODES", help="codes or prefixes not to report")
+    check.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="parallel processes (0: one per core)")
+    check.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE")
+    check.add_argument("--write-baseline", metavar="FILE", help="record the current findings in FILE and exit 0")
+    check.add_argument("--no-progress", action="store_true", help="never draw a progress bar")
+    check.add_argument("--root", help=HELP["root"])
+    check.add_argument("--settings", help=HELP["settings"])
+    check.add_argument("--exclude", help=HELP["exclude"])
+    check.add_argument("--extend-exclude", help=HELP["extend-exclude"])
+    check.add_argument("--unique", help=HELP["unique"])
+    check.add_argument("--write-methods", help=HELP["write-methods"])
+    check.add_argument("--guard-exceptions", help=HELP["guard-exceptions"])
+    check.add_argument("--atomic-requests", choices=["true", "false"], help=HELP["atomic-requests"])
+    check.add_argument("--no-cache", action="store_true", help="do not read or write the facts cache")
+    check.add_argument("--cache-dir", help=HELP["cache-dir"])
+    check.add_argument("--strict", action="store_true", default=None, help=HELP["strict"])
+
+    explain = commands.add_parser("explain", help="print a rule's documentation")
+    explain.add_argument("rule", nargs="?", help="UNQ001, W5801 or unguarded-create; none: list all rules")
+    return parser
+
+
+def _options(args) -> Options:
+    mapping = {"root": args.root, "settings": args.settings, "exclude": args.exclude,
+               "extend-exclude": args.extend_exclude, "unique": args.unique, "write-methods": args.write_methods,
+               "guard-exceptions": args.guard_exceptions, "atomic-requests": args.atomic_requests,
+               "cache": False if args.no_cache else None, "cache-dir": args.cache_dir, "strict": args.strict}
+    return options_from_mapping(mapping, "the command line")
+
+
+def _codes(text: Optional[str]) -> List[str]:
+    return [c.strip().upper() for c in (text or "").split(",") if c.strip()]
+
+
+def selected_codes(select: Optional[str], extend: Optional[str], ignore: Optional[str]) -> set:
+    """Which codes to report. Like the flake8 front: an off-by-default rule is on only when named."""
+    chosen = _codes(select) or ["UNQ"]
+    extra = _codes(extend)
+    result = set()
+    for rule in RULES:
+        named = [s for s in chosen + extra if rule.code.startswith(s)]
+        if not named:
+            continue
+        if rule.default_enabled or any(len(s) > len("UNQ") for s in named):
+            result.add(rule.code)
+    return {code for code in result if not any(code.startswith(i) for i in _codes(ignore))}
+
+
+def source_files(paths: Sequence[str]) -> List[str]:
+    """Files named on the command line, and `.py` files under folders (skipping venvs, VCS, caches)."""
+    found: List[str] = []
+    for path in paths:
+        if os.path.isdir(path):
+            files, _ = walk_python_files(path, lambda folder, name: True)
+            found.extend(files)
+        elif os.path.exists(path) or os.path.islink(path):
+            found.append(path)
+        else:
+            raise FileNotFoundError(path)
+    return sorted(dict.fromkeys(os.path.normpath(p) for p in found))
+
+
+def _check_one(job) -> List[Finding]:
+    path, options = job
+    try:
+        with open(path, "rb") as handle:
+            source = handle.read()
+    except OSError as exc:
+        return [Finding(path, 1, 0, "UNQ000", f"cannot read this file: {exc.strerror or exc}")]
+    return check_source(source, path, options)
+
+
+class _Progress:
+    """A one-line bar on stderr, only on a terminal and for runs large enough to need one."""
+
+    def __init__(self, total: int, enabled: bool):
+        self.total = total
+        self.enabled = enabled and total >= PROGRESS_MINIMUM and sys.stderr.isatty()
+        self.done = 0
+
+    def step(self) -> None:
+        self.done += 1
+        if self.enabled and (self.done == self.total or self.done % 20 == 0):
+            width = 30
+            filled = width * self.done // self.total
+            sys.stderr.write(f"\runiqueguard [{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} files")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\n")
+
+
+def run_check(args) -> int:
+    try:
+        options = _options(args)
+        files = source_files(args.paths)
+        known = baseline.read(args.baseline) if args.baseline else None
+    except (ConfigError, baseline.BaselineError) as exc:
+        print(f"uniqueguard: error: {exc}", file=sys.stderr)
+        return 2
+    except FileNotFoundError as exc:
+        print(f"uniqueguard: error: no such file or folder: {exc.args[0]}", file=sys.stderr)
+        return 2
+    jobs = (os.cpu_count() or 1) if args.jobs == 0 else max(1, args.jobs)
+    progress = _Progress(len(files), not args.no_progress)
+    findings: List[Finding] = []
+    work = [(path, options) for path in files]
+    if jobs > 1 and len(files) > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for result in pool.map(_check_one, work, chunksize=max(1, len(work) // (jobs * 8))):
+                findings.extend(result)
+                progress.step()
+    else:
+        for job in work:
+            findings.extend(_check_one(job))
+            progress.step()
+    progress.close()
+
+    wanted = selected_codes(args.select, args.extend_select, args.ignore)
+    failures = [f for f in findings if f.code == "UNQ000" and f.message.startswith(INTERNAL_FAILURE)]
+    findings = sorted(f for f in findings if f.code in wanted)
+    cwd = os.getcwd()
+
+    def relpath(path: str) -> str:
+        try:
+            relative = os.path.relpath(os.path.abspath(path), cwd)
+        except ValueError:
+            return path
+        return path if relative.startswith(os.pardir) else relative
+
+    prints = baseline.fingerprints(findings, relpath)
+    if args.write_baseline:
+        baseline.write(args.write_baseline, findings, prints, relpath)
+        print(f"uniqueguard: recorded {len(findings)} finding(s) in {args.write_baseline}", file=sys.stderr)
+        return 0
+    if known is not None:
+        kept = baseline.new_only(findings, prints, known)
+        findings, prints = [f for f, _ in kept], [fp for _, fp in kept]
+    report = FORMATS[args.format](findings, relpath, prints)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            handle.write(report)
+    else:
+        sys.stdout.write(report)
+    if failures:
+        return 2
+    return 1 if findings else 0
+
+
+def run_explain(args) -> int:
+    if not args.rule:
+        for rule in RULES:
+            state = "strict mode" if rule.strict_only else "on" if rule.default_enabled else "off by default"
+            print(f"{rule.code}  {rule.pylint_id}  {rule.symbol:28} {state:15} {rule.title}")
+        return 0
+    rule = find_rule(args.rule)
+    if rule is None:
+        print(f"uniqueguard: error: no rule named {args.rule!r}; `uniqueguard explain` lists them", file=sys.stderr)
+        return 2
+    sys.stdout.write(page(rule))
+    return 0
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "explain":
+        return run_explain(args)
+    return run_check(args)
+
+
+__all__ = ["main", "selected_codes", "source_files"]
+
+
+def main_exit() -> None:
+    """Console-script entry point."""
+    raise SystemExit(main())

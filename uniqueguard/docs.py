@@ -1,0 +1,36 @@
+"""The per-rule documentation pages (`docs/rules/<CODE>.md`), read by `explain` and SARIF's help text.
+
+The pages live once, in `docs/rules/`; the package reaches them through `uniqueguard/rule_docs`, a link
+that setuptools follows when it builds a wheel, so installed copies carry the same text.
+"""
+from __future__ import annotations
+
+import os
+from typing import Optional
+
+from .rules import BY_CODE, BY_SYMBOL, Rule
+
+DOCS_ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rule_docs")
+HELP_URI = "https://github.com/uniqueguard/uniqueguard/blob/main/docs/rules/{code}.md"
+
+
+def find_rule(name: str) -> Optional[Rule]:
+    """A rule by flake8 code, pylint id or symbol, case-insensitively."""
+    key = name.strip()
+    for rule in BY_CODE.values():
+        if key.upper() in (rule.code, rule.pylint_id) or key.lower() == rule.symbol:
+            return rule
+    return BY_SYMBOL.get(key.lower())
+
+
+def page(rule: Rule) -> str:
+    """The rule's docs page, or its one-line title when the page is missing from this install."""
+    try:
+        with open(os.path.join(DOCS_ROOT, f"{rule.code}.md"), encoding="utf-8") as handle:
+            return handle.read()
+    except OSError:
+        return f"# {rule.code} `{rule.symbol}` (pylint {rule.pylint_id})\n\n{rule.title}.\n"
+
+
+def help_uri(rule: Rule) -> str:
+    return HELP_URI.format(code=rule.code)

@@ -1,0 +1,90 @@
+"""Output formats of the command line: text, json, sarif (2.1.0, for GitHub code scanning), github."""
+from __future__ import annotations
+
+import json
+import os
+from typing import Callable, Dict, List
+
+from . import __version__
+from .docs import help_uri, page
+from .findings import Finding
+from .rules import BY_CODE, RULES
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def text(findings: List[Finding], relpath: Callable[[str], str], prints: List[str]) -> str:
+    return "".join(f"{relpath(f.path)}:{f.line}:{f.col + 1}: {f.code} {f.message}\n" for f in findings)
+
+
+def as_json(findings: List[Finding], relpath: Callable[[str], str], prints: List[str]) -> str:
+    rows = [{"path": relpath(f.path), "line": f.line, "column": f.col + 1, "end_line": f.end_line,
+             "end_column": f.end_col + 1, "code": f.code, "symbol": BY_CODE[f.code].symbol,
+             "message": f.message, "context": f.context, "fingerprint": fp}
+            for f, fp in zip(findings, prints)]
+    return json.dumps(rows, indent=2) + "\n"
+
+
+def _escape_property(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def github(findings: List[Finding], relpath: Callable[[str], str], prints: List[str]) -> str:
+    """GitHub Actions workflow commands: annotations on the pull request's diff."""
+    lines = []
+    for f in findings:
+        rule = BY_CODE[f.code]
+        props = (f"file={_escape_property(relpath(f.path))},line={f.line},col={f.col + 1},"
+                 f"endLine={f.end_line or f.line},endColumn={f.end_col + 1},"
+                 f"title={_escape_property(f'{f.code} {rule.symbol}')}")
+        lines.append(f"::warning {props}::{_escape_data(f.message)}\n")
+    return "".join(lines)
+
+
+def sarif(findings: List[Finding], relpath: Callable[[str], str], prints: List[str]) -> str:
+    index: Dict[str, int] = {rule.code: i for i, rule in enumerate(RULES)}
+    rules = [{
+        "id": rule.code,
+        "name": rule.symbol,
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": rule.title},
+        "help": {"text": page(rule), "markdown": page(rule)},
+        "helpUri": help_uri(rule),
+        "defaultConfiguration": {"level": "warning" if rule.default_enabled else "none"},
+        "properties": {"pylint": rule.pylint_id, "tags": ["django", "correctness", "integrity"]},
+    } for rule in RULES]
+    results = []
+    for f, fp in zip(findings, prints):
+        region = {"startLine": f.line, "startColumn": f.col + 1}
+        if f.end_line:
+            region.update({"endLine": f.end_line, "endColumn": f.end_col + 1})
+        results.append({
+            "ruleId": f.code,
+            "ruleIndex": index[f.code],
+            "level": "warning",
+            "message": {"text": f.message},
+            "locations": [{"physicalLocation": {
+                "artifactLocation": {"uri": relpath(f.path).replace(os.sep, "/"), "uriBaseId": "%SRCROOT%"},
+                "region": region}}],
+            "partialFingerprints": {"uniqueguard/v1": fp},
+        })
+    root_uri = "file://" + os.path.abspath(os.getcwd()).replace(os.sep, "/").rstrip("/") + "/"
+    document = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "uniqueguard", "version": __version__, "semanticVersion": __version__,
+                                "informationUri": "https://github.com/uniqueguard/uniqueguard", "rules": rules}},
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": root_uri}},
+            "results": results,
+            "columnKind": "unicodeCodePoints",
+        }],
+    }
+    return json.dumps(document, indent=2) + "\n"
+
+
+FORMATS = {"text": text, "json": as_json, "sarif": sarif, "github": github}
