@@ -122,7 +122,8 @@ class CallerGuards:
         if isinstance(node, ast.Name):
             func = self.scope.enclosing_function(node)
             while func is not None:  # nested defs shadow module-level ones
-                for stmt in getattr(func, "body", []):
+                body = func.body if isinstance(func.body, list) else []  # a lambda's body is one expression
+                for stmt in body:
                     if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == node.id:
                         return stmt
                 func = self.scope.enclosing_function(func)

@@ -290,6 +290,8 @@ class WriteFinder:
             return self.form_save(call)
         assigned = self._attributes_assigned(receiver.id, scope or self.scope.tree, binding, call)
         origin = _single_element(binding.value) if binding.kind == "for" else binding.value
+        if isinstance(origin, ast.Name):  # `again = tag` where `tag = Tag(...)`: follow the alias
+            origin = self._follow(origin)
         if isinstance(origin, ast.Call) and binding.kind != "unpack0":
             if isinstance(origin.func, ast.Attribute) and origin.func.attr == "save":
                 return self._form_instance_save(call, method, label, origin, assigned)

@@ -1,6 +1,8 @@
 """Bad input never crashes and never loses a finding silently."""
 import os
 
+import pytest
+
 from uniqueguard.engine import check_source
 
 MODELS = "from django.db import models\n\nclass Tag(models.Model):\n    name = models.CharField(unique=True)\n"
@@ -52,3 +54,60 @@ def test_huge_and_deep_sources(project):
         found = check_source(source.encode(), path)
         assert all(f.code != "UNQ000" for f in found), found
     assert [f.code for f in check_source(long_chain.encode(), path)] == ["UNQ001"]
+
+
+@pytest.mark.parametrize("depth", [150, 500])
+def test_deep_nesting_of_every_kind(project, depth):
+    project.write("shop/models.py", MODELS)
+    path = str(project.root / "shop" / "views.py")
+    shapes = [
+        "x = " + "(" * depth + "1" + ")" * depth + "\n",
+        "x = " + "[" * depth + "]" * depth + "\n",
+        "x = " + "f(" * depth + ")" * depth + "\n",
+        "".join("    " * i + f"def f{i}():\n" for i in range(depth)) + "    " * depth + "pass\n",
+        "from shop.models import Tag\ndef g(n):\n    Tag.objects.create(name=" + "f(" * min(depth, 150) + "n" + ")" * min(depth, 150) + ")\n",
+    ]
+    for source in shapes:
+        found = check_source(source.encode(), path)
+        assert not [f for f in found if f.code == "UNQ000"], found
+
+
+def test_decorators_and_walrus_everywhere(project):
+    project.write("shop/models.py", MODELS)
+    source = """
+from shop.models import Tag
+import functools
+
+@functools.lru_cache(maxsize=(size := 3))
+@(lambda f: f)
+class Holder:
+    @staticmethod
+    @functools.wraps(print)
+    def make(n):
+        if (tag := Tag(name=n)) and (again := tag):
+            again.save()
+        return [t for t in [Tag.objects.create(name=(k := n))] if (m := t)]
+
+    @property
+    def value(self):
+        return (yield from ())
+"""
+    path = project.write("shop/views.py", source)
+    found = check_source(path.read_bytes(), str(path))
+    assert [(f.line, f.code) for f in found] == [(12, "UNQ001"), (13, "UNQ001")]
+
+
+def test_project_root_with_fifty_thousand_files(tmp_path):
+    root = tmp_path / "big"
+    (root / "shop").mkdir(parents=True)
+    (root / "manage.py").write_text("")
+    (root / "shop" / "__init__.py").write_text("")
+    (root / "shop" / "models.py").write_text(MODELS)
+    for folder in range(50):
+        target = root / "assets" / f"d{folder}"
+        target.mkdir(parents=True)
+        for index in range(1000):
+            (target / f"f{index}.txt").touch()
+    view = root / "shop" / "views.py"
+    view.write_text("from shop.models import Tag\n\ndef f(n):\n    Tag.objects.create(name=n)\n")
+    assert [(f.line, f.code) for f in check_source(view.read_bytes(), str(view))] == [(4, "UNQ001")]
