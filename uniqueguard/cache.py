@@ -18,7 +18,7 @@ from typing import Any, Dict, Optional
 from . import __version__
 from .facts import UNKNOWN, CallValue, ClassFacts, DictValue, MethodFacts, ModuleFacts, Ref
 
-FORMAT = 1
+FORMAT = 2
 
 
 def default_directory() -> str:
@@ -79,14 +79,15 @@ def _encode_class(c: Optional[ClassFacts]) -> Optional[list]:
     if c is None:
         return None
     return [c.module, c.name, c.lineno, list(c.bases), _encode(c.assigns),
-            [_encode_method(m) for m in c.methods], _encode_class(c.meta)]
+            [_encode_method(m) for m in c.methods], _encode_class(c.meta), [_encode_class(n) for n in c.nested]]
 
 
 def _decode_class(v: Optional[list]) -> Optional[ClassFacts]:
     if v is None:
         return None
     return ClassFacts(_str(v[0]), _str(v[1]), int(v[2]), tuple(map(_str, v[3])), _decode(v[4]),
-                      tuple(_decode_method(m) for m in v[5]), _decode_class(v[6]))
+                      tuple(_decode_method(m) for m in v[5]), _decode_class(v[6]),
+                      tuple(_decode_class(n) for n in v[7]))
 
 
 def encode_module(f: ModuleFacts) -> dict:

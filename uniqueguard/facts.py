@@ -106,6 +106,7 @@ class ClassFacts:
     assigns: tuple  # ((name, literal), ...) of class-level assignments, in source order
     methods: tuple  # MethodFacts
     meta: Optional["ClassFacts"] = None  # the inner `class Meta`
+    nested: tuple = ()  # other inner classes (choices enums such as `class Status(TextChoices)`)
 
     @property
     def qualname(self) -> str:
@@ -117,6 +118,12 @@ class ClassFacts:
             if key == name:
                 found = value
         return found
+
+    def inner(self, name: str) -> Optional["ClassFacts"]:
+        for facts in self.nested:
+            if facts.name == name:
+                return facts
+        return None
 
     def method(self, name: str) -> Optional[MethodFacts]:
         for method in self.methods:
@@ -302,10 +309,11 @@ def _method_facts(node, names: Names) -> MethodFacts:
     return MethodFacts(node.name, node.lineno, params, decorators, queries, tuple(super_calls))
 
 
-def class_facts(node: ast.ClassDef, module: str, names: Names) -> ClassFacts:
+def class_facts(node: ast.ClassDef, module: str, names: Names, depth: int = 0) -> ClassFacts:
     assigns = []
     methods = []
     meta = None
+    nested = []
     for stmt in node.body:
         if isinstance(stmt, ast.Assign):
             value = literal(stmt.value, names)
@@ -318,8 +326,10 @@ def class_facts(node: ast.ClassDef, module: str, names: Names) -> ClassFacts:
             methods.append(_method_facts(stmt, names))
         elif isinstance(stmt, ast.ClassDef) and stmt.name == "Meta":
             meta = class_facts(stmt, module, names)
+        elif isinstance(stmt, ast.ClassDef) and depth < 3:
+            nested.append(class_facts(stmt, module, names, depth + 1))
     bases = tuple(names.of(base) or "" for base in node.bases)
-    return ClassFacts(module, node.name, node.lineno, bases, tuple(assigns), tuple(methods), meta)
+    return ClassFacts(module, node.name, node.lineno, bases, tuple(assigns), tuple(methods), meta, tuple(nested))
 
 
 def _settings_hint(tree: ast.AST) -> Optional[str]:

@@ -16,7 +16,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import FrozenSet, Optional
 
-from .facts import CallValue, ModuleFacts, Ref
+from .facts import UNKNOWN, CallValue, ModuleFacts, Ref
 from .scope import ModuleScope
 from .validation import Validator, validator_for
 
@@ -290,6 +290,37 @@ class Resolver:
                             return node.value
         return None
 
+    # ------------------------------------------------------------------------------------ values
+    def static_value(self, expr: ast.AST, hops: int = 0):
+        """The literal a written value surely is, or UNKNOWN: a constant, a local name bound to one, or
+        a class constant such as `WorkflowState.STATUS_IN_PROGRESS` or a choices member
+        `Authenticator.Type.TOTP` (a `TextChoices` member's value is the first item of its tuple)."""
+        if hops > MAX_HOPS:
+            return UNKNOWN
+        if isinstance(expr, ast.Constant):
+            return expr.value
+        if isinstance(expr, ast.Name):
+            binding, _ = self.scope.binding_before(expr.id, expr)
+            if binding is not None and binding.kind == "assign" and binding.value is not None:
+                return self.static_value(binding.value, hops + 1)
+            return UNKNOWN
+        if isinstance(expr, ast.Attribute):
+            dotted = self.dotted(expr)
+            return _member_value(self._class_attribute(dotted)) if dotted else UNKNOWN
+        return UNKNOWN
+
+    def _class_attribute(self, dotted: str):
+        """The literal assigned to `pkg.mod.Class[.Inner...].NAME`, found through class facts."""
+        parts = dotted.split(".")
+        for split in range(len(parts) - 1, 0, -1):
+            cls = self.project.find_class(".".join(parts[:split]))
+            if cls is None:
+                continue
+            for inner in parts[split:-1]:
+                cls = cls.inner(inner) if cls is not None else None
+            return cls.assigned(parts[-1], UNKNOWN) if cls is not None else UNKNOWN
+        return UNKNOWN
+
     # ------------------------------------------------------------------------- forms, serializers
     def validator(self, holder: ast.AST) -> Optional[Validator]:
         """The form/serializer class behind `form` in `form.cleaned_data` or `form.save()`.
@@ -352,6 +383,15 @@ class Resolver:
                 return None
             return self.project.model(value.dotted)
         return None
+
+
+def _member_value(value):
+    """A choices member `TOTP = "totp", _("TOTP")` is worth its first item; plain literals themselves."""
+    if isinstance(value, tuple) and value and isinstance(value[0], (str, int, bool)):
+        return value[0]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return UNKNOWN
 
 
 def _unquote(annotation: ast.AST) -> ast.AST:

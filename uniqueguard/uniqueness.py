@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
-from .facts import CallValue, ClassFacts, Ref
+from .facts import UNKNOWN, CallValue, ClassFacts, Ref
 
 MODEL_ROOTS = frozenset({"django.db.models.Model", "django.db.models.base.Model"})
 AUTO_FIELDS = frozenset({"AutoField", "BigAutoField", "SmallAutoField"})
@@ -38,6 +38,8 @@ class UniqueSet:
     origin: str  # what declares it: "unique=True", "OneToOneField", "primary_key", "unique_together"...
     table: str  # the model whose table holds the constraint (the MTI parent for inherited ones)
     conditional: bool = False
+    # For `condition=Q(a=1, b__in=(...))`: ((lookup, literal), ...); None when unknown or absent.
+    condition: Optional[Tuple[Tuple[str, object], ...]] = None
 
     def describe(self) -> str:
         if len(self.fields) == 1:
@@ -130,7 +132,19 @@ def _together_sets(value) -> List[Tuple[str, ...]]:
             if isinstance(item, tuple) and item and all(isinstance(x, str) for x in item)]
 
 
-def _constraint_sets(value) -> List[Tuple[Tuple[str, ...], bool]]:
+def _condition(value) -> Optional[Tuple[Tuple[str, object], ...]]:
+    """`Q(primary=True)`, `Q(type__in=("a", "b"))`, `Q(deleted__isnull=True)`: simple ANDed lookups only."""
+    if not isinstance(value, CallValue) or value.last != "Q" or value.args:
+        return None
+    pairs = []
+    for key, literal_value in value.kwargs:
+        if key is None or isinstance(literal_value, (Ref, CallValue)) or literal_value is UNKNOWN:
+            return None
+        pairs.append((key, literal_value))
+    return tuple(pairs) or None
+
+
+def _constraint_sets(value) -> List[Tuple[Tuple[str, ...], bool, object]]:
     sets = []
     for item in value if isinstance(value, tuple) else ():
         if not isinstance(item, CallValue) or item.last != "UniqueConstraint":
@@ -139,7 +153,8 @@ def _constraint_sets(value) -> List[Tuple[Tuple[str, ...], bool]]:
         names = list(fields) if isinstance(fields, tuple) else _strings_in(item.args)
         names = [n for n in names if isinstance(n, str)]
         if names:
-            sets.append((tuple(names), item.kwarg("condition") is not None))
+            condition = item.kwarg("condition")
+            sets.append((tuple(names), condition is not None, _condition(condition)))
     return sets
 
 
@@ -252,8 +267,8 @@ class _Builder:
                         sets.append(UniqueSet(names, "CompositePrimaryKey", cls.name))
             for names in _together_sets(self.meta_option(cls, "unique_together", bases)):
                 sets.append(UniqueSet(names, "unique_together", cls.name))
-            for names, conditional in _constraint_sets(self.meta_option(cls, "constraints", bases)):
-                sets.append(UniqueSet(names, "UniqueConstraint", cls.name, conditional))
+            for names, conditional, condition in _constraint_sets(self.meta_option(cls, "constraints", bases)):
+                sets.append(UniqueSet(names, "UniqueConstraint", cls.name, conditional, condition))
             if username_field and username_field in local:
                 sets.append(UniqueSet((username_field,), "USERNAME_FIELD", cls.name))
         is_user = username_field is not None or any(b.is_user for b in bases)

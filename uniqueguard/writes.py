@@ -10,6 +10,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
+from .facts import UNKNOWN
 from .resolve import Resolver
 from .scope import ModuleScope, call_label
 from .uniqueness import ModelInfo, UniqueSet
@@ -50,16 +51,45 @@ class Write:
     lookup_hint: Optional[str] = None  # for get_or_create: the defaults key that breaks it
 
 
-def _risked(model: ModelInfo, fields) -> Tuple[UniqueSet, ...]:
+def _risked(model: ModelInfo, fields, values: Dict[str, ast.AST], evaluate, insert: bool = True) -> Tuple[UniqueSet, ...]:
+    """The unique sets a write can violate.
+
+    A set is at risk when the write sets one of its fields (unknown `**kwargs`: every set). A
+    conditional UniqueConstraint only when the values written do not contradict the condition
+    (`Q(primary=True)` with `primary=False` written cannot collide), and, for an insert, only when the
+    write sets all of its fields (a field left out takes its default, which conditions usually exclude);
+    an updated row already holds the fields it does not change."""
     if fields is UNKNOWN_FIELDS:
         return model.unique_sets
-    return tuple(s for s in model.unique_sets if any(f in fields for f in s.fields))
+    risked = []
+    for unique_set in model.unique_sets:
+        if not any(f in fields for f in unique_set.fields):
+            continue
+        if unique_set.conditional:
+            if insert and not all(f in fields for f in unique_set.fields):
+                continue
+            if unique_set.condition and condition_fails(unique_set.condition, values, evaluate):
+                continue
+        risked.append(unique_set)
+    return tuple(risked)
 
 
-def _write(call, method, label, model, fields, sources=None, **extra) -> Write:
-    """A Write risking the unique sets that `fields` (None: unknown, so all) touch."""
-    written = None if fields is UNKNOWN_FIELDS else frozenset(fields)
-    return Write(call, method, label, model, _risked(model, fields), written, dict(sources or {}), **extra)
+def condition_fails(condition, values: Dict[str, ast.AST], evaluate) -> bool:
+    """Whether the literal values written contradict a simple `Q(...)` condition."""
+    for lookup, expected in condition:
+        name, _, operator = lookup.partition("__")
+        if name not in values:
+            continue
+        actual = evaluate(values[name])
+        if actual is UNKNOWN:
+            continue
+        if operator in ("", "exact") and actual != expected:
+            return True
+        if operator == "in" and isinstance(expected, tuple) and actual not in expected:
+            return True
+        if operator == "isnull" and isinstance(expected, bool) and (actual is None) != expected:
+            return True
+    return False
 
 
 class WriteFinder:
@@ -68,6 +98,12 @@ class WriteFinder:
         self.resolver = resolver
         self.creates = CREATE_METHODS | extra_creates  # configured `write-methods` insert like create()
         self.methods = WRITE_METHODS | extra_creates
+
+    def _write(self, call, method, label, model, fields, sources=None, values=None, insert=True, **extra) -> Write:
+        """A Write risking the unique sets that `fields` (None: unknown, so all) touch."""
+        written = None if fields is UNKNOWN_FIELDS else frozenset(fields)
+        risked = _risked(model, fields, values or {}, self.resolver.static_value, insert)
+        return Write(call, method, label, model, risked, written, dict(sources or {}), **extra)
 
     def find_unresolved(self) -> List[ast.Call]:
         """Manager-style writes whose receiver resolves to no model (strict mode audits these).
@@ -116,20 +152,21 @@ class WriteFinder:
             return None
         label = call_label(call.func)
         if method in self.creates:
-            fields, sources = self._keyword_fields(call, model)
-            return _write(call, method, label, model, _with(fields, manager.implied), sources)
+            fields, sources, values = self._keyword_fields(call, model)
+            return self._write(call, method, label, model, _with(fields, manager.implied), sources, values)
         if method in USER_METHODS:
-            fields, sources = self._keyword_fields(call, model, self._user_positional(model, method, call))
-            return _write(call, method, label, model, fields, sources)
+            fields, sources, values = self._keyword_fields(call, model, self._user_positional(model, method, call))
+            return self._write(call, method, label, model, fields, sources, values)
         if method in BULK_METHODS:
             return self._bulk(call, method, label, model)
         return self._get_or_create(call, method, label, model)
 
     # ------------------------------------------------------------------------------- field reading
     def _keyword_fields(self, call: ast.Call, model: ModelInfo, positional: Tuple[str, ...] = ()):
-        """(fields set by the call's arguments or UNKNOWN_FIELDS, their form sources)."""
+        """(fields set by the call's arguments or UNKNOWN_FIELDS, their form sources, their values)."""
         fields = set()
         sources: Dict[str, Source] = {}
+        values: Dict[str, ast.AST] = {}
         unknown = False
         for index, arg in enumerate(call.args):
             if isinstance(arg, ast.Starred):
@@ -138,6 +175,7 @@ class WriteFinder:
                 name = model.field_for(positional[index])
                 if name is not None and not _is_none(arg):
                     fields.add(name)
+                    values[name] = arg
                     self._note_source(sources, name, arg)
         for keyword in call.keywords:
             if keyword.arg is None:
@@ -145,15 +183,17 @@ class WriteFinder:
                 if expanded is None:
                     unknown = True
                 else:
-                    more, more_sources = expanded
+                    more, more_sources, more_values = expanded
                     fields |= more
                     sources.update(more_sources)
+                    values.update(more_values)
                 continue
             name = model.field_for(keyword.arg)
             if name is not None and not _is_none(keyword.value):
                 fields.add(name)
+                values[name] = keyword.value
                 self._note_source(sources, name, keyword.value)
-        return (UNKNOWN_FIELDS if unknown else fields), sources
+        return (UNKNOWN_FIELDS if unknown else fields), sources, values
 
     def _expand(self, value: ast.AST, model: ModelInfo):
         """Fields of `**value`: a dict literal, a local dict, or a form's cleaned_data; None if unknown."""
@@ -161,21 +201,23 @@ class WriteFinder:
         if isinstance(value, ast.Dict):
             fields = set()
             sources: Dict[str, Source] = {}
+            values: Dict[str, ast.AST] = {}
             for key, item in zip(value.keys, value.values):
                 if key is None or not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
                     return None
                 name = model.field_for(key.value)
                 if name is not None and not _is_none(item):
                     fields.add(name)
+                    values[name] = item
                     self._note_source(sources, name, item)
-            return fields, sources
+            return fields, sources, values
         holder = _cleaned_data_holder(value)
         if holder is not None:  # **form.cleaned_data
             validator = self._validator_of(holder)
             if validator is None:
                 return None
             fields = {model.field_for(f) for f in validator.fields} - {None}
-            return fields, {f: Source(holder, None) for f in fields}
+            return fields, {f: Source(holder, None) for f in fields}, {}
         return None
 
     def _follow(self, expr: ast.AST, hops: int = 0) -> ast.AST:
@@ -219,6 +261,8 @@ class WriteFinder:
             if keyword.arg in ("ignore_conflicts", "update_conflicts"):
                 if not (isinstance(keyword.value, ast.Constant) and keyword.value.value is False):
                     return None
+            if keyword.arg is None and not self._dict_lacks(keyword.value, ("ignore_conflicts", "update_conflicts")):
+                return None  # `**options` that may (or does) ask to ignore conflicts: stay silent
         objs = self._follow(call.args[0]) if call.args else None
         elements = []
         if isinstance(objs, (ast.List, ast.Tuple)):
@@ -229,7 +273,7 @@ class WriteFinder:
         for element in elements:
             element = self._follow(element)
             if isinstance(element, ast.Call) and self.resolver.model_class(element.func) is not None:
-                more, _ = self._keyword_fields(element, model)
+                more, _, _ = self._keyword_fields(element, model)
                 if more is UNKNOWN_FIELDS:
                     fields = UNKNOWN_FIELDS
                     break
@@ -239,12 +283,39 @@ class WriteFinder:
                 break
         if not elements:
             fields = UNKNOWN_FIELDS
-        return _write(call, method, label, model, fields)
+        return self._write(call, method, label, model, fields)
+
+    def _dict_lacks(self, expr: ast.AST, keys) -> bool:
+        """Whether a `**expr` dict surely has none of `keys`: a literal, or a local dict whose every
+        `d["key"] = ...` is visible. Unknown dicts may hold anything."""
+        target = self._follow(expr)
+        if not isinstance(target, ast.Dict):
+            return False
+        found = set()
+        for key in target.keys:
+            if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+                return False
+            found.add(key.value)
+        if isinstance(expr, ast.Name):
+            func = self.scope.enclosing_function(expr)
+            for node in ast.walk(func or self.scope.tree):
+                if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) and \
+                        isinstance(node.value, ast.Name) and node.value.id == expr.id:
+                    key = node.slice
+                    if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+                        return False
+                    found.add(key.value)
+                elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                        node.func.attr in ("update", "setdefault") and \
+                        isinstance(node.func.value, ast.Name) and node.func.value.id == expr.id:
+                    return False
+        return not (found & set(keys))
 
     def _get_or_create(self, call: ast.Call, method: str, label: str, model: ModelInfo) -> Optional[Write]:
         """Risky only where `defaults` can set a field of a unique set the lookup does not pin."""
         lookup = set()
         defaults = set()
+        values: Dict[str, ast.AST] = {}
         for keyword in call.keywords:
             if keyword.arg is None:
                 return None  # unknown lookup: stay silent
@@ -258,12 +329,15 @@ class WriteFinder:
                     name = model.field_for(key.value)
                     if name is not None and not _is_none(item):
                         defaults.add(name)
+                        values[name] = item
                 continue
             name = model.lookup_field(keyword.arg)
             if name is not None:
                 lookup.add(name)
-        risked = tuple(s for s in model.unique_sets
-                       if not set(s.fields) <= lookup and set(s.fields) & defaults)
+                if name == keyword.arg or keyword.arg == f"{name}__exact":
+                    values[name] = keyword.value
+        candidates = _risked(model, lookup | defaults, values, self.resolver.static_value)
+        risked = tuple(s for s in candidates if not set(s.fields) <= lookup and set(s.fields) & defaults)
         hint = None
         if risked:
             hint = sorted(set(risked[0].fields) & defaults)[0]
@@ -297,27 +371,34 @@ class WriteFinder:
                 return self._form_instance_save(call, method, label, origin, assigned)
             if self.resolver.model_class(origin.func) is not None:
                 return self._constructed_save(call, method, label, origin, assigned)
-        # An existing row (loaded, request.user, a parameter): only a unique field changed here can collide.
+        # An existing row (loaded, request.user, a parameter): only a unique field changed here can
+        # collide. Re-pointing a relation is left out: it almost always links a row made just before.
         loaded = self.resolver.instance_model(receiver)
         if loaded is None or loaded.abstract or not assigned:
             return None
-        fields = _restrict_to_update_fields(call, {loaded.field_for(n) for n in assigned} - {None}, loaded)
+        changed = {n: v for n, v in assigned.items() if loaded.field_for(n) is not None and
+                   loaded.fields[loaded.field_for(n)].relation is None}
+        fields = _restrict_to_update_fields(call, {loaded.field_for(n) for n in changed}, loaded)
         sources: Dict[str, Source] = {}
-        for name, value in assigned.items():
+        for name, value in changed.items():
             self._note_source(sources, name, value)
-        return _write(call, method, label, loaded, fields, sources)
+        return self._write(call, method, label, loaded, fields, sources,
+                           {loaded.field_for(n): v for n, v in changed.items()}, insert=False)
 
     def _constructed_save(self, call, method, label, constructor: ast.Call, assigned) -> Optional[Write]:
         """A new row: the constructor's keywords and the attributes set since then are written."""
         model = self.resolver.model_class(constructor.func)
         if model is None or model.abstract:
             return None
-        fields, sources = self._keyword_fields(constructor, model)
+        fields, sources, values = self._keyword_fields(constructor, model)
         if fields is not UNKNOWN_FIELDS:
             fields = fields | {model.field_for(n) for n in assigned} - {None}
         for name, value in assigned.items():
             self._note_source(sources, name, value)
-        return _write(call, method, label, model, _restrict_to_update_fields(call, fields, model), sources)
+            if model.field_for(name):
+                values[model.field_for(name)] = value
+        return self._write(call, method, label, model, _restrict_to_update_fields(call, fields, model),
+                           sources, values)
 
     def _form_instance_save(self, call, method, label, form_save: ast.Call, assigned) -> Optional[Write]:
         """`obj = form.save(commit=False); obj.slug = ...; obj.save()`."""
@@ -334,7 +415,7 @@ class WriteFinder:
         for name in assigned:
             sources.pop(name, None)
             self._note_source(sources, name, assigned[name])
-        return _write(call, method, label, model, written, sources,
+        return self._write(call, method, label, model, written, sources,
                      commit_false_form=holder)
 
     def form_save(self, call: ast.Call) -> Optional[Write]:
@@ -354,11 +435,13 @@ class WriteFinder:
                 if name is not None:
                     extra.add(name)
         sources = {f: Source(holder, None) for f in fields}
-        return _write(call, call.func.attr, call_label(call.func), model, fields | extra,
+        return self._write(call, call.func.attr, call_label(call.func), model, fields | extra,
                      sources, form_holder=holder)
 
     def _attributes_assigned(self, name: str, scope: ast.AST, binding, call: ast.Call) -> Dict[str, ast.AST]:
-        """Attributes `name.<attr> = value` assigned after the binding and before the call."""
+        """Attributes `name.<attr> = value` assigned after the binding and before the call.
+
+        `obj.field = None` writes NULL, which never collides: it is not counted as setting the field."""
         found: Dict[str, ast.AST] = {}
         start = (binding.line, binding.col)
         end = (call.lineno, call.col_offset)
@@ -368,7 +451,7 @@ class WriteFinder:
                     if (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
                             and target.value.id == name and start < (target.lineno, target.col_offset) < end):
                         found[target.attr] = node.value
-        return found
+        return {attr: value for attr, value in found.items() if not _is_none(value)}
 
 
 MANAGER_ATTRIBUTES = ("objects", "_default_manager", "_base_manager")

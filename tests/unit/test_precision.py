@@ -1,0 +1,94 @@
+"""Look-alikes that must stay clean, each beside the twin that must be flagged (found on real code)."""
+import pytest
+
+MODELS = """
+    from django.conf import settings
+    from django.db import models
+    from django.db.models import Q, UniqueConstraint
+
+
+    class EmailAddress(models.Model):
+        user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+        email = models.EmailField()
+        primary = models.BooleanField(default=False)
+
+        class Meta:
+            unique_together = [("user", "email")]
+            constraints = [UniqueConstraint(fields=["user", "primary"], condition=Q(primary=True), name="one")]
+
+
+    class Authenticator(models.Model):
+        class Type(models.TextChoices):
+            TOTP = "totp", "TOTP"
+            WEBAUTHN = "webauthn", "WebAuthn"
+
+        user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+        type = models.CharField(max_length=20, choices=Type.choices)
+
+        class Meta:
+            constraints = [UniqueConstraint(fields=["user", "type"], condition=Q(type__in=("totp", "recovery")),
+                                            name="two")]
+
+
+    class State(models.Model):
+        STATUS_OPEN = "open"
+        STATUS_DONE = "done"
+        object_id = models.CharField(max_length=20)
+        status = models.CharField(max_length=10)
+        current = models.OneToOneField("Task", null=True, on_delete=models.SET_NULL)
+        slug = models.SlugField(unique=True, null=True)
+
+        class Meta:
+            constraints = [UniqueConstraint(fields=["object_id"], condition=Q(status__in=["open"]), name="three")]
+
+
+    class Task(models.Model):
+        name = models.CharField(max_length=10, unique=True)
+"""
+
+
+@pytest.fixture
+def app(project):
+    project.write("shop/models.py", MODELS)
+    return project
+
+
+def lint(app, body):
+    app.write("shop/services.py", "from .models import EmailAddress, Authenticator, State, Task\n" + body)
+    return [code for _, code in app.lint("shop/services.py")]
+
+
+@pytest.mark.parametrize("body, expected", [
+    # conditional constraints: a field left out on insert takes its default, which the condition excludes
+    ("def f(u, e):\n    EmailAddress.objects.create(user=u, email=e)\n", ["UNQ001"]),  # (user, email) only
+    ("def f(u):\n    EmailAddress.objects.create(user=u, primary=False)\n", ["UNQ001"]),  # (user, email) only
+    ("def f(u):\n    EmailAddress.objects.create(user=u, primary=True)\n", ["UNQ001"]),
+    ("def f(u, e):\n    EmailAddress.objects.get_or_create(user=u, email=e, defaults={'primary': False})\n", []),
+    ("def f(u, e):\n    EmailAddress.objects.get_or_create(user=u, email=e, defaults={'primary': True})\n", ["UNQ001"]),
+    ("def f(u):\n    Authenticator(user=u, type=Authenticator.Type.WEBAUTHN).save()\n", []),
+    ("def f(u):\n    Authenticator(user=u, type=Authenticator.Type.TOTP).save()\n", ["UNQ001"]),
+    ("def f(u, t):\n    Authenticator(user=u, type=t).save()\n", ["UNQ001"]),  # unknown value: at risk
+    ("def f(o):\n    State.objects.create(object_id=o, status=State.STATUS_DONE)\n", []),
+    ("def f(o):\n    State.objects.create(object_id=o, status=State.STATUS_OPEN)\n", ["UNQ001"]),
+    ("def f(o):\n    s = 'open'\n    State.objects.create(object_id=o, status=s)\n", ["UNQ001"]),
+    # an updated row holds every field: the conditional set is at risk when the condition can hold
+    ("def f(pk):\n    a = EmailAddress.objects.get(pk=pk)\n    a.primary = True\n    a.save()\n", ["UNQ001"]),
+    ("def f(pk):\n    a = EmailAddress.objects.get(pk=pk)\n    a.primary = False\n    a.save()\n", []),
+    # NULL never collides; re-pointing a relation on a loaded row links a fresh row
+    ("def f(pk):\n    s = State.objects.get(pk=pk)\n    s.slug = None\n    s.save()\n", []),
+    ("def f(pk, v):\n    s = State.objects.get(pk=pk)\n    s.slug = v\n    s.save()\n", ["UNQ001"]),
+    ("def f(pk, t):\n    s = State.objects.get(pk=pk)\n    s.current = t\n    s.save()\n", []),
+    ("def f(t):\n    State(current=t).save()\n", ["UNQ001"]),  # a new row with a one-to-one: at risk
+    # bulk_create(**options): silent when the options may ignore conflicts
+    ("def f(rows, db):\n    kw = {}\n    if db.ok:\n        kw['ignore_conflicts'] = True\n    Task.objects.bulk_create(rows, **kw)\n", []),
+    ("def f(rows, kw):\n    Task.objects.bulk_create(rows, **kw)\n", []),
+    ("def f(rows):\n    kw = {'batch_size': 10}\n    Task.objects.bulk_create(rows, **kw)\n", ["UNQ001"]),
+])
+def test_precision(app, body, expected):
+    assert lint(app, body) == expected
+
+
+def test_conditional_set_left_out_of_the_message(app):
+    app.write("shop/services.py", "from .models import EmailAddress\ndef f(u):\n    EmailAddress.objects.create(user=u, primary=False)\n")
+    (finding,) = app.findings("shop/services.py")
+    assert "unique EmailAddress(user, email) and nothing" in finding.message
