@@ -129,6 +129,8 @@ class _Analysis:
             return
         fields = text.describe_sets(unvalidated)
         check = self.checks.find(node, write.model)
+        if check is None and write.origin is not None:  # `try: get() except DoesNotExist: obj = M()` ... obj.save()
+            check = self.checks.find(write.origin, write.model)
         if check is not None:
             hint = self._race_hint(write, unvalidated)
             self._emit(write, "UNQ002", text.check_then_create(write.label, fields, check.text, check.line, hint))

@@ -151,7 +151,8 @@ class Resolver:
         callee = self.dotted(call.func) or ""
         if callee in GET_USER_MODEL:
             return self.project.user_model()
-        if callee in GET_MODEL or (callee.endswith(".get_model") and "apps" in callee):
+        if callee in GET_MODEL or callee.rpartition(".")[2] == "get_model":
+            # apps.get_model, and the same-shaped loaders of reusable apps (oscar.core.loading.get_model)
             return self._get_model(call)
         if callee == "type" and len(call.args) == 1 and isinstance(call.args[0], ast.Name) and call.args[0].id == "self":
             return self._enclosing_model(call)
@@ -368,7 +369,7 @@ class Resolver:
         if isinstance(value, CallValue):
             if value.func in GET_USER_MODEL:
                 return self.project.user_model()
-            if value.func in GET_MODEL or value.func.endswith("apps.get_model"):
+            if value.func in GET_MODEL or value.last == "get_model":
                 strings = [a for a in value.args if isinstance(a, str)]
                 label = ".".join(strings) if strings else None
                 return self.project.model_by_label(label) if label else None

@@ -49,6 +49,7 @@ class Write:
     commit_false_form: Optional[ast.AST] = None  # obj from `form.save(commit=False)`
     own_savepoint: bool = False  # get_or_create / update_or_create wrap the insert in a savepoint
     lookup_hint: Optional[str] = None  # for get_or_create: the defaults key that breaks it
+    origin: Optional[ast.AST] = None  # where a saved instance was built: existence checks guard that
 
 
 def _risked(model: ModelInfo, fields, values: Dict[str, ast.AST], evaluate, insert: bool = True) -> Tuple[UniqueSet, ...]:
@@ -398,7 +399,7 @@ class WriteFinder:
             if model.field_for(name):
                 values[model.field_for(name)] = value
         return self._write(call, method, label, model, _restrict_to_update_fields(call, fields, model),
-                           sources, values)
+                           sources, values, origin=constructor)
 
     def _form_instance_save(self, call, method, label, form_save: ast.Call, assigned) -> Optional[Write]:
         """`obj = form.save(commit=False); obj.slug = ...; obj.save()`."""

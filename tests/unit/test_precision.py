@@ -92,3 +92,22 @@ def test_conditional_set_left_out_of_the_message(app):
     app.write("shop/services.py", "from .models import EmailAddress\ndef f(u):\n    EmailAddress.objects.create(user=u, primary=False)\n")
     (finding,) = app.findings("shop/services.py")
     assert "unique EmailAddress(user, email) and nothing" in finding.message
+
+
+def test_existence_check_around_the_constructor_of_a_saved_instance(app):
+    """The upsert shape: the check guards where the row is built, the save comes after both branches."""
+    app.write("shop/services.py", """
+from .models import Task
+
+def upsert(name, extra):
+    try:
+        task = Task.objects.get(name=name)
+    except Task.DoesNotExist:
+        task = Task(name=name)
+    task.save()
+
+def plain(name):
+    task = Task(name=name)
+    task.save()
+""")
+    assert app.lint("shop/services.py") == [(9, "UNQ002"), (13, "UNQ001")]
