@@ -23,7 +23,10 @@ MAX_WALK_ENTRIES = 200_000
 
 
 def find_root(path: str) -> str:
-    """The nearest folder at or above `path` holding a project marker, else the file's own folder."""
+    """The nearest folder at or above `path` holding a project marker.
+
+    With no marker anywhere (an unpacked package, a scratch folder), the folder above the file's
+    package chain — where `import` would find it — so sibling apps are still one project."""
     start = os.path.abspath(path)
     if not os.path.isdir(start):
         start = os.path.dirname(start)
@@ -34,8 +37,12 @@ def find_root(path: str) -> str:
                 return current
         parent = os.path.dirname(current)
         if parent == current:
-            return start
+            break
         current = parent
+    top = start
+    while os.path.isfile(os.path.join(top, "__init__.py")) and os.path.dirname(top) != top:
+        top = os.path.dirname(top)
+    return top
 
 
 def is_skipped_dir(name: str) -> bool:

@@ -168,3 +168,16 @@ def test_models_from_an_installed_package(project, tmp_path, monkeypatch):
     project.write("shop/views.py", "from reusable_tags.models import Label\n\ndef f(s):\n    Label.objects.create(slug=s)\n")
     assert project.lint("shop/views.py") == [(4, "UNQ001")]
     assert "reusable_tags" not in sys.modules
+
+
+def test_no_marker_anywhere_uses_the_package_chain(tmp_path):
+    """An unpacked package has no manage.py/pyproject/.git: its apps are still one project."""
+    from conftest import Project
+
+    proj = Project(tmp_path / "unpacked")
+    proj.write("pkg/__init__.py", "")
+    proj.write("pkg/accounts/__init__.py", "")
+    proj.write("pkg/accounts/models.py", USER_MODELS)
+    proj.write("pkg/shop/__init__.py", "")
+    proj.write("pkg/shop/views.py", "from pkg.accounts.models import Member\n\ndef f(e):\n    Member.objects.create(email=e)\n")
+    assert proj.lint("pkg/shop/views.py") == [(4, "UNQ001")]
