@@ -57,6 +57,7 @@ class Resolver:
         self.scope = scope
         self.project = project
         self._validators: dict = {}
+        self._returning: set = set()  # functions being followed: recursion guard
 
     # ----------------------------------------------------------------------------------- classes
     def dotted(self, node: ast.AST) -> Optional[str]:
@@ -156,6 +157,37 @@ class Resolver:
             return self._get_model(call)
         if callee == "type" and len(call.args) == 1 and isinstance(call.args[0], ast.Name) and call.args[0].id == "self":
             return self._enclosing_model(call)
+        return self._model_returned_by(call)
+
+    def _model_returned_by(self, call: ast.Call):
+        """`cls.user_model()`, `self.get_model()`, `helper()`: a function of this module whose every
+        `return` names the same model class."""
+        func = self._local_function(call.func)
+        if func is None or func in self._returning:
+            return None
+        self._returning.add(func)
+        try:
+            returns = [n.value for n in ast.walk(func) if isinstance(n, ast.Return) and n.value is not None
+                       and self.scope.enclosing_function(n) is func]
+            models = [self.model_class(value) for value in returns]
+        finally:
+            self._returning.discard(func)
+        if models and all(m is not None for m in models) and len({m.qualname for m in models}) == 1:
+            return models[0]
+        return None
+
+    def _local_function(self, target: ast.AST):
+        """The def a call target names in this module: `name`, or `self.name` / `cls.name` in its class."""
+        if isinstance(target, ast.Name):
+            for node in self.scope.tree.body:
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == target.id:
+                    return node
+            return None
+        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id in ("self", "cls"):
+            cls, _ = self.enclosing_class_facts(target)
+            for node in cls.body if cls is not None else ():
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == target.attr:
+                    return node
         return None
 
     def _get_model(self, call: ast.Call):

@@ -178,3 +178,32 @@ def test_strict_mode_lists_unresolved_manager_writes(app):
     """)
     assert app.lint("accounts/dynamic.py", strict=True) == [
         (5, "UNQ005"), (6, "UNQ005"), (7, "UNQ005")]
+
+
+def test_functions_and_methods_returning_a_model(app):
+    app.write("accounts/adapters.py", """
+        from django.contrib.auth import get_user_model
+        from .models import Tag
+
+        def tag_model():
+            return Tag
+
+        class Adapter:
+            @classmethod
+            def user_model(cls):
+                return get_user_model()
+
+            def pick(self, flag):
+                if flag:
+                    return Tag
+                return get_user_model()
+
+            @classmethod
+            def signup(cls, email):
+                return cls.user_model().objects.create(email=email)
+
+            def tag(self, name):
+                tag_model().objects.create(name=name)
+                self.pick(name).objects.create(name=name)
+    """)
+    assert app.lint("accounts/adapters.py") == [(20, "UNQ001"), (23, "UNQ001")]
