@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import os
+import warnings
 from typing import Callable, Iterator, Optional, Tuple
 
 ROOT_MARKERS = ("manage.py", "pyproject.toml", "setup.cfg", "setup.py", ".git")
@@ -142,8 +143,13 @@ def parse_file(path: str) -> ast.Module:
 
 
 def parse_source(data, path: str) -> ast.Module:
+    """Parse without letting the source's own SyntaxWarnings ("invalid escape sequence"...) reach the
+    user's terminal: reading another module for its models must not make noise about it."""
     try:
-        return ast.parse(data, filename=path)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SyntaxWarning)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            return ast.parse(data, filename=path)
     except SyntaxError as exc:
         raise ParseFailure(f"syntax error at line {exc.lineno}: {exc.msg}") from None
     except (ValueError, UnicodeError) as exc:  # null bytes, undecodable text, bad encoding cookie
