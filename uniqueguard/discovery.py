@@ -122,7 +122,7 @@ def module_file(dotted: str, search_roots) -> Optional[str]:
     relative = dotted.replace(".", os.sep)
     for root in search_roots:
         base = os.path.join(root, relative)
-        for candidate in (base + ".py", os.path.join(base, "__init__.py")):
+        for candidate in (os.path.join(base, "__init__.py"), base + ".py"):  # a package wins, as in Python
             if os.path.isfile(candidate):
                 return candidate
     return None

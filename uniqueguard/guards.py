@@ -163,7 +163,24 @@ class CallerGuards:
         entries = [None] + [f for f in self.scope.functions if f not in called or f in escaped]
         unguarded = self._reach(entries, edges, only_unguarded=True)
         reached = self._reach(entries, edges, only_unguarded=False)
-        self._guarded = {f for f in self.scope.functions if f in reached and f not in unguarded}
+        guarded = {f for f in self.scope.functions if f in reached and f not in unguarded}
+        # The rule read literally, as a least fixpoint: every call site is in a guarding try or in a
+        # function already known to be guarded. It settles cycles with no outside caller: guarded when
+        # a guarding try stands on the cycle, judged on their own when none does.
+        sites: Dict[ast.AST, List[Tuple[Optional[ast.AST], bool]]] = {}
+        for caller, targets in edges.items():
+            for callee, is_guarded in targets:
+                sites.setdefault(callee, []).append((caller, is_guarded))
+        changed = True
+        while changed:
+            changed = False
+            for func, calls in sites.items():
+                if func in guarded or func in escaped:
+                    continue
+                if all(ok or (caller is not None and caller in guarded) for caller, ok in calls):
+                    guarded.add(func)
+                    changed = True
+        self._guarded = guarded
         return self._guarded
 
     @staticmethod

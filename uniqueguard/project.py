@@ -458,6 +458,12 @@ class Project:
                     label = cls.assigned("label")
                     configs[cls.qualname] = (name, label if isinstance(label, str) else None)
         for entry in self.settings.installed_apps:
+            if entry not in configs and ".apps." in entry:  # an installed app's AppConfig, read from source
+                cls = self.find_class(entry)
+                name = cls.assigned("name") if cls is not None else None
+                if isinstance(name, str):
+                    label = cls.assigned("label")
+                    configs[entry] = (name, label if isinstance(label, str) else None)
             if entry in configs:
                 package, label = configs[entry]
                 add(label or package.rpartition(".")[2], package)

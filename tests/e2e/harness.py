@@ -54,11 +54,14 @@ def _run(tree: Path, command, env: Optional[dict]) -> subprocess.CompletedProces
 
 
 def _parse(output: str, pattern: str, tree: Path, to_code) -> Set[Finding]:
+    """Our findings in the output; the host linter's own messages (e.g. pylint's syntax-error) are not ours."""
     found = set()
     for line in output.splitlines():
         match = re.match(pattern, line)
         if match:
             path, number, name = match.groups()
+            if to_code(name) is None:
+                continue
             relative = Path(os.path.normpath(os.path.join(str(tree), path))).relative_to(tree).as_posix()
             found.add((relative, int(number), to_code(name)))
     return found
@@ -83,7 +86,8 @@ def run_pylint(tree: Path, paths=(".",), extra_args=(), env: Optional[dict] = No
                "--score=n", "--msg-template={path}:{line}:{column}:{symbol}", *extra_args, *paths]
     result = _run(tree, command, env)
     assert result.returncode & (1 | 32) == 0, result.stdout + result.stderr  # fatal or usage error
-    return _parse(result.stdout, r"^(.*?):(\d+):\d+:([a-z-]+)$", tree, lambda symbol: BY_SYMBOL[symbol].code)
+    return _parse(result.stdout, r"^(.*?):(\d+):\d+:([a-z-]+)$", tree,
+                  lambda symbol: BY_SYMBOL[symbol].code if symbol in BY_SYMBOL else None)
 
 
 def trees(group: str):
