@@ -9,6 +9,9 @@ import pytest
 
 from uniqueguard.engine import Options, check_source
 
+# The fixture trees are code to lint, not tests to run (their own tests/ folders import Django).
+collect_ignore = ["fixtures", "data"]
+
 BASE_FILES = {
     "manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_conf.settings")\n',
     "site_conf/__init__.py": "",
