@@ -153,7 +153,7 @@ def test_baseline_survives_shifted_lines_and_reports_only_new_writes(tmp_path):
         "    Coupon.objects.create(code=code)\n\n\ndef brand_new(code):\n    Coupon(code=code).save()\n")
     callers.write_text(source)
     lines = source.splitlines()
-    second_copy = lines.index("    Coupon.objects.create(code=code)") + 1
+    second_copy = lines.index("def never_called(code):") + 3
     brand_new = lines.index("    Coupon(code=code).save()") + 1
     new = cli(tree, "check", "--baseline", str(baseline), ".").stdout.splitlines()
     assert [int(line.split(":")[1]) for line in new] == [second_copy, brand_new]
