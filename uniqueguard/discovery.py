@@ -6,6 +6,7 @@ found from the linted path alone: walk up to the project root, then walk down fo
 from __future__ import annotations
 
 import ast
+import functools
 import os
 import warnings
 from typing import Callable, Iterator, Optional, Tuple
@@ -24,13 +25,19 @@ MAX_WALK_ENTRIES = 200_000
 
 
 def find_root(path: str) -> str:
-    """The nearest folder at or above `path` holding a project marker.
-
-    With no marker anywhere (an unpacked package, a scratch folder), the folder above the file's
-    package chain — where `import` would find it — so sibling apps are still one project."""
+    """The nearest folder at or above `path` holding a project marker (memoised per folder)."""
     start = os.path.abspath(path)
     if not os.path.isdir(start):
         start = os.path.dirname(start)
+    return _root_of_folder(start)
+
+
+@functools.lru_cache(maxsize=4096)
+def _root_of_folder(start: str) -> str:
+    """The nearest folder at or above `start` holding a project marker.
+
+    With no marker anywhere (an unpacked package, a scratch folder), the folder above the file's
+    package chain — where `import` would find it — so sibling apps are still one project."""
     current = start
     while True:
         for marker in ROOT_MARKERS:
@@ -101,7 +108,7 @@ def module_name(path: str, root: str) -> Tuple[str, bool, str]:
     is_package = stem == "__init__"
     parts = [] if is_package else [stem]
     source_root = folder
-    while os.path.isfile(os.path.join(source_root, "__init__.py")):
+    while _is_package_folder(source_root):
         source_root, name = os.path.split(source_root)
         parts.insert(0, name)
         if not name:
@@ -115,6 +122,11 @@ def module_name(path: str, root: str) -> Tuple[str, bool, str]:
             parts = relative.split(os.sep) + parts
             source_root = root
     return ".".join(p for p in parts if p), is_package, source_root
+
+
+@functools.lru_cache(maxsize=8192)
+def _is_package_folder(folder: str) -> bool:
+    return os.path.isfile(os.path.join(folder, "__init__.py"))
 
 
 def module_file(dotted: str, search_roots) -> Optional[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import functools
 import os
+import re
 from dataclasses import replace
 from typing import Dict, List
 
@@ -24,7 +25,7 @@ from .guards import (CallerGuards, CheckFinder, atomic_around, catches_integrity
 from .project import project_for
 from .resolve import Resolver
 from .scope import ModuleScope, call_label
-from .writes import BULK_METHODS, CREATE_METHODS, GET_OR_CREATE, Write, WriteFinder
+from .writes import BULK_METHODS, CREATE_METHODS, GET_OR_CREATE, WRITE_METHODS, Write, WriteFinder
 
 
 
@@ -34,13 +35,29 @@ def check_source(source, path: str, options: Options = Options()) -> List[Findin
         tree = parse_source(source, path)
     except ParseFailure:
         return []
-    return check_tree(tree, path, options)
+    return check_tree(tree, path, options, source)
 
 
-def check_tree(tree: ast.Module, path: str, options: Options = Options()) -> List[Finding]:
-    """All findings for one module, never raising: an internal failure becomes one UNQ000 finding."""
+def _may_write(source, options: Options) -> bool:
+    """Whether the text holds a call to any write method at all: most modules do not, and skipping them
+    saves the analysis. A strict superset of what the engine can flag (it matches `.name(` only)."""
+    text = source.decode("utf-8", "replace") if isinstance(source, (bytes, bytearray)) else source
+    return _write_call(frozenset(WRITE_METHODS) | frozenset(options.write_methods)).search(text) is not None
+
+
+@functools.lru_cache(maxsize=8)
+def _write_call(methods: frozenset) -> "re.Pattern[str]":
+    names = "|".join(sorted(map(re.escape, methods), key=len, reverse=True))
+    return re.compile(r"\.\s*(?:" + names + r")\s*\(")
+
+
+def check_tree(tree: ast.Module, path: str, options: Options = Options(), source=None) -> List[Finding]:
+    """All findings for one module, never raising: an internal failure becomes one UNQ000 finding.
+
+    `source` (text or bytes), when the caller has it, lets a module without any write call skip the
+    analysis; only its imports of unreadable modules are still reported."""
     try:
-        analysis = _Analysis(tree, path, options)
+        analysis = _Analysis(tree, path, options, light=source is not None and not _may_write(source, options))
         if matches(relative_posix(analysis.real_path, analysis.project.root), analysis.options.excluded):
             return []
         return analysis.run()
@@ -75,8 +92,9 @@ def _mtime(path: str) -> float:
 
 
 class _Analysis:
-    def __init__(self, tree: ast.Module, path: str, options: Options):
+    def __init__(self, tree: ast.Module, path: str, options: Options, light: bool = False):
         self.path = path
+        self.light = light  # no write call in the text: only imports of unreadable modules are checked
         # An unsaved editor buffer or `--stdin-display-name` names a file that may not exist yet: its
         # folder still places it in the project. Plain stdin ("stdin", "-") is placed in the cwd.
         real = os.path.abspath(path)
@@ -86,7 +104,7 @@ class _Analysis:
         self.options = effective_options(real, options)
         self.project = project_for(real, self.options)
         dotted, is_package, _ = module_name(real, self.project.root)
-        self.scope = ModuleScope(tree, dotted, is_package)
+        self.scope = ModuleScope(tree, dotted, is_package, walk=not light)
         self.resolver = Resolver(self.scope, self.project)
         self.extra_guards = frozenset(self.options.guard_exceptions)
         self.callers = CallerGuards(self.scope, self.extra_guards)
@@ -96,6 +114,9 @@ class _Analysis:
         self.found: List[Finding] = []
 
     def run(self) -> List[Finding]:
+        if self.light:
+            self._report_unreadable_imports()
+            return sorted(self.found)
         finder = WriteFinder(self.scope, self.resolver, frozenset(self.options.write_methods))
         for write in finder.find():
             self._judge(write)

@@ -40,9 +40,10 @@ class UniqueGuardPlugin:
     options = Options()
     hidden = frozenset(OPTIONAL)
 
-    def __init__(self, tree: ast.Module, filename: str):
+    def __init__(self, tree: ast.Module, filename: str, lines=None):
         self.tree = tree
         self.filename = filename
+        self.lines = lines  # flake8 hands the physical lines too: a module with no write call is skipped
 
     @classmethod
     def add_options(cls, parser) -> None:
@@ -66,7 +67,8 @@ class UniqueGuardPlugin:
             raise ExecutionError(str(exc)) from None  # flake8 prints it as a critical error, exit 1
 
     def run(self) -> Iterator[Result]:
-        for finding in check_tree(self.tree, self.filename, self.options):
+        source = "".join(self.lines) if self.lines is not None else None
+        for finding in check_tree(self.tree, self.filename, self.options, source):
             if finding.code in self.hidden:
                 continue
             yield finding.line, finding.col, f"{finding.code} {finding.message}", type(self)

@@ -145,9 +145,7 @@ class CallerGuards:
         edges: Dict[Optional[ast.AST], List[Tuple[ast.AST, bool]]] = {}
         called: Set[ast.AST] = set()
         escaped: Set[ast.AST] = set()
-        for node in ast.walk(self.scope.tree):
-            if not isinstance(node, (ast.Name, ast.Attribute)) or not isinstance(node.ctx, ast.Load):
-                continue
+        for node in self.scope.loads:
             callee = self._callee(node, module_level, methods)
             if callee is None:
                 continue

@@ -64,7 +64,7 @@ class UniqueGuardChecker(BaseChecker):
             tree = parse_source(source, path)
         except (ParseFailure, OSError):
             return  # pylint reports syntax and read errors itself
-        for finding in check_tree(tree, path, getattr(self, "_options", Options())):
+        for finding in check_tree(tree, path, getattr(self, "_options", Options()), source):
             self._report(finding)
 
     def _report(self, finding: Finding) -> None:

@@ -27,17 +27,23 @@ class Binding:
 
 
 class ModuleScope:
-    def __init__(self, tree: ast.Module, module: str, is_package: bool):
+    def __init__(self, tree: ast.Module, module: str, is_package: bool, walk: bool = True):
         self.tree = tree
         self.module = module
         self.is_package = is_package
         self.parents: Dict[ast.AST, ast.AST] = {}
         self.functions: List[ast.AST] = []
         self.classes: List[ast.ClassDef] = []
-        for node in ast.walk(tree):
-            for child in ast.iter_child_nodes(node):
-                self.parents[child] = node
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        self.method_calls: List[ast.Call] = []  # calls of the form `<expr>.<name>(...)`, in walk order
+        self.loads: List[ast.AST] = []  # Name and Attribute loads: what the call-site graph reads
+        for node in self._walk(tree) if walk else ():  # one walk collects everything later steps scan
+            if isinstance(node, ast.Call):
+                if isinstance(node.func, ast.Attribute):
+                    self.method_calls.append(node)
+            elif isinstance(node, (ast.Name, ast.Attribute)):
+                if isinstance(node.ctx, ast.Load):
+                    self.loads.append(node)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self.functions.append(node)
             elif isinstance(node, ast.ClassDef):
                 self.classes.append(node)
@@ -45,9 +51,32 @@ class ModuleScope:
         local_defs = frozenset(
             n.name for n in tree.body if isinstance(n, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)))
         self.names = Names(module, imports, local_defs)
-        self.module_bindings = self._bindings_of(tree)
+        self._module_bindings: Optional[Dict[str, List[Binding]]] = None
         self._function_bindings: Dict[ast.AST, Dict[str, List[Binding]]] = {}
         self._function_names: Dict[ast.AST, Names] = {}
+
+    def _walk(self, tree: ast.AST):
+        """Every node, depth first, recording parents on the way. Written out rather than `ast.walk` +
+        `iter_child_nodes`: this loop is the engine's hottest path, and the shared `ctx` singletons
+        (Load/Store) are skipped."""
+        parents = self.parents
+        stack = [tree]
+        AST = ast.AST
+        while stack:
+            node = stack.pop()
+            yield node
+            for name in node._fields:
+                if name == "ctx":
+                    continue
+                value = getattr(node, name, None)
+                if type(value) is list:
+                    for item in value:
+                        if isinstance(item, AST):
+                            parents[item] = node
+                            stack.append(item)
+                elif isinstance(value, AST):
+                    parents[value] = node
+                    stack.append(value)
 
     # ----------------------------------------------------------------------------------- structure
     def parent(self, node: ast.AST) -> Optional[ast.AST]:
@@ -146,6 +175,13 @@ class ModuleScope:
                     bind(element.id, element, value, "unpack0")
                 else:
                     bind(element.id, element, None, "assign")
+
+    @property
+    def module_bindings(self) -> Dict[str, List[Binding]]:
+        """Built on first use: a module with no write call never needs them."""
+        if self._module_bindings is None:
+            self._module_bindings = self._bindings_of(self.tree)
+        return self._module_bindings
 
     def bindings(self, func: Optional[ast.AST]) -> Dict[str, List[Binding]]:
         if func is None:

@@ -112,9 +112,7 @@ class WriteFinder:
         Only receivers that look like a manager count (`x.objects`, `_default_manager`, `<name>_set`,
         or a queryset chain), so `stripe.Customer.create()` and friends stay out of the audit."""
         found = []
-        for node in ast.walk(self.scope.tree):
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
-                continue
+        for node in self.scope.method_calls:
             if node.func.attr not in self.methods - SAVE_METHODS or self._inside_write_primitive(node):
                 continue
             receiver = node.func.value
@@ -125,13 +123,12 @@ class WriteFinder:
 
     def find(self) -> List[Write]:
         writes = []
-        for node in ast.walk(self.scope.tree):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-                method = node.func.attr
-                if method in self.methods and not self._inside_write_primitive(node):
-                    write = self._classify(node, method)
-                    if write is not None and write.risked:
-                        writes.append(write)
+        for node in self.scope.method_calls:
+            method = node.func.attr
+            if method in self.methods and not self._inside_write_primitive(node):
+                write = self._classify(node, method)
+                if write is not None and write.risked:
+                    writes.append(write)
         writes.sort(key=lambda w: (w.call.lineno, w.call.col_offset))
         return writes
 

@@ -1,0 +1,41 @@
+"""Run a command as its own child and report its wall time and its own peak memory.
+
+Peak memory comes from `resource.getrusage(RUSAGE_CHILDREN)` read by a one-shot wrapper process whose only
+child is the measured command, so each figure is that command's peak, not the largest seen so far.
+"""
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import time
+from typing import Dict, List, Optional
+
+WRAPPER = (
+    "import json, resource, subprocess, sys, time\n"
+    "start = time.perf_counter()\n"
+    "done = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE)\n"
+    "elapsed = time.perf_counter() - start\n"
+    "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+    "sys.stderr.write(done.stderr.decode('utf-8', 'replace'))\n"
+    "print(json.dumps({'seconds': elapsed, 'peak_kb': peak, 'code': done.returncode,"
+    " 'stdout': done.stdout.decode('utf-8', 'replace')}))\n"
+)
+
+
+def once(command: List[str], cwd: Optional[str] = None, env: Optional[dict] = None) -> Dict:
+    result = subprocess.run([sys.executable, "-c", WRAPPER, *command], cwd=cwd, env=env, capture_output=True,
+                            text=True)
+    data = json.loads(result.stdout.strip().splitlines()[-1])
+    data["stderr"] = result.stderr
+    return data
+
+
+def median_of(runs: int, command: List[str], cwd: Optional[str] = None, env: Optional[dict] = None) -> Dict:
+    """Medians of wall time and peak memory over `runs` runs; the last run's output is kept."""
+    results = [once(command, cwd, env) for _ in range(runs)]
+    return {"seconds": statistics.median(r["seconds"] for r in results),
+            "peak_kb": statistics.median(r["peak_kb"] for r in results),
+            "code": results[-1]["code"], "stdout": results[-1]["stdout"], "stderr": results[-1]["stderr"],
+            "runs": [round(r["seconds"], 3) for r in results]}

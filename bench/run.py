@@ -1,0 +1,185 @@
+"""uniqueguard's benchmark: cost and findings on published Django codebases, measured side by side.
+
+    python bench/run.py                 # all four pinned projects, 3 runs each (about 20 minutes on 2 cores)
+    python bench/run.py --quick         # one small project, one run: a smoke test of the script itself
+
+Everything downloaded (sources, virtual environments) lives in the cache folder (default
+~/.cache/uniqueguard-bench), never in the repository. Times are medians of several runs on a shared,
+noisy machine: read the ratios, which compare runs made in the same invocation, not the absolute seconds.
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import datetime
+import json
+import os
+import platform
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import corpora  # noqa: E402
+import envs  # noqa: E402
+from measure import median_of  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUR_SYMBOLS = "uniqueguard-unreadable,unguarded-create,check-then-create-race,integrity-error-in-atomic"
+CHEAP_SYMBOL = "unnecessary-pass"
+TARGETS = {  # name → (description, limit)
+    "flake8_overhead": ("plugin overhead inside flake8", 0.10),
+    "engine_vs_floor": ("engine alone vs the ast.parse floor", 2.0),
+    "pylint_overhead": ("pylint front end vs one cheap message", 0.10),
+    "single_file_added_s": ("single-file flake8 run, seconds added (warm cache)", 0.1),
+    "memory_ratio": ("flake8 peak memory with plugin vs without", 1.2),
+}
+
+
+def _arguments():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--cache", default=os.path.join(os.path.expanduser("~"), ".cache", "uniqueguard-bench"))
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement; medians are reported")
+    parser.add_argument("--projects", default=",".join(corpora.PROJECTS), help="comma-separated project names")
+    parser.add_argument("--pylint-projects", default="django-allauth,django-oscar",
+                        help="projects also measured under pylint (slow: minutes per run)")
+    parser.add_argument("--quick", action="store_true", help="django-allauth only, one run, no pylint")
+    return parser.parse_args()
+
+
+def _seconds(result) -> float:
+    return round(result["seconds"], 3)
+
+
+def _mb(result) -> float:
+    return round(result["peak_kb"] / 1024, 1)
+
+
+def measure_project(name: str, args, pythons: dict) -> dict:
+    root = corpora.fetch(name, args.cache)
+    files = corpora.python_files(root)
+    row = {"project": name, "requirement": corpora.PROJECTS[name], "files": len(files),
+           "lines": corpora.lines_of(files)}
+    passes = os.path.join(HERE, "passes.py")
+    findings_file = os.path.join(args.cache, "findings", f"{name}.json")
+    os.makedirs(os.path.dirname(findings_file), exist_ok=True)
+    no_cache = dict(os.environ, UNIQUEGUARD_NO_CACHE="1")
+
+    floor = median_of(args.runs, [pythons["plugin"], passes, "parse", root])
+    engine = median_of(args.runs, [pythons["plugin"], passes, "engine", root, findings_file], env=no_cache)
+    with open(findings_file) as handle:
+        findings = json.load(handle)
+    reported = [f for f in findings if not f["excluded_by_default"]]
+    row["findings"] = dict(sorted(collections.Counter(f["code"] for f in reported).items()))
+    row["crashes"] = [f"{f['path']}:{f['line']} {f['message']}" for f in findings if f["crash"]]
+    row["findings_file"] = findings_file
+    row["floor_s"], row["engine_s"] = _seconds(floor), _seconds(engine)
+    row["engine_vs_floor"] = round(engine["seconds"] / floor["seconds"], 2)
+
+    flake8 = ["-m", "flake8", "-j", "1", "--exit-zero", "--output-file", os.devnull, root]
+    without = median_of(args.runs, [pythons["flake8"], *flake8])
+    with_plugin = median_of(args.runs, [pythons["plugin"], *flake8], env=no_cache)
+    for result in (without, with_plugin):
+        if "Traceback" in result["stderr"]:
+            row["crashes"].append("flake8: " + result["stderr"][-500:])
+    row["flake8_s"], row["flake8_plugin_s"] = _seconds(without), _seconds(with_plugin)
+    row["flake8_overhead"] = round(with_plugin["seconds"] / without["seconds"] - 1, 3)
+    row["flake8_mb"], row["flake8_plugin_mb"] = _mb(without), _mb(with_plugin)
+    row["memory_ratio"] = round(with_plugin["peak_kb"] / without["peak_kb"], 2)
+
+    if name in args.pylint_projects.split(",") and not args.quick:
+        pylint = ["-m", "pylint", "--recursive=y", "-j", "1", "--persistent=n", "--score=n", "--exit-zero",
+                  "--rcfile", os.devnull, "--disable=all"]
+        ours = median_of(args.runs, [pythons["plugin"], *pylint, "--load-plugins=uniqueguard",
+                                     f"--enable={OUR_SYMBOLS}", root], env=no_cache)
+        cheap = median_of(args.runs, [pythons["plugin"], *pylint, f"--enable={CHEAP_SYMBOL}", root])
+        if "Traceback" in ours["stderr"] + ours["stdout"]:
+            row["crashes"].append("pylint: " + (ours["stderr"] + ours["stdout"])[-500:])
+        row["pylint_s"], row["pylint_cheap_s"] = _seconds(ours), _seconds(cheap)
+        row["pylint_overhead"] = round(ours["seconds"] / cheap["seconds"] - 1, 3)
+    return row
+
+
+def single_file(name: str, args, pythons: dict) -> dict:
+    """A pre-commit-style run on one views module of the largest project, with a warm facts cache."""
+    root = corpora.fetch(name, args.cache)
+    target = next((p for p in corpora.python_files(root) if p.endswith(os.sep + "views.py")), None)
+    warm = dict(os.environ, UNIQUEGUARD_CACHE_DIR=os.path.join(args.cache, "facts-cache"))
+    command = ["-m", "flake8", "--exit-zero", "--output-file", os.devnull, target]
+    median_of(1, [pythons["plugin"], *command], env=warm)  # warms the cache
+    with_plugin = median_of(max(args.runs, 5), [pythons["plugin"], *command], env=warm)
+    without = median_of(max(args.runs, 5), [pythons["flake8"], *command])
+    return {"project": name, "file": os.path.relpath(target, root), "flake8_s": _seconds(without),
+            "flake8_plugin_s": _seconds(with_plugin),
+            "single_file_added_s": round(with_plugin["seconds"] - without["seconds"], 3)}
+
+
+def _verdict(value, limit) -> str:
+    return "holds" if value <= limit else "MISSED"
+
+
+def report(rows, single, args) -> str:
+    lines = [f"uniqueguard benchmark — {datetime.date.today()} — python {platform.python_version()}, "
+             f"{os.cpu_count()} cores, {args.runs} run(s) per figure (medians)", ""]
+    header = ("project", "files", "lines", "findings (tests/migrations excluded)", "crashes", "parse floor s",
+              "engine s (x floor)", "flake8 s", "+plugin s (overhead)", "flake8 MB", "+plugin MB (x)",
+              "pylint 1 msg s", "pylint ours s (overhead)")
+    lines.append("| " + " | ".join(header) + " |")
+    lines.append("|" + "---|" * len(header))
+    for r in rows:
+        pylint = ((f"{r['pylint_cheap_s']}", f"{r['pylint_s']} ({r['pylint_overhead']:+.1%})")
+                  if "pylint_s" in r else ("-", "-"))
+        findings = ", ".join(f"{code} {count}" for code, count in r["findings"].items()) or "none"
+        lines.append("| " + " | ".join(str(v) for v in (
+            r["project"], r["files"], r["lines"], findings, len(r["crashes"]), r["floor_s"],
+            f"{r['engine_s']} ({r['engine_vs_floor']}x)", r["flake8_s"],
+            f"{r['flake8_plugin_s']} ({r['flake8_overhead']:+.1%})", r["flake8_mb"],
+            f"{r['flake8_plugin_mb']} ({r['memory_ratio']}x)", *pylint)) + " |")
+    lines.append("")
+    if single:
+        lines.append(f"Single file ({single['project']}/{single['file']}, warm cache): flake8 {single['flake8_s']} s, "
+                     f"with plugin {single['flake8_plugin_s']} s, added {single['single_file_added_s']:+.3f} s")
+        lines.append("")
+    worst = {
+        "flake8_overhead": max(r["flake8_overhead"] for r in rows),
+        "engine_vs_floor": max(r["engine_vs_floor"] for r in rows),
+        "memory_ratio": max(r["memory_ratio"] for r in rows),
+    }
+    pylint_rows = [r["pylint_overhead"] for r in rows if "pylint_overhead" in r]
+    if pylint_rows:
+        worst["pylint_overhead"] = max(pylint_rows)
+    if single:
+        worst["single_file_added_s"] = single["single_file_added_s"]
+    lines.append("Targets (worst project):")
+    for key, value in worst.items():
+        description, limit = TARGETS[key]
+        lines.append(f"- {description}: {value} (limit {limit}) — {_verdict(value, limit)}")
+    crashes = [c for r in rows for c in r["crashes"]]
+    lines.append(f"- crashes over every file, tests and migrations included: {len(crashes)}")
+    lines.extend(f"  - {c}" for c in crashes[:20])
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    args = _arguments()
+    if args.quick:
+        args.projects, args.runs = "django-allauth", 1
+    os.makedirs(args.cache, exist_ok=True)
+    pythons = envs.build(args.cache)
+    names = [n.strip() for n in args.projects.split(",") if n.strip()]
+    rows = []
+    for name in names:
+        print(f"measuring {name} ...", file=sys.stderr, flush=True)
+        rows.append(measure_project(name, args, pythons))
+    largest = max(rows, key=lambda r: r["files"])["project"]
+    single = single_file(largest, args, pythons)
+    text = report(rows, single, args)
+    sys.stdout.write(text)
+    results = os.path.join(args.cache, f"results-{datetime.date.today()}.json")
+    with open(results, "w") as handle:
+        json.dump({"rows": rows, "single_file": single, "argv": sys.argv}, handle, indent=1)
+    print(f"\nfull results: {results}\nfindings to triage: {os.path.join(args.cache, 'findings')}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
