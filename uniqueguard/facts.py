@@ -309,19 +309,24 @@ def _method_facts(node, names: Names) -> MethodFacts:
     return MethodFacts(node.name, node.lineno, params, decorators, queries, tuple(super_calls))
 
 
+def _assigned(stmt, names: Names) -> list:
+    """(name, literal) pairs a plain or annotated assignment binds; tuple targets are not followed."""
+    if isinstance(stmt, ast.Assign):
+        value = literal(stmt.value, names)
+        return [(target.id, value) for target in stmt.targets if isinstance(target, ast.Name)]
+    if isinstance(stmt.target, ast.Name) and stmt.value is not None:
+        return [(stmt.target.id, literal(stmt.value, names))]
+    return []
+
+
 def class_facts(node: ast.ClassDef, module: str, names: Names, depth: int = 0) -> ClassFacts:
     assigns = []
     methods = []
     meta = None
     nested = []
     for stmt in node.body:
-        if isinstance(stmt, ast.Assign):
-            value = literal(stmt.value, names)
-            for target in stmt.targets:
-                if isinstance(target, ast.Name):
-                    assigns.append((target.id, value))
-        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
-            assigns.append((stmt.target.id, literal(stmt.value, names)))
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            assigns.extend(_assigned(stmt, names))
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             methods.append(_method_facts(stmt, names))
         elif isinstance(stmt, ast.ClassDef) and stmt.name == "Meta":
@@ -355,13 +360,8 @@ def module_facts(tree: ast.Module, module: str, path: str, is_package: bool,
     for node in _module_level_statements(tree):
         if isinstance(node, ast.ClassDef):
             classes.append(class_facts(node, module, names))
-        elif isinstance(node, ast.Assign):
-            value = literal(node.value, names)
-            for target in node.targets:
-                if isinstance(target, ast.Name):
-                    assigns.append((target.id, value))
-        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
-            assigns.append((node.target.id, literal(node.value, names)))
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            assigns.extend(_assigned(node, names))
         elif (isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name)
               and isinstance(node.op, ast.Add)):
             # INSTALLED_APPS += [...]: keep what is added so app labels are still found.
