@@ -17,7 +17,7 @@ from .config import HELP, ConfigError, Options, options_from_mapping
 from .discovery import walk_python_files
 from .docs import find_rule, page
 from .engine import check_source
-from .findings import Finding
+from .findings import Finding, finding
 from .output import FORMATS
 from .rules import RULES
 
@@ -106,7 +106,7 @@ def _check_one(job) -> List[Finding]:
         with open(path, "rb") as handle:
             source = handle.read()
     except OSError as exc:
-        return [Finding(path, 1, 0, "UNQ000", f"cannot read this file: {exc.strerror or exc}")]
+        return [finding(path, 1, 0, "UNQ000", f"cannot read this file: {exc.strerror or exc}")]
     return check_source(source, path, options)
 
 

@@ -18,7 +18,7 @@ from . import findings as text
 from .config import ConfigError, Options, read_pyproject
 from .discovery import ParseFailure, find_root, module_name, parse_source
 from .facts import resolve_relative
-from .findings import Finding
+from .findings import Finding, finding
 from .paths import matches, relative_posix
 from .guards import (CallerGuards, CheckFinder, atomic_around, catches_integrity_error, handler_guard,
                      reraises, savepoint_between)
@@ -62,11 +62,11 @@ def check_tree(tree: ast.Module, path: str, options: Options = Options(), source
             return []
         return analysis.run()
     except ConfigError as exc:
-        return [Finding(path, 1, 0, "UNQ000", str(exc))]
+        return [finding(path, 1, 0, "UNQ000", str(exc))]
     except RecursionError:
-        return [Finding(path, 1, 0, "UNQ000", "uniqueguard could not analyse this file: nested too deeply")]
+        return [finding(path, 1, 0, "UNQ000", "uniqueguard could not analyse this file: nested too deeply")]
     except Exception as exc:  # noqa: BLE001 - a linter plugin must never take the host linter down
-        return [Finding(path, 1, 0, "UNQ000",
+        return [finding(path, 1, 0, "UNQ000",
                         f"uniqueguard could not analyse this file ({type(exc).__name__}: {exc}); "
                         f"please report this")]
 
@@ -130,7 +130,7 @@ class _Analysis:
         self._add(write.call, code, message)
 
     def _add(self, call: ast.Call, code: str, message: str) -> None:
-        self.found.append(Finding(self.path, call.lineno, call.col_offset, code, message,
+        self.found.append(finding(self.path, call.lineno, call.col_offset, code, message,
                                   getattr(call, "end_lineno", None) or call.lineno,
                                   getattr(call, "end_col_offset", None) or call.col_offset,
                                   self.scope.context_of(call), _snippet(call)))
@@ -243,7 +243,7 @@ class _Analysis:
                 path = self.project.module_path(target) if target else None
                 if path in unreadable:
                     relative = os.path.relpath(path, self.project.root)
-                    self.found.append(Finding(self.path, node.lineno, node.col_offset, "UNQ000",
+                    self.found.append(finding(self.path, node.lineno, node.col_offset, "UNQ000",
                                               text.unreadable(relative, unreadable[path])))
                     break
 

@@ -29,6 +29,13 @@ class Finding:
         return BY_CODE[self.code]
 
 
+def finding(path: str, line: int, col: int, code: str, message: str, end_line: int = 0, end_col: int = 0,
+            context: str = "", snippet: str = "") -> Finding:
+    """The one way findings are made: every message ends with its rule code, so an editor or a reader
+    of pylint's output (which shows the symbol) can go straight to `docs/rules/<code>.md`."""
+    return Finding(path, line, col, code, f"{message} ({code})", end_line, end_col, context, snippet)
+
+
 def describe_sets(unique_sets: Iterable) -> str:
     """`User.email, User.username` — each unique set once, sorted, as the model and field(s)."""
     return ", ".join(sorted({s.describe() for s in unique_sets}))

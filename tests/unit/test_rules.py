@@ -385,7 +385,7 @@ def test_messages_name_call_model_fields_and_fix(app):
     assert finding.message == (
         "User.objects.create_user() can violate unique User.email, User.username and nothing catches "
         "IntegrityError; wrap it in try/except IntegrityError and validate uniqueness in "
-        "PlainForm.clean_email() and clean_username()")
+        "PlainForm.clean_email() and clean_username() (UNQ001)")
 
 
 def test_tests_and_migrations_are_excluded_by_default(app):
