@@ -86,6 +86,7 @@ def measure_project(name: str, args, pythons: dict) -> dict:
     row["flake8_mb"], row["flake8_plugin_mb"] = _mb(without), _mb(with_plugin)
     row["memory_ratio"] = round(with_plugin["peak_kb"] / without["peak_kb"], 2)
 
+    row["crashes"].extend(crash_sweep(root, pythons))
     if name in args.pylint_projects.split(",") and not args.quick:
         pylint = ["-m", "pylint", "--recursive=y", "-j", "1", "--persistent=n", "--score=n", "--exit-zero",
                   "--rcfile", os.devnull, "--disable=all"]
@@ -97,6 +98,31 @@ def measure_project(name: str, args, pythons: dict) -> dict:
         row["pylint_s"], row["pylint_cheap_s"] = _seconds(ours), _seconds(cheap)
         row["pylint_overhead"] = round(ours["seconds"] / cheap["seconds"] - 1, 3)
     return row
+
+
+def crash_sweep(root: str, pythons: dict) -> list:
+    """flake8 with the plugin over every file, tests and migrations included, in two processes: any
+    traceback or internal-failure message is a crash. Not timed."""
+    result = median_of(1, [pythons["plugin"], "-m", "flake8", "--select=UNQ", "--exit-zero", "-j", "2",
+                           "--uniqueguard-exclude=", root], env=dict(os.environ, UNIQUEGUARD_NO_CACHE="1"))
+    crashes = [line for line in result["stdout"].splitlines() if "could not analyse" in line]
+    if "Traceback" in result["stderr"]:
+        crashes.append("flake8 -j2: " + result["stderr"][-500:])
+    return crashes
+
+
+def stdlib_sweep(args, pythons: dict) -> dict:
+    """The engine over the Python standard library: odd, old and huge code, never Django."""
+    import sysconfig
+
+    root = sysconfig.get_paths()["stdlib"]
+    out = os.path.join(args.cache, "findings", "stdlib.json")
+    run = median_of(1, [pythons["plugin"], os.path.join(HERE, "passes.py"), "engine", root, out],
+                    env=dict(os.environ, UNIQUEGUARD_NO_CACHE="1"))
+    with open(out) as handle:
+        rows = json.load(handle)
+    return {"files": len(corpora.python_files(root)), "seconds": _seconds(run),
+            "crashes": [f"{r['path']}:{r['line']} {r['message']}" for r in rows if r["crash"]]}
 
 
 def single_file(name: str, args, pythons: dict) -> dict:
@@ -117,7 +143,7 @@ def _verdict(value, limit) -> str:
     return "holds" if value <= limit else "MISSED"
 
 
-def report(rows, single, args) -> str:
+def report(rows, single, args, stdlib=None) -> str:
     lines = [f"uniqueguard benchmark — {datetime.date.today()} — python {platform.python_version()}, "
              f"{os.cpu_count()} cores, {args.runs} run(s) per figure (medians)", ""]
     header = ("project", "files", "lines", "findings (tests/migrations excluded)", "crashes", "parse floor s",
@@ -139,6 +165,10 @@ def report(rows, single, args) -> str:
         lines.append(f"Single file ({single['project']}/{single['file']}, warm cache): flake8 {single['flake8_s']} s, "
                      f"with plugin {single['flake8_plugin_s']} s, added {single['single_file_added_s']:+.3f} s")
         lines.append("")
+    if stdlib:
+        lines.append(f"Python standard library: {stdlib['files']} files through the engine in {stdlib['seconds']} s, "
+                     f"{len(stdlib['crashes'])} crashes")
+        lines.append("")
     worst = {
         "flake8_overhead": max(r["flake8_overhead"] for r in rows),
         "engine_vs_floor": max(r["engine_vs_floor"] for r in rows),
@@ -153,8 +183,8 @@ def report(rows, single, args) -> str:
     for key, value in worst.items():
         description, limit = TARGETS[key]
         lines.append(f"- {description}: {value} (limit {limit}) — {_verdict(value, limit)}")
-    crashes = [c for r in rows for c in r["crashes"]]
-    lines.append(f"- crashes over every file, tests and migrations included: {len(crashes)}")
+    crashes = [c for r in rows for c in r["crashes"]] + (stdlib["crashes"] if stdlib else [])
+    lines.append(f"- crashes over every file (tests, migrations and the standard library included): {len(crashes)}")
     lines.extend(f"  - {c}" for c in crashes[:20])
     return "\n".join(lines) + "\n"
 
@@ -172,11 +202,12 @@ def main() -> int:
         rows.append(measure_project(name, args, pythons))
     largest = max(rows, key=lambda r: r["files"])["project"]
     single = single_file(largest, args, pythons)
-    text = report(rows, single, args)
+    stdlib = None if args.quick else stdlib_sweep(args, pythons)
+    text = report(rows, single, args, stdlib)
     sys.stdout.write(text)
     results = os.path.join(args.cache, f"results-{datetime.date.today()}.json")
     with open(results, "w") as handle:
-        json.dump({"rows": rows, "single_file": single, "argv": sys.argv}, handle, indent=1)
+        json.dump({"rows": rows, "single_file": single, "stdlib": stdlib, "argv": sys.argv}, handle, indent=1)
     print(f"\nfull results: {results}\nfindings to triage: {os.path.join(args.cache, 'findings')}", file=sys.stderr)
     return 0
 
