@@ -9,7 +9,6 @@ import json
 import statistics
 import subprocess
 import sys
-import time
 from typing import Dict, List, Optional
 
 WRAPPER = (

@@ -2,7 +2,7 @@
 import json
 import os
 
-from uniqueguard.cache import FactsCache, decode_module, encode_module
+from uniqueguard.cache import decode_module, encode_module
 from uniqueguard.project import STUBS_ROOT, Project
 
 MODELS = """
