@@ -177,6 +177,8 @@ class _Analysis:
         A set is validated when every field of it the write sets comes from a form or serializer whose
         class checks that set; a field with no such source (a plain variable, a literal) leaves it open.
         """
+        if write.validated_by:  # obj.full_clean() checked every unique set of the instance
+            return (), [write.validated_by], {}
         unvalidated = []
         checked_by: List[str] = []
         hints: Dict[str, List[str]] = {}

@@ -21,6 +21,13 @@ BULK_METHODS = frozenset({"bulk_create", "abulk_create"})
 GET_OR_CREATE = frozenset({"get_or_create", "aget_or_create", "update_or_create", "aupdate_or_create"})
 SAVE_METHODS = frozenset({"save", "asave"})
 WRITE_METHODS = CREATE_METHODS | USER_METHODS | BULK_METHODS | GET_OR_CREATE | SAVE_METHODS
+# Values that are fresh random tokens: a unique field filled from one does not collide in practice.
+RANDOM_SOURCES = frozenset({
+    "uuid.uuid4", "uuid.uuid1", "secrets.token_hex", "secrets.token_urlsafe", "secrets.token_bytes",
+    "django.utils.crypto.get_random_string", "os.urandom",
+})
+# Model methods that validate an instance's uniqueness before save(): racy, like form validation.
+INSTANCE_VALIDATION = frozenset({"full_clean", "validate_unique", "validate_constraints"})
 # Manager/queryset methods that implement a tracked write: their callers' calls are the writes.
 WRITE_PRIMITIVES = (CREATE_METHODS | USER_METHODS | BULK_METHODS | GET_OR_CREATE
                     | {"_create_user", "_acreate_user", "_create_user_object"})
@@ -50,6 +57,7 @@ class Write:
     own_savepoint: bool = False  # get_or_create / update_or_create wrap the insert in a savepoint
     lookup_hint: Optional[str] = None  # for get_or_create: the defaults key that breaks it
     origin: Optional[ast.AST] = None  # where a saved instance was built: existence checks guard that
+    validated_by: Optional[str] = None  # `obj.full_clean()` ran on the instance before this save()
 
 
 def _risked(model: ModelInfo, fields, values: Dict[str, ast.AST], evaluate, insert: bool = True) -> Tuple[UniqueSet, ...]:
@@ -171,7 +179,7 @@ class WriteFinder:
                 unknown = True
             elif index < len(positional):
                 name = model.field_for(positional[index])
-                if name is not None and not _is_none(arg):
+                if name is not None and not self._never_collides(arg):
                     fields.add(name)
                     values[name] = arg
                     self._note_source(sources, name, arg)
@@ -187,7 +195,7 @@ class WriteFinder:
                     values.update(more_values)
                 continue
             name = model.field_for(keyword.arg)
-            if name is not None and not _is_none(keyword.value):
+            if name is not None and not self._never_collides(keyword.value):
                 fields.add(name)
                 values[name] = keyword.value
                 self._note_source(sources, name, keyword.value)
@@ -204,7 +212,7 @@ class WriteFinder:
                 if key is None or not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
                     return None
                 name = model.field_for(key.value)
-                if name is not None and not _is_none(item):
+                if name is not None and not self._never_collides(item):
                     fields.add(name)
                     values[name] = item
                     self._note_source(sources, name, item)
@@ -217,6 +225,22 @@ class WriteFinder:
             fields = {model.field_for(f) for f in validator.fields} - {None}
             return fields, {f: Source(holder, None) for f in fields}, {}
         return None
+
+    def _never_collides(self, value: ast.AST) -> bool:
+        """NULL never collides, and neither, in practice, does a fresh random token: `uuid.uuid4()`,
+        `secrets.token_urlsafe()`, `get_random_string(32)`, also through `str(...)`, `.hex` or a local."""
+        value = self._follow(value)
+        if _is_none(value):
+            return True
+        for _ in range(4):
+            if isinstance(value, ast.Attribute) and value.attr in ("hex", "int", "urn"):
+                value = value.value
+            elif (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)
+                  and value.func.id in ("str", "bytes") and len(value.args) == 1):
+                value = self._follow(value.args[0])
+            else:
+                break
+        return isinstance(value, ast.Call) and (self.resolver.dotted(value.func) or "") in RANDOM_SOURCES
 
     def _follow(self, expr: ast.AST, hops: int = 0) -> ast.AST:
         """Through local names to the expression they were last bound to."""
@@ -325,7 +349,7 @@ class WriteFinder:
                     if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
                         return None
                     name = model.field_for(key.value)
-                    if name is not None and not _is_none(item):
+                    if name is not None and not self._never_collides(item):
                         defaults.add(name)
                         values[name] = item
                 continue
@@ -361,6 +385,13 @@ class WriteFinder:
         if binding.kind in ("assign", "param") and self._validator_of(receiver) is not None:
             return self.form_save(call)
         assigned = self._attributes_assigned(receiver.id, scope or self.scope.tree, binding, call)
+        validated = self._instance_validation(receiver.id, scope or self.scope.tree, binding, call)
+        write = self._save_of_binding(call, method, label, receiver, binding, assigned)
+        if write is not None and validated:
+            write.validated_by = validated
+        return write
+
+    def _save_of_binding(self, call, method, label, receiver: ast.Name, binding, assigned) -> Optional[Write]:
         origin = _single_element(binding.value) if binding.kind == "for" else binding.value
         if isinstance(origin, ast.Name):  # `again = tag` where `tag = Tag(...)`: follow the alias
             origin = self._follow(origin)
@@ -436,6 +467,17 @@ class WriteFinder:
         return self._write(call, call.func.attr, call_label(call.func), model, fields | extra,
                      sources, form_holder=holder)
 
+    def _instance_validation(self, name: str, scope: ast.AST, binding, call: ast.Call) -> Optional[str]:
+        """`obj.full_clean()` (or validate_unique/validate_constraints) between the binding and the save."""
+        start = (binding.line, binding.col)
+        end = (call.lineno, call.col_offset)
+        for node in ast.walk(scope):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in INSTANCE_VALIDATION and isinstance(node.func.value, ast.Name)
+                    and node.func.value.id == name and start < (node.lineno, node.col_offset) < end):
+                return f"{name}.{node.func.attr}()"
+        return None
+
     def _attributes_assigned(self, name: str, scope: ast.AST, binding, call: ast.Call) -> Dict[str, ast.AST]:
         """Attributes `name.<attr> = value` assigned after the binding and before the call.
 
@@ -449,7 +491,7 @@ class WriteFinder:
                     if (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
                             and target.value.id == name and start < (target.lineno, target.col_offset) < end):
                         found[target.attr] = node.value
-        return {attr: value for attr, value in found.items() if not _is_none(value)}
+        return {attr: value for attr, value in found.items() if not self._never_collides(value)}
 
 
 MANAGER_ATTRIBUTES = ("objects", "_default_manager", "_base_manager")

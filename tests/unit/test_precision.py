@@ -111,3 +111,18 @@ def plain(name):
     task.save()
 """)
     assert app.lint("shop/services.py") == [(9, "UNQ002"), (13, "UNQ001")]
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("import uuid\ndef f():\n    Task.objects.create(name=uuid.uuid4())\n", []),
+    ("import uuid\ndef f():\n    Task.objects.create(name=str(uuid.uuid4()))\n", []),
+    ("from uuid import uuid4\ndef f():\n    Task.objects.create(name=uuid4().hex)\n", []),
+    ("import secrets\ndef f():\n    token = secrets.token_urlsafe(32)\n    Task(name=token).save()\n", []),
+    ("from django.utils.crypto import get_random_string\ndef f():\n    Task.objects.create(name=get_random_string(12))\n", []),
+    ("import random\ndef f():\n    Task.objects.create(name=str(random.randint(1, 9)))\n", ["UNQ001"]),
+    ("def f(n):\n    t = Task(name=n)\n    t.full_clean()\n    t.save()\n", ["UNQ004"]),
+    ("def f(n):\n    t = Task(name=n)\n    t.save()\n    t.full_clean()\n", ["UNQ001"]),
+    ("def f(pk, n):\n    t = Task.objects.get(pk=pk)\n    t.name = n\n    t.validate_unique()\n    t.save()\n", ["UNQ004"]),
+])
+def test_random_tokens_and_instance_validation(app, body, expected):
+    assert lint(app, body) == expected
