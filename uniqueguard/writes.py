@@ -552,9 +552,7 @@ def _cleaned_data_source(expr: ast.AST, follow) -> Optional[Source]:
     container = None
     if isinstance(expr, ast.Subscript):
         container = expr.value
-        index = expr.slice
-        if isinstance(index, ast.Index):  # Python < 3.9 shape, kept for safety
-            index = index.value  # type: ignore[attr-defined]
+        index = expr.slice  # Python 3.9+: the key expression itself (ast.Index is gone in 3.14)
         if isinstance(index, ast.Constant) and isinstance(index.value, str):
             key = index.value
     elif (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute)
