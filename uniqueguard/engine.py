@@ -19,14 +19,13 @@ from .config import ConfigError, Options, read_pyproject
 from .discovery import ParseFailure, find_root, module_name, parse_source
 from .facts import resolve_relative
 from .findings import Finding, finding
-from .paths import matches, relative_posix
 from .guards import (CallerGuards, CheckFinder, atomic_around, catches_integrity_error, handler_guard,
                      reraises, savepoint_between)
+from .paths import matches, relative_posix
 from .project import project_for
 from .resolve import Resolver
 from .scope import ModuleScope, call_label
 from .writes import BULK_METHODS, CREATE_METHODS, GET_OR_CREATE, WRITE_METHODS, Write, WriteFinder
-
 
 
 def check_source(source, path: str, options: Options = Options()) -> List[Finding]:
