@@ -62,7 +62,8 @@ def _exception_names(scope: ModuleScope, expr: Optional[ast.AST], depth: int = 0
     return [(qualified, ast.unparse(expr))]
 
 
-def catches_integrity_error(scope: ModuleScope, expr: Optional[ast.AST], extra: frozenset = frozenset()) -> Optional[str]:
+def catches_integrity_error(scope: ModuleScope, expr: Optional[ast.AST],
+                            extra: frozenset = frozenset()) -> Optional[str]:
     """How the clause spells the exception that catches IntegrityError, or None if it does not.
 
     `extra` are qualified names the configuration adds (`guard-exceptions`)."""

@@ -387,7 +387,8 @@ class Project:
             return configured
         entries = [os.path.join(self.root, name) for name in ("manage.py", "wsgi.py", "asgi.py")]
         try:
-            subfolders = sorted(e.path for e in os.scandir(self.root) if e.is_dir() and not discovery.is_skipped_dir(e.name))
+            subfolders = sorted(e.path for e in os.scandir(self.root)
+                                if e.is_dir() and not discovery.is_skipped_dir(e.name))
         except OSError:
             subfolders = []
         entries += [os.path.join(folder, name) for folder in subfolders for name in ("wsgi.py", "asgi.py")]
