@@ -38,3 +38,21 @@ def median_of(runs: int, command: List[str], cwd: Optional[str] = None, env: Opt
             "peak_kb": statistics.median(r["peak_kb"] for r in results),
             "code": results[-1]["code"], "stdout": results[-1]["stdout"], "stderr": results[-1]["stderr"],
             "runs": [round(r["seconds"], 3) for r in results]}
+
+
+def paired(runs: int, first: List[str], second: List[str], cwd: Optional[str] = None,
+           first_env: Optional[dict] = None, second_env: Optional[dict] = None):
+    """Medians of two commands run alternately (A B A B ...), so drift on a shared machine hits both
+    alike; the ratio of the two medians is the figure to read."""
+    a_runs, b_runs = [], []
+    for _ in range(runs):
+        a_runs.append(once(first, cwd, first_env))
+        b_runs.append(once(second, cwd, second_env))
+
+    def summary(results):
+        return {"seconds": statistics.median(r["seconds"] for r in results),
+                "peak_kb": statistics.median(r["peak_kb"] for r in results),
+                "code": results[-1]["code"], "stdout": results[-1]["stdout"], "stderr": results[-1]["stderr"],
+                "runs": [round(r["seconds"], 3) for r in results]}
+
+    return summary(a_runs), summary(b_runs)

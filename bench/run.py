@@ -21,7 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import corpora  # noqa: E402
 import envs  # noqa: E402
-from measure import median_of  # noqa: E402
+from measure import median_of, paired  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUR_SYMBOLS = "uniqueguard-unreadable,unguarded-create,check-then-create-race,integrity-error-in-atomic"
@@ -64,8 +64,8 @@ def measure_project(name: str, args, pythons: dict) -> dict:
     os.makedirs(os.path.dirname(findings_file), exist_ok=True)
     no_cache = dict(os.environ, UNIQUEGUARD_NO_CACHE="1")
 
-    floor = median_of(args.runs, [pythons["plugin"], passes, "parse", root])
-    engine = median_of(args.runs, [pythons["plugin"], passes, "engine", root, findings_file], env=no_cache)
+    floor, engine = paired(args.runs, [pythons["plugin"], passes, "parse", root],
+                           [pythons["plugin"], passes, "engine", root, findings_file], second_env=no_cache)
     with open(findings_file) as handle:
         findings = json.load(handle)
     reported = [f for f in findings if not f["excluded_by_default"]]
@@ -76,8 +76,8 @@ def measure_project(name: str, args, pythons: dict) -> dict:
     row["engine_vs_floor"] = round(engine["seconds"] / floor["seconds"], 2)
 
     flake8 = ["-m", "flake8", "-j", "1", "--exit-zero", "--output-file", os.devnull, root]
-    without = median_of(args.runs, [pythons["flake8"], *flake8])
-    with_plugin = median_of(args.runs, [pythons["plugin"], *flake8], env=no_cache)
+    without, with_plugin = paired(args.runs, [pythons["flake8"], *flake8], [pythons["plugin"], *flake8],
+                                  second_env=no_cache)
     for result in (without, with_plugin):
         if "Traceback" in result["stderr"]:
             row["crashes"].append("flake8: " + result["stderr"][-500:])
@@ -90,9 +90,9 @@ def measure_project(name: str, args, pythons: dict) -> dict:
     if name in args.pylint_projects.split(",") and not args.quick:
         pylint = ["-m", "pylint", "--recursive=y", "-j", "1", "--persistent=n", "--score=n", "--exit-zero",
                   "--rcfile", os.devnull, "--disable=all"]
-        ours = median_of(args.runs, [pythons["plugin"], *pylint, "--load-plugins=uniqueguard",
-                                     f"--enable={OUR_SYMBOLS}", root], env=no_cache)
-        cheap = median_of(args.runs, [pythons["plugin"], *pylint, f"--enable={CHEAP_SYMBOL}", root])
+        ours_command = [pythons["plugin"], *pylint, "--load-plugins=uniqueguard", f"--enable={OUR_SYMBOLS}", root]
+        cheap, ours = paired(args.runs, [pythons["plugin"], *pylint, f"--enable={CHEAP_SYMBOL}", root], ours_command,
+                             second_env=no_cache)
         if "Traceback" in ours["stderr"] + ours["stdout"]:
             row["crashes"].append("pylint: " + (ours["stderr"] + ours["stdout"])[-500:])
         row["pylint_s"], row["pylint_cheap_s"] = _seconds(ours), _seconds(cheap)
@@ -132,8 +132,8 @@ def single_file(name: str, args, pythons: dict) -> dict:
     warm = dict(os.environ, UNIQUEGUARD_CACHE_DIR=os.path.join(args.cache, "facts-cache"))
     command = ["-m", "flake8", "--exit-zero", "--output-file", os.devnull, target]
     median_of(1, [pythons["plugin"], *command], env=warm)  # warms the cache
-    with_plugin = median_of(max(args.runs, 5), [pythons["plugin"], *command], env=warm)
-    without = median_of(max(args.runs, 5), [pythons["flake8"], *command])
+    without, with_plugin = paired(max(args.runs, 5), [pythons["flake8"], *command], [pythons["plugin"], *command],
+                                  second_env=warm)
     return {"project": name, "file": os.path.relpath(target, root), "flake8_s": _seconds(without),
             "flake8_plugin_s": _seconds(with_plugin),
             "single_file_added_s": round(with_plugin["seconds"] - without["seconds"], 3)}

@@ -29,34 +29,29 @@ from .writes import BULK_METHODS, CREATE_METHODS, GET_OR_CREATE, WRITE_METHODS, 
 
 
 def check_source(source, path: str, options: Options = Options()) -> List[Finding]:
-    """Parse and check; a file that does not parse yields no findings (the host linter reports it)."""
+    """Check a file's bytes or text. A module with no write call at all is not even parsed; a file that
+    does not parse yields no findings (the host linter reports syntax errors itself)."""
+    early = _early_exit(source, path, options)
+    if early is not None:
+        return early
     try:
         tree = parse_source(source, path)
     except ParseFailure:
         return []
-    return check_tree(tree, path, options, source)
-
-
-def _may_write(source, options: Options) -> bool:
-    """Whether the text holds a call to any write method at all: most modules do not, and skipping them
-    saves the analysis. A strict superset of what the engine can flag (it matches `.name(` only)."""
-    text = source.decode("utf-8", "replace") if isinstance(source, (bytes, bytearray)) else source
-    return _write_call(frozenset(WRITE_METHODS) | frozenset(options.write_methods)).search(text) is not None
-
-
-@functools.lru_cache(maxsize=8)
-def _write_call(methods: frozenset) -> "re.Pattern[str]":
-    names = "|".join(sorted(map(re.escape, methods), key=len, reverse=True))
-    return re.compile(r"\.\s*(?:" + names + r")\s*\(")
+    return check_tree(tree, path, options)
 
 
 def check_tree(tree: ast.Module, path: str, options: Options = Options(), source=None) -> List[Finding]:
     """All findings for one module, never raising: an internal failure becomes one UNQ000 finding.
 
-    `source` (text or bytes), when the caller has it, lets a module without any write call skip the
-    analysis; only its imports of unreadable modules are still reported."""
+    `source` (text or bytes), when the caller has it, lets a module without any write call return at
+    once (flake8 hands the plugin its lines)."""
+    if source is not None:
+        early = _early_exit(source, path, options)
+        if early is not None:
+            return early
     try:
-        analysis = _Analysis(tree, path, options, light=source is not None and not _may_write(source, options))
+        analysis = _Analysis(tree, path, options)
         if matches(relative_posix(analysis.real_path, analysis.project.root), analysis.options.excluded):
             return []
         return analysis.run()
@@ -68,6 +63,34 @@ def check_tree(tree: ast.Module, path: str, options: Options = Options(), source
         return [finding(path, 1, 0, "UNQ000",
                         f"uniqueguard could not analyse this file ({type(exc).__name__}: {exc}); "
                         f"please report this")]
+
+
+def _early_exit(source, path: str, options: Options):
+    """[] when the text holds no call to any write method (most modules: nothing to analyse), one UNQ000
+    when the configuration is bad (reported on every file, never silently ignored), else None."""
+    try:
+        merged = effective_options(_placed(path), options)
+    except ConfigError as exc:
+        return [finding(path, 1, 0, "UNQ000", str(exc))]
+    text_ = source.decode("utf-8", "replace") if isinstance(source, (bytes, bytearray)) else source
+    methods = frozenset(WRITE_METHODS) | frozenset(merged.write_methods)
+    return None if _write_call(methods).search(text_) else []
+
+
+@functools.lru_cache(maxsize=8)
+def _write_call(methods: frozenset) -> "re.Pattern[str]":
+    """`.create(`, `.save (` ...: a strict superset of the calls the engine can flag."""
+    names = "|".join(sorted(map(re.escape, methods), key=len, reverse=True))
+    return re.compile(r"\.\s*(?:" + names + r")\s*\(")
+
+
+def _placed(path: str) -> str:
+    """Where a linted path lives. An unsaved editor buffer or `--stdin-display-name` names a file that
+    may not exist yet: its folder still places it in the project. Plain stdin is placed in the cwd."""
+    real = os.path.abspath(path)
+    if not os.path.isdir(os.path.dirname(real)):
+        real = os.path.join(os.getcwd(), "__stdin__.py")
+    return real
 
 
 def effective_options(path: str, options: Options) -> Options:
@@ -91,19 +114,16 @@ def _mtime(path: str) -> float:
 
 
 class _Analysis:
-    def __init__(self, tree: ast.Module, path: str, options: Options, light: bool = False):
+    def __init__(self, tree: ast.Module, path: str, options: Options):
         self.path = path
-        self.light = light  # no write call in the text: only imports of unreadable modules are checked
-        # An unsaved editor buffer or `--stdin-display-name` names a file that may not exist yet: its
-        # folder still places it in the project. Plain stdin ("stdin", "-") is placed in the cwd.
-        real = os.path.abspath(path)
-        if not os.path.isdir(os.path.dirname(real)):
-            real = os.path.join(os.getcwd(), "__stdin__.py")
+        real = _placed(path)
         self.real_path = real
         self.options = effective_options(real, options)
         self.project = project_for(real, self.options)
         dotted, is_package, _ = module_name(real, self.project.root)
-        self.scope = ModuleScope(tree, dotted, is_package, walk=not light)
+        self.scope = ModuleScope(tree, dotted, is_package)
+        if dotted:
+            self.project.adopt_tree(real, dotted, is_package, tree)
         self.resolver = Resolver(self.scope, self.project)
         self.extra_guards = frozenset(self.options.guard_exceptions)
         self.callers = CallerGuards(self.scope, self.extra_guards)
@@ -113,9 +133,6 @@ class _Analysis:
         self.found: List[Finding] = []
 
     def run(self) -> List[Finding]:
-        if self.light:
-            self._report_unreadable_imports()
-            return sorted(self.found)
         finder = WriteFinder(self.scope, self.resolver, frozenset(self.options.write_methods))
         for write in finder.find():
             self._judge(write)

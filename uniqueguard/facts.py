@@ -293,13 +293,34 @@ def literal(node: Optional[ast.AST], names: Names, depth: int = 0) -> Any:
 # Classes and modules
 
 
+def iter_nodes(tree: ast.AST):
+    """Every node below `tree`, depth first: `ast.walk` without its generator-per-node overhead,
+    skipping the shared Load/Store context singletons."""
+    stack = [tree]
+    AST = ast.AST
+    while stack:
+        node = stack.pop()
+        yield node
+        for name in node._fields:
+            if name == "ctx":
+                continue
+            value = getattr(node, name, None)
+            if type(value) is list:
+                stack.extend(item for item in value if isinstance(item, AST))
+            elif isinstance(value, AST):
+                stack.append(value)
+
+
 def _method_facts(node, names: Names) -> MethodFacts:
     args = node.args
     params = tuple(a.arg for a in list(getattr(args, "posonlyargs", [])) + list(args.args))
     decorators = tuple(names.of(d.func if isinstance(d, ast.Call) else d) or "" for d in node.decorator_list)
     queries = False
     super_calls = []
-    for sub in ast.walk(node):
+    # Only validation methods are read for queries and super() calls (see validation.py); walking every
+    # method body of every class would be most of the cost of reading a module.
+    inspected = node.name.startswith(("clean", "validate"))
+    for sub in iter_nodes(node) if inspected else ():
         if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute):
             if sub.func.attr in QUERY_METHODS:
                 queries = True
@@ -339,7 +360,7 @@ def class_facts(node: ast.ClassDef, module: str, names: Names, depth: int = 0) -
 
 def _settings_hint(tree: ast.AST) -> Optional[str]:
     """The module named in `os.environ.setdefault("DJANGO_SETTINGS_MODULE", "<module>")`."""
-    for node in ast.walk(tree):
+    for node in iter_nodes(tree):
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                 and node.func.attr in ("setdefault", "__setitem__") and len(node.args) == 2):
             key, value = node.args

@@ -146,7 +146,10 @@ class CallerGuards:
         edges: Dict[Optional[ast.AST], List[Tuple[ast.AST, bool]]] = {}
         called: Set[ast.AST] = set()
         escaped: Set[ast.AST] = set()
+        defined = {func.name for func in self.scope.functions}
         for node in self.scope.loads:
+            if (node.id if isinstance(node, ast.Name) else node.attr) not in defined:
+                continue  # cannot denote a function of this module: most names, skipped cheaply
             callee = self._callee(node, module_level, methods)
             if callee is None:
                 continue

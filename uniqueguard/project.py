@@ -131,6 +131,17 @@ class Project:
             self.cache.save()
             self._last_save = now
 
+    def adopt_tree(self, path: str, dotted: str, is_package: bool, tree) -> None:
+        """Facts of the module being linted, from the tree the front end already parsed, so resolving
+        its own classes never reads and parses the same file a second time."""
+        path = os.path.abspath(path)
+        if path not in self._facts_by_path and os.path.isfile(path):
+            try:
+                self._facts_by_path[path] = module_facts(tree, dotted, path, is_package)
+            except RecursionError:
+                return
+            self._path_by_module.setdefault(dotted, path)
+
     def module_path(self, dotted: str) -> Optional[str]:
         if dotted in self._path_by_module:
             return self._path_by_module[dotted]

@@ -12,8 +12,7 @@ from pylint.checkers import BaseChecker
 from pylint.constants import WarningScope
 
 from .config import HELP, SPEC, ConfigError, Options, options_from_mapping
-from .discovery import ParseFailure, parse_source
-from .engine import check_tree
+from .engine import check_source
 from .findings import Finding
 from .rules import BY_CODE, RULES
 
@@ -61,10 +60,9 @@ class UniqueGuardChecker(BaseChecker):
         try:
             with node.stream() as stream:
                 source = stream.read()
-            tree = parse_source(source, path)
-        except (ParseFailure, OSError):
-            return  # pylint reports syntax and read errors itself
-        for finding in check_tree(tree, path, getattr(self, "_options", Options()), source):
+        except OSError:
+            return  # pylint reports read errors itself
+        for finding in check_source(source, path, getattr(self, "_options", Options())):
             self._report(finding)
 
     def _report(self, finding: Finding) -> None:

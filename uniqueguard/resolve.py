@@ -16,7 +16,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import FrozenSet, Optional
 
-from .facts import UNKNOWN, CallValue, ModuleFacts, Ref
+from .facts import UNKNOWN, CallValue, ModuleFacts, Ref, iter_nodes
 from .scope import ModuleScope
 from .validation import Validator, validator_for
 
@@ -58,6 +58,7 @@ class Resolver:
         self.project = project
         self._validators: dict = {}
         self._returning: set = set()  # functions being followed: recursion guard
+        self._init_attributes: dict = {}  # ClassDef → {attribute: value assigned in __init__}
 
     # ----------------------------------------------------------------------------------- classes
     def dotted(self, node: ast.AST) -> Optional[str]:
@@ -75,13 +76,10 @@ class Resolver:
 
     def enclosing_class_facts(self, node: ast.AST):
         """(ast ClassDef, ClassFacts) of the class whose method holds `node`, or (None, None)."""
-        func = self.scope.enclosing_function(node)
-        while func is not None:
-            cls = self.scope.enclosing_class(func)
-            if cls is not None:
-                return cls, self.project.find_class(f"{self.scope.module}.{cls.name}")
-            func = self.scope.enclosing_function(func)
-        return None, None
+        cls = self._enclosing_classdef(node)
+        if cls is None:
+            return None, None
+        return cls, self.project.find_class(f"{self.scope.module}.{cls.name}")
 
     def _enclosing_model(self, node: ast.AST):
         _, facts = self.enclosing_class_facts(node)
@@ -155,7 +153,8 @@ class Resolver:
         if callee in GET_MODEL or callee.rpartition(".")[2] == "get_model":
             # apps.get_model, and the same-shaped loaders of reusable apps (oscar.core.loading.get_model)
             return self._get_model(call)
-        if callee == "type" and len(call.args) == 1 and isinstance(call.args[0], ast.Name) and call.args[0].id == "self":
+        if (callee == "type" and len(call.args) == 1 and isinstance(call.args[0], ast.Name)
+                and call.args[0].id == "self"):
             return self._enclosing_model(call)
         return self._model_returned_by(call)
 
@@ -183,7 +182,8 @@ class Resolver:
                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == target.id:
                     return node
             return None
-        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id in ("self", "cls"):
+        if (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+                and target.value.id in ("self", "cls")):
             cls, _ = self.enclosing_class_facts(target)
             for node in cls.body if cls is not None else ():
                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == target.attr:
@@ -310,17 +310,29 @@ class Resolver:
 
     def init_assignment(self, expr: ast.Attribute) -> Optional[ast.AST]:
         """The value `self.<attr>` was given in the enclosing class's `__init__`."""
-        cls, _ = self.enclosing_class_facts(expr)
+        cls = self._enclosing_classdef(expr)
         if cls is None:
             return None
-        for statement in cls.body:
-            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name == "__init__":
-                for node in ast.walk(statement):
-                    if isinstance(node, ast.Assign) and len(node.targets) == 1:
-                        target = node.targets[0]
-                        if (isinstance(target, ast.Attribute) and target.attr == expr.attr
-                                and isinstance(target.value, ast.Name) and target.value.id == "self"):
-                            return node.value
+        if cls not in self._init_attributes:
+            assigned = {}
+            for statement in cls.body:
+                if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name == "__init__":
+                    for node in iter_nodes(statement):
+                        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                            target = node.targets[0]
+                            if (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+                                    and target.value.id == "self"):
+                                assigned.setdefault(target.attr, node.value)
+            self._init_attributes[cls] = assigned
+        return self._init_attributes[cls].get(expr.attr)
+
+    def _enclosing_classdef(self, node: ast.AST) -> Optional[ast.ClassDef]:
+        func = self.scope.enclosing_function(node)
+        while func is not None:
+            cls = self.scope.enclosing_class(func)
+            if cls is not None:
+                return cls
+            func = self.scope.enclosing_function(func)
         return None
 
     # ------------------------------------------------------------------------------------ values

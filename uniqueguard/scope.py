@@ -27,7 +27,7 @@ class Binding:
 
 
 class ModuleScope:
-    def __init__(self, tree: ast.Module, module: str, is_package: bool, walk: bool = True):
+    def __init__(self, tree: ast.Module, module: str, is_package: bool):
         self.tree = tree
         self.module = module
         self.is_package = is_package
@@ -36,7 +36,8 @@ class ModuleScope:
         self.classes: List[ast.ClassDef] = []
         self.method_calls: List[ast.Call] = []  # calls of the form `<expr>.<name>(...)`, in walk order
         self.loads: List[ast.AST] = []  # Name and Attribute loads: what the call-site graph reads
-        for node in self._walk(tree) if walk else ():  # one walk collects everything later steps scan
+        self.import_nodes: List[ast.AST] = []  # every import statement, at any depth
+        for node in self._walk(tree):  # one walk collects everything later steps scan
             if isinstance(node, ast.Call):
                 if isinstance(node.func, ast.Attribute):
                     self.method_calls.append(node)
@@ -47,6 +48,8 @@ class ModuleScope:
                 self.functions.append(node)
             elif isinstance(node, ast.ClassDef):
                 self.classes.append(node)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                self.import_nodes.append(node)
         imports, self.star_imports = collect_imports(tree, module, is_package)
         local_defs = frozenset(
             n.name for n in tree.body if isinstance(n, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)))
@@ -220,8 +223,11 @@ class ModuleScope:
             while current is not None:
                 chain.append(current)
                 current = self.enclosing_function(current)
-            for scope in reversed(chain):
-                local, _ = collect_imports(scope, self.module, self.is_package, top_level_only=False)
+            chain_set = set(chain)
+            inner = [n for n in self.import_nodes if self.enclosing_function(n) in chain_set]
+            if inner:
+                holder = ast.Module(body=inner, type_ignores=[])
+                local, _ = collect_imports(holder, self.module, self.is_package, top_level_only=False)
                 imports.update(local)
             self._function_names[func] = Names(self.module, imports, self.names.local_defs)
         return self._function_names[func]

@@ -60,7 +60,8 @@ class Write:
     validated_by: Optional[str] = None  # `obj.full_clean()` ran on the instance before this save()
 
 
-def _risked(model: ModelInfo, fields, values: Dict[str, ast.AST], evaluate, insert: bool = True) -> Tuple[UniqueSet, ...]:
+def _risked(model: ModelInfo, fields, values: Dict[str, ast.AST], evaluate,
+            insert: bool = True) -> Tuple[UniqueSet, ...]:
     """The unique sets a write can violate.
 
     A set is at risk when the write sets one of its fields (unknown `**kwargs`: every set). A
@@ -444,8 +445,7 @@ class WriteFinder:
         for name in assigned:
             sources.pop(name, None)
             self._note_source(sources, name, assigned[name])
-        return self._write(call, method, label, model, written, sources,
-                     commit_false_form=holder)
+        return self._write(call, method, label, model, written, sources, commit_false_form=holder)
 
     def form_save(self, call: ast.Call) -> Optional[Write]:
         """`form.save()` of a ModelForm (or `serializer.save()` of a ModelSerializer)."""
@@ -464,8 +464,8 @@ class WriteFinder:
                 if name is not None:
                     extra.add(name)
         sources = {f: Source(holder, None) for f in fields}
-        return self._write(call, call.func.attr, call_label(call.func), model, fields | extra,
-                     sources, form_holder=holder)
+        return self._write(call, call.func.attr, call_label(call.func), model, fields | extra, sources,
+                           form_holder=holder)
 
     def _instance_validation(self, name: str, scope: ast.AST, binding, call: ast.Call) -> Optional[str]:
         """`obj.full_clean()` (or validate_unique/validate_constraints) between the binding and the save."""
