@@ -21,7 +21,8 @@ from .findings import Finding, finding
 from .output import FORMATS
 from .rules import RULES
 
-INTERNAL_FAILURE = "uniqueguard could not analyse"
+# UNQ000 messages that mean the run itself went wrong (exit 2), not a finding about the code.
+RUN_ERRORS = ("uniqueguard could not analyse", "invalid uniqueguard option")
 PROGRESS_MINIMUM = 200  # files; smaller runs finish before a bar is worth drawing
 
 
@@ -158,7 +159,7 @@ def run_check(args) -> int:
     progress.close()
 
     wanted = selected_codes(args.select, args.extend_select, args.ignore)
-    failures = [f for f in findings if f.code == "UNQ000" and f.message.startswith(INTERNAL_FAILURE)]
+    failures = [f for f in findings if f.code == "UNQ000" and f.message.startswith(RUN_ERRORS)]
     findings = sorted(f for f in findings if f.code in wanted)
     cwd = os.getcwd()
 

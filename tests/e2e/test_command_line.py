@@ -233,7 +233,9 @@ def test_bad_values_are_clear_errors_in_every_front_end(tmp_path):
                              "shop"], cwd=str(tree), capture_output=True, text=True, env=environment())
     assert pylint.returncode == 32 and "invalid uniqueguard option 'unique'" in pylint.stderr
     (tree / "pyproject.toml").write_text('[tool.uniqueguard]\nexclude = 3\n')
-    found = json.loads(cli(tree, "check", "--format", "json", "shop/callers.py").stdout)
+    result = cli(tree, "check", "--format", "json", "shop/callers.py")
+    assert result.returncode == 2
+    found = json.loads(result.stdout)
     assert [(row["code"], row["line"]) for row in found] == [("UNQ000", 1)]
     assert "'exclude'" in found[0]["message"] and "pyproject.toml" in found[0]["message"]
 
