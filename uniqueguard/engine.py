@@ -229,7 +229,10 @@ class _Analysis:
                     f"try/except IntegrityError")
         elif method in BULK_METHODS:
             base = "pass ignore_conflicts=True if existing rows may be skipped, or wrap it in try/except IntegrityError"
-        elif method in CREATE_METHODS and len(unvalidated) == 1 and len(unvalidated[0].fields) == 1 and not form_hints:
+        elif (method in CREATE_METHODS and len(unvalidated) == 1 and len(unvalidated[0].fields) == 1
+              and not form_hints and not write.model.is_user):
+            # Reusing an existing row is the fix for a profile or a webhook record, not for a sign-up:
+            # a second registration must be told the account exists.
             field = unvalidated[0].fields[0]
             base = (f"use {write.model.name}.objects.get_or_create({field}=...) to reuse the existing row, "
                     f"or wrap it in try/except IntegrityError")
@@ -239,7 +242,7 @@ class _Analysis:
 
     def _race_hint(self, write: Write, unvalidated) -> str:
         fields = [f for s in unvalidated if len(s.fields) == 1 for f in s.fields]
-        if fields and write.method in CREATE_METHODS:
+        if fields and write.method in CREATE_METHODS and not write.model.is_user:
             return (f"use {write.model.name}.objects.get_or_create({fields[0]}=...) or wrap the write in "
                     f"try/except IntegrityError")
         return "wrap the write in try/except IntegrityError"
