@@ -42,12 +42,17 @@ def median_of(runs: int, command: List[str], cwd: Optional[str] = None, env: Opt
 
 def paired(runs: int, first: List[str], second: List[str], cwd: Optional[str] = None,
            first_env: Optional[dict] = None, second_env: Optional[dict] = None):
-    """Medians of two commands run alternately (A B A B ...), so drift on a shared machine hits both
-    alike; the ratio of the two medians is the figure to read."""
+    """Medians of two commands run alternately, in swapped order each round (A B, B A, A B ...): drift on a
+    shared machine hits both alike, and neither always gets the warm caches of running second. The
+    ratio of the two medians is the figure to read."""
     a_runs, b_runs = [], []
-    for _ in range(runs):
-        a_runs.append(once(first, cwd, first_env))
-        b_runs.append(once(second, cwd, second_env))
+    for round_ in range(runs):
+        if round_ % 2 == 0:
+            a_runs.append(once(first, cwd, first_env))
+            b_runs.append(once(second, cwd, second_env))
+        else:
+            b_runs.append(once(second, cwd, second_env))
+            a_runs.append(once(first, cwd, first_env))
 
     def summary(results):
         return {"seconds": statistics.median(r["seconds"] for r in results),

@@ -62,6 +62,7 @@ class Project:
         self.cache = FactsCache(self.root, cache_dir)
         self._last_save = 0.0
         self._facts_by_path: Dict[str, ModuleFacts] = {}
+        self._adopted: Optional[tuple] = None  # (path, dotted, is_package, tree) of the module being linted
         self._path_by_module: Dict[str, Optional[str]] = {}
         self._class_cache: Dict[str, Optional[ClassFacts]] = {}
         self._models: Dict[str, object] = {}
@@ -103,6 +104,16 @@ class Project:
             return cached
         if dotted is None or is_package is None:
             dotted, is_package, _ = discovery.module_name(path, self.root)
+        if self._adopted is not None and self._adopted[0] == path and not want_settings_hint:
+            _, adopted_name, adopted_package, tree = self._adopted
+            self._adopted = None
+            try:
+                facts = module_facts(tree, adopted_name, path, adopted_package)
+            except RecursionError:
+                facts = None
+            if facts is not None:
+                self._facts_by_path[path] = facts
+                return facts
         cached = None if want_settings_hint else self.cache.get(path)
         if cached is not None and cached.name == dotted:
             if cached.error:
@@ -132,14 +143,12 @@ class Project:
             self._last_save = now
 
     def adopt_tree(self, path: str, dotted: str, is_package: bool, tree) -> None:
-        """Facts of the module being linted, from the tree the front end already parsed, so resolving
-        its own classes never reads and parses the same file a second time."""
+        """Remember the tree of the module being linted: if its own classes are looked up, their facts
+        come from this tree instead of reading and parsing the file a second time. Only the current
+        module's tree is kept, and its facts are built only if asked for."""
         path = os.path.abspath(path)
         if path not in self._facts_by_path and os.path.isfile(path):
-            try:
-                self._facts_by_path[path] = module_facts(tree, dotted, path, is_package)
-            except RecursionError:
-                return
+            self._adopted = (path, dotted, is_package, tree)
             self._path_by_module.setdefault(dotted, path)
 
     def module_path(self, dotted: str) -> Optional[str]:
