@@ -86,7 +86,7 @@ def measure_project(name: str, args, pythons: dict) -> dict:
     row["flake8_mb"], row["flake8_plugin_mb"] = _mb(without), _mb(with_plugin)
     row["memory_ratio"] = round(with_plugin["peak_kb"] / without["peak_kb"], 2)
 
-    row["crashes"].extend(crash_sweep(root, pythons))
+    row["crashes"].extend(crash_sweep(root, pythons, name in args.pylint_projects.split(",") and not args.quick))
     if name in args.pylint_projects.split(",") and not args.quick:
         pylint = ["-m", "pylint", "--recursive=y", "-j", "1", "--persistent=n", "--score=n", "--exit-zero",
                   "--rcfile", os.devnull, "--disable=all"]
@@ -104,14 +104,23 @@ def measure_project(name: str, args, pythons: dict) -> dict:
     return row
 
 
-def crash_sweep(root: str, pythons: dict) -> list:
-    """flake8 with the plugin over every file, tests and migrations included, in two processes: any
-    traceback or internal-failure message is a crash. Not timed."""
-    result = median_of(1, [pythons["plugin"], "-m", "flake8", "--select=UNQ", "--exit-zero", "-j", "2",
-                           "--uniqueguard-exclude=", root], env=dict(os.environ, UNIQUEGUARD_NO_CACHE="1"))
-    crashes = [line for line in result["stdout"].splitlines() if "could not analyse" in line]
-    if "Traceback" in result["stderr"]:
-        crashes.append("flake8 -j2: " + result["stderr"][-500:])
+def crash_sweep(root: str, pythons: dict, with_pylint: bool) -> list:
+    """Both front ends over every file, tests and migrations included, in two processes: any traceback
+    or internal-failure message is a crash. Not timed."""
+    env = dict(os.environ, UNIQUEGUARD_NO_CACHE="1")
+    runs = [("flake8 -j2", ["-m", "flake8", "--select=UNQ", "--exit-zero", "-j", "2", "--uniqueguard-exclude=",
+                            root])]
+    if with_pylint:
+        runs.append(("pylint -j2", ["-m", "pylint", "--recursive=y", "-j", "2", "--persistent=n", "--score=n",
+                                    "--exit-zero", "--rcfile", os.devnull, "--disable=all",
+                                    "--load-plugins=uniqueguard", f"--enable={OUR_SYMBOLS}",
+                                    "--uniqueguard-exclude=", root]))
+    crashes = []
+    for label, command in runs:
+        result = median_of(1, [pythons["plugin"], *command], env=env)
+        crashes.extend(f"{label}: {line}" for line in result["stdout"].splitlines() if "could not analyse" in line)
+        if "Traceback" in result["stderr"] + result["stdout"]:
+            crashes.append(f"{label}: " + (result["stderr"] + result["stdout"])[-500:])
     return crashes
 
 
