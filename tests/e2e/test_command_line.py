@@ -275,3 +275,21 @@ def test_pre_commit_hook_checks_only_the_staged_files_against_all_models(tmp_pat
     git("add", "accounts/forms.py")
     passed = pre_commit()
     assert passed.returncode == 0, passed.stdout
+
+
+def test_the_published_hook_through_pre_commit_try_repo(tmp_path):
+    """This repository's own .pre-commit-hooks.yaml, installed by pre-commit into its own environment."""
+    pytest.importorskip("pre_commit")
+    repo = copy(CORE / "registration", tmp_path)
+    env = environment({"PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "GIT_AUTHOR_NAME": "t",
+                       "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+                       "GIT_COMMITTER_EMAIL": "t@example.com"})
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "init", "--no-verify"]):
+        subprocess.run(["git", *args], cwd=str(repo), check=True, capture_output=True, env=env)
+    source = Path(__file__).resolve().parents[2]
+    result = subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(source), "uniqueguard",
+                             "--files", "accounts/views.py", "accounts/signals.py"],
+                            cwd=str(repo), capture_output=True, text=True, env=env, timeout=900)
+    assert result.returncode == 1, result.stdout + result.stderr
+    findings = [line for line in result.stdout.splitlines() if ": UNQ" in line]
+    assert [line.split(": UNQ")[0] for line in findings] == ["accounts/signals.py:11:13", "accounts/views.py:11:9"]
