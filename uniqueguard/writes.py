@@ -239,6 +239,9 @@ class WriteFinder:
             elif (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)
                   and value.func.id in ("str", "bytes") and len(value.args) == 1):
                 value = self._follow(value.args[0])
+            elif (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and not value.args
+                  and value.func.attr in ("lower", "upper", "strip", "decode", "hexdigest")):
+                value = self._follow(value.func.value)  # get_random_string(64).lower()
             else:
                 break
         return isinstance(value, ast.Call) and (self.resolver.dotted(value.func) or "") in RANDOM_SOURCES
