@@ -330,6 +330,18 @@ def _method_facts(node, names: Names) -> MethodFacts:
     return MethodFacts(node.name, node.lineno, params, decorators, queries, tuple(super_calls))
 
 
+def _base_names(bases, names: Names) -> list:
+    """Dotted names of a class's bases; `with_metaclass(Meta, A, B)` (six, future) stands for A, B."""
+    found = []
+    for base in bases:
+        if (isinstance(base, ast.Call) and (names.of(base.func) or "").rpartition(".")[2] == "with_metaclass"
+                and len(base.args) > 1):
+            found.extend(names.of(arg) or "" for arg in base.args[1:])
+        else:
+            found.append(names.of(base) or "")
+    return found
+
+
 def _assigned(stmt, names: Names) -> list:
     """(name, literal) pairs a plain or annotated assignment binds; tuple targets are not followed."""
     if isinstance(stmt, ast.Assign):
@@ -354,7 +366,7 @@ def class_facts(node: ast.ClassDef, module: str, names: Names, depth: int = 0) -
             meta = class_facts(stmt, module, names)
         elif isinstance(stmt, ast.ClassDef) and depth < 3:
             nested.append(class_facts(stmt, module, names, depth + 1))
-    bases = tuple(names.of(base) or "" for base in node.bases)
+    bases = tuple(_base_names(node.bases, names))
     return ClassFacts(module, node.name, node.lineno, bases, tuple(assigns), tuple(methods), meta, tuple(nested))
 
 

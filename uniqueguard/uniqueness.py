@@ -61,16 +61,26 @@ class ModelInfo:
     is_user: bool
     base_models: Tuple[str, ...] = ()  # qualnames of the model bases, in declaration order
     facts: Optional[ClassFacts] = field(repr=False, default=None)
+    _names: Optional[frozenset] = field(repr=False, default=None, compare=False)
 
     def field_for(self, kwarg: str) -> Optional[str]:
-        """The model field a create()/constructor keyword sets: `user_id` sets `user`, `pk` the pk."""
+        """The model field a create()/constructor keyword sets: `user_id` sets `user`, `pk` the pk.
+
+        A name a unique set lists is a field even when no declaration was read (fields added by a
+        metaclass or `contribute_to_class`, as django-organizations does)."""
         if kwarg == "pk":
             return self.pk
-        if kwarg in self.fields:
+        known = self._named_fields()
+        if kwarg in known:
             return kwarg
-        if kwarg.endswith("_id") and kwarg[:-3] in self.fields:
+        if kwarg.endswith("_id") and kwarg[:-3] in known:
             return kwarg[:-3]
         return None
+
+    def _named_fields(self):
+        if self._names is None:
+            self._names = frozenset(self.fields) | frozenset(f for s in self.unique_sets for f in s.fields)
+        return self._names
 
     def lookup_field(self, kwarg: str) -> Optional[str]:
         """The field a get_or_create() lookup keyword pins: `email`, `email__exact`, `user__pk`, `user_id`."""
@@ -309,7 +319,7 @@ def with_configured(info: ModelInfo, sets) -> ModelInfo:
     for names in sets:
         for name in names:
             fields.setdefault(name, FieldInfo(name, "Field", False))
-    return replace(info, fields=fields, unique_sets=_dedupe(list(info.unique_sets) + extra))
+    return replace(info, fields=fields, unique_sets=_dedupe(list(info.unique_sets) + extra), _names=None)
 
 
 def configured_model(name: str, sets) -> ModelInfo:

@@ -168,3 +168,23 @@ def test_not_a_model(project):
             pass
     """)
     assert Index(str(project.root)).model("shop.models.Helper") is None
+
+
+def test_with_metaclass_bases(project):
+    project.write("shop/models.py", """
+        from django.db import models
+        from six import with_metaclass
+
+        class Meta_(models.base.ModelBase):
+            pass
+
+        class Base(models.Model):
+            code = models.CharField(max_length=5, unique=True)
+
+            class Meta:
+                abstract = True
+
+        class Coupon(with_metaclass(Meta_, Base)):
+            pass
+    """)
+    assert unique_sets(project, "shop.models.Coupon") == [(("code",), "Coupon")]
