@@ -113,11 +113,7 @@ class ClassFacts:
         return f"{self.module}.{self.name}" if self.module else self.name
 
     def assigned(self, name: str, default: Any = None) -> Any:
-        found = default
-        for key, value in self.assigns:
-            if key == name:
-                found = value
-        return found
+        return last_assigned(self.assigns, name, default)
 
     def inner(self, name: str) -> Optional["ClassFacts"]:
         for facts in self.nested:
@@ -154,11 +150,16 @@ class ModuleFacts:
         return None
 
     def assigned(self, name: str, default: Any = None) -> Any:
-        found = default
-        for key, value in self.assigns:
-            if key == name:
-                found = value
-        return found
+        return last_assigned(self.assigns, name, default)
+
+
+def last_assigned(assigns: tuple, name: str, default: Any = None) -> Any:
+    """The value of the last `name = ...` among (name, value) pairs: Python's own last-one-wins."""
+    found = default
+    for key, value in assigns:
+        if key == name:
+            found = value
+    return found
 
 
 # --------------------------------------------------------------------------------------------------
@@ -293,9 +294,10 @@ def literal(node: Optional[ast.AST], names: Names, depth: int = 0) -> Any:
 # Classes and modules
 
 
-def iter_nodes(tree: ast.AST):
+def iter_nodes(tree: ast.AST, parents: Optional[dict] = None):
     """Every node below `tree`, depth first: `ast.walk` without its generator-per-node overhead,
-    skipping the shared Load/Store context singletons."""
+    skipping the shared Load/Store context singletons. With `parents`, records each node's parent:
+    this loop is the engine's hottest path."""
     stack = [tree]
     AST = ast.AST
     while stack:
@@ -305,10 +307,12 @@ def iter_nodes(tree: ast.AST):
             if name == "ctx":
                 continue
             value = getattr(node, name, None)
-            if type(value) is list:
-                stack.extend(item for item in value if isinstance(item, AST))
-            elif isinstance(value, AST):
-                stack.append(value)
+            children = value if type(value) is list else (value,)
+            for child in children:
+                if isinstance(child, AST):
+                    if parents is not None:
+                        parents[child] = node
+                    stack.append(child)
 
 
 def _method_facts(node, names: Names) -> MethodFacts:

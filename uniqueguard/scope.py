@@ -10,7 +10,7 @@ import ast
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
-from .facts import Names, collect_imports, dotted_name
+from .facts import Names, collect_imports, dotted_name, iter_nodes
 
 FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 SCOPE_NODES = FUNCTION_NODES + (ast.ClassDef, ast.Module)
@@ -37,7 +37,7 @@ class ModuleScope:
         self.method_calls: List[ast.Call] = []  # calls of the form `<expr>.<name>(...)`, in walk order
         self.loads: List[ast.AST] = []  # Name and Attribute loads: what the call-site graph reads
         self.import_nodes: List[ast.AST] = []  # every import statement, at any depth
-        for node in self._walk(tree):  # one walk collects everything later steps scan
+        for node in iter_nodes(tree, self.parents):  # one walk collects everything later steps scan
             if isinstance(node, ast.Call):
                 if isinstance(node.func, ast.Attribute):
                     self.method_calls.append(node)
@@ -57,29 +57,6 @@ class ModuleScope:
         self._module_bindings: Optional[Dict[str, List[Binding]]] = None
         self._function_bindings: Dict[ast.AST, Dict[str, List[Binding]]] = {}
         self._function_names: Dict[ast.AST, Names] = {}
-
-    def _walk(self, tree: ast.AST):
-        """Every node, depth first, recording parents on the way. Written out rather than `ast.walk` +
-        `iter_child_nodes`: this loop is the engine's hottest path, and the shared `ctx` singletons
-        (Load/Store) are skipped."""
-        parents = self.parents
-        stack = [tree]
-        AST = ast.AST
-        while stack:
-            node = stack.pop()
-            yield node
-            for name in node._fields:
-                if name == "ctx":
-                    continue
-                value = getattr(node, name, None)
-                if type(value) is list:
-                    for item in value:
-                        if isinstance(item, AST):
-                            parents[item] = node
-                            stack.append(item)
-                elif isinstance(value, AST):
-                    parents[value] = node
-                    stack.append(value)
 
     # ----------------------------------------------------------------------------------- structure
     def parent(self, node: ast.AST) -> Optional[ast.AST]:

@@ -241,12 +241,17 @@ def test_bad_values_are_clear_errors_in_every_front_end(tmp_path):
 
 
 # ---------------------------------------------------------------------------------- pre-commit
+def _pre_commit_env(tmp_path):
+    """A private pre-commit home and a git identity, so the tests touch nothing of the user's."""
+    return environment({"PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "GIT_AUTHOR_NAME": "t",
+                        "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+                        "GIT_COMMITTER_EMAIL": "t@example.com"})
+
+
 def test_pre_commit_hook_checks_only_the_staged_files_against_all_models(tmp_path):
     pytest.importorskip("pre_commit")
     repo = copy(CORE / "registration", tmp_path)
-    env = environment({"PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "GIT_AUTHOR_NAME": "t",
-                       "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
-                       "GIT_COMMITTER_EMAIL": "t@example.com"})
+    env = _pre_commit_env(tmp_path)
     hooks = Path(__file__).resolve().parents[2] / ".pre-commit-hooks.yaml"
     hook = next(line.split(":", 1)[1].strip() for line in hooks.read_text().splitlines()
                 if line.strip().startswith("entry:"))
@@ -281,9 +286,7 @@ def test_the_published_hook_through_pre_commit_try_repo(tmp_path):
     """This repository's own .pre-commit-hooks.yaml, installed by pre-commit into its own environment."""
     pytest.importorskip("pre_commit")
     repo = copy(CORE / "registration", tmp_path)
-    env = environment({"PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "GIT_AUTHOR_NAME": "t",
-                       "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
-                       "GIT_COMMITTER_EMAIL": "t@example.com"})
+    env = _pre_commit_env(tmp_path)
     for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "init", "--no-verify"]):
         subprocess.run(["git", *args], cwd=str(repo), check=True, capture_output=True, env=env)
     source = Path(__file__).resolve().parents[2]
