@@ -27,7 +27,7 @@ CATCHING_UNQUALIFIED = frozenset({"IntegrityError", "DatabaseError"})
 SUPPRESS = frozenset({"contextlib.suppress"})
 ATOMIC = frozenset({"django.db.transaction.atomic"})
 NON_ATOMIC_REQUESTS = frozenset({"django.db.transaction.non_atomic_requests"})
-DOES_NOT_EXIST = ("DoesNotExist", "ObjectDoesNotExist")
+DOES_NOT_EXIST = ("DoesNotExist", "ObjectDoesNotExist", "RelatedObjectDoesNotExist")
 EXITS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 VIEW_BASE_SUFFIXES = ("View", "ViewSet", "ViewMixin", "APIView")
 TryNodes = (ast.Try,) + ((ast.TryStar,) if hasattr(ast, "TryStar") else ())
@@ -347,6 +347,12 @@ class CheckFinder:
                 if check is not None:
                     return polarity, check
             return None, None
+        if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
+            # `not hasattr(x, "profile") or x.profile is None`: true only when every part says absent
+            parts = [self._polarity(value, model, depth + 1) for value in test.values]
+            if parts and all(check is not None and polarity == "absent" for polarity, check in parts):
+                return "absent", parts[0][1]
+            return None, None
         if isinstance(test, ast.Name):
             binding, _ = self.scope.binding_before(test.id, test)
             if binding is not None and binding.kind == "assign" and binding.value is not None:
@@ -356,10 +362,32 @@ class CheckFinder:
             return self._polarity(test.value, model, depth + 1)
         if isinstance(test, ast.Compare) and len(test.ops) == 1:
             return self._compare(test, model, depth)
-        check = self._row_query(test, model)
+        check = self._row_query(test, model) or self._related_row(test, model)
         if check is not None:
             return "present", check
         return None, None
+
+    def _related_row(self, expr: Optional[ast.AST], model) -> Optional[ExistenceCheck]:
+        """`hasattr(user, "profile")` or `user.profile` (truthy when the related row exists), where
+        `profile` is a one-to-one accessor of the user leading to `model`."""
+        if (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "hasattr"
+                and len(expr.args) == 2 and isinstance(expr.args[1], ast.Constant)
+                and isinstance(expr.args[1].value, str)):
+            owner, accessor = expr.args[0], expr.args[1].value
+        elif isinstance(expr, ast.Attribute):
+            owner, accessor = expr.value, expr.attr
+        else:
+            return None
+        instance = self.resolver.instance_model(owner)
+        project = self.resolver.project
+        if instance is not None:
+            target = project.one_to_one_accessor(instance.qualname, accessor)
+            if target is None or target.qualname != model.qualname:
+                return None
+        elif not any(t.qualname == model.qualname for t in project.one_to_one_accessor(None, accessor)):
+            return None  # an owner of unknown type: the accessor must lead to the model being written
+        spelling = f"hasattr(..., {accessor!r})" if isinstance(expr, ast.Call) else f".{accessor}"
+        return ExistenceCheck(expr.lineno, spelling)
 
     def _compare(self, test: ast.Compare, model, depth: int):
         left, op, right = test.left, test.ops[0], test.comparators[0]
@@ -368,7 +396,8 @@ class CheckFinder:
             if isinstance(subject, ast.Name):
                 binding, _ = self.scope.binding_before(subject.id, subject)
                 subject = binding.value if binding is not None and binding.kind == "assign" else None
-            check = self._row_query(subject, model) if subject is not None else None
+            check = (self._row_query(subject, model) or self._related_row(subject, model)
+                     if subject is not None else None)
             if check is not None:
                 return ("absent" if isinstance(op, ast.Is) else "present"), check
             return None, None
@@ -407,8 +436,13 @@ class CheckFinder:
         return any(q.endswith(DOES_NOT_EXIST) for q, _ in names)
 
     def _get_in(self, statements: List[ast.stmt], model) -> Optional[ExistenceCheck]:
+        """`M.objects.get(...)`, or reading a one-to-one accessor (`user.profile`), in a try body."""
         for statement in statements:
             for node in ast.walk(statement):
+                if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
+                    related = self._related_row(node, model)
+                    if related is not None:
+                        return related
                 if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                         and node.func.attr in ("get", "aget")):
                     found = self.resolver.manager(node.func.value)

@@ -70,6 +70,7 @@ class Project:
         self._project_models: Optional[list] = None
         self._user_model: Optional[tuple] = None
         self._reverse: Optional[Dict[str, Dict[str, tuple]]] = None
+        self._one_to_one: Optional[Dict[Tuple[str, str], object]] = None
         self.source_roots: List[str] = [self.root]
         src = os.path.join(self.root, "src")
         if os.path.isdir(src):
@@ -362,6 +363,26 @@ class Project:
         return ModelInfo(f"{owner.qualname}_{field_name}", table, False, False, fields,
                          (UniqueSet((source_name, target_name), "auto-created through table", table),),
                          "id", None, {}, False)
+
+    def one_to_one_accessor(self, owner_qualname: Optional[str], accessor: str):
+        """The model reached by `instance.<accessor>` through a one-to-one, from either side:
+        `user.profile` (Profile.user = OneToOneField(User)) or `profile.user`. None when it is not one.
+        With no owner, the list of models any one-to-one accessor of that name leads to."""
+        if self._one_to_one is None:
+            index: Dict[Tuple[str, str], object] = {}
+            for info in self.project_models():
+                for field_info in info.fields.values():
+                    if field_info.relation != "o2o" or field_info.related_name == "+":
+                        continue
+                    target = self.related_model(info, field_info)
+                    if target is None:
+                        continue
+                    index[(info.qualname, field_info.name)] = target
+                    index[(target.qualname, field_info.related_name or info.name.lower())] = info
+            self._one_to_one = index
+        if owner_qualname is None:  # owner unknown: any one-to-one reached through this accessor name
+            return [target for (_, name), target in self._one_to_one.items() if name == accessor]
+        return self._one_to_one.get((owner_qualname, accessor))
 
     def reverse_relations(self, qualname: str):
         """accessor → (model holding the relation, its field) for relations pointing at `qualname`.

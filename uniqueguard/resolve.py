@@ -268,9 +268,22 @@ class Resolver:
         if binding.kind == "param" and func is not None and not isinstance(func, ast.Lambda):
             if expr.id == "self":
                 return self._enclosing_model(expr)
+            if expr.id == "instance":
+                sender = self._signal_sender(func)
+                if sender is not None:
+                    return sender
             for arg in func.args.args + func.args.kwonlyargs:
                 if arg.arg == expr.id and arg.annotation is not None:
                     return self.model_class(_unquote(arg.annotation), hops + 1)
+        return None
+
+    def _signal_sender(self, func):
+        """The model of `instance` in `@receiver(post_save, sender=Model)` (a signal handler)."""
+        for decorator in getattr(func, "decorator_list", []):
+            if isinstance(decorator, ast.Call) and (self.dotted(decorator.func) or "").endswith("receiver"):
+                for keyword in decorator.keywords:
+                    if keyword.arg == "sender":
+                        return self.model_class(keyword.value)
         return None
 
     def _instance_of_call(self, call: ast.Call):

@@ -295,4 +295,5 @@ def test_the_published_hook_through_pre_commit_try_repo(tmp_path):
                             cwd=str(repo), capture_output=True, text=True, env=env, timeout=900)
     assert result.returncode == 1, result.stdout + result.stderr
     findings = [line for line in result.stdout.splitlines() if ": UNQ" in line]
-    assert [line.split(": UNQ")[0] for line in findings] == ["accounts/signals.py:11:9", "accounts/views.py:11:9"]
+    assert [line.split(": UNQ")[0] for line in findings] == [
+        "accounts/signals.py:11:9", "accounts/signals.py:23:9", "accounts/views.py:11:9"]

@@ -128,3 +128,39 @@ def plain(name):
 ])
 def test_random_tokens_and_instance_validation(app, body, expected):
     assert lint(app, body) == expected
+
+
+PROFILE_MODELS = """
+    from django.conf import settings
+    from django.db import models
+
+
+    class Profile(models.Model):
+        user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+
+
+    class Wallet(models.Model):
+        owner = models.OneToOneField(settings.AUTH_USER_MODEL, related_name="purse", on_delete=models.CASCADE)
+"""
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("@receiver(post_save, sender=settings.AUTH_USER_MODEL)\ndef f(sender, instance, created, **kw):\n"
+     "    if not hasattr(instance, 'profile'):\n        Profile.objects.create(user=instance)\n", ["UNQ002"]),
+    ("def f(user):\n    if not hasattr(user, 'profile'):\n        Profile.objects.create(user=user)\n", ["UNQ002"]),
+    ("def f(request):\n    try:\n        request.user.purse\n    except Wallet.DoesNotExist:\n"
+     "        Wallet.objects.create(owner=request.user)\n", ["UNQ002"]),
+    ("def f(request):\n    if getattr(request.user, 'purse', None) is None:\n"
+     "        Wallet.objects.create(owner=request.user)\n", ["UNQ001"]),
+    ("def f(user):\n    if not hasattr(user, 'purse'):\n        Profile.objects.create(user=user)\n", ["UNQ001"]),
+    ("def f(u):\n    if not hasattr(u, 'purse') or u.purse is None:\n        Wallet.objects.create(owner=u)\n", ["UNQ002"]),
+    ("def f(u, x):\n    if not hasattr(u, 'purse') or x:\n        Wallet.objects.create(owner=u)\n", ["UNQ001"]),
+    ("def f(user):\n    if not hasattr(user, 'profile'):\n        Profile.objects.get_or_create(user=user)\n", []),
+    ("@receiver(post_save, sender=settings.AUTH_USER_MODEL)\ndef f(sender, instance, created, **kw):\n"
+     "    if created:\n        Profile.objects.create(user=instance)\n", ["UNQ001"]),
+])
+def test_one_to_one_existence_checks(project, body, expected):
+    project.write("shop/models.py", PROFILE_MODELS)
+    project.write("shop/signals.py", "from django.conf import settings\nfrom django.db.models.signals import post_save\n"
+                  "from django.dispatch import receiver\nfrom .models import Profile, Wallet\n" + body)
+    assert [code for _, code in project.lint("shop/signals.py")] == expected
