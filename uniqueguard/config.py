@@ -69,12 +69,6 @@ class Options:
 
         return self.cache_dir or os.environ.get("UNIQUEGUARD_CACHE_DIR") or default_directory()
 
-    def unique_for(self, name: str) -> Optional[Tuple[Tuple[str, ...], ...]]:
-        for key, sets in self.unique:
-            if key == name:
-                return sets
-        return None
-
 
 # ---------------------------------------------------------------------------------- value checking
 def _string(option: str, source: str, value: Any) -> str:

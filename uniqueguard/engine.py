@@ -249,7 +249,12 @@ class _Analysis:
 
     # ---------------------------------------------------------------------------------- unreadable
     def _report_unreadable_imports(self) -> None:
-        """UNQ000 on each import of a project module the index could not read: never a silent miss."""
+        """UNQ000 on each import of a project module the index could not read: never a silent miss.
+        An incomplete walk of the project tree is said once per process, on the first file analysed."""
+        problems = self.project.problems
+        if problems.incomplete_walk and not problems.walk_reported:
+            problems.walk_reported = True
+            self.found.append(finding(self.path, 1, 0, "UNQ000", text.incomplete_walk(self.project.root)))
         unreadable = self.project.problems.unreadable
         if not unreadable:
             return

@@ -71,3 +71,8 @@ def unresolved(call: str) -> str:
     return (f"{call}() writes through a manager uniqueguard cannot resolve to a model, so it cannot tell "
             f"whether a unique constraint is at risk; import the model class directly, or declare the "
             f"model's unique fields in the configuration")
+
+
+def incomplete_walk(root: str) -> str:
+    return (f"the project tree under {root} was not read completely (too many files or unreadable folders): "
+            f"models in the unread part are unknown; set `root` to the project's own folder")

@@ -46,7 +46,8 @@ class Problems:
     """Files the index could not read. Reported once per run by the fronts, never silently dropped."""
 
     unreadable: Dict[str, str] = field(default_factory=dict)  # path → reason
-    incomplete_walk: bool = False
+    incomplete_walk: bool = False  # the tree was too large or had unreadable folders
+    walk_reported: bool = False  # said once per process, on the first file analysed
 
 
 def _is_models_file(folder: str, filename: str) -> bool:

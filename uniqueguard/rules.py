@@ -17,10 +17,6 @@ class Rule:
     default_enabled: bool = True
     strict_only: bool = False  # reported only when the `strict` option is on
 
-    @property
-    def docs_path(self) -> str:
-        return f"docs/rules/{self.code}.md"
-
 
 RULES: tuple[Rule, ...] = (
     Rule("UNQ000", "W5800", "uniqueguard-unreadable",

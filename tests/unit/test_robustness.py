@@ -111,3 +111,15 @@ def test_project_root_with_fifty_thousand_files(tmp_path):
     view = root / "shop" / "views.py"
     view.write_text("from shop.models import Tag\n\ndef f(n):\n    Tag.objects.create(name=n)\n")
     assert [(f.line, f.code) for f in check_source(view.read_bytes(), str(view))] == [(4, "UNQ001")]
+
+
+def test_an_incomplete_walk_is_said_once(project, monkeypatch):
+    import uniqueguard.discovery as discovery
+
+    monkeypatch.setattr(discovery, "MAX_WALK_ENTRIES", 3)
+    project.write("shop/models.py", MODELS)
+    project.write("shop/views.py", "from shop.models import Tag\n\ndef f(n):\n    Tag.objects.create(name=n)\n")
+    project.write("shop/more.py", "from shop.models import Tag\n\ndef g(n):\n    Tag(name=n).save()\n")
+    first = project.findings("shop/views.py")
+    assert [f.code for f in first][0] == "UNQ000" and "not read completely" in first[0].message
+    assert all(f.code != "UNQ000" for f in project.findings("shop/more.py"))
