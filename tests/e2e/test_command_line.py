@@ -58,22 +58,22 @@ def test_text_format_matches_flake8_lines():
     tree = CORE / "registration"
     text = cli(tree, "check", "accounts/views.py").stdout.splitlines()
     assert len(text) == 1
-    assert text[0].startswith("accounts/views.py:11:9: UNQ001 Account.objects.create_user() can violate unique "
-                              "Account.email, Account.username and nothing catches IntegrityError")
+    assert text[0].startswith("accounts/views.py:11:16: UNQ001 User.objects.create_user() can violate unique "
+                              "User.email, User.username and nothing catches IntegrityError")
 
 
 def test_json_spans_the_whole_call():
     tree = CORE / "registration"
     (row,) = json.loads(cli(tree, "check", "--format", "json", "accounts/views.py").stdout)
-    assert (row["line"], row["column"], row["end_line"], row["end_column"]) == (11, 9, 15, 10)
-    assert row["symbol"] == "unguarded-create" and row["context"] == "signup" and len(row["fingerprint"]) == 24
+    assert (row["line"], row["column"], row["end_line"], row["end_column"]) == (11, 16, 15, 10)
+    assert row["symbol"] == "unguarded-create" and row["context"] == "register" and len(row["fingerprint"]) == 24
 
 
 def test_github_annotations():
     tree = CORE / "registration"
     (line,) = cli(tree, "check", "--format", "github", "accounts/views.py").stdout.splitlines()
-    assert line.startswith("::warning file=accounts/views.py,line=11,col=9,endLine=15,endColumn=10,"
-                           "title=UNQ001 unguarded-create::Account.objects.create_user() can violate")
+    assert line.startswith("::warning file=accounts/views.py,line=11,col=16,endLine=15,endColumn=10,"
+                           "title=UNQ001 unguarded-create::User.objects.create_user() can violate")
 
 
 def test_sarif_validates_against_the_official_schema(tmp_path):
@@ -138,7 +138,7 @@ def test_baseline_survives_shifted_lines_and_reports_only_new_writes(tmp_path):
     tree = copy(CORE / "guards", tmp_path)
     baseline = tmp_path / "baseline.json"
     recorded = cli(tree, "check", "--write-baseline", str(baseline), ".")
-    assert recorded.returncode == 0 and "recorded 10 finding(s)" in recorded.stderr
+    assert recorded.returncode == 0 and "recorded 11 finding(s)" in recorded.stderr
     assert cli(tree, "check", "--baseline", str(baseline), ".").returncode == 0
 
     callers = tree / "shop" / "callers.py"
@@ -274,7 +274,7 @@ def test_pre_commit_hook_checks_only_the_staged_files_against_all_models(tmp_pat
     git("add", "accounts/views.py")
     failed = pre_commit()
     assert failed.returncode == 1, failed.stdout
-    assert "accounts/views.py:11:9: UNQ001 Account.objects.create_user() can violate unique Account.email" in failed.stdout
+    assert "accounts/views.py:11:16: UNQ001 User.objects.create_user() can violate unique User.email" in failed.stdout
     assert "spellings.py" not in failed.stdout  # not staged, not checked
     git("reset", "-q", "accounts/views.py")
     git("add", "accounts/forms.py")
@@ -296,4 +296,4 @@ def test_the_published_hook_through_pre_commit_try_repo(tmp_path):
     assert result.returncode == 1, result.stdout + result.stderr
     findings = [line for line in result.stdout.splitlines() if ": UNQ" in line]
     assert [line.split(": UNQ")[0] for line in findings] == [
-        "accounts/signals.py:11:9", "accounts/signals.py:23:9", "accounts/views.py:11:9"]
+        "accounts/signals.py:11:9", "accounts/signals.py:23:9", "accounts/views.py:11:16"]
