@@ -210,7 +210,7 @@ class _Analysis:
                     elif write.commit_false_form is not None:
                         form = self.resolver.validator(write.commit_false_form)
                         hints.setdefault(form.name if form else "", []).append(
-                            f"{name} is set after save(commit=False), so the form never validates it")
+                            f"check {name} yourself: it is set after save(commit=False), so the form never validates it")
                     unvalidated.append(unique_set)
                     break
                 validators.append(validator)

@@ -38,6 +38,14 @@ class Validator:
     unique_checks_on: bool  # ModelForm: super().clean() not skipped; ModelSerializer: Meta.validators unset
     explicit_validators: FrozenSet[tuple]  # field tuples covered by hand-declared Unique*Validator
     custom_create: bool = False  # the class defines create(): its save() runs that, judged there
+    # Fields the model-level unique checks look at. For a ModelForm with a Meta.fields list Django
+    # excludes every field not listed, even one the form declares itself (_get_validation_exclusions).
+    model_checked: Optional[FrozenSet[str]] = None
+
+    @property
+    def unique_checked(self) -> FrozenSet[str]:
+        """The fields the generated model-level unique checks can cover."""
+        return self.fields if self.model_checked is None else self.model_checked
 
     def validates(self, unique_set, model) -> bool:
         """Whether this class checks `unique_set` (a UniqueSet of `model`) before the write."""
@@ -51,7 +59,7 @@ class Validator:
         if self.kind in ("modelform", "modelserializer") and self.unique_checks_on:
             if model is None or self.model != model.qualname:
                 return False
-            if not set(fields) <= self.fields:
+            if not set(fields) <= self.unique_checked:
                 return False
             if self.kind == "modelserializer" and len(fields) == 1 and fields[0] in self.declared:
                 return False  # DRF adds UniqueValidator only to generated fields
@@ -64,10 +72,12 @@ class Validator:
         if self.kind == "modelform":
             if not self.unique_checks_on:
                 return f"call super().clean() in {self.name}.clean() so the form checks uniqueness"
-            missing = [f for f in unique_set.fields if f not in self.fields]
+            missing = [f for f in unique_set.fields if f not in self.unique_checked]
             if missing:
-                return (f"{self.name} cannot validate it because {', '.join(missing)} "
-                        f"{'is' if len(missing) == 1 else 'are'} not in its fields")
+                listed = ", ".join(missing)
+                if self.model_checked is not None:
+                    return f"add {listed} to {self.name}.Meta.fields so the form checks uniqueness"
+                return f"include {listed} in {self.name}'s fields so the form checks uniqueness"
         if self.kind in ("modelserializer", "serializer"):
             return f"add a UniqueValidator for {field} to {self.name}"
         if len(unique_set.fields) > 1:
@@ -129,6 +139,7 @@ def validator_for(project, resolver, cls: ClassFacts) -> Optional[Validator]:
             meta = facts.meta
     model = None
     fields = set(declared)
+    model_checked = None
     meta_owner = next((facts for facts in chain if facts.meta is not None), None)
     if meta is not None and meta_owner is not None:
         model_value = _meta_option(project, meta, "model")
@@ -143,13 +154,15 @@ def validator_for(project, resolver, cls: ClassFacts) -> Optional[Validator]:
             if isinstance(excluded, tuple):
                 fields -= {f for f in excluded if isinstance(f, str)}
         elif isinstance(listed, tuple):
-            fields |= {f for f in listed if isinstance(f, str)}
+            model_checked = frozenset(f for f in listed if isinstance(f, str))
+            fields |= model_checked
     unique_checks_on = not clean_overridden_without_super
     if kind == "modelserializer" and meta is not None and meta.assigned("validators") is not None:
         unique_checks_on = False  # Meta.validators replaces every generated validator
     custom_create = any(facts.method("create") is not None for facts in chain)
     return Validator(cls.name, kind, model, frozenset(fields), frozenset(declared), frozenset(clean_methods),
-                     clean_queries, unique_checks_on, frozenset(_explicit_validators(cls, meta)), custom_create)
+                     clean_queries, unique_checks_on, frozenset(_explicit_validators(cls, meta)), custom_create,
+                     model_checked if kind == "modelform" else None)
 
 
 def _meta_option(project, meta: ClassFacts, option: str, depth: int = 0):

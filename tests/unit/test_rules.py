@@ -64,6 +64,25 @@ FORMS = """
 
         def clean(self):
             return self.cleaned_data
+
+    class DeclaresEmailForm(forms.ModelForm):
+        email = forms.EmailField()  # declared, but Meta.fields leaves it out of the unique checks
+
+        class Meta:
+            model = User
+            fields = ["username"]
+
+    class ExcludesNothingForm(forms.ModelForm):
+        class Meta:
+            model = User
+            exclude = ["first_name"]
+
+    class ExcludesEmailForm(forms.ModelForm):
+        email = forms.EmailField()
+
+        class Meta:
+            model = User
+            exclude = ["email"]
 """
 
 
@@ -274,16 +293,31 @@ def profile_form_then_slug(request):
 def mixed(request):
     form = CheckingForm(request.POST)
     User.objects.create(email=form.cleaned_data["email"], username=request.POST["username"])
+
+def declared_not_listed(request):
+    form = DeclaresEmailForm(request.POST)
+    User.objects.create(email=form.cleaned_data["email"])
+
+def exclude_keeps_email(request):
+    form = ExcludesNothingForm(request.POST)
+    User.objects.create(email=form.cleaned_data["email"])
+
+def exclude_drops_email(request):
+    form = ExcludesEmailForm(request.POST)
+    User.objects.create(email=form.cleaned_data["email"])
 """
     found = lint_view(app, body)
     assert by_function(app, found) == {
         "plain": "UNQ001", "checking": "UNQ004", "lowercasing": "UNQ001", "model_form": "UNQ004",
         "model_form_unpacked": "UNQ004", "model_form_save": "UNQ004", "skips_super_clean": "UNQ001",
-        "profile_form_then_slug": "UNQ001", "mixed": "UNQ001"}
+        "profile_form_then_slug": "UNQ001", "mixed": "UNQ001", "declared_not_listed": "UNQ001",
+        "exclude_keeps_email": "UNQ004", "exclude_drops_email": "UNQ001"}
+    assert any("add email to DeclaresEmailForm.Meta.fields so the form checks uniqueness" in m
+               for m in [f.message for f in app.findings("accounts/views.py")])
     messages = [f.message for f in app.findings("accounts/views.py")]
     assert any("PlainForm.clean_email() and clean_username()" in m for m in messages)
     assert any("call super().clean() in SkipsSuperClean.clean()" in m for m in messages)
-    assert any("slug is set after save(commit=False), so the form never validates it" in m for m in messages), messages
+    assert any("check slug yourself: it is set after save(commit=False), so the form never validates it" in m for m in messages), messages
 
 
 def by_function(app, found):
