@@ -51,10 +51,10 @@ def check_tree(tree: ast.Module, path: str, options: Options = Options(), source
         if early is not None:
             return early
     try:
-        analysis = _Analysis(tree, path, options)
-        if matches(relative_posix(analysis.real_path, analysis.project.root), analysis.options.excluded):
+        placed = _placed(path)
+        if _excluded(placed, effective_options(placed, options)):
             return []
-        return analysis.run()
+        return _Analysis(tree, path, options).run()
     except ConfigError as exc:
         return [finding(path, 1, 0, "UNQ000", str(exc))]
     except RecursionError:
@@ -66,15 +66,25 @@ def check_tree(tree: ast.Module, path: str, options: Options = Options(), source
 
 
 def _early_exit(source, path: str, options: Options):
-    """[] when the text holds no call to any write method (most modules: nothing to analyse), one UNQ000
-    when the configuration is bad (reported on every file, never silently ignored), else None."""
+    """[] when the file is excluded (tests, migrations) or its text holds no call to any write method
+    (most modules: nothing to analyse), one UNQ000 when the configuration is bad (reported on every
+    file, never silently ignored), else None. Neither case costs a parse."""
+    placed = _placed(path)
     try:
-        merged = effective_options(_placed(path), options)
+        merged = effective_options(placed, options)
     except ConfigError as exc:
         return [finding(path, 1, 0, "UNQ000", str(exc))]
+    if _excluded(placed, merged):
+        return []
     text_ = source.decode("utf-8", "replace") if isinstance(source, (bytes, bytearray)) else source
     methods = frozenset(WRITE_METHODS) | frozenset(merged.write_methods)
     return None if _write_call(methods).search(text_) else []
+
+
+def _excluded(placed: str, merged: Options) -> bool:
+    """Whether the configured globs (tests and migrations by default) exclude the file."""
+    root = os.path.abspath(merged.root) if merged.root else find_root(placed)
+    return matches(relative_posix(placed, root), merged.excluded)
 
 
 @functools.lru_cache(maxsize=8)

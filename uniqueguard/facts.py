@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Dict, Optional, Tuple
 
 # Deeper literal nesting than this is not a model declaration anyone writes; it becomes UNKNOWN instead of
 # risking the interpreter's recursion limit on generated or adversarial code.
@@ -294,25 +294,35 @@ def literal(node: Optional[ast.AST], names: Names, depth: int = 0) -> Any:
 # Classes and modules
 
 
+_CHILD_FIELDS: Dict[type, Tuple[str, ...]] = {}  # node type → its fields that can hold nodes (no ctx)
+
+
 def iter_nodes(tree: ast.AST, parents: Optional[dict] = None):
     """Every node below `tree`, depth first: `ast.walk` without its generator-per-node overhead,
     skipping the shared Load/Store context singletons. With `parents`, records each node's parent:
     this loop is the engine's hottest path."""
     stack = [tree]
     AST = ast.AST
+    child_fields = _CHILD_FIELDS
     while stack:
         node = stack.pop()
         yield node
-        for name in node._fields:
-            if name == "ctx":
-                continue
+        kind = type(node)
+        names = child_fields.get(kind)
+        if names is None:
+            names = child_fields[kind] = tuple(n for n in kind._fields if n != "ctx")
+        for name in names:
             value = getattr(node, name, None)
-            children = value if type(value) is list else (value,)
-            for child in children:
-                if isinstance(child, AST):
-                    if parents is not None:
-                        parents[child] = node
-                    stack.append(child)
+            if type(value) is list:
+                for child in value:
+                    if isinstance(child, AST):
+                        if parents is not None:
+                            parents[child] = node
+                        stack.append(child)
+            elif isinstance(value, AST):
+                if parents is not None:
+                    parents[value] = node
+                stack.append(value)
 
 
 def _method_facts(node, names: Names) -> MethodFacts:
