@@ -42,6 +42,8 @@ def _arguments():
     parser.add_argument("--projects", default=",".join(corpora.PROJECTS), help="comma-separated project names")
     parser.add_argument("--pylint-projects", default="django-allauth,django-oscar",
                         help="projects also measured under pylint (slow: minutes per run)")
+    parser.add_argument("--pylint-runs", type=int, default=5,
+                        help="pylint rounds (its runs are the noisiest and the closest to the target)")
     parser.add_argument("--quick", action="store_true", help="django-allauth only, one run, no pylint")
     return parser.parse_args()
 
@@ -73,7 +75,7 @@ def measure_project(name: str, args, pythons: dict) -> dict:
     row["crashes"] = [f"{f['path']}:{f['line']} {f['message']}" for f in findings if f["crash"]]
     row["findings_file"] = findings_file
     row["floor_s"], row["engine_s"] = _seconds(floor), _seconds(engine)
-    row["engine_vs_floor"] = round(engine["seconds"] / floor["seconds"], 2)
+    row["engine_vs_floor"] = round(engine["ratio"], 2)
 
     flake8 = ["-m", "flake8", "-j", "1", "--exit-zero", "--output-file", os.devnull, root]
     without, with_plugin = paired(args.runs, [pythons["flake8"], *flake8], [pythons["plugin"], *flake8],
@@ -82,7 +84,8 @@ def measure_project(name: str, args, pythons: dict) -> dict:
         if "Traceback" in result["stderr"]:
             row["crashes"].append("flake8: " + result["stderr"][-500:])
     row["flake8_s"], row["flake8_plugin_s"] = _seconds(without), _seconds(with_plugin)
-    row["flake8_overhead"] = round(with_plugin["seconds"] / without["seconds"] - 1, 3)
+    row["flake8_overhead"] = round(with_plugin["ratio"] - 1, 3)
+    row["flake8_cpu_overhead"] = round(with_plugin["cpu_ratio"] - 1, 3)
     row["flake8_mb"], row["flake8_plugin_mb"] = _mb(without), _mb(with_plugin)
     row["memory_ratio"] = round(with_plugin["peak_kb"] / without["peak_kb"], 2)
 
@@ -95,12 +98,13 @@ def measure_project(name: str, args, pythons: dict) -> dict:
         ours_command = [pythons["plugin"], *pylint, "--load-plugins=uniqueguard", f"--enable={OUR_SYMBOLS}", root]
         warm = dict(os.environ, UNIQUEGUARD_CACHE_DIR=os.path.join(args.cache, "facts-cache"))
         median_of(1, ours_command, env=warm)
-        cheap, ours = paired(args.runs, [pythons["plugin"], *pylint, f"--enable={CHEAP_SYMBOL}", root], ours_command,
+        cheap, ours = paired(args.pylint_runs, [pythons["plugin"], *pylint, f"--enable={CHEAP_SYMBOL}", root], ours_command,
                              second_env=warm)
         if "Traceback" in ours["stderr"] + ours["stdout"]:
             row["crashes"].append("pylint: " + (ours["stderr"] + ours["stdout"])[-500:])
         row["pylint_s"], row["pylint_cheap_s"] = _seconds(ours), _seconds(cheap)
-        row["pylint_overhead"] = round(ours["seconds"] / cheap["seconds"] - 1, 3)
+        row["pylint_overhead"] = round(ours["ratio"] - 1, 3)
+        row["pylint_cpu_overhead"] = round(ours["cpu_ratio"] - 1, 3)
     return row
 
 
@@ -158,20 +162,21 @@ def _verdict(value, limit) -> str:
 
 def report(rows, single, args, stdlib=None) -> str:
     lines = [f"uniqueguard benchmark — {datetime.date.today()} — python {platform.python_version()}, "
-             f"{os.cpu_count()} cores, {args.runs} run(s) per figure (medians)", ""]
+             f"{os.cpu_count()} cores, {args.runs} run(s) per figure ({args.pylint_runs} for pylint): seconds are "
+             f"medians, ratios the median of the ratios of side-by-side pairs", ""]
     header = ("project", "files", "lines", "findings (tests/migrations excluded)", "crashes", "parse floor s",
               "engine s (x floor)", "flake8 s", "+plugin s (overhead)", "flake8 MB", "+plugin MB (x)",
               "pylint 1 msg s", "pylint ours s, warm cache (overhead)")
     lines.append("| " + " | ".join(header) + " |")
     lines.append("|" + "---|" * len(header))
     for r in rows:
-        pylint = ((f"{r['pylint_cheap_s']}", f"{r['pylint_s']} ({r['pylint_overhead']:+.1%})")
+        pylint = ((f"{r['pylint_cheap_s']}", f"{r['pylint_s']} ({r['pylint_overhead']:+.1%}; CPU {r['pylint_cpu_overhead']:+.1%})")
                   if "pylint_s" in r else ("-", "-"))
         findings = ", ".join(f"{code} {count}" for code, count in r["findings"].items()) or "none"
         lines.append("| " + " | ".join(str(v) for v in (
             r["project"], r["files"], r["lines"], findings, len(r["crashes"]), r["floor_s"],
             f"{r['engine_s']} ({r['engine_vs_floor']}x)", r["flake8_s"],
-            f"{r['flake8_plugin_s']} ({r['flake8_overhead']:+.1%})", r["flake8_mb"],
+            f"{r['flake8_plugin_s']} ({r['flake8_overhead']:+.1%}; CPU {r['flake8_cpu_overhead']:+.1%})", r["flake8_mb"],
             f"{r['flake8_plugin_mb']} ({r['memory_ratio']}x)", *pylint)) + " |")
     lines.append("")
     if single:
