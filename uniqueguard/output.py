@@ -1,9 +1,12 @@
 """Output formats of the command line: text, json, sarif (2.1.0, for GitHub code scanning), github."""
 from __future__ import annotations
 
+import functools
+import io
 import json
 import os
-from typing import Callable, Dict, List
+import tokenize
+from typing import Callable, Dict, List, Tuple
 
 from . import __version__
 from .docs import help_uri, page
@@ -33,13 +36,35 @@ def _escape_data(value: str) -> str:
     return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
+@functools.lru_cache(maxsize=64)
+def _utf8_lines(path: str) -> Tuple[bytes, ...]:
+    """The file's lines re-encoded as UTF-8 (what `ast` offsets count in), honouring its coding cookie."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return tuple(line.encode("utf-8") for line in data.decode(encoding, "replace").splitlines())
+    except (OSError, SyntaxError, LookupError):
+        return ()
+
+
+def _character_column(path: str, line: int, byte_offset: int) -> int:
+    """1-based column in characters. The engine, like flake8 and pylint, counts UTF-8 bytes; GitHub's
+    annotations and SARIF's `unicodeCodePoints` count characters, which differ on a non-ASCII line."""
+    lines = _utf8_lines(path)
+    if not 0 < line <= len(lines):
+        return byte_offset + 1
+    return len(lines[line - 1][:byte_offset].decode("utf-8", "replace")) + 1
+
+
 def github(findings: List[Finding], relpath: Callable[[str], str], prints: List[str]) -> str:
     """GitHub Actions workflow commands: annotations on the pull request's diff."""
     lines = []
     for f in findings:
         rule = BY_CODE[f.code]
-        props = (f"file={_escape_property(relpath(f.path))},line={f.line},col={f.col + 1},"
-                 f"endLine={f.end_line or f.line},endColumn={f.end_col + 1},"
+        props = (f"file={_escape_property(relpath(f.path))},line={f.line},"
+                 f"col={_character_column(f.path, f.line, f.col)},endLine={f.end_line or f.line},"
+                 f"endColumn={_character_column(f.path, f.end_line or f.line, f.end_col)},"
                  f"title={_escape_property(f'{f.code} {rule.symbol}')}")
         lines.append(f"::warning {props}::{_escape_data(f.message)}\n")
     return "".join(lines)
@@ -59,9 +84,9 @@ def sarif(findings: List[Finding], relpath: Callable[[str], str], prints: List[s
     } for rule in RULES]
     results = []
     for f, fp in zip(findings, prints):
-        region = {"startLine": f.line, "startColumn": f.col + 1}
+        region = {"startLine": f.line, "startColumn": _character_column(f.path, f.line, f.col)}
         if f.end_line:
-            region.update({"endLine": f.end_line, "endColumn": f.end_col + 1})
+            region.update({"endLine": f.end_line, "endColumn": _character_column(f.path, f.end_line, f.end_col)})
         results.append({
             "ruleId": f.code,
             "ruleIndex": index[f.code],
