@@ -391,6 +391,22 @@ class Project:
         `author.book_set` / `author.books` (related_name) for a ForeignKey or ManyToManyField on Book.
         A OneToOne's reverse accessor is an instance, not a manager, so it is not listed.
         """
+        return self._reverse_index().get(qualname, {})
+
+    def sole_reverse_relation(self, accessor: str):
+        """(model holding the relation, its field) when exactly one model in the project is reached
+        through reverse managers named `accessor` (`tokens`, `book_set`), else None: how
+        `user.tokens.create()` is resolved when nothing says what `user` is."""
+        found = None
+        for by_accessor in self._reverse_index().values():
+            relation = by_accessor.get(accessor)
+            if relation is not None:
+                if found is not None and found[0].qualname != relation[0].qualname:
+                    return None
+                found = relation
+        return found
+
+    def _reverse_index(self) -> Dict[str, Dict[str, tuple]]:
         if self._reverse is None:
             reverse: Dict[str, Dict[str, tuple]] = {}
             for info in self.project_models():
@@ -403,7 +419,7 @@ class Project:
                     accessor = field_info.related_name or f"{info.name.lower()}_set"
                     reverse.setdefault(target.qualname, {})[accessor] = (info, field_info)
             self._reverse = reverse
-        return self._reverse.get(qualname, {})
+        return self._reverse
 
     def project_models(self):
         if self._project_models is None:

@@ -218,7 +218,9 @@ class Resolver:
             return None if node.attr in model.fields else ManagerRef(model, node.attr)
         owner = self.instance_model(node.value)
         if owner is None:
-            return None
+            # `user.tokens` with `user` unknown: a reverse manager name only one relation has.
+            reverse = self.project.sole_reverse_relation(node.attr) if self._opaque(node.value) else None
+            return self._reverse_manager(reverse, node.attr) if reverse is not None else None
         forward = owner.fields.get(node.attr)
         if forward is not None:
             if forward.relation != "m2m":
@@ -226,11 +228,31 @@ class Resolver:
             target = self.project.related_model(owner, forward)
             return ManagerRef(target, node.attr) if target is not None else None
         reverse = self.project.reverse_relations(owner.qualname).get(node.attr)
-        if reverse is None:
-            return None
+        return self._reverse_manager(reverse, node.attr) if reverse is not None else None
+
+    def _opaque(self, expr: ast.AST) -> bool:
+        """Whether `expr` may well be a model instance that nothing here describes: a parameter, a loop
+        variable, `request.user`, an attribute of one. Not `self` of some other class, an imported
+        name, or what a call to something unknown returned (`client.users` of an API client)."""
+        if isinstance(expr, ast.Name) and expr.id in ("self", "cls"):
+            return False
+        root = expr
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if not isinstance(root, ast.Name):
+            return False
+        binding, _ = self.scope.binding_before(root.id, expr)
+        if binding is None:
+            return False
+        return binding.kind in ("param", "for") or (binding.kind == "assign"
+                                                    and isinstance(binding.value, (ast.Name, ast.Attribute)))
+
+    @staticmethod
+    def _reverse_manager(reverse, accessor: str) -> ManagerRef:
+        """A reverse manager writes rows of the relation's holder, the relation itself already set."""
         holder, relation = reverse
         implied = frozenset({relation.name}) if relation.relation == "fk" else frozenset()
-        return ManagerRef(holder, node.attr, implied)
+        return ManagerRef(holder, accessor, implied)
 
     # --------------------------------------------------------------------------------- instances
     def instance_model(self, expr: ast.AST, hops: int = 0):

@@ -122,6 +122,16 @@ def test_models_module_self_receivers(app):
     ("from django.apps import apps\nfrom django.conf import settings\ndef f(e):\n"
      "    apps.get_model(settings.AUTH_USER_MODEL).objects.create(email=e)\n", ["UNQ001"]),
     ("from .models import Tag\ndef f(n):\n    Tag.objects.ensure(n)\n", []),  # an ordinary method: judged inside
+    # A reverse manager name only one relation has, on an instance nothing describes:
+    ("def f(book, n):\n    book.chapters.create(number=n)\n", ["UNQ001"]),
+    ("def f(rows, n):\n    for book in rows:\n        book.chapters.create(number=n)\n", ["UNQ001"]),
+    ("def f(tag, s):\n    tag.books.create(slug=s)\n", ["UNQ001"]),  # the many-to-many's related_name
+    ("def f(request, s):\n    request.user.books.create(slug=s)\n", []),  # a User has no `books`
+    ("def f(author, t):\n    author.note_set.create(text=t)\n", []),  # Note has no unique field
+    # ... but not on `self` of another class, an imported name, or what another call returned:
+    ("class Client:\n    def add(self, n):\n        self.chapters.create(number=n)\n", []),
+    ("from sdk import api\ndef f(n):\n    api.chapters.create(number=n)\n", []),
+    ("from sdk import Api\ndef f(n):\n    api = Api()\n    api.chapters.create(number=n)\n", []),
 ])
 def test_receivers_in_another_module(app, source, expected):
     assert lint(app, source) == expected
