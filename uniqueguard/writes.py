@@ -112,8 +112,46 @@ class WriteFinder:
     def _write(self, call, method, label, model, fields, sources=None, values=None, insert=True, **extra) -> Write:
         """A Write risking the unique sets that `fields` (None: unknown, so all) touch."""
         written = None if fields is UNKNOWN_FIELDS else frozenset(fields)
-        risked = _risked(model, fields, values or {}, self.resolver.static_value, insert)
+        values = values or {}
+        risked = tuple(s for s in _risked(model, fields, values, self.resolver.static_value, insert)
+                       if not self._pinned_to_a_new_row(s, model, values))
         return Write(call, method, label, model, risked, written, dict(sources or {}), **extra)
+
+    # ------------------------------------------------------------------------------- new rows
+    def _pinned_to_a_new_row(self, unique_set: UniqueSet, model: ModelInfo, values: Dict[str, ast.AST]) -> bool:
+        """A set of several fields one of which points at a row this function has just inserted
+        (`order = Order.objects.create(...)`, then `Line.objects.create(order=order, number=1)`): no
+        existing row can hold that reference yet, so the set cannot collide with one. A single
+        one-to-one is not exempt: a post_save receiver may already have created the row."""
+        if len(unique_set.fields) < 2:
+            return False
+        for name in unique_set.fields:
+            info = model.fields.get(name)
+            if info is not None and info.relation in ("fk", "o2o") and name in values \
+                    and self._new_row(values[name]):
+                return True
+        return False
+
+    def _new_row(self, value: ast.AST) -> bool:
+        """`value` (or its `.pk` / `.id`) is a local bound only ever, in this function, to a row the
+        function inserts: `M.objects.create(...)`, `create_user(...)`, or `M(...)` (saved before use)."""
+        if isinstance(value, ast.Attribute) and value.attr in ("pk", "id"):
+            value = value.value
+        if not isinstance(value, ast.Name):
+            return False
+        func = self.scope.enclosing_function(value)
+        bindings = self.scope.bindings(func).get(value.id) if func is not None else None
+        return bool(bindings) and all(b.kind == "assign" and self._inserts(b.value) for b in bindings)
+
+    def _inserts(self, value: Optional[ast.AST]) -> bool:
+        if isinstance(value, ast.Await):
+            value = value.value
+        if not isinstance(value, ast.Call):
+            return False
+        func = value.func
+        if isinstance(func, ast.Attribute) and func.attr in CREATE_METHODS | USER_METHODS:
+            return self.resolver.manager(func.value) is not None
+        return self.resolver.model_class(func) is not None
 
     def find_unresolved(self) -> List[ast.Call]:
         """Manager-style writes whose receiver resolves to no model (strict mode audits these).
@@ -160,6 +198,9 @@ class WriteFinder:
         label = call_label(call.func)
         if method in self.creates:
             fields, sources, values = self._keyword_fields(call, model)
+            owner = _related_manager_owner(call.func.value) if manager.implied else None
+            for name in manager.implied if owner is not None else ():
+                values.setdefault(name, owner)  # `order.lines.create(...)` sets `order`
             return self._write(call, method, label, model, _with(fields, manager.implied), sources, values)
         if method in USER_METHODS:
             fields, sources, values = self._keyword_fields(call, model, self._user_positional(model, method, call))
@@ -507,6 +548,16 @@ def _looks_like_manager(receiver: ast.AST) -> bool:
         return receiver.func.attr in QUERYSET_CHAIN
     return isinstance(receiver, ast.Attribute) and (
         receiver.attr in MANAGER_ATTRIBUTES or receiver.attr.endswith("_set"))
+
+
+def _related_manager_owner(receiver: ast.AST) -> Optional[ast.AST]:
+    """`order` in `order.lines.filter(...).create`: the instance a reverse manager belongs to."""
+    from .resolve import QUERYSET_CHAIN
+
+    while (isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute)
+           and receiver.func.attr in QUERYSET_CHAIN):
+        receiver = receiver.func.value
+    return receiver.value if isinstance(receiver, ast.Attribute) else None
 
 
 def _with(fields, implied):

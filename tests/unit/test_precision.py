@@ -88,6 +88,47 @@ def test_precision(app, body, expected):
     assert lint(app, body) == expected
 
 
+NEW_ROW_MODELS = """
+    from django.db import models
+
+
+    class Order(models.Model):
+        number = models.CharField(max_length=20)
+
+
+    class Line(models.Model):
+        order = models.ForeignKey(Order, related_name="lines", on_delete=models.CASCADE)
+        position = models.IntegerField()
+
+        class Meta:
+            unique_together = [("order", "position")]
+
+
+    class Receipt(models.Model):
+        order = models.OneToOneField(Order, on_delete=models.CASCADE)
+"""
+
+
+@pytest.mark.parametrize("body, expected", [
+    # the set holds a reference to a row this function has just inserted: nothing can collide with it
+    ("def f(n):\n    o = Order.objects.create(number=n)\n    Line.objects.create(order=o, position=1)\n", []),
+    ("def f(n):\n    o = Order.objects.create(number=n)\n    o.lines.create(position=1)\n", []),
+    ("def f(n):\n    o = Order(number=n)\n    o.save()\n    Line(order_id=o.pk, position=1).save()\n", []),
+    ("async def f(n):\n    o = await Order.objects.acreate(number=n)\n    await o.lines.acreate(position=1)\n", []),
+    # ... but a loaded row, one bound either way, or a parameter may already have lines
+    ("def f(pk):\n    o = Order.objects.get(pk=pk)\n    Line.objects.create(order=o, position=1)\n", ["UNQ001"]),
+    ("def f(pk, n):\n    o = Order.objects.filter(pk=pk).first()\n    if o is None:\n"
+     "        o = Order.objects.create(number=n)\n    o.lines.create(position=1)\n", ["UNQ001"]),
+    ("def f(o):\n    o.lines.create(position=1)\n", ["UNQ001"]),
+    # a lone one-to-one to a new row stays at risk: a post_save receiver may have created it already
+    ("def f(n):\n    o = Order.objects.create(number=n)\n    Receipt.objects.create(order=o)\n", ["UNQ001"]),
+])
+def test_sets_pinned_to_a_row_inserted_just_before(project, body, expected):
+    project.write("shop/models.py", NEW_ROW_MODELS)
+    project.write("shop/services.py", "from .models import Line, Order, Receipt\n" + body)
+    assert [code for _, code in project.lint("shop/services.py")] == expected
+
+
 def test_conditional_set_left_out_of_the_message(app):
     app.write("shop/services.py", "from .models import EmailAddress\ndef f(u):\n    EmailAddress.objects.create(user=u, primary=False)\n")
     (finding,) = app.findings("shop/services.py")
