@@ -34,6 +34,7 @@ def shop(tmp_path_factory):
     return root
 
 
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")  # hypothesmith compiles what it generates
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 @given(source=hypothesmith.from_grammar())
 def test_engine_never_fails_internally(shop, source):
