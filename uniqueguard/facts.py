@@ -22,6 +22,12 @@ QUERY_METHODS = frozenset({"exists", "filter", "get", "count", "first", "last", 
                            "aget", "acount", "afirst"})
 
 
+def names_auth_user_model(dotted: Optional[str]) -> bool:
+    """`settings.AUTH_USER_MODEL` under any import path: `django.conf.settings`, a project's settings
+    module, or an app's re-export of Django's settings (`from myapp.conf import settings`, appconf)."""
+    return bool(dotted) and (dotted == "settings.AUTH_USER_MODEL" or dotted.endswith(".settings.AUTH_USER_MODEL"))
+
+
 class _Unknown:
     """A value the static reader cannot know. A singleton that survives pickling."""
 

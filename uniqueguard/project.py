@@ -18,7 +18,7 @@ from typing import Dict, Iterable, List, Optional, Tuple
 
 from . import discovery
 from .cache import FactsCache
-from .facts import ClassFacts, DictValue, ModuleFacts, Ref, failed_module, module_facts
+from .facts import ClassFacts, DictValue, ModuleFacts, Ref, failed_module, module_facts, names_auth_user_model
 
 STUBS_ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "stubs")
 
@@ -328,7 +328,7 @@ class Project:
         """The model a ForeignKey/OneToOne/ManyToMany field of `owner` points to."""
         target = field.target
         if isinstance(target, Ref):
-            if target.dotted in ("django.conf.settings.AUTH_USER_MODEL", "settings.AUTH_USER_MODEL"):
+            if names_auth_user_model(target.dotted):
                 return self.user_model()
             if "." not in target.dotted and owner.facts is not None:
                 return self.model(f"{owner.facts.module}.{target.dotted}")

@@ -16,13 +16,12 @@ import ast
 from dataclasses import dataclass, field
 from typing import FrozenSet, Optional
 
-from .facts import UNKNOWN, CallValue, ModuleFacts, Ref, iter_nodes
+from .facts import UNKNOWN, CallValue, ModuleFacts, Ref, iter_nodes, names_auth_user_model
 from .scope import ModuleScope
 from .validation import Validator, validator_for
 
 GET_USER_MODEL = ("django.contrib.auth.get_user_model",)
 GET_MODEL = ("django.apps.apps.get_model", "apps.get_model")
-AUTH_USER_MODEL_SETTING = ("django.conf.settings.AUTH_USER_MODEL",)
 MANAGER_BASES = ("django.db.models.Manager", "django.db.models.manager.Manager",
                  "django.db.models.manager.BaseManager", "django.db.models.QuerySet",
                  "django.db.models.query.QuerySet", "django.contrib.auth.base_user.BaseUserManager",
@@ -128,7 +127,7 @@ class Resolver:
             dotted = self.dotted(expr)
             if dotted is None:
                 return None
-            if dotted in AUTH_USER_MODEL_SETTING:
+            if names_auth_user_model(dotted):
                 return self.project.user_model()
             return self.project.model(dotted)
         if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
@@ -192,7 +191,7 @@ class Resolver:
 
     def _get_model(self, call: ast.Call):
         """`apps.get_model("app", "Model")`, `apps.get_model("app.Model")`, `(settings.AUTH_USER_MODEL)`."""
-        if len(call.args) == 1 and self.scope.qualify(call.args[0]) in AUTH_USER_MODEL_SETTING:
+        if len(call.args) == 1 and names_auth_user_model(self.scope.qualify(call.args[0])):
             return self.project.user_model()
         args = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
         if len(args) == 2 and len(call.args) == 2:
@@ -454,7 +453,7 @@ class Resolver:
                 return self.project.model_by_label(label) if label else None
             return None
         if isinstance(value, Ref):
-            if value.dotted in AUTH_USER_MODEL_SETTING:
+            if names_auth_user_model(value.dotted):
                 return self.project.user_model()
             if "." not in value.dotted:
                 bound = facts.assigned(value.dotted)

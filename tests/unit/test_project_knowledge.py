@@ -181,3 +181,28 @@ def test_no_marker_anywhere_uses_the_package_chain(tmp_path):
     proj.write("pkg/shop/__init__.py", "")
     proj.write("pkg/shop/views.py", "from pkg.accounts.models import Member\n\ndef f(e):\n    Member.objects.create(email=e)\n")
     assert proj.lint("pkg/shop/views.py") == [(4, "UNQ001")]
+
+
+@pytest.mark.parametrize("settings_import", [
+    "from django.conf import settings",
+    "from accounts.conf import settings",  # an app's re-export of Django's settings (django-appconf)
+    "from site_conf import settings",  # the settings module itself
+])
+def test_auth_user_model_under_any_import_path(project, settings_import):
+    """A relation to `settings.AUTH_USER_MODEL` leads to the user model however `settings` came in."""
+    project.write("site_conf/settings.py", 'AUTH_USER_MODEL = "accounts.Member"\nINSTALLED_APPS = ["accounts"]\n')
+    project.write("accounts/conf.py", "from django.conf import settings  # noqa\n")
+    project.write("accounts/models.py", USER_MODELS + f"""
+    {settings_import}
+
+    class Expiry(models.Model):
+        user = models.OneToOneField(settings.AUTH_USER_MODEL, related_name="expiry", on_delete=models.CASCADE)
+""")
+    project.write("accounts/views.py", """
+        from .models import Expiry
+
+        def expire(request):
+            if not hasattr(request.user, "expiry"):
+                Expiry.objects.create(user=request.user)
+    """)
+    assert project.lint("accounts/views.py") == [(6, "UNQ002")]
