@@ -7,6 +7,7 @@ Unknown `**kwargs` risks every set. A `get_or_create` whose lookup covers a uniq
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
@@ -26,6 +27,9 @@ RANDOM_SOURCES = frozenset({
     "uuid.uuid4", "uuid.uuid1", "secrets.token_hex", "secrets.token_urlsafe", "secrets.token_bytes",
     "django.utils.crypto.get_random_string", "os.urandom",
 })
+# A project's own token makers (`generate_confirmation_token()`, `hookset.generate_key()`) are named
+# for what they return; a deterministic key builder is not (`make_key()`, `cache_key()`, `slugify()`).
+RANDOM_NAME = re.compile(r"(token|nonce|uuid|random|secret|salt)|^generate_(\w+_)?key$")
 # Model methods that validate an instance's uniqueness before save(): racy, like form validation.
 INSTANCE_VALIDATION = frozenset({"full_clean", "validate_unique", "validate_constraints"})
 # Manager/queryset methods that implement a tracked write: their callers' calls are the writes.
@@ -270,7 +274,8 @@ class WriteFinder:
 
     def _never_collides(self, value: ast.AST) -> bool:
         """NULL never collides, and neither, in practice, does a fresh random token: `uuid.uuid4()`,
-        `secrets.token_urlsafe()`, `get_random_string(32)`, also through `str(...)`, `.hex` or a local."""
+        `secrets.token_urlsafe()`, `get_random_string(32)`, a function named for one
+        (`generate_confirmation_token()`), also through `str(...)`, `.hex` or a local."""
         value = self._follow(value)
         if _is_none(value):
             return True
@@ -285,7 +290,13 @@ class WriteFinder:
                 value = self._follow(value.func.value)  # get_random_string(64).lower()
             else:
                 break
-        return isinstance(value, ast.Call) and (self.resolver.dotted(value.func) or "") in RANDOM_SOURCES
+        if not isinstance(value, ast.Call):
+            return False
+        dotted = self.resolver.dotted(value.func) or ""
+        if dotted in RANDOM_SOURCES:
+            return True
+        name = value.func.attr if isinstance(value.func, ast.Attribute) else getattr(value.func, "id", "")
+        return bool(RANDOM_NAME.search(name.lower()))
 
     def _follow(self, expr: ast.AST, hops: int = 0) -> ast.AST:
         """Through local names to the expression they were last bound to."""

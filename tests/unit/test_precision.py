@@ -163,6 +163,14 @@ def plain(name):
     ("from django.utils.crypto import get_random_string as grs\ndef f():\n    Task.objects.create(name=grs(9).lower())\n", []),
     ("import random\ndef f():\n    Task.objects.create(name=str(random.randint(1, 9)))\n", ["UNQ001"]),
     ("def f(n):\n    Task.objects.create(name=n.lower())\n", ["UNQ001"]),
+    # a project's own token makers, named for what they return, through an adapter or a hookset
+    ("def f(hooks, e):\n    Task.objects.create(name=hooks.generate_email_confirmation_token(e))\n", []),
+    ("def f(adapter, e):\n    Task.objects.create(name=adapter().generate_emailconfirmation_key(e))\n", []),
+    ("def f(e):\n    Task.objects.create(name=make_nonce())\n", []),
+    # ... but not a deterministic key or name builder
+    ("def f(e):\n    Task.objects.create(name=make_key(e))\n", ["UNQ001"]),
+    ("def f(e):\n    Task.objects.create(name=generate_username(e))\n", ["UNQ001"]),
+    ("def f(e):\n    Task.objects.create(name=cache_key_for(e))\n", ["UNQ001"]),
     ("def f(n):\n    t = Task(name=n)\n    t.full_clean()\n    t.save()\n", ["UNQ004"]),
     ("def f(n):\n    t = Task(name=n)\n    t.save()\n    t.full_clean()\n", ["UNQ001"]),
     ("def f(pk, n):\n    t = Task.objects.get(pk=pk)\n    t.name = n\n    t.validate_unique()\n    t.save()\n", ["UNQ004"]),
