@@ -210,6 +210,14 @@ class _Analysis:
         hints: Dict[str, List[str]] = {}
         for unique_set in write.risked:
             written = [f for f in unique_set.fields if write.written is None or f in write.written]
+            late = ([f for f in written if f not in write.sources] if write.commit_false_form is not None
+                    else [])
+            if late:  # set by the view after form.save(commit=False): no form setting can check it
+                form = self.resolver.validator(write.commit_false_form)
+                hints.setdefault(form.name if form else "", []).append(
+                    f"check {late[0]} yourself: it is set after save(commit=False), so the form never validates it")
+                unvalidated.append(unique_set)
+                continue
             validators = []
             for name in written:
                 source = write.sources.get(name)
@@ -217,10 +225,6 @@ class _Analysis:
                 if validator is None or not validator.validates(unique_set, write.model):
                     if validator is not None:
                         hints.setdefault(validator.name, []).append(validator.hint_for(unique_set))
-                    elif write.commit_false_form is not None:
-                        form = self.resolver.validator(write.commit_false_form)
-                        hints.setdefault(form.name if form else "", []).append(
-                            f"check {name} yourself: it is set after save(commit=False), so the form never validates it")
                     unvalidated.append(unique_set)
                     break
                 validators.append(validator)

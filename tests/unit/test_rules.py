@@ -434,3 +434,51 @@ def test_tests_and_migrations_are_excluded_by_default(app):
     assert app.lint("accounts/tests/test_views.py") == []
     assert app.lint("accounts/migrations/0002_data.py") == []
     assert app.lint("accounts/tests/test_views.py", Options(exclude=())) == [(2, "UNQ001")]
+
+
+def test_commit_false_hint_names_the_field_the_view_sets(project):
+    """The form checks one field of the pair, the view sets the other after save(commit=False): the
+    fix is to check that one, not to add it to the form (order of the set's fields does not matter)."""
+    project.write("team/models.py", """
+from django.db import models
+
+class Member(models.Model):
+    team = models.CharField(max_length=9)
+    person = models.CharField(max_length=9)
+
+    class Meta:
+        unique_together = [("team", "person")]
+""")
+    project.write("team/forms.py", """
+from django import forms
+from .models import Member
+
+class TeamForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = ["team"]
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = ["person"]
+""")
+    project.write("team/views.py", """
+from .forms import PersonForm, TeamForm
+
+def add_person(request, team):
+    form = PersonForm(request.POST)
+    member = form.save(commit=False)
+    member.team = team
+    member.save()
+
+def add_team(request, person):
+    form = TeamForm(request.POST)
+    member = form.save(commit=False)
+    member.person = person
+    member.save()
+""")
+    messages = [f.message for f in project.findings("team/views.py")]
+    assert len(messages) == 2
+    assert "check team yourself: it is set after save(commit=False)" in messages[0]
+    assert "check person yourself: it is set after save(commit=False)" in messages[1]
