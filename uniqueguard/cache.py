@@ -16,9 +16,9 @@ import tempfile
 from typing import Any, Dict, Optional
 
 from . import __version__
-from .facts import UNKNOWN, CallValue, ClassFacts, DictValue, MethodFacts, ModuleFacts, Ref
+from .facts import UNKNOWN, CallValue, ClassFacts, DictValue, MethodFacts, ModuleFacts, ReceiverFacts, Ref
 
-FORMAT = 2
+FORMAT = 3
 
 
 def default_directory() -> str:
@@ -90,11 +90,19 @@ def _decode_class(v: Optional[list]) -> Optional[ClassFacts]:
                       tuple(_decode_class(n) for n in v[7]))
 
 
+def _encode_receiver(r: ReceiverFacts) -> list:
+    return [r.name, r.lineno, _encode(r.sender), [list(pair) for pair in r.creates]]
+
+
+def _decode_receiver(v: list) -> ReceiverFacts:
+    return ReceiverFacts(_str(v[0]), int(v[1]), _decode(v[2]), tuple((_str(a), _str(b)) for a, b in v[3]))
+
+
 def encode_module(f: ModuleFacts) -> dict:
     return {"name": f.name, "path": f.path, "is_package": f.is_package,
             "imports": [list(pair) for pair in f.imports], "stars": list(f.star_imports),
             "classes": [_encode_class(c) for c in f.classes], "assigns": _encode(f.assigns),
-            "hint": f.settings_hint, "error": f.error}
+            "hint": f.settings_hint, "error": f.error, "receivers": [_encode_receiver(r) for r in f.receivers]}
 
 
 def decode_module(d: dict) -> ModuleFacts:
@@ -104,7 +112,7 @@ def decode_module(d: dict) -> ModuleFacts:
     return ModuleFacts(_str(d["name"]), _str(d["path"]), bool(d["is_package"]), imports,
                        tuple(map(_str, d["stars"])), tuple(_decode_class(c) for c in d["classes"]),
                        _decode(d["assigns"]), hint if hint is None else _str(hint),
-                       error if error is None else _str(error))
+                       error if error is None else _str(error), tuple(_decode_receiver(r) for r in d["receivers"]))
 
 
 # --------------------------------------------------------------------------------------------- store

@@ -135,6 +135,16 @@ class ClassFacts:
 
 
 @dataclass(frozen=True)
+class ReceiverFacts:
+    """A `post_save` receiver and the rows it inserts that point at the saved instance."""
+
+    name: str
+    lineno: int
+    sender: Any  # literal of `sender=` (a Ref, an "app.Model" string), None when any model's save
+    creates: tuple  # ((dotted class, field), ...): `Profile.objects.create(user=instance)` → ("...Profile", "user")
+
+
+@dataclass(frozen=True)
 class ModuleFacts:
     name: str  # dotted module name ("" when unknown)
     path: str
@@ -145,6 +155,7 @@ class ModuleFacts:
     assigns: tuple = ()  # ((name, literal), ...) at module level
     settings_hint: Optional[str] = None  # DJANGO_SETTINGS_MODULE default named in this file
     error: Optional[str] = None  # why the module could not be read, if it could not
+    receivers: tuple = ()  # ReceiverFacts of the module's post_save receivers
 
     def import_map(self) -> dict:
         return dict(self.imports)
@@ -421,7 +432,68 @@ def module_facts(tree: ast.Module, module: str, path: str, is_package: bool,
             assigns.append((node.target.id + "+", literal(node.value, names)))
     hint = _settings_hint(tree) if want_settings_hint else None
     return ModuleFacts(module, path, is_package, tuple(sorted(imports.items())), stars, tuple(classes),
-                       tuple(assigns), hint)
+                       tuple(assigns), hint, receivers=_receivers(tree, names))
+
+
+# Calls in a receiver that insert a row (or make sure one exists) holding a reference to the instance.
+_INSERTING = frozenset({"create", "acreate", "get_or_create", "aget_or_create", "update_or_create",
+                        "aupdate_or_create"})
+
+
+def _receivers(tree: ast.Module, names: Names) -> tuple:
+    """`@receiver(post_save, sender=X)` functions and `post_save.connect(f, sender=X)` of a local `f`, at
+    module level: what each inserts for the saved instance. A receiver connected from another module
+    (`ready()` connecting `signals.f`) is not seen."""
+    functions = {node.name: node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    found = []
+    for node in functions.values():
+        for decorator in node.decorator_list:
+            if (isinstance(decorator, ast.Call) and (names.of(decorator.func) or "").endswith("receiver")
+                    and decorator.args and _names_post_save(decorator.args[0], names)):
+                found.append(_receiver(node, _keyword(decorator, "sender"), names))
+    for node in _module_level_statements(tree):
+        call = node.value if isinstance(node, ast.Expr) else None
+        if (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "connect"
+                and _names_post_save(call.func.value, names) and call.args
+                and isinstance(call.args[0], ast.Name) and call.args[0].id in functions):
+            found.append(_receiver(functions[call.args[0].id], _keyword(call, "sender"), names))
+    return tuple(r for r in found if r.creates)
+
+
+def _names_post_save(node: ast.AST, names: Names) -> bool:
+    signals = node.elts if isinstance(node, (ast.List, ast.Tuple)) else [node]
+    return any((names.of(signal) or "").rpartition(".")[2] == "post_save" for signal in signals)
+
+
+def _keyword(call: ast.Call, name: str) -> Optional[ast.AST]:
+    return next((kw.value for kw in call.keywords if kw.arg == name), None)
+
+
+def _receiver(node, sender: Optional[ast.AST], names: Names) -> ReceiverFacts:
+    args = node.args
+    params = [a.arg for a in list(getattr(args, "posonlyargs", [])) + list(args.args)]
+    instance = "instance" if "instance" in params + [a.arg for a in args.kwonlyargs] else (
+        params[1] if len(params) > 1 else None)
+    creates = []
+    for sub in iter_nodes(node) if instance else ():
+        if not isinstance(sub, ast.Call):
+            continue
+        holder = sub.func
+        if isinstance(holder, ast.Attribute) and holder.attr in _INSERTING:
+            manager = holder.value  # `Profile.objects`: the class is what the manager hangs on
+            holder = manager.value if isinstance(manager, ast.Attribute) else None
+        dotted = names.of(holder) if holder is not None else None
+        if not dotted or dotted.partition(".")[0] == instance:
+            continue
+        for keyword in sub.keywords:
+            value = keyword.value
+            if isinstance(value, ast.Name) and value.id == instance and keyword.arg:
+                creates.append((dotted, keyword.arg))
+            elif (isinstance(value, ast.Attribute) and value.attr in ("pk", "id") and isinstance(value.value, ast.Name)
+                  and value.value.id == instance and keyword.arg and keyword.arg.endswith("_id")):
+                creates.append((dotted, keyword.arg[:-3]))
+    return ReceiverFacts(node.name, node.lineno, literal(sender, names) if sender is not None else None,
+                         tuple(creates))
 
 
 def failed_module(module: str, path: str, is_package: bool, error: str) -> ModuleFacts:
@@ -429,7 +501,7 @@ def failed_module(module: str, path: str, is_package: bool, error: str) -> Modul
 
 
 __all__ = [
-    "UNKNOWN", "Ref", "CallValue", "DictValue", "MethodFacts", "ClassFacts", "ModuleFacts", "Names",
+    "UNKNOWN", "Ref", "CallValue", "DictValue", "MethodFacts", "ClassFacts", "ModuleFacts", "ReceiverFacts", "Names",
     "literal", "module_facts", "failed_module", "collect_imports", "dotted_name", "resolve_relative",
     "QUERY_METHODS",
 ]

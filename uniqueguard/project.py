@@ -18,7 +18,8 @@ from typing import Dict, Iterable, List, Optional, Tuple
 
 from . import discovery
 from .cache import FactsCache
-from .facts import ClassFacts, DictValue, ModuleFacts, Ref, failed_module, module_facts, names_auth_user_model
+from .facts import (ClassFacts, DictValue, ModuleFacts, ReceiverFacts, Ref, failed_module, module_facts,
+                    names_auth_user_model)
 
 STUBS_ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "stubs")
 
@@ -50,8 +51,18 @@ class Problems:
     walk_reported: bool = False  # said once per process, on the first file analysed
 
 
-def _is_models_file(folder: str, filename: str) -> bool:
-    return filename == "models.py" or os.path.basename(folder) == "models" or filename in ("apps.py",)
+SIGNAL_FILES = ("signals.py", "receivers.py", "handlers.py")
+
+
+def _is_indexed_file(folder: str, filename: str) -> bool:
+    """Models modules and packages, app configs, and the modules where apps keep signal receivers."""
+    return (filename in ("models.py", "apps.py") or filename in SIGNAL_FILES
+            or os.path.basename(folder) in ("models", "signals"))
+
+
+def _is_signals_file(path: str) -> bool:
+    folder = os.path.basename(os.path.dirname(path))
+    return folder != "models" and (os.path.basename(path) in SIGNAL_FILES or folder == "signals")
 
 
 class Project:
@@ -78,13 +89,15 @@ class Project:
             self.source_roots.append(src)
         self.models_modules: List[str] = []  # dotted names of every models module found
         self.apps_modules: List[str] = []
+        self.signals_modules: List[str] = []  # signals.py / receivers.py / handlers.py / signals/
+        self._receivers: Optional[Dict[str, list]] = None
         self._scan()
         self.settings = self._read_settings(settings_module)
         self.labels = self._app_labels()
 
     # ---------------------------------------------------------------------------------------- files
     def _scan(self) -> None:
-        paths, complete = discovery.walk_python_files(self.root, _is_models_file)
+        paths, complete = discovery.walk_python_files(self.root, _is_indexed_file)
         self.problems.incomplete_walk = not complete
         for path in paths:
             dotted, _, source_root = discovery.module_name(path, self.root)
@@ -95,6 +108,8 @@ class Project:
             self._path_by_module.setdefault(dotted, path)
             if path.endswith("apps.py"):
                 self.apps_modules.append(dotted)
+            elif _is_signals_file(path):
+                self.signals_modules.append(dotted)
             else:
                 self.models_modules.append(dotted)
 
@@ -420,6 +435,42 @@ class Project:
                     reverse.setdefault(target.qualname, {})[accessor] = (info, field_info)
             self._reverse = reverse
         return self._reverse
+
+    def post_save_creators(self, parent, holder, field: str, also=None) -> List[Tuple[ReceiverFacts, str]]:
+        """The post_save receivers (with their files) that insert a `holder` row whose `field` points at
+        a newly saved `parent`: another insert of that row for a new parent collides with theirs.
+        Receivers are read from models modules, signals/receivers/handlers modules and `also` (the
+        linted module's facts)."""
+        if self._receivers is None:
+            index: Dict[str, list] = {}
+            for dotted in self.models_modules + self.signals_modules:
+                facts = self.module(dotted)
+                for receiver in facts.receivers if facts is not None else ():
+                    index.setdefault(facts.path, []).append((receiver, facts))
+            self._receivers = index
+        candidates = [pair for pairs in self._receivers.values() for pair in pairs]
+        if also is not None and also.path not in self._receivers:
+            candidates += [(receiver, also) for receiver in also.receivers]
+        found = []
+        for receiver, facts in candidates:
+            if receiver.sender is not None and getattr(self._sender_model(receiver.sender, facts), "qualname",
+                                                       None) != parent.qualname:
+                continue
+            for dotted, name in receiver.creates:
+                model = self.model(dotted)
+                if model is not None and model.qualname == holder.qualname and model.field_for(name) == field:
+                    found.append((receiver, facts.path))
+                    break
+        return found
+
+    def _sender_model(self, sender, facts: ModuleFacts):
+        if isinstance(sender, Ref):
+            if names_auth_user_model(sender.dotted):
+                return self.user_model()
+            return self.model(sender.dotted if "." in sender.dotted else f"{facts.name}.{sender.dotted}")
+        if isinstance(sender, str):
+            return self.model_by_label(sender)
+        return None
 
     def project_models(self):
         if self._project_models is None:

@@ -62,6 +62,9 @@ class Write:
     lookup_hint: Optional[str] = None  # for get_or_create: the defaults key that breaks it
     origin: Optional[ast.AST] = None  # where a saved instance was built: existence checks guard that
     validated_by: Optional[str] = None  # `obj.full_clean()` ran on the instance before this save()
+    # A one-to-one to a row inserted just before, which a post_save receiver also creates:
+    # (ReceiverFacts, its path, the new row's model, the variable holding the new row).
+    created_by_receiver: Optional[tuple] = None
 
 
 def _risked(model: ModelInfo, fields, values: Dict[str, ast.AST], evaluate,
@@ -117,45 +120,58 @@ class WriteFinder:
         """A Write risking the unique sets that `fields` (None: unknown, so all) touch."""
         written = None if fields is UNKNOWN_FIELDS else frozenset(fields)
         values = values or {}
-        risked = tuple(s for s in _risked(model, fields, values, self.resolver.static_value, insert)
-                       if not self._pinned_to_a_new_row(s, model, values))
-        return Write(call, method, label, model, risked, written, dict(sources or {}), **extra)
+        risked = []
+        for unique_set in _risked(model, fields, values, self.resolver.static_value, insert):
+            new_rows = [(name, self._new_row(values[name])) for name in unique_set.fields
+                        if name in values and getattr(model.fields.get(name), "relation", None) in ("fk", "o2o")]
+            new_rows = [(name, found) for name, found in new_rows if found is not None]
+            if new_rows and len(unique_set.fields) > 1:
+                continue  # `Line(order=<order created above>, position=1)`: nothing can hold it yet
+            if new_rows:
+                name, (parent, variable) = new_rows[0]
+                creators = self.resolver.project.post_save_creators(parent, model, name, also=self._own_facts())
+                if not creators:
+                    continue  # a one-to-one to a row inserted just before, which nothing else creates
+                extra["created_by_receiver"] = (*creators[0], parent, variable)
+            risked.append(unique_set)
+        return Write(call, method, label, model, tuple(risked), written, dict(sources or {}), **extra)
 
     # ------------------------------------------------------------------------------- new rows
-    def _pinned_to_a_new_row(self, unique_set: UniqueSet, model: ModelInfo, values: Dict[str, ast.AST]) -> bool:
-        """A set of several fields one of which points at a row this function has just inserted
-        (`order = Order.objects.create(...)`, then `Line.objects.create(order=order, number=1)`): no
-        existing row can hold that reference yet, so the set cannot collide with one. A single
-        one-to-one is not exempt: a post_save receiver may already have created the row."""
-        if len(unique_set.fields) < 2:
-            return False
-        for name in unique_set.fields:
-            info = model.fields.get(name)
-            if info is not None and info.relation in ("fk", "o2o") and name in values \
-                    and self._new_row(values[name]):
-                return True
-        return False
+    # A unique set holding a reference to a row this function has just inserted (`order =
+    # Order.objects.create(...)`, then `Line.objects.create(order=order, position=1)`) cannot collide with
+    # an existing row: none can reference the new one yet. A lone one-to-one to the new row is the
+    # exception when a post_save receiver creates that row for every new parent (the second insert is
+    # the 500): then it is at risk, and the message names the receiver.
 
-    def _new_row(self, value: ast.AST) -> bool:
-        """`value` (or its `.pk` / `.id`) is a local bound only ever, in this function, to a row the
-        function inserts: `M.objects.create(...)`, `create_user(...)`, or `M(...)` (saved before use)."""
+    def _new_row(self, value: ast.AST):
+        """(model, variable) when `value` (or its `.pk` / `.id`) is a local bound only ever, in this
+        function, to a row the function inserts: `M.objects.create(...)`, `create_user(...)`, or
+        `M(...)` (saved before use); else None."""
         if isinstance(value, ast.Attribute) and value.attr in ("pk", "id"):
             value = value.value
         if not isinstance(value, ast.Name):
-            return False
+            return None
         func = self.scope.enclosing_function(value)
         bindings = self.scope.bindings(func).get(value.id) if func is not None else None
-        return bool(bindings) and all(b.kind == "assign" and self._inserts(b.value) for b in bindings)
+        models = [self._inserted_model(b.value) if b.kind == "assign" else None for b in bindings or ()]
+        if not models or None in models or len({m.qualname for m in models}) != 1:
+            return None
+        return models[0], value.id
 
-    def _inserts(self, value: Optional[ast.AST]) -> bool:
+    def _inserted_model(self, value: Optional[ast.AST]):
         if isinstance(value, ast.Await):
             value = value.value
         if not isinstance(value, ast.Call):
-            return False
+            return None
         func = value.func
         if isinstance(func, ast.Attribute) and func.attr in CREATE_METHODS | USER_METHODS:
-            return self.resolver.manager(func.value) is not None
-        return self.resolver.model_class(func) is not None
+            manager = self.resolver.manager(func.value)
+            return manager.model if manager is not None else None
+        return self.resolver.model_class(func)
+
+    def _own_facts(self):
+        """The linted module's facts, for its own receivers (built from its tree on first use)."""
+        return self.resolver.project.module(self.scope.module) if self.scope.module else None
 
     def find_unresolved(self) -> List[ast.Call]:
         """Manager-style writes whose receiver resolves to no model (strict mode audits these).

@@ -8,6 +8,8 @@ from uniqueguard.project import STUBS_ROOT, Project
 MODELS = """
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 
 class Tag(models.Model):
     name = models.CharField(max_length=10, unique=True)
@@ -16,6 +18,15 @@ class Tag(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["name"], condition=Q(x__gt=1.5), name="n")]
         options = {"a": [1, None, True], **extra}
+
+
+class Badge(models.Model):
+    tag = models.OneToOneField(Tag, on_delete=models.CASCADE)
+
+
+@receiver(post_save, sender="shop.Tag")
+def badge(sender, instance, **kwargs):
+    Badge.objects.create(tag=instance)
 """
 
 
@@ -32,6 +43,8 @@ def test_round_trip_is_exact(project):
                  os.path.join(STUBS_ROOT, "django/contrib/auth/models.py")]:
         facts = index.facts_for_path(path)
         assert decode_module(json.loads(json.dumps(encode_module(facts)))) == facts
+    assert index.facts_for_path(str(project.root / "shop/models.py")).receivers[0].creates == (
+        ("shop.models.Badge", "tag"),)
 
 
 def test_cold_then_warm(project, tmp_path):

@@ -1,4 +1,6 @@
 """Look-alikes that must stay clean, each beside the twin that must be flagged (found on real code)."""
+import textwrap
+
 import pytest
 
 MODELS = """
@@ -120,8 +122,9 @@ NEW_ROW_MODELS = """
     ("def f(pk, n):\n    o = Order.objects.filter(pk=pk).first()\n    if o is None:\n"
      "        o = Order.objects.create(number=n)\n    o.lines.create(position=1)\n", ["UNQ001"]),
     ("def f(o):\n    o.lines.create(position=1)\n", ["UNQ001"]),
-    # a lone one-to-one to a new row stays at risk: a post_save receiver may have created it already
-    ("def f(n):\n    o = Order.objects.create(number=n)\n    Receipt.objects.create(order=o)\n", ["UNQ001"]),
+    # a lone one-to-one to a new row: nothing else creates a new order's receipt (see the receiver tests)
+    ("def f(n):\n    o = Order.objects.create(number=n)\n    Receipt.objects.create(order=o)\n", []),
+    ("def f(o):\n    Receipt.objects.create(order=o)\n", ["UNQ001"]),
 ])
 def test_sets_pinned_to_a_row_inserted_just_before(project, body, expected):
     project.write("shop/models.py", NEW_ROW_MODELS)
@@ -213,3 +216,72 @@ def test_one_to_one_existence_checks(project, body, expected):
     project.write("shop/signals.py", "from django.conf import settings\nfrom django.db.models.signals import post_save\n"
                   "from django.dispatch import receiver\nfrom .models import Profile, Wallet\n" + body)
     assert [code for _, code in project.lint("shop/signals.py")] == expected
+
+
+RECEIVERS = {  # written without imports of the models: each location adds what it needs
+    "decorated": """
+        from django.db.models.signals import post_save
+        from django.dispatch import receiver
+
+        @receiver(post_save, sender=Order)
+        def make_receipt(sender, instance, created, **kwargs):
+            if created:
+                Receipt.objects.get_or_create(order=instance)
+    """,
+    "connected": """
+        from django.db.models import signals
+
+        def make_receipt(sender, instance, created, **kwargs):
+            Receipt(order_id=instance.pk).save()
+
+        signals.post_save.connect(make_receipt, sender="shop.Order")
+    """,
+}
+CREATE_FOR_NEW_ORDER = ("def f(n):\n    order = Order.objects.create(number=n)\n"
+                        "    Receipt.objects.create(order=order)\n")
+
+
+@pytest.mark.parametrize("style", sorted(RECEIVERS))
+@pytest.mark.parametrize("module", ["shop/signals.py", "shop/models.py", "shop/services.py"])
+def test_one_to_one_a_post_save_receiver_already_creates(project, style, module):
+    """A receiver that makes the one-to-one row for every new Order makes a second insert a sure 500,
+    wherever the receiver lives: a signals module, the models module or the linted module itself."""
+    receiver = textwrap.dedent(RECEIVERS[style])
+    imports = "from .models import Line, Order, Receipt\n"
+    models = textwrap.dedent(NEW_ROW_MODELS)
+    project.write("shop/models.py", models + receiver if module == "shop/models.py" else models)
+    if module == "shop/signals.py":
+        project.write(module, imports + receiver)
+    project.write("shop/services.py", imports + (receiver if module == "shop/services.py" else "") + "\n"
+                  + CREATE_FOR_NEW_ORDER)
+    found = [f for f in project.findings("shop/services.py") if f.context == "f"]
+    assert [f.code for f in found] == ["UNQ001"], found
+    assert f"the post_save receiver make_receipt() ({module}:" in found[0].message
+    assert "already creates a Receipt for every new Order; update order.receipt instead" in found[0].message
+
+
+def test_a_receiver_for_another_sender_or_model_does_not_count(project):
+    project.write("shop/models.py", NEW_ROW_MODELS + """
+    class Invoice(models.Model):
+        number = models.CharField(max_length=9)
+""")
+    project.write("shop/signals.py", """
+        from django.db.models.signals import post_save, pre_save
+        from django.dispatch import receiver
+        from .models import Invoice, Order, Receipt
+
+        @receiver(post_save, sender=Invoice)
+        def other_sender(sender, instance, **kwargs):
+            Receipt.objects.create(order=instance.order)
+
+        @receiver(pre_save, sender=Order)
+        def other_signal(sender, instance, **kwargs):
+            Receipt.objects.create(order=instance)
+
+        @receiver(post_save, sender=Order)
+        def other_model(sender, instance, **kwargs):
+            Line.objects.create(order=instance, position=0)
+    """)
+    project.write("shop/services.py", "from .models import Order, Receipt\n"
+                  "def f(n):\n    order = Order.objects.create(number=n)\n    Receipt.objects.create(order=order)\n")
+    assert project.lint("shop/services.py") == []
