@@ -51,7 +51,7 @@ class Problems:
     walk_reported: bool = False  # said once per process, on the first file analysed
 
 
-SIGNAL_FILES = ("signals.py", "receivers.py", "handlers.py")
+SIGNAL_FILES = ("signals.py", "receivers.py", "handlers.py", "signal_handlers.py")
 
 
 def _is_indexed_file(folder: str, filename: str) -> bool:
