@@ -98,7 +98,8 @@ def measure_project(name: str, args, pythons: dict) -> dict:
         ours_command = [pythons["plugin"], *pylint, "--load-plugins=uniqueguard", f"--enable={OUR_SYMBOLS}", root]
         warm = dict(os.environ, UNIQUEGUARD_CACHE_DIR=os.path.join(args.cache, "facts-cache"))
         median_of(1, ours_command, env=warm)
-        cheap, ours = paired(args.pylint_runs, [pythons["plugin"], *pylint, f"--enable={CHEAP_SYMBOL}", root], ours_command,
+        cheap_command = [pythons["plugin"], *pylint, f"--enable={CHEAP_SYMBOL}", root]
+        cheap, ours = paired(args.pylint_runs, cheap_command, ours_command,
                              second_env=warm)
         if "Traceback" in ours["stderr"] + ours["stdout"]:
             row["crashes"].append("pylint: " + (ours["stderr"] + ours["stdout"])[-500:])
@@ -170,13 +171,15 @@ def report(rows, single, args, stdlib=None) -> str:
     lines.append("| " + " | ".join(header) + " |")
     lines.append("|" + "---|" * len(header))
     for r in rows:
-        pylint = ((f"{r['pylint_cheap_s']}", f"{r['pylint_s']} ({r['pylint_overhead']:+.1%}; CPU {r['pylint_cpu_overhead']:+.1%})")
+        pylint = ((f"{r['pylint_cheap_s']}",
+                   f"{r['pylint_s']} ({r['pylint_overhead']:+.1%}; CPU {r['pylint_cpu_overhead']:+.1%})")
                   if "pylint_s" in r else ("-", "-"))
         findings = ", ".join(f"{code} {count}" for code, count in r["findings"].items()) or "none"
         lines.append("| " + " | ".join(str(v) for v in (
             r["project"], r["files"], r["lines"], findings, len(r["crashes"]), r["floor_s"],
             f"{r['engine_s']} ({r['engine_vs_floor']}x)", r["flake8_s"],
-            f"{r['flake8_plugin_s']} ({r['flake8_overhead']:+.1%}; CPU {r['flake8_cpu_overhead']:+.1%})", r["flake8_mb"],
+            f"{r['flake8_plugin_s']} ({r['flake8_overhead']:+.1%}; CPU {r['flake8_cpu_overhead']:+.1%})",
+            r["flake8_mb"],
             f"{r['flake8_plugin_mb']} ({r['memory_ratio']}x)", *pylint)) + " |")
     lines.append("")
     if single:

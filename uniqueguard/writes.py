@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
 from .facts import UNKNOWN
+from .new_rows import NewRows
 from .resolve import Resolver
 from .scope import ModuleScope, call_label
 from .uniqueness import ModelInfo, UniqueSet
@@ -114,6 +115,7 @@ class WriteFinder:
         self.scope = scope
         self.resolver = resolver
         self.creates = CREATE_METHODS | extra_creates  # configured `write-methods` insert like create()
+        self.new_rows = NewRows(scope, resolver, CREATE_METHODS | USER_METHODS)
         self.methods = WRITE_METHODS | extra_creates
 
     def _write(self, call, method, label, model, fields, sources=None, values=None, insert=True, **extra) -> Write:
@@ -122,56 +124,12 @@ class WriteFinder:
         values = values or {}
         risked = []
         for unique_set in _risked(model, fields, values, self.resolver.static_value, insert):
-            new_rows = [(name, self._new_row(values[name])) for name in unique_set.fields
-                        if name in values and getattr(model.fields.get(name), "relation", None) in ("fk", "o2o")]
-            new_rows = [(name, found) for name, found in new_rows if found is not None]
-            if new_rows and len(unique_set.fields) > 1:
-                continue  # `Line(order=<order created above>, position=1)`: nothing can hold it yet
-            if new_rows:
-                name, (parent, variable) = new_rows[0]
-                creators = self.resolver.project.post_save_creators(parent, model, name, also=self._own_facts())
-                if not creators:
-                    continue  # a one-to-one to a row inserted just before, which nothing else creates
-                extra["created_by_receiver"] = (*creators[0], parent, variable)
-            risked.append(unique_set)
+            at_risk, made_by_receiver = self.new_rows.verdict(unique_set, model, values)
+            if at_risk:
+                risked.append(unique_set)
+            if made_by_receiver is not None:
+                extra["created_by_receiver"] = made_by_receiver
         return Write(call, method, label, model, tuple(risked), written, dict(sources or {}), **extra)
-
-    # ------------------------------------------------------------------------------- new rows
-    # A unique set holding a reference to a row this function has just inserted (`order =
-    # Order.objects.create(...)`, then `Line.objects.create(order=order, position=1)`) cannot collide with
-    # an existing row: none can reference the new one yet. A lone one-to-one to the new row is the
-    # exception when a post_save receiver creates that row for every new parent (the second insert is
-    # the 500): then it is at risk, and the message names the receiver.
-
-    def _new_row(self, value: ast.AST):
-        """(model, variable) when `value` (or its `.pk` / `.id`) is a local bound only ever, in this
-        function, to a row the function inserts: `M.objects.create(...)`, `create_user(...)`, or
-        `M(...)` (saved before use); else None."""
-        if isinstance(value, ast.Attribute) and value.attr in ("pk", "id"):
-            value = value.value
-        if not isinstance(value, ast.Name):
-            return None
-        func = self.scope.enclosing_function(value)
-        bindings = self.scope.bindings(func).get(value.id) if func is not None else None
-        models = [self._inserted_model(b.value) if b.kind == "assign" else None for b in bindings or ()]
-        if not models or None in models or len({m.qualname for m in models}) != 1:
-            return None
-        return models[0], value.id
-
-    def _inserted_model(self, value: Optional[ast.AST]):
-        if isinstance(value, ast.Await):
-            value = value.value
-        if not isinstance(value, ast.Call):
-            return None
-        func = value.func
-        if isinstance(func, ast.Attribute) and func.attr in CREATE_METHODS | USER_METHODS:
-            manager = self.resolver.manager(func.value)
-            return manager.model if manager is not None else None
-        return self.resolver.model_class(func)
-
-    def _own_facts(self):
-        """The linted module's facts, for its own receivers (built from its tree on first use)."""
-        return self.resolver.project.module(self.scope.module) if self.scope.module else None
 
     def find_unresolved(self) -> List[ast.Call]:
         """Manager-style writes whose receiver resolves to no model (strict mode audits these).

@@ -12,7 +12,7 @@ EXAMPLE = REPOSITORY / "examples" / "registration"
 
 def documented_line() -> str:
     text = (EXAMPLE / "README.md").read_text()
-    (line,) = [l for l in text.splitlines() if re.match(r"^examples/registration/.*: UNQ\d{3} ", l)]
+    (line,) = [row for row in text.splitlines() if re.match(r"^examples/registration/.*: UNQ\d{3} ", row)]
     return line
 
 
