@@ -104,16 +104,16 @@ def _placed(path: str) -> str:
 
 
 def effective_options(path: str, options: Options) -> Options:
-    """The front end's options over `[tool.uniqueguard]` of the project's pyproject.toml."""
+    """The front end's options over `[tool.uniqueguard]` of the project's pyproject.toml (re-read when
+    the file changes: an editor's long-running linter sees an edit at once)."""
     root = options.root or find_root(path)
-    from_file = _pyproject_options(root, _mtime(os.path.join(root, "pyproject.toml")))
-    merged = options.merged_over(from_file)
-    return merged if merged.root else replace(merged, root=root)
+    return _merged_options(root, _mtime(os.path.join(root, "pyproject.toml")), options)
 
 
 @functools.lru_cache(maxsize=64)
-def _pyproject_options(root: str, mtime: float) -> Options:
-    return read_pyproject(root)
+def _merged_options(root: str, mtime: float, options: Options) -> Options:
+    merged = options.merged_over(read_pyproject(root))
+    return merged if merged.root else replace(merged, root=root)
 
 
 def _mtime(path: str) -> float:
