@@ -87,6 +87,11 @@ def _excluded(placed: str, merged: Options) -> bool:
     return matches(relative_posix(placed, root), merged.excluded)
 
 
+def may_write(text: str) -> bool:
+    """Whether the text holds a call to one of the built-in write methods: without one, nothing to check."""
+    return _write_call(frozenset(WRITE_METHODS)).search(text) is not None
+
+
 @functools.lru_cache(maxsize=8)
 def _write_call(methods: frozenset) -> "re.Pattern[str]":
     """`.create(`, `.save (` ...: a strict superset of the calls the engine can flag."""

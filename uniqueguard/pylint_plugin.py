@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import sys
 
+import astroid.builder
 from pylint.checkers import BaseChecker
 from pylint.constants import WarningScope
 
 from .config import HELP, SPEC, ConfigError, Options, options_from_mapping
-from .engine import check_source
+from . import pylint_trees
+from .engine import check_source, check_tree, may_write
 from .findings import Finding
 from .rules import BY_CODE, RULES
 
@@ -62,7 +64,10 @@ class UniqueGuardChecker(BaseChecker):
                 source = stream.read()
         except OSError:
             return  # pylint reports read errors itself
-        for finding in check_source(source, path, getattr(self, "_options", Options())):
+        options = getattr(self, "_options", Options())
+        tree = pylint_trees.take(path, source)
+        found = check_tree(tree, path, options, source) if tree is not None else check_source(source, path, options)
+        for finding in found:
             self._report(finding)
 
     def _report(self, finding: Finding) -> None:
@@ -73,3 +78,4 @@ class UniqueGuardChecker(BaseChecker):
 
 def register(linter) -> None:
     linter.register_checker(UniqueGuardChecker(linter))
+    pylint_trees.install(type(linter), astroid.builder, may_write)
