@@ -15,6 +15,8 @@ import datetime
 import json
 import os
 import platform
+import statistics
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -29,7 +31,7 @@ CHEAP_SYMBOL = "unnecessary-pass"
 TARGETS = {  # name → (description, limit)
     "flake8_overhead": ("plugin overhead inside flake8", 0.10),
     "engine_vs_floor": ("engine alone vs the ast.parse floor", 2.0),
-    "pylint_overhead": ("pylint front end vs one cheap message", 0.10),
+    "pylint_overhead": ("pylint front end vs one cheap message (in-process)", 0.10),
     "single_file_added_s": ("single-file flake8 run, seconds added (warm cache)", 0.1),
     "memory_ratio": ("flake8 peak memory with plugin vs without", 1.2),
 }
@@ -104,9 +106,21 @@ def measure_project(name: str, args, pythons: dict) -> dict:
         if "Traceback" in ours["stderr"] + ours["stdout"]:
             row["crashes"].append("pylint: " + (ours["stderr"] + ours["stdout"])[-500:])
         row["pylint_s"], row["pylint_cheap_s"] = _seconds(ours), _seconds(cheap)
-        row["pylint_overhead"] = round(ours["ratio"] - 1, 3)
+        row["pylint_wall_overhead"] = round(ours["ratio"] - 1, 3)
         row["pylint_cpu_overhead"] = round(ours["cpu_ratio"] - 1, 3)
+        # The target is judged in-process (bench/pylint_share.py): wall-time pairs on a shared machine
+        # are noisier than the 10 % they would have to resolve.
+        share = [plugin_share(pythons["plugin"], pylint, root, warm) for _ in range(args.runs)]
+        row["pylint_overhead"] = round(statistics.median(p / (t - p) for p, t in share), 3)
     return row
+
+
+def plugin_share(python: str, pylint_args: list, root: str, env: dict) -> tuple:
+    """(seconds spent in uniqueguard, seconds of the whole pylint run), timed inside one pylint process."""
+    command = [python, os.path.join(HERE, "pylint_share.py"), *pylint_args[2:], f"--enable={OUR_SYMBOLS}", root]
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
+    figures = json.loads(done.stderr.strip().splitlines()[-1])
+    return figures["plugin_s"], figures["total_s"]
 
 
 def crash_sweep(root: str, pythons: dict, with_pylint: bool) -> list:
@@ -172,7 +186,8 @@ def report(rows, single, args, stdlib=None) -> str:
     lines.append("|" + "---|" * len(header))
     for r in rows:
         pylint = ((f"{r['pylint_cheap_s']}",
-                   f"{r['pylint_s']} ({r['pylint_overhead']:+.1%}; CPU {r['pylint_cpu_overhead']:+.1%})")
+                   f"{r['pylint_s']} ({r['pylint_wall_overhead']:+.1%}; CPU {r['pylint_cpu_overhead']:+.1%}; "
+                   f"in-process {r['pylint_overhead']:+.1%})")
                   if "pylint_s" in r else ("-", "-"))
         findings = ", ".join(f"{code} {count}" for code, count in r["findings"].items()) or "none"
         lines.append("| " + " | ".join(str(v) for v in (
