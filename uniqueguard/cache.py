@@ -18,7 +18,7 @@ from typing import Any, Dict, Optional
 from . import __version__
 from .facts import UNKNOWN, CallValue, ClassFacts, DictValue, MethodFacts, ModuleFacts, ReceiverFacts, Ref
 
-FORMAT = 3
+FORMAT = 4
 
 
 def default_directory() -> str:
@@ -91,18 +91,20 @@ def _decode_class(v: Optional[list]) -> Optional[ClassFacts]:
 
 
 def _encode_receiver(r: ReceiverFacts) -> list:
-    return [r.name, r.lineno, _encode(r.sender), [list(pair) for pair in r.creates]]
+    return [r.name, r.lineno, _encode(r.sender), [list(pair) for pair in r.creates], r.connected]
 
 
 def _decode_receiver(v: list) -> ReceiverFacts:
-    return ReceiverFacts(_str(v[0]), int(v[1]), _decode(v[2]), tuple((_str(a), _str(b)) for a, b in v[3]))
+    return ReceiverFacts(_str(v[0]), int(v[1]), _decode(v[2]), tuple((_str(a), _str(b)) for a, b in v[3]),
+                         bool(v[4]))
 
 
 def encode_module(f: ModuleFacts) -> dict:
     return {"name": f.name, "path": f.path, "is_package": f.is_package,
             "imports": [list(pair) for pair in f.imports], "stars": list(f.star_imports),
             "classes": [_encode_class(c) for c in f.classes], "assigns": _encode(f.assigns),
-            "hint": f.settings_hint, "error": f.error, "receivers": [_encode_receiver(r) for r in f.receivers]}
+            "hint": f.settings_hint, "error": f.error, "receivers": [_encode_receiver(r) for r in f.receivers],
+            "connections": [[target, _encode(sender)] for target, sender in f.connections]}
 
 
 def decode_module(d: dict) -> ModuleFacts:
@@ -112,7 +114,8 @@ def decode_module(d: dict) -> ModuleFacts:
     return ModuleFacts(_str(d["name"]), _str(d["path"]), bool(d["is_package"]), imports,
                        tuple(map(_str, d["stars"])), tuple(_decode_class(c) for c in d["classes"]),
                        _decode(d["assigns"]), hint if hint is None else _str(hint),
-                       error if error is None else _str(error), tuple(_decode_receiver(r) for r in d["receivers"]))
+                       error if error is None else _str(error), tuple(_decode_receiver(r) for r in d["receivers"]),
+                       tuple((_str(target), _decode(sender)) for target, sender in d["connections"]))
 
 
 # --------------------------------------------------------------------------------------------- store

@@ -142,6 +142,7 @@ class ReceiverFacts:
     lineno: int
     sender: Any  # literal of `sender=` (a Ref, an "app.Model" string), None when any model's save
     creates: tuple  # ((dotted class, field), ...): `Profile.objects.create(user=instance)` → ("...Profile", "user")
+    connected: bool = True  # False: a plain `def f(sender, instance, ...)` another module may connect
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,8 @@ class ModuleFacts:
     assigns: tuple = ()  # ((name, literal), ...) at module level
     settings_hint: Optional[str] = None  # DJANGO_SETTINGS_MODULE default named in this file
     error: Optional[str] = None  # why the module could not be read, if it could not
-    receivers: tuple = ()  # ReceiverFacts of the module's post_save receivers
+    receivers: tuple = ()  # ReceiverFacts of the module's post_save receivers (and candidates)
+    connections: tuple = ()  # ((dotted function, sender literal), ...): `post_save.connect(signals.f, ...)`
 
     def import_map(self) -> dict:
         return dict(self.imports)
@@ -431,8 +433,9 @@ def module_facts(tree: ast.Module, module: str, path: str, is_package: bool,
             # INSTALLED_APPS += [...]: keep what is added so app labels are still found.
             assigns.append((node.target.id + "+", literal(node.value, names)))
     hint = _settings_hint(tree) if want_settings_hint else None
+    receivers, connections = _receivers(tree, names)
     return ModuleFacts(module, path, is_package, tuple(sorted(imports.items())), stars, tuple(classes),
-                       tuple(assigns), hint, receivers=_receivers(tree, names))
+                       tuple(assigns), hint, None, receivers, connections)
 
 
 # Calls in a receiver that insert a row (or make sure one exists) holding a reference to the instance.
@@ -440,24 +443,63 @@ _INSERTING = frozenset({"create", "acreate", "get_or_create", "aget_or_create", 
                         "aupdate_or_create"})
 
 
-def _receivers(tree: ast.Module, names: Names) -> tuple:
-    """`@receiver(post_save, sender=X)` functions and `post_save.connect(f, sender=X)` of a local `f`, at
-    module level: what each inserts for the saved instance. A receiver connected from another module
-    (`ready()` connecting `signals.f`) is not seen."""
+def _receivers(tree: ast.Module, names: Names) -> Tuple[tuple, tuple]:
+    """(receivers, connections) of a module. Receivers: `@receiver(post_save, sender=X)` functions,
+    functions connected here with `post_save.connect(f, sender=X)`, and, as candidates another module may
+    connect, plain module-level functions taking an `instance` — each with what it inserts for the saved
+    instance. Connections: `post_save.connect(<function of another module>, sender=X)`, at module level
+    or in an AppConfig's `ready()`."""
     functions = {node.name: node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    found = []
+    found: Dict[str, ReceiverFacts] = {}
+    connections = []
     for node in functions.values():
         for decorator in node.decorator_list:
             if (isinstance(decorator, ast.Call) and (names.of(decorator.func) or "").endswith("receiver")
                     and decorator.args and _names_post_save(decorator.args[0], names)):
-                found.append(_receiver(node, _keyword(decorator, "sender"), names))
-    for node in _module_level_statements(tree):
-        call = node.value if isinstance(node, ast.Expr) else None
-        if (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "connect"
-                and _names_post_save(call.func.value, names) and call.args
-                and isinstance(call.args[0], ast.Name) and call.args[0].id in functions):
-            found.append(_receiver(functions[call.args[0].id], _keyword(call, "sender"), names))
-    return tuple(r for r in found if r.creates)
+                found[node.name] = _receiver(node, _keyword(decorator, "sender"), names)
+    for call, scope_names in _connect_calls(tree, names):
+        target, sender = call.args[0], _keyword(call, "sender")
+        if isinstance(target, ast.Name) and target.id in functions and target.id not in scope_names.imports:
+            found[target.id] = _receiver(functions[target.id], sender, names)
+        elif scope_names.of(target):
+            connections.append((scope_names.of(target),
+                                literal(sender, scope_names) if sender is not None else None))
+    for name, node in functions.items():
+        if name not in found and not node.decorator_list and "instance" in _parameters(node):
+            found[name] = _receiver(node, None, names, connected=False)
+    return tuple(r for r in found.values() if r.creates), tuple(connections)
+
+
+def _connect_calls(tree: ast.Module, names: Names):
+    """(`post_save.connect(f, ...)` call, the names in scope there) at module level and in module-level
+    classes' `ready()`, where the signals module is usually imported just before."""
+    scopes = [(list(_module_level_statements(tree)), names)]
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            for method in node.body:
+                if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) and method.name == "ready":
+                    scopes.append((method.body, _with_inner_imports(method, names)))
+    for statements, scope_names in scopes:
+        for node in statements:
+            call = node.value if isinstance(node, ast.Expr) else None
+            if (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                    and call.func.attr == "connect" and _names_post_save(call.func.value, scope_names)
+                    and call.args):
+                yield call, scope_names
+
+
+def _with_inner_imports(function, names: Names) -> Names:
+    """`names` plus the imports made in the function's own body (against circular imports)."""
+    inner = [sub for sub in function.body if isinstance(sub, (ast.Import, ast.ImportFrom))]
+    if not inner:
+        return names
+    local, _ = collect_imports(ast.Module(body=inner, type_ignores=[]), names.module, False)
+    return Names(names.module, {**names.imports, **local}, names.local_defs)
+
+
+def _parameters(node) -> list:
+    args = node.args
+    return [a.arg for a in list(getattr(args, "posonlyargs", [])) + list(args.args) + list(args.kwonlyargs)]
 
 
 def _names_post_save(node: ast.AST, names: Names) -> bool:
@@ -469,11 +511,11 @@ def _keyword(call: ast.Call, name: str) -> Optional[ast.AST]:
     return next((kw.value for kw in call.keywords if kw.arg == name), None)
 
 
-def _receiver(node, sender: Optional[ast.AST], names: Names) -> ReceiverFacts:
-    args = node.args
-    params = [a.arg for a in list(getattr(args, "posonlyargs", [])) + list(args.args)]
-    instance = "instance" if "instance" in params + [a.arg for a in args.kwonlyargs] else (
-        params[1] if len(params) > 1 else None)
+def _receiver(node, sender: Optional[ast.AST], names: Names, connected: bool = True) -> ReceiverFacts:
+    params = _parameters(node)
+    positional = [a.arg for a in list(getattr(node.args, "posonlyargs", [])) + list(node.args.args)]
+    instance = "instance" if "instance" in params else (positional[1] if len(positional) > 1 else None)
+    names = _with_inner_imports(node, names)
     creates = []
     for sub in iter_nodes(node) if instance else ():
         if not isinstance(sub, ast.Call):
@@ -493,7 +535,7 @@ def _receiver(node, sender: Optional[ast.AST], names: Names) -> ReceiverFacts:
                   and value.value.id == instance and keyword.arg and keyword.arg.endswith("_id")):
                 creates.append((dotted, keyword.arg[:-3]))
     return ReceiverFacts(node.name, node.lineno, literal(sender, names) if sender is not None else None,
-                         tuple(creates))
+                         tuple(creates), connected)
 
 
 def failed_module(module: str, path: str, is_package: bool, error: str) -> ModuleFacts:

@@ -439,28 +439,40 @@ class Project:
     def post_save_creators(self, parent, holder, field: str, also=None) -> List[Tuple[ReceiverFacts, str]]:
         """The post_save receivers (with their files) that insert a `holder` row whose `field` points at
         a newly saved `parent`: another insert of that row for a new parent collides with theirs.
-        Receivers are read from models modules, signals/receivers/handlers modules and `also` (the
-        linted module's facts)."""
+        Receivers are read from models, signals/receivers/handlers and apps modules and `also` (the
+        linted module's facts); a function one of them connects from another module counts too."""
         if self._receivers is None:
-            index: Dict[str, list] = {}
-            for dotted in self.models_modules + self.signals_modules:
-                facts = self.module(dotted)
-                for receiver in facts.receivers if facts is not None else ():
-                    index.setdefault(facts.path, []).append((receiver, facts))
-            self._receivers = index
-        candidates = [pair for pairs in self._receivers.values() for pair in pairs]
-        if also is not None and also.path not in self._receivers:
-            candidates += [(receiver, also) for receiver in also.receivers]
+            self._receivers = self._collect_receivers()
+        candidates = list(self._receivers)
+        if also is not None and all(also.path != where for _, where, _, _ in candidates):
+            candidates += [(receiver, also.path, also, receiver.sender)
+                           for receiver in also.receivers if receiver.connected]
         found = []
-        for receiver, facts in candidates:
-            if receiver.sender is not None and getattr(self._sender_model(receiver.sender, facts), "qualname",
-                                                       None) != parent.qualname:
+        for receiver, where, connecting, sender in candidates:
+            if sender is not None and getattr(self._sender_model(sender, connecting), "qualname",
+                                              None) != parent.qualname:
                 continue
             for dotted, name in receiver.creates:
                 model = self.model(dotted)
                 if model is not None and model.qualname == holder.qualname and model.field_for(name) == field:
-                    found.append((receiver, facts.path))
+                    found.append((receiver, where))
                     break
+        return found
+
+    def _collect_receivers(self) -> list:
+        """(receiver, its file, facts of the module connecting it, sender) for every receiver indexed."""
+        found = []
+        for dotted in self.models_modules + self.signals_modules + self.apps_modules:
+            facts = self.module(dotted)
+            if facts is None:
+                continue
+            found += [(receiver, facts.path, facts, receiver.sender) for receiver in facts.receivers
+                      if receiver.connected]
+            for target, sender in facts.connections:  # `post_save.connect(signals.create_profile, ...)`
+                module_name, _, function = target.rpartition(".")
+                defining = self.module(module_name) if module_name else None
+                found += [(receiver, defining.path, facts, sender) for receiver in
+                          (defining.receivers if defining is not None else ()) if receiver.name == function]
         return found
 
     def _sender_model(self, sender, facts: ModuleFacts):

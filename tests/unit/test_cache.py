@@ -3,6 +3,7 @@ import json
 import os
 
 from uniqueguard.cache import decode_module, encode_module
+from uniqueguard.facts import Ref
 from uniqueguard.project import STUBS_ROOT, Project
 
 MODELS = """
@@ -10,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+
+from shop import handlers
 
 class Tag(models.Model):
     name = models.CharField(max_length=10, unique=True)
@@ -27,6 +30,13 @@ class Badge(models.Model):
 @receiver(post_save, sender="shop.Tag")
 def badge(sender, instance, **kwargs):
     Badge.objects.create(tag=instance)
+
+
+def unconnected(sender, instance, **kwargs):
+    Badge(tag_id=instance.pk).save()
+
+
+post_save.connect(handlers.on_tag, sender=Tag)
 """
 
 
@@ -43,8 +53,10 @@ def test_round_trip_is_exact(project):
                  os.path.join(STUBS_ROOT, "django/contrib/auth/models.py")]:
         facts = index.facts_for_path(path)
         assert decode_module(json.loads(json.dumps(encode_module(facts)))) == facts
-    assert index.facts_for_path(str(project.root / "shop/models.py")).receivers[0].creates == (
-        ("shop.models.Badge", "tag"),)
+    facts = index.facts_for_path(str(project.root / "shop/models.py"))
+    assert [(r.name, r.creates, r.connected) for r in facts.receivers] == [
+        ("badge", (("shop.models.Badge", "tag"),), True), ("unconnected", (("shop.models.Badge", "tag"),), False)]
+    assert facts.connections == (("shop.handlers.on_tag", Ref("shop.models.Tag")),)
 
 
 def test_cold_then_warm(project, tmp_path):

@@ -285,3 +285,50 @@ def test_a_receiver_for_another_sender_or_model_does_not_count(project):
     project.write("shop/services.py", "from .models import Order, Receipt\n"
                   "def f(n):\n    order = Order.objects.create(number=n)\n    Receipt.objects.create(order=order)\n")
     assert project.lint("shop/services.py") == []
+
+
+@pytest.mark.parametrize("connecting_module, connect", [
+    # an AppConfig connecting a plain function of the signals module, the older documented pattern
+    ("shop/apps.py", """
+        from django.apps import AppConfig
+        from django.db.models.signals import post_save
+
+        class ShopConfig(AppConfig):
+            name = "shop"
+
+            def ready(self):
+                from . import signals
+                from .models import Order
+                post_save.connect(signals.make_receipt, sender=Order)
+    """),
+    ("shop/models.py", None),  # the models module connects it at its end
+])
+def test_a_receiver_connected_from_another_module(project, connecting_module, connect):
+    models = textwrap.dedent(NEW_ROW_MODELS)
+    if connect is None:
+        models += ("\nfrom django.db.models.signals import post_save\nfrom shop.signals import make_receipt\n"
+                   "post_save.connect(make_receipt, sender=Order)\n")
+    project.write("shop/models.py", models)
+    if connect is not None:
+        project.write(connecting_module, connect)
+    project.write("shop/signals.py", """
+        def make_receipt(sender, instance, created, **kwargs):
+            from .models import Receipt
+            if created:
+                Receipt.objects.create(order=instance)
+    """)
+    project.write("shop/services.py", "from .models import Order, Receipt\n" + CREATE_FOR_NEW_ORDER)
+    (finding,) = project.findings("shop/services.py")
+    assert "the post_save receiver make_receipt() (shop/signals.py:2) already creates a Receipt" in finding.message
+
+
+def test_an_unconnected_function_taking_an_instance_is_not_a_receiver(project):
+    project.write("shop/models.py", NEW_ROW_MODELS)
+    project.write("shop/signals.py", """
+        from .models import Receipt
+
+        def make_receipt(sender, instance, created, **kwargs):
+            Receipt.objects.create(order=instance)
+    """)
+    project.write("shop/services.py", "from .models import Order, Receipt\n" + CREATE_FOR_NEW_ORDER)
+    assert [f.code for f in project.findings("shop/services.py") if f.context == "f"] == []
