@@ -18,7 +18,7 @@ from typing import Any, Dict, Optional
 from . import __version__
 from .facts import UNKNOWN, CallValue, ClassFacts, DictValue, MethodFacts, ModuleFacts, ReceiverFacts, Ref
 
-FORMAT = 4
+FORMAT = 5
 
 
 def default_directory() -> str:
@@ -67,12 +67,12 @@ def _str(value: Any) -> str:
 
 
 def _encode_method(m: MethodFacts) -> list:
-    return [m.name, m.lineno, list(m.params), list(m.decorators), m.queries, list(m.super_calls)]
+    return [m.name, m.lineno, list(m.params), list(m.decorators), m.queries, list(m.super_calls), list(m.inserts)]
 
 
 def _decode_method(v: list) -> MethodFacts:
     return MethodFacts(_str(v[0]), int(v[1]), tuple(map(_str, v[2])), tuple(map(_str, v[3])), bool(v[4]),
-                       tuple(map(_str, v[5])))
+                       tuple(map(_str, v[5])), tuple(map(_str, v[6])))
 
 
 def _encode_class(c: Optional[ClassFacts]) -> Optional[list]:

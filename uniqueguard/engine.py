@@ -187,20 +187,20 @@ class _Analysis:
             hint = self._race_hint(write, unvalidated)
             self._emit(write, "UNQ002", text.check_then_create(write.label, fields, check.text, check.line, hint))
             return
-        if write.created_by_receiver is not None:
-            self._emit(write, "UNQ001", self._created_by_receiver(write, fields))
+        if write.created_elsewhere is not None:
+            self._emit(write, "UNQ001", self._created_elsewhere(write, fields))
             return
         self._emit(write, "UNQ001", text.unguarded(write.label, fields, self._hint(write, unvalidated, form_hints)))
 
-    def _created_by_receiver(self, write: Write, fields: str) -> str:
-        """A second insert of the one-to-one row a post_save receiver already made for the new parent."""
-        receiver, path, parent, variable = write.created_by_receiver
+    def _created_elsewhere(self, write: Write, fields: str) -> str:
+        """A second insert of the one-to-one row a receiver or the parent's own code already made."""
+        creator = write.created_elsewhere
         holder = write.model
         field = next((f for s in write.risked for f in s.fields), "")
         accessor = getattr(holder.fields.get(field), "related_name", None) or holder.name.lower()
-        where = f"{relative_posix(path, self.project.root)}:{receiver.lineno}"
-        return text.created_by_receiver(write.label, fields, receiver.name, where, holder.name, parent.name,
-                                        f"{variable}.{accessor}")
+        where = f" ({relative_posix(creator.path, self.project.root)}:{creator.line})" if creator.path else ""
+        return text.created_elsewhere(write.label, fields, creator.who + where, holder.name, creator.parent.name,
+                                      f"{creator.variable}.{accessor}")
 
     def _judge_handled(self, write: Write, guard, fields: str) -> None:
         if guard.kind != "try" or write.own_savepoint or savepoint_between(self.scope, write.call, guard.node):

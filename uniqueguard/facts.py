@@ -101,6 +101,7 @@ class MethodFacts:
     decorators: tuple  # dotted names of decorators
     queries: bool  # the body calls a query method (exists/filter/get/count/first...): a uniqueness check
     super_calls: tuple  # method names called as super().<name>(...)
+    inserts: tuple = ()  # save()/create_user()...: dotted classes whose rows the body inserts
 
 
 @dataclass(frozen=True)
@@ -360,7 +361,33 @@ def _method_facts(node, names: Names) -> MethodFacts:
             target = sub.func.value
             if isinstance(target, ast.Call) and isinstance(target.func, ast.Name) and target.func.id == "super":
                 super_calls.append(sub.func.attr)
-    return MethodFacts(node.name, node.lineno, params, decorators, queries, tuple(super_calls))
+    inserts = _inserted_classes(node, _with_inner_imports(node, names)) if node.name in INSERTING_METHODS else ()
+    return MethodFacts(node.name, node.lineno, params, decorators, queries, tuple(super_calls), inserts)
+
+
+# Methods that run when a row is inserted, and may insert others: a model's save(), a manager's
+# create_user(). What they insert is read, so a one-to-one they already create is known.
+INSERTING_METHODS = frozenset({"save", "asave", "create", "acreate", "create_user", "acreate_user",
+                               "create_superuser", "acreate_superuser", "_create_user", "_acreate_user"})
+
+
+def _inserted_classes(function, names: Names) -> tuple:
+    """Dotted classes a body inserts rows of: `X.objects.create(...)` (any inserting manager method)
+    and `X(...)` of a capitalised name (a model built, then saved)."""
+    found = []
+    for sub in iter_nodes(function):
+        if not isinstance(sub, ast.Call):
+            continue
+        holder = sub.func
+        if isinstance(holder, ast.Attribute) and holder.attr in _INSERTING:
+            manager = holder.value
+            holder = manager.value if isinstance(manager, ast.Attribute) else None
+        elif not (dotted_name(holder) or "_").rpartition(".")[2][:1].isupper():
+            continue  # only `Model(...)`: a class, by Python's naming convention
+        dotted = names.of(holder) if holder is not None else None
+        if dotted and dotted not in found:
+            found.append(dotted)
+    return tuple(found)
 
 
 def _base_names(bases, names: Names) -> list:

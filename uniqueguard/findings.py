@@ -45,10 +45,9 @@ def unguarded(call: str, fields: str, hint: str) -> str:
     return f"{call}() can violate unique {fields} and nothing catches IntegrityError; {hint}"
 
 
-def created_by_receiver(call: str, fields: str, receiver: str, where: str, holder: str, parent: str,
-                        existing: str) -> str:
-    return (f"{call}() can violate unique {fields}: the post_save receiver {receiver}() ({where}) already "
-            f"creates a {holder} for every new {parent}; update {existing} instead of creating it")
+def created_elsewhere(call: str, fields: str, creator: str, holder: str, parent: str, existing: str) -> str:
+    return (f"{call}() can violate unique {fields}: {creator} already creates a {holder} for every new "
+            f"{parent}; update {existing} instead of creating it")
 
 
 def check_then_create(call: str, fields: str, check: str, check_line: int, hint: str) -> str:

@@ -9,10 +9,20 @@ at risk, and the message names the receiver.
 from __future__ import annotations
 
 import ast
-from typing import Dict, Optional
+from typing import Dict, NamedTuple, Optional
 
 from .scope import ModuleScope
 from .uniqueness import ModelInfo, UniqueSet
+
+
+class Creator(NamedTuple):
+    """What else inserts the one-to-one row for a new parent, for the finding's message."""
+
+    who: str  # "the post_save receiver create_profile()" / "UserManager.create_user()"
+    path: Optional[str]
+    line: int
+    parent: ModelInfo  # the new row's model
+    variable: str  # the local holding the new row
 
 
 class NewRows:
@@ -30,11 +40,36 @@ class NewRows:
             return True, None
         if len(unique_set.fields) > 1:
             return False, None  # `Line(order=<order created above>, position=1)`: nothing holds it yet
-        name, (parent, variable) = new_rows[0]
-        creators = self.resolver.project.post_save_creators(parent, model, name, also=self._own_facts())
-        if not creators:
+        name, (parent, variable, method, manager) = new_rows[0]
+        creator = self._receiver_creating(parent, model, name) or self._method_creating(parent, method, manager, model)
+        if creator is None:
             return False, None  # a one-to-one to a row inserted just before, which nothing else creates
-        return True, (*creators[0], parent, variable)
+        return True, Creator(*creator, parent, variable)
+
+    def _receiver_creating(self, parent, holder: ModelInfo, field: str) -> Optional[tuple]:
+        creators = self.resolver.project.post_save_creators(parent, holder, field, also=self._own_facts())
+        if not creators:
+            return None
+        receiver, path = creators[0]
+        return f"the post_save receiver {receiver.name}()", path, receiver.lineno
+
+    def _method_creating(self, parent, method: Optional[str], manager: Optional[str], holder: ModelInfo):
+        """The project's own code that runs on the parent's insert — the model's `save()`, the manager
+        method called (`create_user()`) — when it inserts a `holder` row too."""
+        project = self.resolver.project
+        chains = [("save", parent.facts)] if parent.facts is not None else []
+        if method and manager:
+            chains += [(method, project.find_class(dotted)) for dotted in parent.managers.get(manager, ())]
+        for name, cls in chains:
+            for facts in [cls] + [f for _, f in project.ancestors(cls)] if cls is not None else ():
+                found = facts.method(name) if facts is not None else None
+                if found is None:
+                    continue
+                for dotted in found.inserts:
+                    model = project.model(dotted)
+                    if model is not None and model.qualname == holder.qualname:
+                        return f"{facts.name}.{name}()", project.module_path(facts.module), found.lineno
+        return None
 
     def _new_row(self, value: ast.AST):
         """(model, variable) when `value` (or its `.pk` / `.id`) is a local bound only ever, in this
@@ -46,12 +81,15 @@ class NewRows:
             return None
         func = self.scope.enclosing_function(value)
         bindings = self.scope.bindings(func).get(value.id) if func is not None else None
-        models = [self._inserted_model(b.value) if b.kind == "assign" else None for b in bindings or ()]
-        if not models or None in models or len({m.qualname for m in models}) != 1:
+        inserts = [self._insert(b.value) if b.kind == "assign" else None for b in bindings or ()]
+        if not inserts or None in inserts or len({model.qualname for model, _, _ in inserts}) != 1:
             return None
-        return models[0], value.id
+        model, method, manager = inserts[-1]
+        return model, value.id, method, manager
 
-    def _inserted_model(self, value: Optional[ast.AST]):
+    def _insert(self, value: Optional[ast.AST]) -> Optional[tuple]:
+        """(model, manager method, manager attribute) of `M.objects.create_user(...)`; (model, None, None)
+        of `M(...)`; None for anything else."""
         if isinstance(value, ast.Await):
             value = value.value
         if not isinstance(value, ast.Call):
@@ -59,8 +97,9 @@ class NewRows:
         func = value.func
         if isinstance(func, ast.Attribute) and func.attr in self.inserting:
             manager = self.resolver.manager(func.value)
-            return manager.model if manager is not None else None
-        return self.resolver.model_class(func)
+            return (manager.model, func.attr, manager.name) if manager is not None and manager.model else None
+        model = self.resolver.model_class(func)
+        return (model, None, None) if model is not None else None
 
     def _own_facts(self):
         """The linted module's facts, for its own receivers (built from its tree on first use)."""

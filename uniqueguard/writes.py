@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
 from .facts import UNKNOWN
-from .new_rows import NewRows
+from .new_rows import Creator, NewRows
 from .resolve import Resolver
 from .scope import ModuleScope, call_label
 from .uniqueness import ModelInfo, UniqueSet
@@ -63,9 +63,8 @@ class Write:
     lookup_hint: Optional[str] = None  # for get_or_create: the defaults key that breaks it
     origin: Optional[ast.AST] = None  # where a saved instance was built: existence checks guard that
     validated_by: Optional[str] = None  # `obj.full_clean()` ran on the instance before this save()
-    # A one-to-one to a row inserted just before, which a post_save receiver also creates:
-    # (ReceiverFacts, its path, the new row's model, the variable holding the new row).
-    created_by_receiver: Optional[tuple] = None
+    # A one-to-one to a row inserted just before, which a receiver or the parent's own code also creates.
+    created_elsewhere: Optional[Creator] = None
 
 
 def _risked(model: ModelInfo, fields, values: Dict[str, ast.AST], evaluate,
@@ -124,11 +123,11 @@ class WriteFinder:
         values = values or {}
         risked = []
         for unique_set in _risked(model, fields, values, self.resolver.static_value, insert):
-            at_risk, made_by_receiver = self.new_rows.verdict(unique_set, model, values)
+            at_risk, creator = self.new_rows.verdict(unique_set, model, values)
             if at_risk:
                 risked.append(unique_set)
-            if made_by_receiver is not None:
-                extra["created_by_receiver"] = made_by_receiver
+            if creator is not None:
+                extra["created_elsewhere"] = creator
         return Write(call, method, label, model, tuple(risked), written, dict(sources or {}), **extra)
 
     def find_unresolved(self) -> List[ast.Call]:

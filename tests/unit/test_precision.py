@@ -332,3 +332,59 @@ def test_an_unconnected_function_taking_an_instance_is_not_a_receiver(project):
     """)
     project.write("shop/services.py", "from .models import Order, Receipt\n" + CREATE_FOR_NEW_ORDER)
     assert [f.code for f in project.findings("shop/services.py") if f.context == "f"] == []
+
+
+USER_WITH_PROFILE = """
+    from django.contrib.auth.models import AbstractUser, BaseUserManager
+    from django.db import models
+
+
+    class UserManager(BaseUserManager):
+        def create_user(self, email, password=None):
+            user = self.model(email=self.normalize_email(email))
+            user.set_password(password)
+            user.save(using=self._db)
+            {manager_extra}
+            return user
+
+
+    class User(AbstractUser):
+        email = models.EmailField(unique=True)
+        objects = UserManager()
+
+        def save(self, *args, **kwargs):
+            adding = self._state.adding
+            super().save(*args, **kwargs)
+            {save_extra}
+
+
+    class Profile(models.Model):
+        user = models.OneToOneField(User, on_delete=models.CASCADE)
+"""
+
+
+@pytest.mark.parametrize("manager_extra, save_extra, creator", [
+    ("Profile.objects.create(user=user)", "pass", "UserManager.create_user() (accounts/models.py:7)"),
+    ("pass", "if adding:\n                Profile(user=self).save()", "User.save() (accounts/models.py:19)"),
+    ("pass", "pass", None),  # the project's create_user and save() make no profile: nothing collides
+])
+def test_one_to_one_the_parents_own_code_already_creates(project, manager_extra, save_extra, creator):
+    project.write("accounts/models.py", USER_WITH_PROFILE.format(manager_extra=manager_extra, save_extra=save_extra))
+    project.write("site_conf/settings.py", 'AUTH_USER_MODEL = "accounts.User"\nINSTALLED_APPS = ["accounts"]\n')
+    project.write("accounts/views.py", """
+        from django.db import IntegrityError
+        from .models import Profile, User
+
+        def signup(email):
+            try:
+                user = User.objects.create_user(email)
+            except IntegrityError:
+                return None
+            Profile.objects.create(user=user)
+    """)
+    found = project.findings("accounts/views.py")
+    if creator is None:
+        assert found == []
+    else:
+        (finding,) = found
+        assert f"{creator} already creates a Profile for every new User; update user.profile" in finding.message
