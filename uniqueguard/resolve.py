@@ -51,6 +51,13 @@ class ManagerRef:
     implied: FrozenSet[str] = field(default_factory=frozenset)
 
 
+def unchained(expr: ast.AST) -> ast.AST:
+    """`M.objects` in `M.objects.using("x").filter(...)`: the expression before any queryset chain."""
+    while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in QUERYSET_CHAIN:
+        expr = expr.func.value  # each step consumes a node: terminates on any chain length
+    return expr
+
+
 class Resolver:
     def __init__(self, scope: ModuleScope, project):
         self.scope = scope
@@ -203,10 +210,7 @@ class Resolver:
     # ---------------------------------------------------------------------------------- managers
     def manager(self, expr: ast.AST) -> Optional[ManagerRef]:
         """The manager an expression denotes: `M.objects`, chains, `self` in a bound manager, related managers."""
-        node = expr
-        while (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-               and node.func.attr in QUERYSET_CHAIN):
-            node = node.func.value  # each step consumes a node: terminates on any chain length
+        node = unchained(expr)
         if isinstance(node, ast.Name) and node.id == "self":
             model = self._bound_model(node)
             return ManagerRef(model, "self") if model is not None else None

@@ -13,7 +13,7 @@ from typing import Dict, List, Optional, Tuple
 
 from .facts import UNKNOWN
 from .new_rows import Creator, NewRows
-from .resolve import Resolver
+from .resolve import Resolver, unchained
 from .scope import ModuleScope, call_label
 from .uniqueness import ModelInfo, UniqueSet
 
@@ -536,11 +536,7 @@ def _looks_like_manager(receiver: ast.AST) -> bool:
 
 def _related_manager_owner(receiver: ast.AST) -> Optional[ast.AST]:
     """`order` in `order.lines.filter(...).create`: the instance a reverse manager belongs to."""
-    from .resolve import QUERYSET_CHAIN
-
-    while (isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute)
-           and receiver.func.attr in QUERYSET_CHAIN):
-        receiver = receiver.func.value
+    receiver = unchained(receiver)
     return receiver.value if isinstance(receiver, ast.Attribute) else None
 
 
