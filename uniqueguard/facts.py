@@ -346,8 +346,7 @@ def iter_nodes(tree: ast.AST, parents: Optional[dict] = None):
 
 
 def _method_facts(node, names: Names) -> MethodFacts:
-    args = node.args
-    params = tuple(a.arg for a in list(getattr(args, "posonlyargs", [])) + list(args.args))
+    params = tuple(_parameters(node, keyword_only=False))
     decorators = tuple(names.of(d.func if isinstance(d, ast.Call) else d) or "" for d in node.decorator_list)
     queries = False
     super_calls = []
@@ -378,16 +377,23 @@ def _inserted_classes(function, names: Names) -> tuple:
     for sub in iter_nodes(function):
         if not isinstance(sub, ast.Call):
             continue
-        holder = sub.func
-        if isinstance(holder, ast.Attribute) and holder.attr in _INSERTING:
-            manager = holder.value
-            holder = manager.value if isinstance(manager, ast.Attribute) else None
-        elif not (dotted_name(holder) or "_").rpartition(".")[2][:1].isupper():
+        holder = _row_class(sub)
+        if holder is sub.func and not (dotted_name(holder) or "_").rpartition(".")[2][:1].isupper():
             continue  # only `Model(...)`: a class, by Python's naming convention
         dotted = names.of(holder) if holder is not None else None
         if dotted and dotted not in found:
             found.append(dotted)
     return tuple(found)
+
+
+def _row_class(call: ast.Call) -> Optional[ast.AST]:
+    """The expression naming the class a call inserts a row of: `X` in `X.objects.create(...)` (any
+    inserting manager method) and in `X(...)`; None for a manager not hung on a name (`x().create()`)."""
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr in _INSERTING:
+        manager = func.value  # `Profile.objects`: the class is what the manager hangs on
+        return manager.value if isinstance(manager, ast.Attribute) else None
+    return func
 
 
 def _base_names(bases, names: Names) -> list:
@@ -524,9 +530,10 @@ def _with_inner_imports(function, names: Names) -> Names:
     return Names(names.module, {**names.imports, **local}, names.local_defs)
 
 
-def _parameters(node) -> list:
+def _parameters(node, keyword_only: bool = True) -> list:
     args = node.args
-    return [a.arg for a in list(getattr(args, "posonlyargs", [])) + list(args.args) + list(args.kwonlyargs)]
+    return [a.arg for a in list(getattr(args, "posonlyargs", [])) + list(args.args)
+            + (list(args.kwonlyargs) if keyword_only else [])]
 
 
 def _names_post_save(node: ast.AST, names: Names) -> bool:
@@ -539,18 +546,14 @@ def _keyword(call: ast.Call, name: str) -> Optional[ast.AST]:
 
 
 def _receiver(node, sender: Optional[ast.AST], names: Names, connected: bool = True) -> ReceiverFacts:
-    params = _parameters(node)
-    positional = [a.arg for a in list(getattr(node.args, "posonlyargs", [])) + list(node.args.args)]
-    instance = "instance" if "instance" in params else (positional[1] if len(positional) > 1 else None)
+    positional = _parameters(node, keyword_only=False)
+    instance = "instance" if "instance" in _parameters(node) else (positional[1] if len(positional) > 1 else None)
     names = _with_inner_imports(node, names)
     creates = []
     for sub in iter_nodes(node) if instance else ():
         if not isinstance(sub, ast.Call):
             continue
-        holder = sub.func
-        if isinstance(holder, ast.Attribute) and holder.attr in _INSERTING:
-            manager = holder.value  # `Profile.objects`: the class is what the manager hangs on
-            holder = manager.value if isinstance(manager, ast.Attribute) else None
+        holder = _row_class(sub)
         dotted = names.of(holder) if holder is not None else None
         if not dotted or dotted.partition(".")[0] == instance:
             continue
