@@ -52,8 +52,8 @@ def check_tree(tree: ast.Module, path: str, options: Options = Options(), source
             return early
     try:
         placed = _placed(path)
-        if _excluded(placed, effective_options(placed, options)):
-            return []
+        if source is None and _excluded(placed, effective_options(placed, options)):
+            return []  # with the source, _early_exit has already said so
         return _Analysis(tree, path, options).run()
     except ConfigError as exc:
         return [finding(path, 1, 0, "UNQ000", str(exc))]
@@ -77,8 +77,7 @@ def _early_exit(source, path: str, options: Options):
     if _excluded(placed, merged):
         return []
     text_ = source.decode("utf-8", "replace") if isinstance(source, (bytes, bytearray)) else source
-    methods = frozenset(WRITE_METHODS) | frozenset(merged.write_methods)
-    return None if _write_call(methods).search(text_) else []
+    return None if may_write(text_, merged.write_methods) else []
 
 
 def _excluded(placed: str, merged: Options) -> bool:
@@ -87,9 +86,10 @@ def _excluded(placed: str, merged: Options) -> bool:
     return matches(relative_posix(placed, root), merged.excluded)
 
 
-def may_write(text: str) -> bool:
-    """Whether the text holds a call to one of the built-in write methods: without one, nothing to check."""
-    return _write_call(frozenset(WRITE_METHODS)).search(text) is not None
+def may_write(text: str, extra_methods=()) -> bool:
+    """Whether the text holds a call to a write method (built in, or configured): without one, there is
+    nothing to check."""
+    return _write_call(frozenset(WRITE_METHODS) | frozenset(extra_methods)).search(text) is not None
 
 
 @functools.lru_cache(maxsize=8)
