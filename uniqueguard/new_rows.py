@@ -3,8 +3,9 @@
 A unique set holding a reference to a row this function has just inserted (`order =
 Order.objects.create(...)`, then `Line.objects.create(order=order, position=1)`) cannot collide with an
 existing row: none can reference the new one yet. A lone one-to-one to the new row is the exception when
-a post_save receiver creates that row for every new parent (the second insert is the 500): then it is
-at risk, and the message names the receiver.
+something else creates that row for every new parent — a post_save receiver, the model's `save()`, the
+manager method that inserted the parent (`create_user()`) — and the second insert is the 500: then it is
+at risk, and the message names what else creates it.
 """
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ class NewRows:
         self.inserting = inserting  # manager methods whose result is a new row (create, create_user...)
 
     def verdict(self, unique_set: UniqueSet, model: ModelInfo, values: Dict[str, ast.AST]):
-        """(whether the set is still at risk, the receiver note when a receiver makes the same row)."""
+        """(whether the set is still at risk, the Creator when something else inserts the same row)."""
         new_rows = [(name, self._new_row(values[name])) for name in unique_set.fields
                     if name in values and getattr(model.fields.get(name), "relation", None) in ("fk", "o2o")]
         new_rows = [(name, found) for name, found in new_rows if found is not None]
@@ -72,9 +73,9 @@ class NewRows:
         return None
 
     def _new_row(self, value: ast.AST):
-        """(model, variable) when `value` (or its `.pk` / `.id`) is a local bound only ever, in this
-        function, to a row the function inserts: `M.objects.create(...)`, `create_user(...)`, or
-        `M(...)` (saved before use); else None."""
+        """(model, variable, manager method, manager attribute) when `value` (or its `.pk` / `.id`) is a
+        local bound only ever, in this function, to a row the function inserts: `M.objects.create(...)`,
+        `create_user(...)`, or `M(...)` (saved before use); else None."""
         if isinstance(value, ast.Attribute) and value.attr in ("pk", "id"):
             value = value.value
         if not isinstance(value, ast.Name):

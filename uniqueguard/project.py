@@ -90,7 +90,7 @@ class Project:
         self.models_modules: List[str] = []  # dotted names of every models module found
         self.apps_modules: List[str] = []
         self.signals_modules: List[str] = []  # signals.py / receivers.py / handlers.py / signals/
-        self._receivers: Optional[Dict[str, list]] = None
+        self._receivers: Optional[list] = None  # (receiver, its file, connecting module's facts, sender)
         self._scan()
         self.settings = self._read_settings(settings_module)
         self.labels = self._app_labels()
