@@ -31,7 +31,7 @@ def parse_floor(root: str) -> None:
 
 def engine(root: str, out: str) -> None:
     from uniqueguard.config import Options
-    from uniqueguard.engine import check_source
+    from uniqueguard.analysis.engine import check_source
     from uniqueguard.paths import DEFAULT_EXCLUDE, matches, relative_posix
 
     options = Options(root=root, exclude=(), cache=False)

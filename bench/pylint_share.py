@@ -21,7 +21,7 @@ from pylint.lint import Run
 def main() -> None:
     started = time.perf_counter()
     import uniqueguard
-    import uniqueguard.pylint_plugin as plugin
+    import uniqueguard.fronts.pylint_plugin as plugin
 
     spent = [time.perf_counter() - started]
 

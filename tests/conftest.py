@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from uniqueguard.engine import Options, check_source
+from uniqueguard.analysis.engine import Options, check_source
 
 # The fixture trees are code to lint, not tests to run (their own tests/ folders import Django).
 collect_ignore = ["fixtures", "data"]

@@ -8,6 +8,6 @@ __version__ = "0.1.0"
 
 def register(linter):
     """pylint's plugin hook. Imported lazily so flake8 users never pay for pylint's import."""
-    from .pylint_plugin import register as _register
+    from .fronts.pylint_plugin import register as _register
 
     _register(linter)

@@ -1,4 +1,4 @@
 """`python -m uniqueguard check .` — the same command line as the `uniqueguard` script."""
-from .cli import main_exit
+from .fronts.cli import main_exit
 
 main_exit()

@@ -65,7 +65,7 @@ class Options:
     def cache_directory(self) -> Optional[str]:
         if self.cache is False or os.environ.get("UNIQUEGUARD_NO_CACHE"):
             return None
-        from .cache import default_directory
+        from .index.cache import default_directory
 
         return self.cache_dir or os.environ.get("UNIQUEGUARD_CACHE_DIR") or default_directory()
 

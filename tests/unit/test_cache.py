@@ -2,9 +2,9 @@
 import json
 import os
 
-from uniqueguard.cache import decode_module, encode_module
-from uniqueguard.facts import Ref
-from uniqueguard.project import STUBS_ROOT, Project
+from uniqueguard.index.cache import decode_module, encode_module
+from uniqueguard.index.facts import Ref
+from uniqueguard.index.project import STUBS_ROOT, Project
 
 MODELS = """
 from django.db import models
@@ -104,7 +104,7 @@ def test_corrupt_and_foreign_caches_are_ignored(project, tmp_path):
 
 
 def test_cache_location_and_off_switch(project, tmp_path, monkeypatch):
-    from uniqueguard.engine import Options, check_source
+    from uniqueguard.analysis.engine import Options, check_source
 
     project.write("shop/models.py", MODELS)
     view = project.write("shop/views.py", "from .models import Tag\n\ndef f(n):\n    Tag.objects.create(name=n)\n")

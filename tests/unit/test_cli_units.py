@@ -2,9 +2,9 @@
 import io
 import json
 
-from uniqueguard import cli
+from uniqueguard.fronts import cli
 from uniqueguard.findings import Finding
-from uniqueguard.output import github, sarif
+from uniqueguard.fronts.output import github, sarif
 
 
 class FakeTerminal(io.StringIO):

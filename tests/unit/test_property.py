@@ -10,7 +10,7 @@ hypothesmith = pytest.importorskip("hypothesmith")
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 
-from uniqueguard.engine import check_source  # noqa: E402
+from uniqueguard.analysis.engine import check_source  # noqa: E402
 
 DJANGO_TAIL = """
 from shop.models import Tag

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from pylint.lint import Run
 
-from uniqueguard import pylint_plugin, pylint_trees
+from uniqueguard.fronts import pylint_plugin, pylint_trees
 
 REGISTRATION = Path(__file__).resolve().parent.parent / "fixtures" / "core" / "registration"
 

@@ -3,7 +3,7 @@ import os
 
 import pytest
 
-from uniqueguard.engine import check_source
+from uniqueguard.analysis.engine import check_source
 
 MODELS = "from django.db import models\n\nclass Tag(models.Model):\n    name = models.CharField(unique=True)\n"
 
@@ -114,7 +114,7 @@ def test_project_root_with_fifty_thousand_files(tmp_path):
 
 
 def test_an_incomplete_walk_is_said_once(project, monkeypatch):
-    import uniqueguard.discovery as discovery
+    import uniqueguard.index.discovery as discovery
 
     monkeypatch.setattr(discovery, "MAX_WALK_ENTRIES", 3)
     project.write("shop/models.py", MODELS)

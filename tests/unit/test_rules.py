@@ -1,7 +1,7 @@
 """The engine's decisions, one shape per test: flagged cases and their clean look-alikes."""
 import pytest
 
-from uniqueguard.engine import Options
+from uniqueguard.analysis.engine import Options
 
 MODELS = """
     from django.contrib.auth.models import AbstractUser

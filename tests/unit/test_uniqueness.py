@@ -1,5 +1,5 @@
 """Which models are unique, and on which fields: Django's declaration and inheritance rules."""
-from uniqueguard.project import Project as Index
+from uniqueguard.index.project import Project as Index
 
 
 def unique_sets(project, dotted):

@@ -12,14 +12,15 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from typing import List, Optional, Sequence
 
-from . import __version__, baseline
-from .config import HELP, ConfigError, Options, options_from_mapping
-from .discovery import walk_python_files
-from .docs import find_rule, page
-from .engine import check_source
-from .findings import Finding, finding
+from .. import __version__
+from ..analysis.engine import check_source
+from ..config import HELP, ConfigError, Options, options_from_mapping
+from ..docs import find_rule, page
+from ..findings import Finding, finding
+from ..index.discovery import walk_python_files
+from ..rules import RULES
+from . import baseline
 from .output import FORMATS
-from .rules import RULES
 
 # UNQ000 messages that mean the run itself went wrong (exit 2), not a finding about the code.
 RUN_ERRORS = ("uniqueguard could not analyse", "invalid uniqueguard option")

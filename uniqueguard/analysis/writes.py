@@ -11,11 +11,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
-from .facts import UNKNOWN
+from ..index.facts import UNKNOWN
 from .new_rows import Creator, NewRows
 from .resolve import Resolver, unchained
 from .scope import ModuleScope, call_label
-from .uniqueness import ModelInfo, UniqueSet
+from ..index.uniqueness import ModelInfo, UniqueSet
 
 CREATE_METHODS = frozenset({"create", "acreate"})
 USER_METHODS = frozenset({"create_user", "acreate_user", "create_superuser", "acreate_superuser"})

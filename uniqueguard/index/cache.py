@@ -15,7 +15,7 @@ import os
 import tempfile
 from typing import Any, Dict, Optional
 
-from . import __version__
+from .. import __version__
 from .facts import UNKNOWN, CallValue, ClassFacts, DictValue, MethodFacts, ModuleFacts, ReceiverFacts, Ref
 
 FORMAT = 5

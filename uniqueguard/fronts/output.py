@@ -8,10 +8,10 @@ import os
 import tokenize
 from typing import Callable, Dict, List, Tuple
 
-from . import __version__
-from .docs import help_uri, page
-from .findings import Finding
-from .rules import BY_CODE, RULES
+from .. import __version__
+from ..docs import help_uri, page
+from ..findings import Finding
+from ..rules import BY_CODE, RULES
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 

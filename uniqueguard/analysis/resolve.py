@@ -16,9 +16,9 @@ import ast
 from dataclasses import dataclass, field
 from typing import FrozenSet, Optional
 
-from .facts import UNKNOWN, CallValue, ModuleFacts, Ref, iter_nodes, names_auth_user_model
+from ..index.facts import UNKNOWN, CallValue, ModuleFacts, Ref, iter_nodes, names_auth_user_model
 from .scope import ModuleScope
-from .validation import Validator, validator_for
+from ..index.validation import Validator, validator_for
 
 GET_USER_MODEL = ("django.contrib.auth.get_user_model",)
 GET_MODEL = ("django.apps.apps.get_model", "apps.get_model")

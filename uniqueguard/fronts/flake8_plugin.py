@@ -9,10 +9,10 @@ from __future__ import annotations
 import ast
 from typing import Iterator, Tuple
 
-from . import __version__
-from .config import HELP, SPEC, ConfigError, Options, options_from_mapping
-from .engine import check_tree
-from .rules import RULES
+from .. import __version__
+from ..config import HELP, SPEC, ConfigError, Options, options_from_mapping
+from ..analysis.engine import check_tree
+from ..rules import RULES
 
 Result = Tuple[int, int, str, type]
 

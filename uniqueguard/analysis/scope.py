@@ -10,7 +10,7 @@ import ast
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
-from .facts import Names, collect_imports, dotted_name, iter_nodes
+from ..index.facts import Names, collect_imports, dotted_name, iter_nodes
 
 FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 SCOPE_NODES = FUNCTION_NODES + (ast.ClassDef, ast.Module)

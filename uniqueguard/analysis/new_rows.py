@@ -13,7 +13,7 @@ import ast
 from typing import Dict, NamedTuple, Optional
 
 from .scope import ModuleScope
-from .uniqueness import ModelInfo, UniqueSet
+from ..index.uniqueness import ModelInfo, UniqueSet
 
 
 class Creator(NamedTuple):

@@ -12,7 +12,7 @@ import json
 from collections import Counter
 from typing import Dict, Iterable, List, Tuple
 
-from .findings import Finding
+from ..findings import Finding
 
 FORMAT = 1
 

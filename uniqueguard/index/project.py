@@ -21,7 +21,7 @@ from .cache import FactsCache
 from .facts import (ClassFacts, DictValue, ModuleFacts, ReceiverFacts, Ref, failed_module, module_facts,
                     names_auth_user_model)
 
-STUBS_ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "stubs")
+STUBS_ROOT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "stubs")
 
 # The apps whose models uniqueguard knows from its stubs, by label.
 CONTRIB_APPS = {
@@ -661,7 +661,7 @@ _PROJECTS: Dict[tuple, Project] = {}
 
 def project_for(path: str, options=None) -> Project:
     """The Project for a linted path, built once per process per root and options."""
-    from .config import Options
+    from ..config import Options
 
     options = options or Options()
     root = os.path.abspath(options.root) if options.root else discovery.find_root(path)

@@ -12,11 +12,11 @@ import astroid.builder
 from pylint.checkers import BaseChecker
 from pylint.constants import WarningScope
 
-from .config import HELP, SPEC, ConfigError, Options, options_from_mapping
+from ..config import HELP, SPEC, ConfigError, Options, options_from_mapping
 from . import pylint_trees
-from .engine import check_source, check_tree, may_write
-from .findings import Finding
-from .rules import BY_CODE, RULES
+from ..analysis.engine import check_source, check_tree, may_write
+from ..findings import Finding
+from ..rules import BY_CODE, RULES
 
 
 def _messages() -> dict:

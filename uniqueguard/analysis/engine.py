@@ -14,15 +14,15 @@ import re
 from dataclasses import replace
 from typing import Dict, List
 
-from . import findings as text
-from .config import ConfigError, Options, read_pyproject
-from .discovery import ParseFailure, find_root, module_name, parse_source
-from .facts import resolve_relative
-from .findings import Finding, finding
+from .. import findings as text
+from ..config import ConfigError, Options, read_pyproject
+from ..index.discovery import ParseFailure, find_root, module_name, parse_source
+from ..index.facts import resolve_relative
+from ..findings import Finding, finding
 from .guards import (CallerGuards, CheckFinder, atomic_around, catches_integrity_error, handler_guard,
                      reraises, savepoint_between)
-from .paths import matches, relative_posix
-from .project import project_for
+from ..paths import matches, relative_posix
+from ..index.project import project_for
 from .resolve import Resolver
 from .scope import ModuleScope, call_label
 from .writes import BULK_METHODS, CREATE_METHODS, GET_OR_CREATE, WRITE_METHODS, Write, WriteFinder
