@@ -1,4 +1,8 @@
-"""Pinned published Django codebases, fetched from PyPI into a cache outside the repository."""
+"""Pinned published Django codebases, fetched from PyPI into a cache outside the repository.
+
+`PROJECTS` are the libraries the cost benchmark measures; `APPLICATIONS` the applications whose
+findings are judged for precision (`findings.py`). `fetch()` takes a name from either.
+"""
 from __future__ import annotations
 
 import os
@@ -15,6 +19,20 @@ PROJECTS: Dict[str, str] = {  # name → pinned requirement
     "django-oscar": "django-oscar==3.2.4",
 }
 
+# Published Django *applications* (issue 13): they write far more, in far more shapes, than the
+# libraries above. Judged finding by finding in triage/applications/<name>.json; `findings.py` compares.
+APPLICATIONS: Dict[str, str] = {
+    "shuup": "shuup==3.1.0",  # e-commerce platform
+    "askbot": "askbot==0.13.0",  # Q&A forum
+    "django-cms": "django-cms==5.1.3",  # content management
+    "openwisp-controller": "openwisp-controller==1.3.2",  # network device configuration
+    "hyperkitty": "hyperkitty==1.3.12",  # mailing-list archives (GNU Mailman)
+    "postorius": "postorius==1.3.13",  # mailing-list administration (GNU Mailman)
+    "wger": "wger==2.1",  # fitness and nutrition manager
+}
+
+ALL: Dict[str, str] = {**PROJECTS, **APPLICATIONS}
+
 
 def fetch(name: str, cache: str) -> str:
     """The unpacked source tree of a pinned project (downloaded once; nothing goes into the repository)."""
@@ -24,7 +42,7 @@ def fetch(name: str, cache: str) -> str:
     downloads = os.path.join(cache, "downloads", name)
     os.makedirs(downloads, exist_ok=True)
     subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "--dest", downloads,
-                    PROJECTS[name]], check=True)
+                    ALL[name]], check=True)
     (archive,) = [os.path.join(downloads, f) for f in os.listdir(downloads)]
     os.makedirs(target, exist_ok=True)
     if archive.endswith(".whl"):

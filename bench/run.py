@@ -41,7 +41,8 @@ def _arguments():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cache", default=os.path.join(os.path.expanduser("~"), ".cache", "uniqueguard-bench"))
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement; medians are reported")
-    parser.add_argument("--projects", default=",".join(corpora.PROJECTS), help="comma-separated project names")
+    parser.add_argument("--projects", default=",".join(corpora.PROJECTS),
+                        help="comma-separated names from corpora.PROJECTS or corpora.APPLICATIONS")
     parser.add_argument("--pylint-projects", default="django-allauth,django-oscar",
                         help="projects also measured under pylint (slow: minutes per run)")
     parser.add_argument("--pylint-runs", type=int, default=5,
@@ -61,7 +62,7 @@ def _mb(result) -> float:
 def measure_project(name: str, args, pythons: dict) -> dict:
     root = corpora.fetch(name, args.cache)
     files = corpora.python_files(root)
-    row = {"project": name, "requirement": corpora.PROJECTS[name], "files": len(files),
+    row = {"project": name, "requirement": corpora.ALL[name], "files": len(files),
            "lines": corpora.lines_of(files)}
     passes = os.path.join(HERE, "passes.py")
     findings_file = os.path.join(args.cache, "findings", f"{name}.json")
