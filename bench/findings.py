@@ -56,7 +56,10 @@ def _key(entry: dict) -> tuple:
 def run_engine(root: str) -> list:
     """Every finding the engine reports on the corpus with default options, as plain rows."""
     from uniqueguard.config import Options
-    from uniqueguard.engine import check_source
+    try:
+        from uniqueguard.analysis.engine import check_source
+    except ImportError:  # before the engine moved into uniqueguard.analysis (38e4160)
+        from uniqueguard.engine import check_source
     from uniqueguard.paths import relative_posix
 
     warnings.simplefilter("ignore")
