@@ -29,6 +29,10 @@ APPLICATIONS: Dict[str, str] = {
     "hyperkitty": "hyperkitty==1.3.12",  # mailing-list archives (GNU Mailman)
     "postorius": "postorius==1.3.13",  # mailing-list administration (GNU Mailman)
     "wger": "wger==2.1",  # fitness and nutrition manager
+    # Beyond the seven (openwisp-controller and postorius have no findings: swapper-loaded models,
+    # and a REST client of Mailman's core): a translation platform and a forum.
+    "weblate": "weblate==5.8.4",  # translation platform
+    "misago": "misago==0.39",  # forum
 }
 
 ALL: Dict[str, str] = {**PROJECTS, **APPLICATIONS}
