@@ -48,6 +48,7 @@ def _arguments():
     parser.add_argument("--pylint-runs", type=int, default=5,
                         help="pylint rounds (its runs are the noisiest and the closest to the target)")
     parser.add_argument("--quick", action="store_true", help="django-allauth only, one run, no pylint")
+    parser.add_argument("--no-recall", action="store_true", help="skip the recall set (bench/recall.py)")
     return parser.parse_args()
 
 
@@ -242,6 +243,10 @@ def main() -> int:
     stdlib = None if args.quick else stdlib_sweep(args, pythons)
     text = report(rows, single, args, stdlib)
     sys.stdout.write(text)
+    if not args.no_recall:  # cheap: the engine on a few files of each pinned release
+        import recall
+
+        sys.stdout.write("\n" + recall.report(recall.run(os.path.join(args.cache, "recall"))))
     results = os.path.join(args.cache, f"results-{datetime.date.today()}.json")
     with open(results, "w") as handle:
         json.dump({"rows": rows, "single_file": single, "stdlib": stdlib, "argv": sys.argv}, handle, indent=1)
