@@ -153,7 +153,7 @@ def report(results: List[dict]) -> str:
         else:
             listed = [n["code"] for n in r["near"] if n["code"] == "UNQ005"]
             verdict = "missed" + (" (UNQ005: unresolved write listed)" if listed else "")
-        lines.append(f"  {r["name"]:<38} {verdict:<46} {place} [{r['kind']}]")
+        lines.append(f"  {r['name']:<38} {verdict:<46} {place} [{r['kind']}]")
     caught = sum(1 for r in results if r["caught"])
     lines.append(f"caught {caught} of {len(results)}")
     return "\n".join(lines) + "\n"
