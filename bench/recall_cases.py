@@ -84,4 +84,43 @@ CASES = [
                  "cls._create_from_stripe_object(data) whose body (classmethod of abstract StripeModel) does "
                  "cls.stripe_objects.get(id=id_) / except DoesNotExist: instance = cls(**stripe_data); instance.save()",
     },
+    {
+        "name": "django-allauth-sync-email-race",
+        "requirement": "django-allauth==0.47.0",
+        "path": "allauth/account/utils.py",
+        "line": 388,
+        "unique": "EmailAddress (user, email) unique_together; EmailAddress.email unique=app_settings.UNIQUE_EMAIL",
+        "kind": "race",
+        "fix": "pennersr/django-allauth ad25887 (closes #2299, 0.48.0: 'gracefully handle race in sync')",
+        "shape": "sync_user_email_addresses: from .models import EmailAddress (inside the function); "
+                 "if email and not EmailAddress.objects.filter(user=user, email__iexact=email).exists(): "
+                 "... EmailAddress.objects.create(user=user, email=email, primary=False, verified=False)",
+    },
+    {
+        "name": "django-annoying-auto-one-to-one-race",
+        "requirement": "django-annoying==0.8.4",
+        "path": "annoying/fields.py",
+        "line": 45,
+        "also": [("annoying/fields.py", 43)],
+        "unique": "the AutoOneToOneField of the related model (a one-to-one is unique)",
+        "kind": "race",
+        "fix": "skorokithakis/django-annoying 1ca95e7 (#41, 0.8.5: 'Fix race condition in related auto-create')",
+        "shape": "AutoSingleRelatedObjectDescriptor.__get__: model = getattr(self.related, 'related_model', "
+                 "self.related.model); try: super().__get__(...) except model.DoesNotExist: "
+                 "obj = model(**{self.related.field.name: instance}); obj.save()",
+    },
+    {
+        "name": "django-guardian-assign-perm-to-many",
+        "requirement": "django-guardian==3.0.7",
+        "path": "guardian/managers.py",
+        "line": 104,
+        "also": [("guardian/managers.py", 77)],
+        "unique": "UserObjectPermission (user, permission, object_pk) / GroupObjectPermission (group, permission, "
+                  "object_pk) unique_together, declared on abstract bases",
+        "kind": "re-run",
+        "fix": "django-guardian/django-guardian 215328a (#814, 3.1.0: 'ignore_conflicts on bulk create')",
+        "shape": "BaseObjectPermissionManager.assign_perm_to_many: for user in users_or_groups: "
+                 "to_add.append(self.model(**kwargs)); return self.model.objects.bulk_create(to_add) -- a user or "
+                 "group that already holds the permission collides",
+    },
 ]
