@@ -40,6 +40,9 @@ INSTANCE_LOADERS = frozenset({"get", "aget", "first", "last", "afirst", "alast",
                               "create", "acreate", "create_user", "create_superuser"})
 
 MAX_HOPS = 8
+# Bindings followed at once (one question's chain through `a = b.x.first()`, `b = c.y.get()`...):
+# beyond this the answer is "unknown", never a recursion that loses the whole file.
+MAX_FOLLOWED = 32
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ class Resolver:
         self.project = project
         self._validators: dict = {}
         self._returning: set = set()  # functions being followed: recursion guard
+        self._following: set = set()  # bindings being followed: cycle guard (see `_through`)
         self._init_attributes: dict = {}  # ClassDef → {attribute: value assigned in __init__}
 
     # ----------------------------------------------------------------------------------- classes
@@ -116,7 +120,7 @@ class Resolver:
         if isinstance(expr, ast.Name):
             binding, scope = self.scope.binding_before(expr.id, expr)
             if binding is not None and binding.kind == "assign" and binding.value is not None:
-                return self.model_class(binding.value, hops + 1)
+                return self._through(binding, self.model_class, hops + 1)
             if binding is not None and binding.kind == "param":
                 return self._model_of_param(expr.id, scope)
             if binding is not None and binding.kind in ("for", "with", "unpack0"):
@@ -281,15 +285,11 @@ class Resolver:
         if binding is None:
             return None
         if binding.kind == "assign":
-            return self.instance_model(binding.value, hops + 1)
+            return self._through(binding, self.instance_model, hops + 1)
         if binding.kind == "unpack0" and isinstance(binding.value, ast.Call):
-            call = binding.value
-            if isinstance(call.func, ast.Attribute) and "or_create" in call.func.attr:
-                found = self.manager(call.func.value)
-                return found.model if found is not None else None
-            return None
+            return self._through(binding, self._instance_of_unpacked)
         if binding.kind == "for":
-            return self._instance_of_iterable(binding.value)
+            return self._through(binding, self._instance_of_iterable)
         if binding.kind == "param" and func is not None and not isinstance(func, ast.Lambda):
             if expr.id == "self":
                 return self._enclosing_model(expr)
@@ -300,6 +300,25 @@ class Resolver:
             for arg in func.args.args + func.args.kwonlyargs:
                 if arg.arg == expr.id and arg.annotation is not None:
                     return self.model_class(_unquote(arg.annotation), hops + 1)
+        return None
+
+    def _through(self, binding, follow, *args, unknown=None):
+        """`follow(binding.value, *args)`, unless this binding is already being followed (a cycle the
+        source order cannot break: closures, loops, module names read in functions) or the chain is
+        MAX_FOLLOWED long; then `unknown`."""
+        if binding in self._following or len(self._following) >= MAX_FOLLOWED:
+            return unknown
+        self._following.add(binding)
+        try:
+            return follow(binding.value, *args)
+        finally:
+            self._following.discard(binding)
+
+    def _instance_of_unpacked(self, call: ast.Call):
+        """`obj` of `obj, created = M.objects.get_or_create(...)`."""
+        if isinstance(call.func, ast.Attribute) and "or_create" in call.func.attr:
+            found = self.manager(call.func.value)
+            return found.model if found is not None else None
         return None
 
     def _signal_sender(self, func):
@@ -385,7 +404,7 @@ class Resolver:
         if isinstance(expr, ast.Name):
             binding, _ = self.scope.binding_before(expr.id, expr)
             if binding is not None and binding.kind == "assign" and binding.value is not None:
-                return self.static_value(binding.value, hops + 1)
+                return self._through(binding, self.static_value, hops + 1, unknown=UNKNOWN)
             return UNKNOWN
         if isinstance(expr, ast.Attribute):
             dotted = self.dotted(expr)

@@ -16,14 +16,29 @@ FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 SCOPE_NODES = FUNCTION_NODES + (ast.ClassDef, ast.Module)
 
 
+Position = Tuple[int, int]
+
+
 @dataclass(frozen=True)
 class Binding:
-    """`name` was bound at (line, col) to `value` (None for a parameter or an unknowable target)."""
+    """`name` was bound at (line, col) to `value` (None for a parameter or an unknowable target).
+
+    Python evaluates the value before it binds the name, so a binding is seen only from `visible` on
+    (the end of its value): in `comment = comment.replies.first()` and `for c in c.replies.all()` the
+    name on the right is the *earlier* binding, never this one. `start` is where its statement's own
+    part begins (the target, or a `with` item's expression): a use in [start, visible) is inside it.
+    """
 
     line: int
     col: int
     value: Optional[ast.AST]
-    kind: str  # "assign", "param", "for", "with", "import"
+    kind: str  # "assign", "param", "for", "with", "import", "def", "unpack0"
+    start: Position = (0, 0)
+    visible: Position = (0, 0)
+
+    def holds(self, position: Position) -> bool:
+        """Whether `position` lies in the binding's own statement part (its value, its target)."""
+        return self.start <= position < self.visible
 
 
 class ModuleScope:
@@ -102,8 +117,16 @@ class ModuleScope:
         """Name bindings made directly in a function or module body (not in nested functions/classes)."""
         found: Dict[str, List[Binding]] = {}
 
-        def bind(name: str, node: ast.AST, value: Optional[ast.AST], kind: str) -> None:
-            found.setdefault(name, []).append(Binding(node.lineno, node.col_offset, value, kind))
+        def bind(name: str, node: ast.AST, value: Optional[ast.AST], kind: str,
+                 evaluated: Optional[ast.AST] = None) -> None:
+            """`evaluated`: what Python evaluates before binding the name (default: `value`)."""
+            here = (node.lineno, node.col_offset)
+            evaluated = value if evaluated is None else evaluated
+            start, visible = here, here
+            if evaluated is not None and kind != "def":
+                start = min(here, _position(evaluated))
+                visible = max(_end(node), _end(evaluated))
+            found.setdefault(name, []).append(Binding(here[0], here[1], value, kind, start, visible))
 
         if isinstance(scope, FUNCTION_NODES):
             args = scope.args
@@ -129,6 +152,8 @@ class ModuleScope:
                         bind(target.id, target, node.value, "assign")
                     elif isinstance(target, (ast.Tuple, ast.List)):
                         self._bind_unpacked(target, node.value, bind)
+                    elif isinstance(target, ast.Starred) and isinstance(target.value, ast.Name):
+                        bind(target.value.id, target.value, None, "assign", node.value)
             elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
                 bind(node.target.id, node.target, node.value, "assign")
             elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
@@ -150,11 +175,11 @@ class ModuleScope:
         for index, element in enumerate(target.elts):
             if isinstance(element, ast.Name):
                 if isinstance(value, (ast.Tuple, ast.List)) and index < len(value.elts):
-                    bind(element.id, element, value.elts[index], "assign")
+                    bind(element.id, element, value.elts[index], "assign", value)
                 elif index == 0 and isinstance(value, ast.Call):
                     bind(element.id, element, value, "unpack0")
                 else:
-                    bind(element.id, element, None, "assign")
+                    bind(element.id, element, None, "assign", value)
 
     @property
     def module_bindings(self) -> Dict[str, List[Binding]]:
@@ -173,19 +198,25 @@ class ModuleScope:
     def binding_before(self, name: str, use: ast.AST) -> Tuple[Optional[Binding], Optional[ast.AST]]:
         """The binding of `name` visible at `use`: the function's last one before it, else the module's.
 
-        Returns (binding, scope it lives in). Control flow is approximated by source order.
+        Returns (binding, scope it lives in). Control flow is approximated by source order: the last
+        binding complete before the use; with none, the first (a closure or a loop sees a later one).
+        A use in a function reads a module-level name's last binding. Never a binding whose own value
+        holds the use (`x = x.parent` reads the earlier `x`): following a use moves to another statement.
         """
+        position = (use.lineno, use.col_offset)
         func = self.enclosing_function(use)
+        in_function = func is not None
         while func is not None:
             candidates = self.bindings(func).get(name)
             if candidates:
-                before = [b for b in candidates if (b.line, b.col) < (use.lineno, use.col_offset)]
-                return (before[-1] if before else candidates[0]), func
+                return _seen_at(candidates, position), func
             func = self.enclosing_function(func)
         candidates = self.module_bindings.get(name)
-        if candidates:
+        if not candidates:
+            return None, None
+        if in_function:  # a function runs after the module has run: the module's last binding
             return candidates[-1], None
-        return None, None
+        return _seen_at(candidates, position), None
 
     # --------------------------------------------------------------------------------------- names
     def names_at(self, node: ast.AST) -> Names:
@@ -214,6 +245,26 @@ class ModuleScope:
         if dotted is None:
             return None
         return self.names_at(node).qualify(dotted)
+
+
+def _seen_at(candidates: List[Binding], position: Position) -> Optional[Binding]:
+    """The binding a use at `position` sees: the last one visible there, else (a closure, a loop) the
+    first that does not hold the use."""
+    before = [b for b in candidates if b.visible <= position]
+    if before:
+        return before[-1]
+    return next((b for b in candidates if not b.holds(position)), None)
+
+
+def _position(node: ast.AST) -> Position:
+    return getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
+
+
+def _end(node: ast.AST) -> Position:
+    """Where a node ends (its start where a synthesised tree carries no end position)."""
+    end_line = getattr(node, "end_lineno", None)
+    end_col = getattr(node, "end_col_offset", None)
+    return (end_line, end_col) if end_line is not None and end_col is not None else _position(node)
 
 
 def call_label(func: ast.AST, limit: int = 60) -> str:
