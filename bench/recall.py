@@ -156,6 +156,8 @@ def report(results: List[dict]) -> str:
             listed = [n["code"] for n in r["near"] if n["code"] == "UNQ005"]
             verdict = "missed" + (" (UNQ005: unresolved write listed)" if listed else "")
         lines.append(f"  {r['name']:<38} {verdict:<46} {place} [{r['kind']}]")
+        if not r["caught"] and r.get("why_missed"):
+            lines.append(f"      why: {r['why_missed']}")
     caught = sum(1 for r in results if r["caught"])
     lines.append(f"caught {caught} of {len(results)}")
     return "\n".join(lines) + "\n"
