@@ -195,4 +195,17 @@ CASES = [
                  "cls._create_from_stripe_object(data, save=save), True -- whose body is "
                  "instance = cls(**cls._stripe_object_to_record(data)); instance.save()",
     },
+    {
+        "name": "pinax-stripe-duplicate-customer",
+        "requirement": "pinax-stripe==3.3.0",
+        "path": "pinax/stripe/actions/customers.py",
+        "line": 51,
+        "unique": "Customer.user (OneToOneField), Customer.stripe_id (unique=True)",
+        "kind": "re-run",
+        "fix": "pinax/pinax-stripe 94b28dc (3.4.0: 'Added protection against creating duplicate customers')",
+        "why_missed": "",
+        "shape": "customers.create(user, ...): stripe_customer = stripe.Customer.create(...); "
+                 "cus = models.Customer.objects.create(user=user, stripe_id=stripe_customer['id']) -- a second "
+                 "call for a user who already has a customer collides on the one-to-one",
+    },
 ]
