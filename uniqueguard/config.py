@@ -166,6 +166,8 @@ def options_from_mapping(mapping: Dict[str, Any], source: str, base_dir: Optiona
         for attribute in ("root", "cache_dir"):
             if attribute in values and not os.path.isabs(values[attribute]):
                 values[attribute] = os.path.normpath(os.path.join(base_dir, values[attribute]))
+    if "root" in values and not os.path.isdir(values["root"]):
+        raise ConfigError("root", source, f"no such folder: {values['root']}")
     return Options(**values)
 
 

@@ -6,10 +6,19 @@ that fits this code.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Iterable
+import enum
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
 
 from .rules import BY_CODE
+
+
+class Failure(enum.Enum):
+    """Why an UNQ000 means the run itself went wrong (the command line exits 2), not something about the
+    code: a configuration uniqueguard cannot use, or a failure inside uniqueguard."""
+
+    CONFIGURATION = "configuration"
+    INTERNAL = "internal"
 
 
 @dataclass(frozen=True, order=True)
@@ -23,6 +32,7 @@ class Finding:
     end_col: int = 0
     context: str = ""  # the enclosing class/function, e.g. "RegisterView.post": stable across line shifts
     snippet: str = ""  # the call's own text, whitespace-normalised: stable across line shifts
+    failure: Optional[Failure] = field(default=None, compare=False)  # set on UNQ000s that fail the run
 
     @property
     def rule(self):
@@ -30,10 +40,15 @@ class Finding:
 
 
 def finding(path: str, line: int, col: int, code: str, message: str, end_line: int = 0, end_col: int = 0,
-            context: str = "", snippet: str = "") -> Finding:
+            context: str = "", snippet: str = "", failure: Optional[Failure] = None) -> Finding:
     """The one way findings are made: every message ends with its rule code, so an editor or a reader
     of pylint's output (which shows the symbol) can go straight to `docs/rules/<code>.md`."""
-    return Finding(path, line, col, code, f"{message} ({code})", end_line, end_col, context, snippet)
+    return Finding(path, line, col, code, f"{message} ({code})", end_line, end_col, context, snippet, failure)
+
+
+def run_failure(path: str, failure: Failure, message: str) -> Finding:
+    """An UNQ000 on line 1 that says the run failed (bad configuration, internal error)."""
+    return finding(path, 1, 0, "UNQ000", message, failure=failure)
 
 
 def describe_sets(unique_sets: Iterable) -> str:
@@ -70,6 +85,10 @@ def validated_race(call: str, fields: str, validators: str) -> str:
 
 def unreadable(module_path: str, reason: str) -> str:
     return f"cannot read {module_path} ({reason}): writes to its models are not checked"
+
+
+def unparsable(reason: str) -> str:
+    return f"cannot parse this file ({reason}): its writes are not checked"
 
 
 def unresolved(call: str) -> str:

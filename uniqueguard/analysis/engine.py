@@ -18,7 +18,7 @@ from .. import findings as text
 from ..config import ConfigError, Options, read_pyproject
 from ..index.discovery import ParseFailure, find_root, module_name, parse_source
 from ..index.facts import resolve_relative
-from ..findings import Finding, finding
+from ..findings import Failure, Finding, finding, run_failure
 from .guards import (CallerGuards, CheckFinder, atomic_around, catches_integrity_error, handler_guard,
                      reraises, savepoint_between)
 from ..paths import matches, relative_posix
@@ -28,16 +28,18 @@ from .scope import ModuleScope, call_label
 from .writes import BULK_METHODS, CREATE_METHODS, GET_OR_CREATE, WRITE_METHODS, Write, WriteFinder
 
 
-def check_source(source, path: str, options: Options = Options()) -> List[Finding]:
-    """Check a file's bytes or text. A module with no write call at all is not even parsed; a file that
-    does not parse yields no findings (the host linter reports syntax errors itself)."""
+def check_source(source, path: str, options: Options = Options(), report_unparsable: bool = False) -> List[Finding]:
+    """Check a file's bytes or text. A module with no write call at all is not even parsed. A file that
+    does not parse (syntax error, undeclared non-UTF-8, NUL bytes, inconsistent tabs) yields no findings
+    in flake8 and pylint, which report it themselves; the command line, which has no host to say it,
+    asks for it as one UNQ000 with the reason (`report_unparsable`)."""
     early = _early_exit(source, path, options)
     if early is not None:
         return early
     try:
         tree = parse_source(source, path)
-    except ParseFailure:
-        return []
+    except ParseFailure as exc:
+        return [finding(path, exc.line, 0, "UNQ000", text.unparsable(str(exc)))] if report_unparsable else []
     return check_tree(tree, path, options)
 
 
@@ -56,13 +58,12 @@ def check_tree(tree: ast.Module, path: str, options: Options = Options(), source
             return []  # with the source, _early_exit has already said so
         return _Analysis(tree, path, options).run()
     except ConfigError as exc:
-        return [finding(path, 1, 0, "UNQ000", str(exc))]
+        return [run_failure(path, Failure.CONFIGURATION, str(exc))]
     except RecursionError:
-        return [finding(path, 1, 0, "UNQ000", "uniqueguard could not analyse this file: nested too deeply")]
+        return [run_failure(path, Failure.INTERNAL, "uniqueguard could not analyse this file: nested too deeply")]
     except Exception as exc:  # noqa: BLE001 - a linter plugin must never take the host linter down
-        return [finding(path, 1, 0, "UNQ000",
-                        f"uniqueguard could not analyse this file ({type(exc).__name__}: {exc}); "
-                        f"please report this")]
+        return [run_failure(path, Failure.INTERNAL, f"uniqueguard could not analyse this file "
+                                                    f"({type(exc).__name__}: {exc}); please report this")]
 
 
 def _early_exit(source, path: str, options: Options):
@@ -73,7 +74,7 @@ def _early_exit(source, path: str, options: Options):
     try:
         merged = effective_options(placed, options)
     except ConfigError as exc:
-        return [finding(path, 1, 0, "UNQ000", str(exc))]
+        return [run_failure(path, Failure.CONFIGURATION, str(exc))]
     if _excluded(placed, merged):
         return []
     text_ = source.decode("utf-8", "replace") if isinstance(source, (bytes, bytearray)) else source
@@ -135,6 +136,9 @@ class _Analysis:
         self.real_path = real
         self.options = effective_options(real, options)
         self.project = project_for(real, self.options)
+        configured = self.options.settings_module
+        if configured and self.project.module_path(configured) is None:  # a typo must not weaken the run
+            raise ConfigError("settings", "the configuration", f"no module {configured} under {self.project.root}")
         dotted, is_package, _ = module_name(real, self.project.root)
         self.scope = ModuleScope(tree, dotted, is_package)
         if dotted:

@@ -19,11 +19,9 @@ from ..docs import find_rule, page
 from ..findings import Finding, finding
 from ..index.discovery import walk_python_files
 from ..rules import RULES
-from . import baseline
+from . import baseline, suppress
 from .output import FORMATS
 
-# UNQ000 messages that mean the run itself went wrong (exit 2), not a finding about the code.
-RUN_ERRORS = ("uniqueguard could not analyse", "invalid uniqueguard option")
 PROGRESS_MINIMUM = 200  # files; smaller runs finish before a bar is worth drawing
 
 
@@ -43,7 +41,13 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--ignore", metavar="CODES", help="codes or prefixes not to report")
     check.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="parallel processes (0: one per core)")
     check.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE")
-    check.add_argument("--write-baseline", metavar="FILE", help="record the current findings in FILE and exit 0")
+    check.add_argument("--write-baseline", metavar="FILE", help=(
+        "record the current findings in FILE and exit 0; an existing FILE keeps only the entries that "
+        "still match (fixed findings drop out)"))
+    check.add_argument("--update-baseline", action="store_true",
+                       help="with --write-baseline: also add new findings to an existing FILE")
+    check.add_argument("--disable-noqa", action="store_true",
+                       help="report findings even on lines with `# noqa` or `# pylint: disable` comments")
     check.add_argument("--no-progress", action="store_true", help="never draw a progress bar")
     check.add_argument("--root", help=HELP["root"])
     check.add_argument("--settings", help=HELP["settings"])
@@ -103,13 +107,15 @@ def source_files(paths: Sequence[str]) -> List[str]:
 
 
 def _check_one(job) -> List[Finding]:
-    path, options = job
+    """One file's findings, less those its `# noqa` / `# pylint: disable` comments suppress."""
+    path, options, honour_comments = job
     try:
         with open(path, "rb") as handle:
             source = handle.read()
     except OSError as exc:
         return [finding(path, 1, 0, "UNQ000", f"cannot read this file: {exc.strerror or exc}")]
-    return check_source(source, path, options)
+    found = check_source(source, path, options, report_unparsable=True)
+    return suppress.apply(found, source) if honour_comments else found
 
 
 class _Progress:
@@ -133,21 +139,45 @@ class _Progress:
             sys.stderr.write("\n")
 
 
+class OutputError(Exception):
+    """A report or baseline that cannot be written; the message says which file and why, in one line."""
+
+
+def _write(path: str, content: str) -> None:
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(content)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _cwd_relative(path: str) -> str:
+    """A path as the user typed it relative to the working directory, or absolute when outside it."""
+    try:
+        relative = os.path.relpath(os.path.abspath(path), os.getcwd())
+    except ValueError:
+        return path
+    return path if relative.startswith(os.pardir) else relative
+
+
+def _error(message: str) -> int:
+    print(f"uniqueguard: error: {message}", file=sys.stderr)
+    return 2
+
+
 def run_check(args) -> int:
     try:
         options = _options(args)
         files = source_files(args.paths)
         known = baseline.read(args.baseline) if args.baseline else None
     except (ConfigError, baseline.BaselineError) as exc:
-        print(f"uniqueguard: error: {exc}", file=sys.stderr)
-        return 2
+        return _error(str(exc))
     except FileNotFoundError as exc:
-        print(f"uniqueguard: error: no such file or folder: {exc.args[0]}", file=sys.stderr)
-        return 2
+        return _error(f"no such file or folder: {exc.args[0]}")
     jobs = (os.cpu_count() or 1) if args.jobs == 0 else max(1, args.jobs)
     progress = _Progress(len(files), not args.no_progress)
     findings: List[Finding] = []
-    work = [(path, options) for path in files]
+    work = [(path, options, not args.disable_noqa) for path in files]
     if jobs > 1 and len(files) > 1:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             for result in pool.map(_check_one, work, chunksize=max(1, len(work) // (jobs * 8))):
@@ -160,34 +190,68 @@ def run_check(args) -> int:
     progress.close()
 
     wanted = selected_codes(args.select, args.extend_select, args.ignore)
-    failures = [f for f in findings if f.code == "UNQ000" and f.message.startswith(RUN_ERRORS)]
-    findings = sorted(f for f in findings if f.code in wanted)
-    cwd = os.getcwd()
-
-    def relpath(path: str) -> str:
-        try:
-            relative = os.path.relpath(os.path.abspath(path), cwd)
-        except ValueError:
-            return path
-        return path if relative.startswith(os.pardir) else relative
-
-    prints = baseline.fingerprints(findings, relpath)
-    if args.write_baseline:
-        baseline.write(args.write_baseline, findings, prints, relpath)
-        print(f"uniqueguard: recorded {len(findings)} finding(s) in {args.write_baseline}", file=sys.stderr)
-        return 0
-    if known is not None:
-        kept = baseline.new_only(findings, prints, known)
-        findings, prints = [f for f, _ in kept], [fp for _, fp in kept]
-    report = FORMATS[args.format](findings, relpath, prints)
-    if args.output:
-        with open(args.output, "w", encoding="utf-8") as handle:
-            handle.write(report)
-    else:
-        sys.stdout.write(report)
+    failures = _once_each([f for f in findings if f.failure is not None])
+    findings = sorted([f for f in findings if f.code in wanted and f.failure is None] + failures)
+    try:
+        if args.write_baseline:
+            return _write_baseline(args, findings, failures)
+        if known is not None:
+            findings = _new_against_baseline(args, findings, known)
+        report = FORMATS[args.format](findings, _cwd_relative, baseline.fingerprints(findings, _cwd_relative))
+        if args.output:
+            _write(args.output, report)
+        else:
+            sys.stdout.write(report)
+    except OutputError as exc:
+        return _error(str(exc))
     if failures:
         return 2
     return 1 if findings else 0
+
+
+def _once_each(failures: List[Finding]) -> List[Finding]:
+    """A bad configuration fails every file the same way: say each distinct failure once."""
+    seen = {}
+    for item in sorted(failures):
+        seen.setdefault(item.message, item)
+    return list(seen.values())
+
+
+def _new_against_baseline(args, findings: List[Finding], known) -> List[Finding]:
+    relpath = baseline.relative_to(baseline.anchor(args.baseline))
+    matched = baseline.match(findings, baseline.fingerprints(findings, relpath), known)
+    if matched.stale:
+        print(f"uniqueguard: {matched.stale} entr{'y' if matched.stale == 1 else 'ies'} of {args.baseline} "
+              f"no longer match a finding (fixed or moved); `--write-baseline {args.baseline}` drops them",
+              file=sys.stderr)
+    return [f for f, _ in matched.new]
+
+
+def _write_baseline(args, findings: List[Finding], failures: List[Finding]) -> int:
+    """Record the findings. An existing baseline keeps only its entries that still match (fixed findings
+    drop out) unless `--update-baseline` asks to add the new ones too. A failed run writes nothing."""
+    path = args.write_baseline
+    if failures:
+        for item in failures:
+            print(f"{_cwd_relative(item.path)}:{item.line}:{item.col + 1}: {item.code} {item.message}",
+                  file=sys.stderr)
+        return _error(f"the run failed, so {path} was not written")
+    relpath = baseline.relative_to(baseline.anchor(path))
+    prints = baseline.fingerprints(findings, relpath)
+    kept = list(zip(findings, prints))
+    note = ""
+    if os.path.isfile(path) and not args.update_baseline:
+        try:
+            matched = baseline.match(findings, prints, baseline.read(path))
+        except baseline.BaselineError as exc:
+            return _error(f"{exc}; remove it or pass --update-baseline to replace it")
+        kept = matched.old
+        note = (f", dropped {matched.stale} that no longer match" +
+                (f"; {len(matched.new)} new finding(s) not added (--update-baseline adds them)"
+                 if matched.new else ""))
+    _write(path, baseline.render([f for f, _ in kept], [fp for _, fp in kept], relpath))
+    print(f"uniqueguard: recorded {len(kept)} finding(s) in {path}{note}", file=sys.stderr)
+    return 0
 
 
 def run_explain(args) -> int:

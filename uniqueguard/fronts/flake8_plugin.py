@@ -7,6 +7,7 @@ on the command line or `uniqueguard-<name> = ...` in flake8's config, over `[too
 from __future__ import annotations
 
 import ast
+import sys
 from typing import Iterator, Tuple
 
 from .. import __version__
@@ -62,9 +63,10 @@ class UniqueGuardPlugin:
         try:
             cls.options = options_from_mapping(mapping, "flake8's options (command line or its config file)")
         except ConfigError as exc:
-            from flake8.exceptions import ExecutionError
-
-            raise ExecutionError(str(exc)) from None  # flake8 prints it as a critical error, exit 1
+            # A usage error, like flake8's own bad options: one line and exit 2 (flake8's ExecutionError
+            # would exit 1, which CI reads as "findings").
+            print(f"flake8: error: {exc}", file=sys.stderr)
+            raise SystemExit(2) from None
 
     def run(self) -> Iterator[Result]:
         source = "".join(self.lines) if self.lines is not None else None

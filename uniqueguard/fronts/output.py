@@ -43,7 +43,9 @@ def _utf8_lines(path: str) -> Tuple[bytes, ...]:
         with open(path, "rb") as handle:
             data = handle.read()
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        return tuple(line.encode("utf-8") for line in data.decode(encoding, "replace").splitlines())
+        # bytes.splitlines() breaks only at \n, \r and \r\n, as Python's tokenizer does; str.splitlines()
+        # would also break at form feeds and U+2028, shifting every later line.
+        return tuple(data.decode(encoding, "replace").encode("utf-8", "surrogatepass").splitlines())
     except (OSError, SyntaxError, LookupError):
         return ()
 

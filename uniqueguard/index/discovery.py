@@ -140,7 +140,11 @@ def module_file(dotted: str, search_roots) -> Optional[str]:
 
 
 class ParseFailure(Exception):
-    """A file that could not be read or parsed; the message says why, in one line."""
+    """A file that could not be read or parsed; the message says why, in one line, and `line` where."""
+
+    def __init__(self, message: str, line: int = 1):
+        super().__init__(message)
+        self.line = line
 
 
 def parse_file(path: str) -> ast.Module:
@@ -162,7 +166,9 @@ def parse_source(data, path: str) -> ast.Module:
             warnings.simplefilter("ignore", DeprecationWarning)
             return ast.parse(data, filename=path)
     except SyntaxError as exc:
-        raise ParseFailure(f"syntax error at line {exc.lineno}: {exc.msg}") from None
+        if exc.lineno is None:  # NUL bytes on some Pythons
+            raise ParseFailure(f"syntax error: {exc.msg}") from None
+        raise ParseFailure(f"syntax error at line {exc.lineno}: {exc.msg}", exc.lineno) from None
     except (ValueError, UnicodeError) as exc:  # null bytes, undecodable text, bad encoding cookie
         raise ParseFailure(f"cannot decode: {exc}") from None
     except (RecursionError, MemoryError):
