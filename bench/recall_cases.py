@@ -208,4 +208,20 @@ CASES = [
                  "cus = models.Customer.objects.create(user=user, stripe_id=stripe_customer['id']) -- a second "
                  "call for a user who already has a customer collides on the one-to-one",
     },
+    {
+        "name": "dj-rest-auth-social-signup-race",
+        "requirement": "dj-rest-auth==5.0.1",
+        "path": "dj_rest_auth/registration/serializers.py",
+        "line": 183,
+        "unique": "the project's User.email (unique, often case-insensitive) -- allauth's ACCOUNT_UNIQUE_EMAIL",
+        "kind": "race",
+        "fix": "iMerica/dj-rest-auth e58c970 (#553, 5.1.0: 'Fix social login under database constraints': the "
+               "exists() check is case-sensitive and races)",
+        "why_missed": "the write is allauth's `SocialLogin.save(request, connect=True)`, a third-party helper whose "
+                      "body inserts the user (and EmailAddress) through the account adapter; the unique set "
+                      "belongs to the project's user model, so a lint of the package alone cannot see it",
+        "shape": "SocialLoginSerializer.validate: if allauth_account_settings.UNIQUE_EMAIL: account_exists = "
+                 "get_user_model().objects.filter(email=login.user.email).exists(); if account_exists: raise ...; "
+                 "login.lookup(); login.save(request, connect=True)",
+    },
 ]
