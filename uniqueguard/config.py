@@ -47,6 +47,7 @@ class Options:
     cache: Optional[bool] = None  # persistent facts cache (default on)
     cache_dir: Optional[str] = None  # default $XDG_CACHE_HOME/uniqueguard or ~/.cache/uniqueguard
     strict: Optional[bool] = None  # report writes through unresolvable managers (UNQ005)
+    check_test_support: Optional[bool] = None  # also report test-support modules and migration functions
 
     def merged_over(self, lower: "Options") -> "Options":
         """These options, with anything unset taken from `lower`."""
@@ -133,6 +134,8 @@ HELP = {
     "cache": "true/false: keep a persistent cache of model facts (default true)",
     "cache-dir": "folder of the facts cache (default $XDG_CACHE_HOME/uniqueguard)",
     "strict": "true/false: also report writes through managers that cannot be resolved (UNQ005)",
+    "check-test-support": "true/false: also report modules importing a test framework or factory_boy and "
+                          "migration functions ((apps, schema_editor), RunPython) outside migrations/",
 }
 
 # Option name (as written in pyproject, with dashes) → (Options field, checker).
@@ -148,6 +151,7 @@ SPEC = {
     "cache": ("cache", _bool),
     "cache-dir": ("cache_dir", _string),
     "strict": ("strict", _bool),
+    "check-test-support": ("check_test_support", _bool),
 }
 
 

@@ -23,7 +23,9 @@ MARKER = re.compile(r"#\s*expect:\s*([A-Z0-9, ]+)")
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 OPTIONAL = {rule.code for rule in RULES if not rule.default_enabled}
 # What the engine treats as test code or migrations (ENGINE.md, "Scope and cost"): never reported.
-NOT_REPORTED = re.compile(r"(^|/)(tests/|migrations/|test_[^/]*\.py$|[^/]*_tests\.py$|tests\.py$|conftest\.py$)")
+NOT_REPORTED = re.compile(r"(^|/)(tests/|test/|testing/|tests?_[^/]*/|[^/]*_tests/|factories/|migrations/|"
+                          r"tests?_[^/]*\.py$|[^/]*_tests?\.py$|tests?\.py$|testing\.py$|conftest\.py$|"
+                          r"factor(y|ies)\.py$)")
 WRITE_CALL = re.compile(r"\.(a?create|create_user|create_superuser|bulk_create|get_or_create|save)\(")
 
 

@@ -13,9 +13,11 @@ def test_select_family_keeps_optional_rules_off():
 
 
 def test_tests_and_migrations_are_reported_only_when_not_excluded():
-    """Test modules and migrations with writes: silent by default, flagged once `exclude` no longer names them."""
+    """Test modules and migrations with writes: silent by default, flagged once `exclude` no longer names them
+    and `check-test-support` opts in (a migration's `(apps, schema_editor)` functions are known by their code)."""
     for tree in TREES:
         for relpath in excluded_write_files(tree):
             assert run_flake8(tree, [relpath]) == set(), relpath
-            assert run_flake8(tree, [relpath], extra_args=["--uniqueguard-exclude=nothing.py"]), relpath
+            assert run_flake8(tree, [relpath], extra_args=["--uniqueguard-exclude=nothing.py",
+                                                          "--uniqueguard-check-test-support=true"]), relpath
     assert sum(len(excluded_write_files(tree)) for tree in TREES) >= 3

@@ -25,6 +25,7 @@ from ..paths import matches, relative_posix
 from ..index.project import project_for
 from .resolve import Resolver
 from .scope import ModuleScope, call_label
+from .support_code import MigrationCode, is_test_support_module
 from .writes import BULK_METHODS, CREATE_METHODS, GET_OR_CREATE, WRITE_METHODS, Write, WriteFinder
 
 
@@ -54,8 +55,11 @@ def check_tree(tree: ast.Module, path: str, options: Options = Options(), source
             return early
     try:
         placed = _placed(path)
-        if source is None and _excluded(placed, effective_options(placed, options)):
+        merged = effective_options(placed, options)
+        if source is None and _excluded(placed, merged):
             return []  # with the source, _early_exit has already said so
+        if not merged.check_test_support and is_test_support_module(tree):
+            return []
         return _Analysis(tree, path, options).run()
     except ConfigError as exc:
         return [run_failure(path, Failure.CONFIGURATION, str(exc))]
@@ -147,6 +151,7 @@ class _Analysis:
         self.extra_guards = frozenset(self.options.guard_exceptions)
         self.callers = CallerGuards(self.scope, self.extra_guards)
         self.checks = CheckFinder(self.scope, self.resolver)
+        self.migration_code = None if self.options.check_test_support else MigrationCode(self.scope)
         self.atomic_requests = (self.options.atomic_requests if self.options.atomic_requests is not None
                                 else self.project.settings.atomic_requests)
         self.found: List[Finding] = []
@@ -154,12 +159,18 @@ class _Analysis:
     def run(self) -> List[Finding]:
         finder = WriteFinder(self.scope, self.resolver, frozenset(self.options.write_methods))
         for write in finder.find():
-            self._judge(write)
+            if not self._migration_code(write.call):
+                self._judge(write)
         for call in finder.find_unresolved() if self.options.strict else ():
-            self._add(call, "UNQ005", text.unresolved(call_label(call.func)))
+            if not self._migration_code(call):
+                self._add(call, "UNQ005", text.unresolved(call_label(call.func)))
         self._report_unreadable_imports()
         self.project.save_cache()
         return sorted(self.found)
+
+    def _migration_code(self, call: ast.Call) -> bool:
+        """A write in a data-migration function outside migrations/: not reported (support_code.py)."""
+        return self.migration_code is not None and self.migration_code.covers(call)
 
     def _emit(self, write: Write, code: str, message: str) -> None:
         self._add(write.call, code, message)

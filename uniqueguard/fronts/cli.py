@@ -60,6 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--no-cache", action="store_true", help="do not read or write the facts cache")
     check.add_argument("--cache-dir", help=HELP["cache-dir"])
     check.add_argument("--strict", action="store_true", default=None, help=HELP["strict"])
+    check.add_argument("--check-test-support", action="store_true", default=None, help=HELP["check-test-support"])
 
     explain = commands.add_parser("explain", help="print a rule's documentation")
     explain.add_argument("rule", nargs="?", help="UNQ001, W5801 or unguarded-create; none: list all rules")
@@ -70,7 +71,8 @@ def _options(args) -> Options:
     mapping = {"root": args.root, "settings": args.settings, "exclude": args.exclude,
                "extend-exclude": args.extend_exclude, "unique": args.unique, "write-methods": args.write_methods,
                "guard-exceptions": args.guard_exceptions, "atomic-requests": args.atomic_requests,
-               "cache": False if args.no_cache else None, "cache-dir": args.cache_dir, "strict": args.strict}
+               "cache": False if args.no_cache else None, "cache-dir": args.cache_dir, "strict": args.strict,
+               "check-test-support": args.check_test_support}
     return options_from_mapping(mapping, "the command line")
 
 

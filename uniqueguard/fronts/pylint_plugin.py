@@ -30,7 +30,7 @@ def _messages() -> dict:
     return messages
 
 
-_BOOLEANS = ("strict", "cache", "atomic-requests")
+_BOOLEANS = ("strict", "cache", "atomic-requests", "check-test-support")
 _PYLINT_TYPES = {**{name: "yn" for name in _BOOLEANS}, "exclude": "csv", "extend-exclude": "csv",
                  "write-methods": "csv", "guard-exceptions": "csv", "unique": "csv"}
 

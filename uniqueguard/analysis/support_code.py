@@ -1,0 +1,99 @@
+"""Code that never serves a request: test support and migration code outside `tests/` and `migrations/`.
+
+A duplicate becomes a 500 where a request or a job runs; a factory, a test helper or a data migration
+runs under a test runner or `migrate`, against a database it sets up itself (a migration on historical
+models whose constraints may not exist yet). Paths (`testing/`, `factories.py`...) are excluded by the
+default globs in `paths.py`; this module decides from the code itself:
+- a module that imports `django.test`, `unittest`, `pytest` or `factory` (factory_boy) at top level is
+  test support, whatever its name;
+- a function taking `(apps, schema_editor)` (the historical app registry first, two positional
+  parameters) or passed to `RunPython(...)` in the module is migration code, wherever it lives.
+The `check-test-support` option turns both off.
+"""
+from __future__ import annotations
+
+import ast
+from typing import Iterator, Optional, Set
+
+from .scope import FUNCTION_NODES, ModuleScope
+
+# Top-level imports that only test code makes (a package and its submodules).
+TEST_IMPORTS = ("django.test", "unittest", "pytest", "factory")
+RUN_PYTHON = frozenset({"django.db.migrations.RunPython", "django.db.migrations.operations.RunPython",
+                        "django.db.migrations.operations.special.RunPython"})
+
+
+def _top_level_statements(tree: ast.Module) -> Iterator[ast.stmt]:
+    """Module-level statements, also those inside module-level `if`/`try`/`with` blocks."""
+    stack = list(tree.body)
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, (ast.If, ast.Try, ast.With)) or type(node).__name__ == "TryStar":
+            for block in ("body", "orelse", "finalbody"):
+                stack.extend(getattr(node, block, None) or ())
+            for handler in getattr(node, "handlers", ()):
+                stack.extend(handler.body)
+
+
+def _is_test_import(name: Optional[str]) -> bool:
+    return bool(name) and any(name == t or name.startswith(t + ".") for t in TEST_IMPORTS)
+
+
+def is_test_support_module(tree: ast.Module) -> bool:
+    """Whether the module imports a test framework (or factory_boy) at top level."""
+    for node in _top_level_statements(tree):
+        if isinstance(node, ast.Import) and any(_is_test_import(alias.name) for alias in node.names):
+            return True
+        if isinstance(node, ast.ImportFrom) and not node.level and _is_test_import(node.module):
+            return True
+    return False
+
+
+class MigrationCode:
+    """The functions of a module that are migration code, and whether a node runs inside one."""
+
+    def __init__(self, scope: ModuleScope):
+        self.scope = scope
+        self._functions: Optional[Set[ast.AST]] = None
+
+    def functions(self) -> Set[ast.AST]:
+        if self._functions is None:
+            found = {f for f in self.scope.functions if _migration_signature(f)}
+            by_name = {}
+            for func in self.scope.functions:
+                by_name.setdefault(func.name, []).append(func)
+            for call in self._run_python_calls():
+                for arg in list(call.args) + [k.value for k in call.keywords]:
+                    if isinstance(arg, ast.Name):
+                        found.update(by_name.get(arg.id, ()))
+            self._functions = found
+        return self._functions
+
+    def _run_python_calls(self) -> Iterator[ast.Call]:
+        for node in self.scope.loads:
+            if (node.id if isinstance(node, ast.Name) else node.attr) != "RunPython":
+                continue
+            call = self.scope.parent(node)
+            if isinstance(call, ast.Call) and call.func is node and self.scope.qualify(node) in RUN_PYTHON:
+                yield call
+
+    def covers(self, node: ast.AST) -> bool:
+        """Whether `node` sits in a migration function (or in a function nested in one)."""
+        functions = self.functions()
+        if not functions:
+            return False
+        for _, parent in self.scope.ancestors(node):
+            if parent in functions:
+                return True
+        return False
+
+
+def _migration_signature(func: ast.AST) -> bool:
+    """`def forwards(apps, schema_editor)`: the historical registry first, exactly two positional parameters."""
+    if not isinstance(func, FUNCTION_NODES) or isinstance(func, ast.Lambda):
+        return False
+    params = func.args.posonlyargs + func.args.args
+    return len(params) == 2 and params[0].arg == "apps" and not func.args.vararg
+
+
