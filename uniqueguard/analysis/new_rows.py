@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 from typing import Dict, NamedTuple, Optional
 
-from .scope import ModuleScope
+from .scope import FUNCTION_NODES, ModuleScope, call_label
 from ..index.uniqueness import ModelInfo, UniqueSet
 
 
@@ -34,21 +34,29 @@ class NewRows:
 
     def verdict(self, unique_set: UniqueSet, model: ModelInfo, values: Dict[str, ast.AST]):
         """(whether the set is still at risk, the Creator when something else inserts the same row)."""
-        new_rows = [(name, self._new_row(values[name])) for name in unique_set.fields
+        new_rows = [(name, self._new_row(values[name], model, name)) for name in unique_set.fields
                     if name in values and getattr(model.fields.get(name), "relation", None) in ("fk", "o2o")]
         new_rows = [(name, found) for name, found in new_rows if found is not None]
         if not new_rows:
             return True, None
         if len(unique_set.fields) > 1:
             return False, None  # `Line(order=<order created above>, position=1)`: nothing holds it yet
-        name, (parent, variable, method, manager) = new_rows[0]
-        creator = self._receiver_creating(parent, model, name) or self._method_creating(parent, method, manager, model)
+        name, (parent, variable, method, manager, receiver) = new_rows[0]
+        creator = (self._receiver_creating(parent, model, name, receiver)
+                   or self._method_creating(parent, method, manager, model))
         if creator is None:
             return False, None  # a one-to-one to a row inserted just before, which nothing else creates
         return True, Creator(*creator, parent, variable)
 
-    def _receiver_creating(self, parent, holder: ModelInfo, field: str) -> Optional[tuple]:
-        creators = self.resolver.project.post_save_creators(parent, holder, field, also=self._own_facts())
+    def _receiver_creating(self, parent, holder: ModelInfo, field: str, own=None) -> Optional[tuple]:
+        """Another post_save receiver inserting the row (`own`, the receiver the write sits in, is not
+        another: its insert is the write being judged)."""
+        own_facts = self._own_facts()
+        creators = self.resolver.project.post_save_creators(parent, holder, field, also=own_facts)
+        if own is not None:
+            here = getattr(own_facts, "path", None)
+            creators = [(r, path) for r, path in creators if not (r.name == own.name and r.lineno == own.lineno
+                                                                   and path == here)]
         if not creators:
             return None
         receiver, path = creators[0]
@@ -72,12 +80,24 @@ class NewRows:
                         return f"{facts.name}.{name}()", project.module_path(facts.module), found.lineno
         return None
 
-    def _new_row(self, value: ast.AST):
-        """(model, variable, manager method, manager attribute) when `value` (or its `.pk` / `.id`) is a
-        local bound only ever, in this function, to a row the function inserts: `M.objects.create(...)`,
-        `create_user(...)`, or `M(...)` (saved before use); else None."""
+    def _new_row(self, value: ast.AST, model: ModelInfo, field: str):
+        """(model, variable, manager method, manager attribute, receiver) when `value` (or its `.pk` /
+        `.id`) is a row inserted a moment ago: a local bound only ever, in this function, to a row the
+        function inserts (`M.objects.create(...)`, `create_user(...)`, `M(...)` saved before use), an
+        insert nested in the write (`Line.objects.create(order=Order.objects.create(...))`), or the
+        `instance` of a post_save receiver where `created` is true (then `receiver` is that function,
+        whose own insert is not "another" creator); else None."""
         if isinstance(value, ast.Attribute) and value.attr in ("pk", "id"):
             value = value.value
+        if isinstance(value, (ast.Call, ast.Await)):
+            found = self._insert(value)
+            if found is None or found[1] is None:
+                return None  # `M(...)` nested in a write is unsaved: Django refuses it
+            return found[0], call_label(value.func) if isinstance(value, ast.Call) else "it", found[1], found[2], None
+        receiver = fresh_signal_instance(self.scope, value)
+        if receiver is not None:
+            parent = self.resolver.project.related_model(model, model.fields[field])
+            return (parent, _spelled(value), None, None, receiver) if parent is not None else None
         if not isinstance(value, ast.Name):
             return None
         func = self.scope.enclosing_function(value)
@@ -85,8 +105,8 @@ class NewRows:
         inserts = [self._insert(b.value) if b.kind == "assign" else None for b in bindings or ()]
         if not inserts or None in inserts or len({model.qualname for model, _, _ in inserts}) != 1:
             return None
-        model, method, manager = inserts[-1]
-        return model, value.id, method, manager
+        found, method, manager = inserts[-1]
+        return found, value.id, method, manager, None
 
     def _insert(self, value: Optional[ast.AST]) -> Optional[tuple]:
         """(model, manager method, manager attribute) of `M.objects.create_user(...)`; (model, None, None)
@@ -105,3 +125,96 @@ class NewRows:
     def _own_facts(self):
         """The linted module's facts, for its own receivers (built from its tree on first use)."""
         return self.resolver.project.module(self.scope.module) if self.scope.module else None
+
+
+# ------------------------------------------------------------------------------ post_save, created
+def fresh_signal_instance(scope: ModuleScope, value: ast.AST) -> Optional[ast.AST]:
+    """The receiver function when `value` is the saved instance of a post_save receiver (its `instance`
+    parameter, `kwargs["instance"]`, `kwargs.get("instance")`, or a local bound only to one of those) and
+    `value` is reached only when `created` is true: under `if created:` (also `kwargs.get("created")`,
+    `kwargs["created"]`), in the `else` of `if not created`, or after an early `if not created: return`."""
+    func = scope.enclosing_function(value)
+    if func is None or isinstance(func, ast.Lambda) or not _is_instance(scope, func, value):
+        return None
+    return func if _created_only(scope, func, value) else None
+
+
+def _is_instance(scope: ModuleScope, func, value: ast.AST, depth: int = 0) -> bool:
+    if _kwargs_item(func, value, "instance"):
+        return True
+    if not isinstance(value, ast.Name) or depth > 3:
+        return False
+    bindings = scope.bindings(func).get(value.id) or []
+    positional = [a.arg for a in func.args.posonlyargs + func.args.args]
+    named = value.id == "instance" or (len(positional) > 2 and positional[1] == value.id and "created" in positional)
+    if named and bindings and all(b.kind == "param" for b in bindings):
+        return True
+    return bool(bindings) and all(b.kind == "assign" and b.value is not None
+                                  and _is_instance(scope, func, b.value, depth + 1) for b in bindings)
+
+
+def _kwargs_item(func, node: ast.AST, key: str) -> bool:
+    """`kwargs["key"]` or `kwargs.get("key")` on the function's `**kwargs`."""
+    star = func.args.kwarg.arg if func.args.kwarg is not None else None
+    if star is None:
+        return False
+    if isinstance(node, ast.Subscript):
+        container, index = node.value, node.slice
+    elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get"
+          and node.args):
+        container, index = node.func.value, node.args[0]
+    else:
+        return False
+    return (isinstance(container, ast.Name) and container.id == star and isinstance(index, ast.Constant)
+            and index.value == key)
+
+
+def _created(func, test: ast.AST) -> Optional[bool]:
+    """True when the test holds only if `created` is true, False when it holds only if it is false."""
+    if isinstance(test, ast.Name) and test.id == "created":
+        return True
+    if _kwargs_item(func, test, "created"):
+        return True
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.comparators[0], ast.Constant) \
+            and test.comparators[0].value is True and isinstance(test.ops[0], (ast.Is, ast.Eq)):
+        return _created(func, test.left)
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = _created(func, test.operand)
+        return None if inner is None else not inner
+    if isinstance(test, ast.BoolOp):
+        parts = [_created(func, v) for v in test.values]
+        if isinstance(test.op, ast.And) and True in parts:
+            return True  # `if created and not raw:`
+        if isinstance(test.op, ast.Or) and False in parts:
+            return False  # `if not created or raw: return`
+    return None
+
+
+def _created_only(scope: ModuleScope, func, node: ast.AST) -> bool:
+    for child, parent in scope.ancestors(node):
+        if parent is func:
+            return _early_return(func, func.body, child)
+        if isinstance(parent, ast.If):
+            verdict = _created(func, parent.test)
+            if (verdict is True and child in parent.body) or (verdict is False and child in parent.orelse):
+                return True
+        for block in ("body", "orelse", "finalbody"):
+            statements = getattr(parent, block, None)
+            if isinstance(statements, list) and child in statements and _early_return(func, statements, child):
+                return True
+        if isinstance(parent, FUNCTION_NODES):
+            return False
+    return False
+
+
+def _early_return(func, statements, child) -> bool:
+    """`if not created: return` before `child` in the same block."""
+    for statement in statements[: statements.index(child)] if child in statements else ():
+        if (isinstance(statement, ast.If) and statement.body and isinstance(statement.body[-1], (ast.Return, ast.Raise))
+                and _created(func, statement.test) is False):
+            return True
+    return False
+
+
+def _spelled(value: ast.AST) -> str:
+    return value.id if isinstance(value, ast.Name) else ast.unparse(value)

@@ -14,7 +14,7 @@ from typing import Dict, List, Optional, Tuple
 from ..index.facts import UNKNOWN
 from .new_rows import Creator, NewRows
 from .resolve import Resolver, unchained
-from .scope import ModuleScope, call_label
+from .scope import FUNCTION_NODES, Binding, ModuleScope, call_label
 from ..index.uniqueness import ModelInfo, UniqueSet
 
 CREATE_METHODS = frozenset({"create", "acreate"})
@@ -321,20 +321,26 @@ class WriteFinder:
         elif isinstance(objs, (ast.ListComp, ast.GeneratorExp)):
             elements = [objs.elt]
         fields = set()
+        shared: Optional[Dict[str, ast.AST]] = None  # field → the value every element gives it
         for element in elements:
             element = self._follow(element)
             if isinstance(element, ast.Call) and self.resolver.model_class(element.func) is not None:
-                more, _, _ = self._keyword_fields(element, model)
+                more, _, values = self._keyword_fields(element, model)
                 if more is UNKNOWN_FIELDS:
                     fields = UNKNOWN_FIELDS
                     break
                 fields |= more
+                shared = values if shared is None else {
+                    name: value for name, value in shared.items()
+                    if name in values and ast.dump(values[name]) == ast.dump(value)}
             else:
                 fields = UNKNOWN_FIELDS
                 break
         if not elements:
             fields = UNKNOWN_FIELDS
-        return self._write(call, method, label, model, fields)
+        # Values all objects share (`[Line(order=order, ...) for ...]`): one pointing at a row inserted
+        # just before keeps every set holding it from colliding with an existing row.
+        return self._write(call, method, label, model, fields, values=shared if fields is not UNKNOWN_FIELDS else None)
 
     def _dict_lacks(self, expr: ast.AST, keys) -> bool:
         """Whether a `**expr` dict surely has none of `keys`: a literal, or a local dict whose every
@@ -413,6 +419,11 @@ class WriteFinder:
             return None
         if binding.kind in ("assign", "param") and self._validator_of(receiver) is not None:
             return self.form_save(call)
+        prior = self._saved_before(receiver.id, binding, call)
+        if prior is not None:  # the row exists since that save: this one updates it
+            since = Binding(prior.lineno, prior.col_offset, None, "assign")
+            return self._update_save(call, method, label, receiver,
+                                     self._attributes_assigned(receiver.id, scope or self.scope.tree, since, call))
         assigned = self._attributes_assigned(receiver.id, scope or self.scope.tree, binding, call)
         validated = self._instance_validation(receiver.id, scope or self.scope.tree, binding, call)
         write = self._save_of_binding(call, method, label, receiver, binding, assigned)
@@ -426,12 +437,19 @@ class WriteFinder:
             origin = self._follow(origin)
         if isinstance(origin, ast.Call) and binding.kind != "unpack0":
             if isinstance(origin.func, ast.Attribute) and origin.func.attr == "save":
+                if not _is_false_kw(origin, "commit"):  # `obj = form.save()` wrote the row already
+                    return self._update_save(call, method, label, receiver, assigned,
+                                             self._form_model(origin.func.value))
                 return self._form_instance_save(call, method, label, origin, assigned)
             if self.resolver.model_class(origin.func) is not None:
                 return self._constructed_save(call, method, label, origin, assigned)
-        # An existing row (loaded, request.user, a parameter): only a unique field changed here can
-        # collide. Re-pointing a relation is left out: it almost always links a row made just before.
-        loaded = self.resolver.instance_model(receiver)
+        return self._update_save(call, method, label, receiver, assigned)
+
+    def _update_save(self, call, method, label, receiver: ast.Name, assigned, loaded=None) -> Optional[Write]:
+        """`obj.save()` of an existing row (loaded, request.user, a parameter, or saved earlier here):
+        only a unique field changed since can collide. Re-pointing a relation is left out: it almost
+        always links a row made just before."""
+        loaded = loaded or self.resolver.instance_model(receiver)
         if loaded is None or loaded.abstract or not assigned:
             return None
         changed = {n: v for n, v in assigned.items() if loaded.field_for(n) is not None and
@@ -442,6 +460,38 @@ class WriteFinder:
             self._note_source(sources, name, value)
         return self._write(call, method, label, loaded, fields, sources,
                            {loaded.field_for(n): v for n, v in changed.items()}, insert=False)
+
+    def _saved_before(self, name: str, binding, call: ast.Call) -> Optional[ast.Call]:
+        """The last `name.save()` after the binding that surely ran before `call`: its statement sits in
+        a block around `call`, before it (`obj.save(); obj.flag = True; obj.save()`)."""
+        if binding.kind not in ("assign", "for"):
+            return None
+        start = (binding.line, binding.col)
+        found = None
+        for child, parent in self.scope.ancestors(self.scope.statement_of(call)):
+            if isinstance(parent, ast.ClassDef):
+                break
+            for block in ("body", "orelse", "finalbody"):
+                statements = getattr(parent, block, None)
+                if not (isinstance(statements, list) and child in statements):
+                    continue
+                for statement in _surely_run(statements[: statements.index(child)]):
+                    value = statement.value if isinstance(statement, (ast.Expr, ast.Await)) else None
+                    value = value.value if isinstance(value, ast.Await) else value
+                    if (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
+                            and value.func.attr in SAVE_METHODS and isinstance(value.func.value, ast.Name)
+                            and value.func.value.id == name and (value.lineno, value.col_offset) > start
+                            and not _is_false_kw(value, "commit")):
+                        if found is None or (value.lineno, value.col_offset) > (found.lineno, found.col_offset):
+                            found = value
+            if isinstance(parent, FUNCTION_NODES):
+                break
+        return found
+
+    def _form_model(self, holder: ast.AST) -> Optional[ModelInfo]:
+        validator = self._validator_of(holder)
+        model = validator.model if validator is not None else None
+        return self.resolver.project.model(model) if model else None
 
     def _constructed_save(self, call, method, label, constructor: ast.Call, assigned) -> Optional[Write]:
         """A new row: the constructor's keywords and the attributes set since then are written."""
@@ -551,6 +601,23 @@ def _restrict_to_update_fields(call: ast.Call, fields, model: ModelInfo):
             allowed = {model.field_for(n) for n in names} - {None}
             return allowed if fields is UNKNOWN_FIELDS else (fields & allowed)
     return fields
+
+
+def _surely_run(statements) -> List[ast.stmt]:
+    """The statements, and those inside them that surely ran once control passed them: the body of a
+    `with`, the body of a `try` whose every handler leaves (return/raise/continue/break)."""
+    found: List[ast.stmt] = []
+    stack = list(reversed(statements))
+    while stack:
+        statement = stack.pop()
+        found.append(statement)
+        if isinstance(statement, (ast.With, ast.AsyncWith)):
+            stack.extend(reversed(statement.body))
+        elif isinstance(statement, ast.Try) and all(
+                h.body and isinstance(h.body[-1], (ast.Return, ast.Raise, ast.Continue, ast.Break))
+                for h in statement.handlers):
+            stack.extend(reversed(statement.body + statement.finalbody))
+    return found
 
 
 def _single_element(iterable: ast.AST) -> Optional[ast.AST]:

@@ -18,7 +18,7 @@ from typing import Any, Dict, Optional
 from .. import __version__
 from .facts import UNKNOWN, CallValue, ClassFacts, DictValue, MethodFacts, ModuleFacts, ReceiverFacts, Ref
 
-FORMAT = 5
+FORMAT = 6
 
 
 def default_directory() -> str:

@@ -548,24 +548,46 @@ def _keyword(call: ast.Call, name: str) -> Optional[ast.AST]:
 def _receiver(node, sender: Optional[ast.AST], names: Names, connected: bool = True) -> ReceiverFacts:
     positional = _parameters(node, keyword_only=False)
     instance = "instance" if "instance" in _parameters(node) else (positional[1] if len(positional) > 1 else None)
+    instances = ({instance} if instance else set()) | _kwargs_instance_locals(node)
     names = _with_inner_imports(node, names)
     creates = []
-    for sub in iter_nodes(node) if instance else ():
+    for sub in iter_nodes(node) if instances else ():
         if not isinstance(sub, ast.Call):
             continue
         holder = _row_class(sub)
         dotted = names.of(holder) if holder is not None else None
-        if not dotted or dotted.partition(".")[0] == instance:
+        if not dotted or dotted.partition(".")[0] in instances:
             continue
         for keyword in sub.keywords:
             value = keyword.value
-            if isinstance(value, ast.Name) and value.id == instance and keyword.arg:
+            if isinstance(value, ast.Name) and value.id in instances and keyword.arg:
                 creates.append((dotted, keyword.arg))
             elif (isinstance(value, ast.Attribute) and value.attr in ("pk", "id") and isinstance(value.value, ast.Name)
-                  and value.value.id == instance and keyword.arg and keyword.arg.endswith("_id")):
+                  and value.value.id in instances and keyword.arg and keyword.arg.endswith("_id")):
                 creates.append((dotted, keyword.arg[:-3]))
     return ReceiverFacts(node.name, node.lineno, literal(sender, names) if sender is not None else None,
                          tuple(creates), connected)
+
+
+def _kwargs_instance_locals(node) -> set:
+    """Locals bound to the saved instance taken from `**kwargs`: `user = kwargs["instance"]` (or `.get`)."""
+    star = node.args.kwarg.arg if node.args.kwarg is not None else None
+    found = set()
+    for stmt in node.body if star else ():
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+            continue
+        value = stmt.value
+        if isinstance(value, ast.Subscript):
+            container, key = value.value, value.slice
+        elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "get" \
+                and value.args:
+            container, key = value.func.value, value.args[0]
+        else:
+            continue
+        if isinstance(container, ast.Name) and container.id == star and isinstance(key, ast.Constant) \
+                and key.value == "instance":
+            found.add(stmt.targets[0].id)
+    return found
 
 
 def failed_module(module: str, path: str, is_package: bool, error: str) -> ModuleFacts:
