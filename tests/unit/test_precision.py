@@ -208,8 +208,11 @@ PROFILE_MODELS = """
     ("def f(u):\n    if not hasattr(u, 'purse') or u.purse is None:\n        Wallet.objects.create(owner=u)\n", ["UNQ002"]),
     ("def f(u, x):\n    if not hasattr(u, 'purse') or x:\n        Wallet.objects.create(owner=u)\n", ["UNQ001"]),
     ("def f(user):\n    if not hasattr(user, 'profile'):\n        Profile.objects.get_or_create(user=user)\n", []),
+    # the instance is a row inserted a moment ago only when `created` (issue 13 item 2)
     ("@receiver(post_save, sender=settings.AUTH_USER_MODEL)\ndef f(sender, instance, created, **kw):\n"
-     "    if created:\n        Profile.objects.create(user=instance)\n", ["UNQ001"]),
+     "    if created:\n        Profile.objects.create(user=instance)\n", []),
+    ("@receiver(post_save, sender=settings.AUTH_USER_MODEL)\ndef f(sender, instance, created, **kw):\n"
+     "    Profile.objects.create(user=instance)\n", ["UNQ001"]),
 ])
 def test_one_to_one_existence_checks(project, body, expected):
     project.write("shop/models.py", PROFILE_MODELS)
