@@ -62,10 +62,10 @@ def test_round_trip_is_exact(project):
 def test_cold_then_warm(project, tmp_path):
     project.write("shop/models.py", MODELS)
     cold = build(project, tmp_path)
-    assert cold.cache.hits == 0
+    assert cold.modules.cache.hits == 0
     cold.save_cache(throttle=0)
     warm = build(project, tmp_path)
-    assert warm.cache.hits >= 1
+    assert warm.modules.cache.hits >= 1
     assert warm.model("shop.models.Tag").unique_sets == cold.model("shop.models.Tag").unique_sets
 
 
@@ -82,24 +82,24 @@ def test_corrupt_and_foreign_caches_are_ignored(project, tmp_path):
     project.write("shop/models.py", MODELS)
     first = build(project, tmp_path)
     first.save_cache(throttle=0)
-    cache_file = first.cache.file
+    cache_file = first.modules.cache.file
     for garbage in ("{not json", json.dumps({"format": 1, "version": "0.0.0-other", "root": first.root,
                                              "entries": {}}),
                     json.dumps([1, 2, 3]), json.dumps({"format": 1, "version": "x", "root": "/elsewhere"})):
         with open(cache_file, "w") as handle:
             handle.write(garbage)
         again = build(project, tmp_path)
-        assert again.cache.hits == 0
+        assert again.modules.cache.hits == 0
         assert again.model("shop.models.Tag") is not None
     # An entry with the right stamp but mangled facts is dropped, not trusted.
-    data = json.loads(json.dumps({"format": 1, "version": first.cache.entries and __import__("uniqueguard").__version__,
-                                  "root": first.root, "entries": first.cache.entries}))
+    data = json.loads(json.dumps({"format": 1, "version": first.modules.cache.entries and __import__("uniqueguard").__version__,
+                                  "root": first.root, "entries": first.modules.cache.entries}))
     for entry in data["entries"].values():
         entry["facts"]["classes"] = [["only", "three", 1]]
     with open(cache_file, "w") as handle:
         json.dump(data, handle)
     mangled = build(project, tmp_path)
-    assert mangled.cache.hits == 0
+    assert mangled.modules.cache.hits == 0
     assert mangled.model("shop.models.Tag").unique_sets
 
 

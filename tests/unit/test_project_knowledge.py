@@ -156,7 +156,7 @@ def test_models_from_an_installed_package(project, tmp_path, monkeypatch):
     """A model from a package on the linting interpreter's path is read from source, never imported."""
     import sys
 
-    import uniqueguard.index.project as index
+    import uniqueguard.index.modules as index
 
     site = tmp_path / "site"
     (site / "reusable_tags").mkdir(parents=True)

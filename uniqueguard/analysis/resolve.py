@@ -457,7 +457,7 @@ class Resolver:
         if dotted not in self._validators:
             self._validators[dotted] = None
             cls = self.project.find_class(dotted)
-            self._validators[dotted] = validator_for(self.project, self, cls) if cls is not None else None
+            self._validators[dotted] = validator_for(self.project.modules, self.model_of_value, cls) if cls is not None else None
         return self._validators[dotted]
 
     # ---------------------------------------------------------------------------- facts-level values

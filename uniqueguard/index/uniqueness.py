@@ -8,8 +8,8 @@ and its own Meta constraints are never created; `unique_for_date` and `db_index`
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple
+from dataclasses import dataclass, field, replace
+from typing import Dict, List, Optional, Protocol, Sequence, Tuple
 
 from .facts import UNKNOWN, CallValue, ClassFacts, Ref
 
@@ -168,10 +168,19 @@ def _constraint_sets(value) -> List[Tuple[Tuple[str, ...], bool, object]]:
     return sets
 
 
+class ModelLookup(Protocol):
+    """What building a model needs from the index: its bases' models and Meta owners' classes.
+    The model registry is one; declared here so this module needs nothing from the registry."""
+
+    def model(self, dotted: str) -> Optional["ModelInfo"]: ...
+
+    def find_class(self, dotted: str) -> Optional[ClassFacts]: ...
+
+
 class _Builder:
     """Builds one ModelInfo; kept as a small object so each Django rule is one method."""
 
-    def __init__(self, project, cls: ClassFacts):
+    def __init__(self, project: ModelLookup, cls: ClassFacts):
         self.project = project
         self.cls = cls
 
@@ -310,10 +319,8 @@ def _dedupe(sets: List[UniqueSet]) -> Tuple[UniqueSet, ...]:
     return tuple(result)
 
 
-def with_configured(info: ModelInfo, sets) -> ModelInfo:
+def with_configured(info: ModelInfo, sets: Sequence[Sequence[str]]) -> ModelInfo:
     """A model with the unique sets the user's configuration declares added."""
-    from dataclasses import replace
-
     extra = [UniqueSet(tuple(names), "configuration", info.name) for names in sets]
     fields = dict(info.fields)
     for names in sets:
@@ -322,7 +329,7 @@ def with_configured(info: ModelInfo, sets) -> ModelInfo:
     return replace(info, fields=fields, unique_sets=_dedupe(list(info.unique_sets) + extra), _names=None)
 
 
-def configured_model(name: str, sets) -> ModelInfo:
+def configured_model(name: str, sets: Sequence[Sequence[str]]) -> ModelInfo:
     """A model uniqueguard cannot read, known only from the configuration (`"billing.Invoice" = [...]`)."""
     short = name.rpartition(".")[2]
     fields = {n: FieldInfo(n, "Field", False) for names in sets for n in names}
@@ -331,8 +338,8 @@ def configured_model(name: str, sets) -> ModelInfo:
                      "id", None, {}, False)
 
 
-def build_model(project, cls: ClassFacts) -> Optional[ModelInfo]:
+def build_model(project: ModelLookup, cls: ClassFacts) -> Optional[ModelInfo]:
     return _Builder(project, cls).build()
 
 
-__all__ = ["FieldInfo", "UniqueSet", "ModelInfo", "build_model", "is_field_call", "MODEL_ROOTS"]
+__all__ = ["FieldInfo", "UniqueSet", "ModelInfo", "ModelLookup", "build_model", "is_field_call", "MODEL_ROOTS"]

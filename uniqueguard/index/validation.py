@@ -10,9 +10,15 @@ UniqueTogetherValidator, or ones declared by hand).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import FrozenSet, Optional
+from typing import Callable, FrozenSet, Optional
 
-from .facts import CallValue, ClassFacts, Ref
+from .facts import CallValue, ClassFacts, ModuleFacts, Ref
+from .modules import ModuleIndex
+from .uniqueness import ModelInfo, UniqueSet
+
+# How a literal read from a module's facts names a model (`Meta.model = Book`, `get_user_model()`):
+# the resolver's, which knows the project's imports and the user model.
+ModelOfValue = Callable[[ModuleFacts, object], Optional[ModelInfo]]
 
 MODEL_FORM_BASES = ("django.forms.ModelForm", "django.forms.models.ModelForm", "ModelForm",
                     "django.forms.models.BaseModelForm")
@@ -47,7 +53,7 @@ class Validator:
         """The fields the generated model-level unique checks can cover."""
         return self.fields if self.model_checked is None else self.model_checked
 
-    def validates(self, unique_set, model) -> bool:
+    def validates(self, unique_set: UniqueSet, model: Optional[ModelInfo]) -> bool:
         """Whether this class checks `unique_set` (a UniqueSet of `model`) before the write."""
         fields = unique_set.fields
         if fields in self.explicit_validators or (len(fields) == 1 and fields in self.explicit_validators):
@@ -66,7 +72,7 @@ class Validator:
             return True
         return False
 
-    def hint_for(self, unique_set) -> str:
+    def hint_for(self, unique_set: UniqueSet) -> str:
         """The concrete fix to make this class validate `unique_set`."""
         field = unique_set.fields[0]
         if self.kind == "modelform":
@@ -107,7 +113,7 @@ def _explicit_validators(cls: ClassFacts, meta: Optional[ClassFacts]) -> set:
     return covered
 
 
-def validator_for(project, resolver, cls: ClassFacts) -> Optional[Validator]:
+def validator_for(project: ModuleIndex, model_of_value: ModelOfValue, cls: ClassFacts) -> Optional[Validator]:
     """The Validator of a form or serializer class, or None when the class is neither."""
     if project.inherits(cls, MODEL_FORM_BASES):
         kind = "modelform"
@@ -144,7 +150,7 @@ def validator_for(project, resolver, cls: ClassFacts) -> Optional[Validator]:
     if meta is not None and meta_owner is not None:
         model_value = _meta_option(project, meta, "model")
         module = project.module(meta_owner.module)
-        model_info = resolver.model_of_value(module, model_value) if module is not None else None
+        model_info = model_of_value(module, model_value) if module is not None else None
         model = model_info.qualname if model_info is not None else None
         listed = _meta_option(project, meta, "fields")
         excluded = _meta_option(project, meta, "exclude")
@@ -165,7 +171,7 @@ def validator_for(project, resolver, cls: ClassFacts) -> Optional[Validator]:
                      model_checked if kind == "modelform" else None)
 
 
-def _meta_option(project, meta: ClassFacts, option: str, depth: int = 0):
+def _meta_option(project: ModuleIndex, meta: ClassFacts, option: str, depth: int = 0):
     """A Meta option, following `class Meta(ParentForm.Meta):`."""
     value = meta.assigned(option)
     if value is not None or depth > 8:

@@ -1,0 +1,244 @@
+"""The model registry: which classes are models, their unique sets, and how models relate.
+
+`model()` turns class facts into `ModelInfo` records (built by `uniqueness`, which follows Django's
+inheritance rules, plus the unique sets the configuration declares), once per class. On top of the
+project's models it keeps the relation indexes the resolver walks: the user model, `"app_label.Model"`
+strings, managers bound to models, reverse managers (`author.book_set`), one-to-one accessors from
+either side, and the `through` model of a many-to-many (declared, or Django's auto-created table).
+"""
+from __future__ import annotations
+
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+
+from .django_settings import Settings, app_package
+from .facts import ClassFacts, Ref, names_auth_user_model
+from .modules import ModuleIndex
+from .uniqueness import FieldInfo, ModelInfo, UniqueSet, build_model, configured_model, with_configured
+
+STOCK_USER = "django.contrib.auth.models.User"
+
+UniqueConfig = Sequence[Sequence[str]]  # the field tuples one configured model is unique on
+Relation = Tuple[ModelInfo, FieldInfo]  # the model holding a relation, and its field
+
+
+class ModelRegistry:
+    def __init__(self, modules: ModuleIndex, settings: Settings, labels: Mapping[str, List[str]],
+                 extra_unique: Mapping[str, UniqueConfig]):
+        self.modules = modules
+        self.settings = settings
+        self.labels = labels
+        self.extra_unique = extra_unique  # configured unique facts: "app.Model" or dotted → field tuples
+        self._models: Dict[str, Optional[ModelInfo]] = {}
+        self._bound: Optional[Dict[str, List[ModelInfo]]] = None
+        self._project_models: Optional[List[ModelInfo]] = None
+        self._user_model: Optional[Tuple[Optional[ModelInfo]]] = None
+        self._reverse: Optional[Dict[str, Dict[str, Relation]]] = None
+        self._one_to_one: Optional[Dict[Tuple[str, str], ModelInfo]] = None
+
+    # ---------------------------------------------------------------------------------------- models
+    def model(self, dotted: str) -> Optional[ModelInfo]:
+        """The ModelInfo for a class name, or None when it is not a (known) model."""
+        cls = self.modules.find_class(dotted)
+        if cls is None:
+            extra = self._configured(dotted)
+            return configured_model(dotted, extra) if extra else None
+        key = cls.qualname
+        if key not in self._models:
+            self._models[key] = None  # cycle guard
+            info = build_model(self, cls)
+            extra = self._configured(key) if info is not None else None
+            self._models[key] = with_configured(info, extra) if info is not None and extra else info
+        return self._models[key]
+
+    def find_class(self, dotted: str) -> Optional[ClassFacts]:
+        """Class lookup, for `uniqueness` (the registry is the `ModelLookup` models are built with)."""
+        return self.modules.find_class(dotted)
+
+    def _configured(self, dotted: str) -> Optional[UniqueConfig]:
+        """Unique sets the configuration declares for a model, by dotted path or `app_label.Model`."""
+        if not self.extra_unique:
+            return None
+        if dotted in self.extra_unique:
+            return self.extra_unique[dotted]
+        module, _, name = dotted.rpartition(".")
+        package = app_package(module) or module.rpartition(".")[0]
+        label = f"{package.rpartition('.')[2]}.{name}" if package else None
+        for key, sets in self.extra_unique.items():
+            if label and key.lower() == label.lower():
+                return sets
+        return None
+
+    def model_by_label(self, label: object) -> Optional[ModelInfo]:
+        """The model named by an `"app_label.ModelName"` string (model name case-insensitive)."""
+        if not isinstance(label, str) or label.count(".") != 1:
+            return None
+        app_label, _, name = label.partition(".")
+        for package in list(self.labels.get(app_label, ())):
+            found = self._model_in_package(package, name)
+            if found is not None:
+                return found
+        for key, sets in self.extra_unique.items():
+            if key.lower() == label.lower():
+                return configured_model(key, sets)
+        return None
+
+    def _model_in_package(self, package: str, name: str) -> Optional[ModelInfo]:
+        facts = self.modules.module(f"{package}.models")
+        if facts is None:
+            return None
+        exact = self.model(f"{package}.models.{name}")
+        if exact is not None:
+            return exact
+        lowered = name.lower()
+        candidates = [c.name for c in facts.classes] + [local for local, _ in facts.imports]
+        for candidate in candidates:
+            if candidate.lower() == lowered:
+                return self.model(f"{package}.models.{candidate}")
+        return None
+
+    def user_model(self) -> Optional[ModelInfo]:
+        """The model `get_user_model()` returns: AUTH_USER_MODEL, else the only custom user, else auth.User."""
+        if self._user_model is None:
+            self._user_model = (self._find_user_model(),)
+        return self._user_model[0]
+
+    def _find_user_model(self) -> Optional[ModelInfo]:
+        if self.settings.auth_user_model:
+            found = self.model_by_label(self.settings.auth_user_model)
+            if found is not None:
+                return found
+        if self.settings.module is None:
+            custom = [m for m in self.project_models() if m.is_user and not m.abstract]
+            if len(custom) == 1:
+                return custom[0]
+        return self.model(STOCK_USER)
+
+    def project_models(self) -> List[ModelInfo]:
+        """Every model class in the project's models modules."""
+        if self._project_models is None:
+            result = []
+            for dotted in self.modules.models_modules:
+                facts = self.modules.module(dotted)
+                for cls in facts.classes if facts is not None else ():
+                    info = self.model(cls.qualname)
+                    if info is not None:
+                        result.append(info)
+            self._project_models = result
+        return self._project_models
+
+    # ------------------------------------------------------------------------------------- relations
+    def models_for_class(self, qualname: str) -> List[ModelInfo]:
+        """Models whose managers are built from this manager or queryset class (its `self.model`)."""
+        if self._bound is None:
+            bound: Dict[str, List[ModelInfo]] = {}
+            for info in self.project_models():
+                for classes in info.managers.values():
+                    for dotted in classes:
+                        cls = self.modules.find_class(dotted)
+                        key = cls.qualname if cls is not None else dotted
+                        if info not in bound.setdefault(key, []):
+                            bound[key].append(info)
+            self._bound = bound
+        return self._bound.get(qualname, [])
+
+    def related_model(self, owner: ModelInfo, field: FieldInfo) -> Optional[ModelInfo]:
+        """The model a ForeignKey/OneToOne/ManyToMany field of `owner` points to."""
+        target = field.target
+        if isinstance(target, Ref):
+            if names_auth_user_model(target.dotted):
+                return self.user_model()
+            if "." not in target.dotted and owner.facts is not None:
+                return self.model(f"{owner.facts.module}.{target.dotted}")
+            return self.model(target.dotted)
+        if isinstance(target, str):
+            if target == "self":
+                return owner
+            if "." in target:
+                return self.model_by_label(target)
+            if owner.facts is not None:
+                return self.model(f"{owner.facts.module}.{target}")
+        return None
+
+    def through_model(self, owner: ModelInfo, field_name: str) -> Optional[ModelInfo]:
+        """The model behind `Owner.<m2m>.through`: the declared `through=`, or Django's auto-created
+        table, which is unique on the (owner, target) pair."""
+        field_info = owner.fields.get(field_name)
+        if field_info is None or field_info.relation != "m2m":
+            return None
+        through = field_info.through
+        if through is not None:
+            return self.related_model(owner, FieldInfo(field_name, "ForeignKey", False, relation="fk", target=through))
+        target = self.related_model(owner, field_info)
+        if target is None:
+            return None
+        source_name, target_name = owner.name.lower(), target.name.lower()
+        if source_name == target_name:
+            source_name, target_name = f"from_{source_name}", f"to_{target_name}"
+        table = f"{owner.name}_{field_name}"
+        fields = {name: FieldInfo(name, "ForeignKey", False, relation="fk") for name in (source_name, target_name)}
+        return ModelInfo(f"{owner.qualname}_{field_name}", table, False, False, fields,
+                         (UniqueSet((source_name, target_name), "auto-created through table", table),),
+                         "id", None, {}, False)
+
+    def one_to_one_accessor(self, owner_qualname: str, accessor: str) -> Optional[ModelInfo]:
+        """The model reached by `instance.<accessor>` through a one-to-one, from either side:
+        `user.profile` (Profile.user = OneToOneField(User)) or `profile.user`. None when it is not one."""
+        return self._one_to_one_index().get((owner_qualname, accessor))
+
+    def one_to_one_targets(self, accessor: str) -> List[ModelInfo]:
+        """The models any one-to-one accessor named `accessor` leads to, when the owner is unknown."""
+        return [target for (_, name), target in self._one_to_one_index().items() if name == accessor]
+
+    def _one_to_one_index(self) -> Dict[Tuple[str, str], ModelInfo]:
+        if self._one_to_one is None:
+            index: Dict[Tuple[str, str], ModelInfo] = {}
+            for info in self.project_models():
+                for field_info in info.fields.values():
+                    if field_info.relation != "o2o" or field_info.related_name == "+":
+                        continue
+                    target = self.related_model(info, field_info)
+                    if target is None:
+                        continue
+                    index[(info.qualname, field_info.name)] = target
+                    index[(target.qualname, field_info.related_name or info.name.lower())] = info
+            self._one_to_one = index
+        return self._one_to_one
+
+    def reverse_relations(self, qualname: str) -> Dict[str, Relation]:
+        """accessor → (model holding the relation, its field) for relations pointing at `qualname`.
+
+        `author.book_set` / `author.books` (related_name) for a ForeignKey or ManyToManyField on Book.
+        A OneToOne's reverse accessor is an instance, not a manager, so it is not listed.
+        """
+        return self._reverse_index().get(qualname, {})
+
+    def sole_reverse_relation(self, accessor: str) -> Optional[Relation]:
+        """(model holding the relation, its field) when exactly one model in the project is reached
+        through reverse managers named `accessor` (`tokens`, `book_set`), else None: how
+        `user.tokens.create()` is resolved when nothing says what `user` is."""
+        found: Optional[Relation] = None
+        for by_accessor in self._reverse_index().values():
+            relation = by_accessor.get(accessor)
+            if relation is not None:
+                if found is not None and found[0].qualname != relation[0].qualname:
+                    return None
+                found = relation
+        return found
+
+    def _reverse_index(self) -> Dict[str, Dict[str, Relation]]:
+        if self._reverse is None:
+            reverse: Dict[str, Dict[str, Relation]] = {}
+            for info in self.project_models():
+                for field_info in info.fields.values():
+                    if field_info.relation not in ("fk", "m2m") or field_info.related_name == "+":
+                        continue
+                    target = self.related_model(info, field_info)
+                    if target is None:
+                        continue
+                    accessor = field_info.related_name or f"{info.name.lower()}_set"
+                    reverse.setdefault(target.qualname, {})[accessor] = (info, field_info)
+            self._reverse = reverse
+        return self._reverse
+
+
+__all__ = ["ModelRegistry", "Relation", "STOCK_USER"]
