@@ -103,10 +103,28 @@ class NewRows:
         func = self.scope.enclosing_function(value)
         bindings = self.scope.bindings(func).get(value.id) if func is not None else None
         inserts = [self._insert(b.value) if b.kind == "assign" else None for b in bindings or ()]
-        if not inserts or None in inserts or len({model.qualname for model, _, _ in inserts}) != 1:
+        if inserts and None not in inserts and len({model.qualname for model, _, _ in inserts}) == 1:
+            found, method, manager = inserts[-1]
+            return found, value.id, method, manager, None
+        found = self._insert_in_effect(value, bindings or ())
+        return (found[0], value.id, found[1], found[2], None) if found is not None else None
+
+    def _insert_in_effect(self, value: ast.Name, bindings) -> Optional[tuple]:
+        """The insert `value` holds when its other bindings do not matter: the binding in effect is an
+        insert whose statement surely ran before the use (`project = get()` in a `try` that may fail,
+        then `project = Project.objects.create(...)`), and no later binding can come round a loop."""
+        binding, _ = self.scope.binding_before(value.id, value)
+        if binding is None or binding.kind != "assign" or binding.value is None:
             return None
-        found, method, manager = inserts[-1]
-        return found, value.id, method, manager, None
+        found = self._insert(binding.value)
+        if found is None or self.scope.statement_of(binding.value) not in self.scope.ran_before(value):
+            return None
+        position = (value.lineno, value.col_offset)
+        in_loop = any(isinstance(parent, (ast.For, ast.AsyncFor, ast.While))
+                      for _, parent in self.scope.ancestors(value))
+        if in_loop and any((b.line, b.col) > position for b in bindings):
+            return None
+        return found
 
     def _insert(self, value: Optional[ast.AST]) -> Optional[tuple]:
         """(model, manager method, manager attribute) of `M.objects.create_user(...)`; (model, None, None)

@@ -112,6 +112,22 @@ class ModuleScope:
             current = parent
         return current
 
+    def ran_before(self, node: ast.AST) -> List[ast.stmt]:
+        """Statements of `node`'s function that surely ran before it: those before it in each block
+        around it, and inside them the body of a `with` and of a `try` whose every handler leaves
+        (return/raise/continue/break). Source order; what a branch or a loop may skip is left out."""
+        found: List[ast.stmt] = []
+        for child, parent in self.ancestors(self.statement_of(node)):
+            if isinstance(parent, ast.ClassDef):
+                break
+            for block in ("body", "orelse", "finalbody"):
+                statements = getattr(parent, block, None)
+                if isinstance(statements, list) and child in statements:
+                    found = _surely_run(statements[: statements.index(child)]) + found
+            if isinstance(parent, FUNCTION_NODES):
+                break
+        return found
+
     # ------------------------------------------------------------------------------------ bindings
     def _bindings_of(self, scope: ast.AST) -> Dict[str, List[Binding]]:
         """Name bindings made directly in a function or module body (not in nested functions/classes)."""
@@ -265,6 +281,21 @@ def _end(node: ast.AST) -> Position:
     end_line = getattr(node, "end_lineno", None)
     end_col = getattr(node, "end_col_offset", None)
     return (end_line, end_col) if end_line is not None and end_col is not None else _position(node)
+
+
+def _surely_run(statements) -> List[ast.stmt]:
+    found: List[ast.stmt] = []
+    stack = list(reversed(statements))
+    while stack:
+        statement = stack.pop()
+        found.append(statement)
+        if isinstance(statement, (ast.With, ast.AsyncWith)):
+            stack.extend(reversed(statement.body))
+        elif isinstance(statement, ast.Try) and all(
+                h.body and isinstance(h.body[-1], (ast.Return, ast.Raise, ast.Continue, ast.Break))
+                for h in statement.handlers):
+            stack.extend(reversed(statement.body + statement.finalbody))
+    return found
 
 
 def call_label(func: ast.AST, limit: int = 60) -> str:

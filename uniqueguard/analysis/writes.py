@@ -14,7 +14,7 @@ from typing import Dict, List, Optional, Tuple
 from ..index.facts import UNKNOWN
 from .new_rows import Creator, NewRows
 from .resolve import Resolver, unchained
-from .scope import FUNCTION_NODES, Binding, ModuleScope, call_label
+from .scope import Binding, ModuleScope, call_label
 from ..index.uniqueness import ModelInfo, UniqueSet
 
 CREATE_METHODS = frozenset({"create", "acreate"})
@@ -326,13 +326,13 @@ class WriteFinder:
             element = self._follow(element)
             if isinstance(element, ast.Call) and self.resolver.model_class(element.func) is not None:
                 more, _, values = self._keyword_fields(element, model)
-                if more is UNKNOWN_FIELDS:
-                    fields = UNKNOWN_FIELDS
-                    break
-                fields |= more
                 shared = values if shared is None else {
                     name: value for name, value in shared.items()
                     if name in values and ast.dump(values[name]) == ast.dump(value)}
+                if more is UNKNOWN_FIELDS:  # `Label(project=project, **entry)`: the keyword still holds
+                    fields = UNKNOWN_FIELDS
+                    break
+                fields |= more
             else:
                 fields = UNKNOWN_FIELDS
                 break
@@ -340,7 +340,8 @@ class WriteFinder:
             fields = UNKNOWN_FIELDS
         # Values all objects share (`[Line(order=order, ...) for ...]`): one pointing at a row inserted
         # just before keeps every set holding it from colliding with an existing row.
-        return self._write(call, method, label, model, fields, values=shared if fields is not UNKNOWN_FIELDS else None)
+        return self._write(call, method, label, model, fields, values=shared if len(elements) == 1 or
+                           fields is not UNKNOWN_FIELDS else None)
 
     def _dict_lacks(self, expr: ast.AST, keys) -> bool:
         """Whether a `**expr` dict surely has none of `keys`: a literal, or a local dict whose every
@@ -462,30 +463,21 @@ class WriteFinder:
                            {loaded.field_for(n): v for n, v in changed.items()}, insert=False)
 
     def _saved_before(self, name: str, binding, call: ast.Call) -> Optional[ast.Call]:
-        """The last `name.save()` after the binding that surely ran before `call`: its statement sits in
-        a block around `call`, before it (`obj.save(); obj.flag = True; obj.save()`)."""
+        """The last `name.save()` after the binding that surely ran before `call`
+        (`obj.save(); obj.flag = True; obj.save()`)."""
         if binding.kind not in ("assign", "for"):
             return None
         start = (binding.line, binding.col)
         found = None
-        for child, parent in self.scope.ancestors(self.scope.statement_of(call)):
-            if isinstance(parent, ast.ClassDef):
-                break
-            for block in ("body", "orelse", "finalbody"):
-                statements = getattr(parent, block, None)
-                if not (isinstance(statements, list) and child in statements):
-                    continue
-                for statement in _surely_run(statements[: statements.index(child)]):
-                    value = statement.value if isinstance(statement, (ast.Expr, ast.Await)) else None
-                    value = value.value if isinstance(value, ast.Await) else value
-                    if (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
-                            and value.func.attr in SAVE_METHODS and isinstance(value.func.value, ast.Name)
-                            and value.func.value.id == name and (value.lineno, value.col_offset) > start
-                            and not _is_false_kw(value, "commit")):
-                        if found is None or (value.lineno, value.col_offset) > (found.lineno, found.col_offset):
-                            found = value
-            if isinstance(parent, FUNCTION_NODES):
-                break
+        for statement in self.scope.ran_before(call):
+            value = statement.value if isinstance(statement, ast.Expr) else None
+            value = value.value if isinstance(value, ast.Await) else value
+            if (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
+                    and value.func.attr in SAVE_METHODS and isinstance(value.func.value, ast.Name)
+                    and value.func.value.id == name and (value.lineno, value.col_offset) > start
+                    and not _is_false_kw(value, "commit")):
+                if found is None or (value.lineno, value.col_offset) > (found.lineno, found.col_offset):
+                    found = value
         return found
 
     def _form_model(self, holder: ast.AST) -> Optional[ModelInfo]:
@@ -601,23 +593,6 @@ def _restrict_to_update_fields(call: ast.Call, fields, model: ModelInfo):
             allowed = {model.field_for(n) for n in names} - {None}
             return allowed if fields is UNKNOWN_FIELDS else (fields & allowed)
     return fields
-
-
-def _surely_run(statements) -> List[ast.stmt]:
-    """The statements, and those inside them that surely ran once control passed them: the body of a
-    `with`, the body of a `try` whose every handler leaves (return/raise/continue/break)."""
-    found: List[ast.stmt] = []
-    stack = list(reversed(statements))
-    while stack:
-        statement = stack.pop()
-        found.append(statement)
-        if isinstance(statement, (ast.With, ast.AsyncWith)):
-            stack.extend(reversed(statement.body))
-        elif isinstance(statement, ast.Try) and all(
-                h.body and isinstance(h.body[-1], (ast.Return, ast.Raise, ast.Continue, ast.Break))
-                for h in statement.handlers):
-            stack.extend(reversed(statement.body + statement.finalbody))
-    return found
 
 
 def _single_element(iterable: ast.AST) -> Optional[ast.AST]:
