@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
 from ..index.facts import UNKNOWN
+from .fresh_values import is_random_token, unset_field_is_fresh
 from .new_rows import Creator, NewRows
 from .resolve import Resolver, unchained
 from .scope import Binding, ModuleScope, call_label
@@ -23,14 +24,6 @@ BULK_METHODS = frozenset({"bulk_create", "abulk_create"})
 GET_OR_CREATE = frozenset({"get_or_create", "aget_or_create", "update_or_create", "aupdate_or_create"})
 SAVE_METHODS = frozenset({"save", "asave"})
 WRITE_METHODS = CREATE_METHODS | USER_METHODS | BULK_METHODS | GET_OR_CREATE | SAVE_METHODS
-# Values that are fresh random tokens: a unique field filled from one does not collide in practice.
-RANDOM_SOURCES = frozenset({
-    "uuid.uuid4", "uuid.uuid1", "secrets.token_hex", "secrets.token_urlsafe", "secrets.token_bytes",
-    "django.utils.crypto.get_random_string", "os.urandom",
-})
-# A project's own token makers (`generate_confirmation_token()`, `hookset.generate_key()`) are named
-# for what they return; a deterministic key builder is not (`make_key()`, `cache_key()`, `slugify()`).
-RANDOM_NAME = re.compile(r"(token|nonce|uuid|random|secret|salt)|^generate_(\w+_)?key$")
 # Model methods that validate an instance's uniqueness before save(): racy, like form validation.
 INSTANCE_VALIDATION = frozenset({"full_clean", "validate_unique", "validate_constraints"})
 # Manager/queryset methods that implement a tracked write: their callers' calls are the writes.
@@ -117,12 +110,21 @@ class WriteFinder:
         self.new_rows = NewRows(scope, resolver, CREATE_METHODS | USER_METHODS)
         self.methods = WRITE_METHODS | extra_creates
 
-    def _write(self, call, method, label, model, fields, sources=None, values=None, insert=True, **extra) -> Write:
-        """A Write risking the unique sets that `fields` (None: unknown, so all) touch."""
+    def _write(self, call, method, label, model, fields, sources=None, values=None, insert=True,
+               new_row=True, **extra) -> Write:
+        """A Write risking the unique sets that `fields` (None: unknown, so all) touch. `new_row`: the
+        write surely inserts, so a field it leaves unset takes its default."""
         written = None if fields is UNKNOWN_FIELDS else frozenset(fields)
         values = values or {}
         risked = []
         for unique_set in _risked(model, fields, values, self.resolver.static_value, insert):
+            if any(f in values and self._fresh_in(values[f], unique_set) for f in unique_set.fields):
+                continue  # `Token(user=user, key=uuid4())`: a fresh token or NULL in the set
+            if insert and new_row and written is not None and any(
+                    f not in written and f in model.fields
+                    and unset_field_is_fresh(self.resolver.project, model.fields[f], unique_set)
+                    for f in unique_set.fields):
+                continue  # a random or timestamp default, or NULL, that nobody supplies
             at_risk, creator = self.new_rows.verdict(unique_set, model, values)
             if at_risk:
                 risked.append(unique_set)
@@ -198,9 +200,10 @@ class WriteFinder:
                 unknown = True
             elif index < len(positional):
                 name = model.field_for(positional[index])
+                if name is not None:
+                    values[name] = arg
                 if name is not None and not self._never_collides(arg):
                     fields.add(name)
-                    values[name] = arg
                     self._note_source(sources, name, arg)
         for keyword in call.keywords:
             if keyword.arg is None:
@@ -214,9 +217,10 @@ class WriteFinder:
                     values.update(more_values)
                 continue
             name = model.field_for(keyword.arg)
+            if name is not None:
+                values[name] = keyword.value  # a fresh token too: the set holding it cannot collide
             if name is not None and not self._never_collides(keyword.value):
                 fields.add(name)
-                values[name] = keyword.value
                 self._note_source(sources, name, keyword.value)
         return (UNKNOWN_FIELDS if unknown else fields), sources, values
 
@@ -245,31 +249,15 @@ class WriteFinder:
             return fields, {f: Source(holder, None) for f in fields}, {}
         return None
 
+    def _fresh_in(self, value: ast.AST, unique_set: UniqueSet) -> bool:
+        """A value that keeps `unique_set` from colliding: a fresh token, or NULL unless NULLs collide there."""
+        if _is_none(self._follow(value)):
+            return unique_set.nulls_distinct
+        return is_random_token(value, self.resolver.dotted, self._follow)
+
     def _never_collides(self, value: ast.AST) -> bool:
-        """NULL never collides, and neither, in practice, does a fresh random token: `uuid.uuid4()`,
-        `secrets.token_urlsafe()`, `get_random_string(32)`, a function named for one
-        (`generate_confirmation_token()`), also through `str(...)`, `.hex` or a local."""
-        value = self._follow(value)
-        if _is_none(value):
-            return True
-        for _ in range(4):
-            if isinstance(value, ast.Attribute) and value.attr in ("hex", "int", "urn"):
-                value = value.value
-            elif (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)
-                  and value.func.id in ("str", "bytes") and len(value.args) == 1):
-                value = self._follow(value.args[0])
-            elif (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and not value.args
-                  and value.func.attr in ("lower", "upper", "strip", "decode", "hexdigest")):
-                value = self._follow(value.func.value)  # get_random_string(64).lower()
-            else:
-                break
-        if not isinstance(value, ast.Call):
-            return False
-        dotted = self.resolver.dotted(value.func) or ""
-        if dotted in RANDOM_SOURCES:
-            return True
-        name = value.func.attr if isinstance(value.func, ast.Attribute) else getattr(value.func, "id", "")
-        return bool(RANDOM_NAME.search(name.lower()))
+        """NULL never collides, and neither, in practice, does a fresh random token (fresh_values.py)."""
+        return _is_none(self._follow(value)) or is_random_token(value, self.resolver.dotted, self._follow)
 
     def _follow(self, expr: ast.AST, hops: int = 0) -> ast.AST:
         """Through local names to the expression they were last bound to."""
@@ -453,8 +441,8 @@ class WriteFinder:
         loaded = loaded or self.resolver.instance_model(receiver)
         if loaded is None or loaded.abstract or not assigned:
             return None
-        changed = {n: v for n, v in assigned.items() if loaded.field_for(n) is not None and
-                   loaded.fields[loaded.field_for(n)].relation is None}
+        changed = {n: v for n, v in assigned.items() if not self._never_collides(v)
+                   and getattr(loaded.fields.get(loaded.field_for(n) or ""), "relation", "") is None}
         fields = _restrict_to_update_fields(call, {loaded.field_for(n) for n in changed}, loaded)
         sources: Dict[str, Source] = {}
         for name, value in changed.items():
@@ -492,7 +480,7 @@ class WriteFinder:
             return None
         fields, sources, values = self._keyword_fields(constructor, model)
         if fields is not UNKNOWN_FIELDS:
-            fields = fields | {model.field_for(n) for n in assigned} - {None}
+            fields = fields | {model.field_for(n) for n, v in assigned.items() if not self._never_collides(v)} - {None}
         for name, value in assigned.items():
             self._note_source(sources, name, value)
             if model.field_for(name):
@@ -509,13 +497,14 @@ class WriteFinder:
         model = self.resolver.project.model(validator.model)
         if model is None:
             return None
-        written = {model.field_for(f) for f in validator.fields} | {model.field_for(f) for f in assigned}
+        written = {model.field_for(f) for f in validator.fields} | {
+            model.field_for(f) for f, v in assigned.items() if not self._never_collides(v)}
         written.discard(None)
         sources = {f: Source(holder, None) for f in validator.fields if f in model.fields}
         for name in assigned:
             sources.pop(name, None)
             self._note_source(sources, name, assigned[name])
-        return self._write(call, method, label, model, written, sources, commit_false_form=holder)
+        return self._write(call, method, label, model, written, sources, new_row=False, commit_false_form=holder)
 
     def form_save(self, call: ast.Call) -> Optional[Write]:
         """`form.save()` of a ModelForm (or `serializer.save()` of a ModelSerializer)."""
@@ -535,7 +524,7 @@ class WriteFinder:
                     extra.add(name)
         sources = {f: Source(holder, None) for f in fields}
         return self._write(call, call.func.attr, call_label(call.func), model, fields | extra, sources,
-                           form_holder=holder)
+                           new_row=False, form_holder=holder)
 
     def _instance_validation(self, name: str, scope: ast.AST, binding, call: ast.Call) -> Optional[str]:
         """`obj.full_clean()` (or validate_unique/validate_constraints) between the binding and the save."""
@@ -551,7 +540,8 @@ class WriteFinder:
     def _attributes_assigned(self, name: str, scope: ast.AST, binding, call: ast.Call) -> Dict[str, ast.AST]:
         """Attributes `name.<attr> = value` assigned after the binding and before the call.
 
-        `obj.field = None` writes NULL, which never collides: it is not counted as setting the field."""
+        `obj.field = None` writes NULL, which never collides, as does a fresh token: the callers count
+        such a value as setting no field, but a set holding it cannot collide."""
         found: Dict[str, ast.AST] = {}
         start = (binding.line, binding.col)
         end = (call.lineno, call.col_offset)
@@ -561,7 +551,7 @@ class WriteFinder:
                     if (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
                             and target.value.id == name and start < (target.lineno, target.col_offset) < end):
                         found[target.attr] = node.value
-        return {attr: value for attr, value in found.items() if not self._never_collides(value)}
+        return found
 
 
 MANAGER_ATTRIBUTES = ("objects", "_default_manager", "_base_manager")

@@ -30,6 +30,8 @@ class FieldInfo:
     target: object = None  # literal of the related model (`to`)
     related_name: Optional[str] = None
     through: object = None
+    default: object = None  # literal of `default=` (a Ref for a callable such as uuid.uuid4), None when absent
+    auto_now: bool = False  # auto_now / auto_now_add: the write's own timestamp
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class UniqueSet:
     conditional: bool = False
     # For `condition=Q(a=1, b__in=(...))`: ((lookup, literal), ...); None when unknown or absent.
     condition: Optional[Tuple[Tuple[str, object], ...]] = None
+    nulls_distinct: bool = True  # False for UniqueConstraint(nulls_distinct=False): NULLs collide too
 
     def describe(self) -> str:
         if len(self.fields) == 1:
@@ -115,7 +118,8 @@ def field_info(name: str, call: CallValue) -> FieldInfo:
     related_name = call.kwarg("related_name")
     return FieldInfo(name, kind, unique and relation != "m2m", primary_key, call.kwarg("null") is True,
                      relation, target, related_name if isinstance(related_name, str) else None,
-                     call.kwarg("through"))
+                     call.kwarg("through"), call.kwarg("default"),
+                     call.kwarg("auto_now") is True or call.kwarg("auto_now_add") is True)
 
 
 def _strings_in(value) -> List[str]:
@@ -154,7 +158,7 @@ def _condition(value) -> Optional[Tuple[Tuple[str, object], ...]]:
     return tuple(pairs) or None
 
 
-def _constraint_sets(value) -> List[Tuple[Tuple[str, ...], bool, object]]:
+def _constraint_sets(value) -> List[Tuple[Tuple[str, ...], bool, object, bool]]:
     sets = []
     for item in value if isinstance(value, tuple) else ():
         if not isinstance(item, CallValue) or item.last != "UniqueConstraint":
@@ -164,7 +168,8 @@ def _constraint_sets(value) -> List[Tuple[Tuple[str, ...], bool, object]]:
         names = [n for n in names if isinstance(n, str)]
         if names:
             condition = item.kwarg("condition")
-            sets.append((tuple(names), condition is not None, _condition(condition)))
+            sets.append((tuple(names), condition is not None, _condition(condition),
+                         item.kwarg("nulls_distinct") is not False))
     return sets
 
 
@@ -286,8 +291,8 @@ class _Builder:
                         sets.append(UniqueSet(names, "CompositePrimaryKey", cls.name))
             for names in _together_sets(self.meta_option(cls, "unique_together", bases)):
                 sets.append(UniqueSet(names, "unique_together", cls.name))
-            for names, conditional, condition in _constraint_sets(self.meta_option(cls, "constraints", bases)):
-                sets.append(UniqueSet(names, "UniqueConstraint", cls.name, conditional, condition))
+            for names, conditional, condition, distinct in _constraint_sets(self.meta_option(cls, "constraints", bases)):
+                sets.append(UniqueSet(names, "UniqueConstraint", cls.name, conditional, condition, distinct))
             if username_field and username_field in local:
                 sets.append(UniqueSet((username_field,), "USERNAME_FIELD", cls.name))
         is_user = username_field is not None or any(b.is_user for b in bases)
