@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import Dict, List
 
 from .. import findings as text
+from .. import orm
 from ..config import ConfigError, Options, read_pyproject
 from ..index.discovery import ParseFailure, find_root, module_name, parse_source
 from ..index.facts import resolve_relative
@@ -26,7 +27,7 @@ from ..index.project import project_for
 from .resolve import Resolver
 from .scope import ModuleScope, call_label
 from .support_code import MigrationCode, is_test_support_module
-from .writes import BULK_METHODS, CREATE_METHODS, GET_OR_CREATE, WRITE_METHODS, Write, WriteFinder
+from .writes import Write, WriteFinder
 
 
 def check_source(source, path: str, options: Options = Options(), report_unparsable: bool = False) -> List[Finding]:
@@ -94,7 +95,7 @@ def _excluded(placed: str, merged: Options) -> bool:
 def may_write(text: str, extra_methods=()) -> bool:
     """Whether the text holds a call to a write method (built in, or configured): without one, there is
     nothing to check."""
-    return _write_call(frozenset(WRITE_METHODS) | frozenset(extra_methods)).search(text) is not None
+    return _write_call(orm.WRITES | frozenset(extra_methods)).search(text) is not None
 
 
 @functools.lru_cache(maxsize=8)
@@ -271,12 +272,12 @@ class _Analysis:
     # ---------------------------------------------------------------------------------------- hints
     def _hint(self, write: Write, unvalidated, form_hints: Dict[str, List[str]]) -> str:
         method = write.method
-        if method in GET_OR_CREATE:
+        if method in orm.UPSERT:
             base = (f"move {write.lookup_hint} from defaults into the lookup, or wrap the call in "
                     f"try/except IntegrityError")
-        elif method in BULK_METHODS:
+        elif method in orm.BULK:
             base = "pass ignore_conflicts=True if existing rows may be skipped, or wrap it in try/except IntegrityError"
-        elif (method in CREATE_METHODS and len(unvalidated) == 1 and len(unvalidated[0].fields) == 1
+        elif (method in orm.CREATE and len(unvalidated) == 1 and len(unvalidated[0].fields) == 1
               and not form_hints and not write.model.is_user):
             # Reusing an existing row is the fix for a profile or a webhook record, not for a sign-up:
             # a second registration must be told the account exists.
@@ -289,7 +290,7 @@ class _Analysis:
 
     def _race_hint(self, write: Write, unvalidated) -> str:
         fields = [f for s in unvalidated if len(s.fields) == 1 for f in s.fields]
-        if fields and write.method in CREATE_METHODS and not write.model.is_user:
+        if fields and write.method in orm.CREATE and not write.model.is_user:
             return (f"use {write.model.name}.objects.get_or_create({fields[0]}=...) or wrap the write in "
                     f"try/except IntegrityError")
         return "wrap the write in try/except IntegrityError"

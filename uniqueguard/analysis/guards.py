@@ -12,6 +12,7 @@ import ast
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Set, Tuple
 
+from .. import orm
 from .resolve import Resolver
 from .scope import FUNCTION_NODES, ModuleScope
 
@@ -423,7 +424,7 @@ class CheckFinder:
         if not (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute)):
             return None
         method = expr.func.attr
-        wanted = ("count", "acount") if counts else ("exists", "aexists", "first", "last", "afirst", "alast")
+        wanted = orm.COUNTS if counts else orm.PRESENCE_CHECKS
         if method not in wanted:
             return None
         found = self.resolver.manager(expr.func.value)
@@ -444,7 +445,7 @@ class CheckFinder:
                     if related is not None:
                         return related
                 if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                        and node.func.attr in ("get", "aget")):
+                        and node.func.attr in orm.LOOKUPS):
                     found = self.resolver.manager(node.func.value)
                     if found is not None and found.model.qualname == model.qualname:
                         return ExistenceCheck(node.lineno, "get()")

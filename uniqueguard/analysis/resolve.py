@@ -16,6 +16,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import FrozenSet, Optional
 
+from .. import orm
 from ..index.facts import UNKNOWN, CallValue, ModuleFacts, Ref, iter_nodes, names_auth_user_model
 from .scope import ModuleScope
 from ..index.validation import Validator, validator_for
@@ -29,15 +30,6 @@ MANAGER_BASES = ("django.db.models.Manager", "django.db.models.manager.Manager",
 MANAGER_SUFFIXES = ("Manager", "QuerySet", "Queryset")
 SELF_MODEL_ATTRIBUTES = ("model", "_model")
 
-# Queryset methods that return a queryset of the same model: `M.objects.using("x").filter(...).create()`.
-QUERYSET_CHAIN = frozenset({
-    "all", "filter", "exclude", "using", "db_manager", "select_related", "prefetch_related", "order_by",
-    "only", "defer", "annotate", "alias", "select_for_update", "distinct", "get_queryset", "none",
-    "reverse", "complex_filter",
-})
-# Calls that return one instance of the manager's model.
-INSTANCE_LOADERS = frozenset({"get", "aget", "first", "last", "afirst", "alast", "latest", "earliest",
-                              "create", "acreate", "create_user", "create_superuser"})
 
 MAX_HOPS = 8
 # Bindings followed at once (one question's chain through `a = b.x.first()`, `b = c.y.get()`...):
@@ -56,7 +48,7 @@ class ManagerRef:
 
 def unchained(expr: ast.AST) -> ast.AST:
     """`M.objects` in `M.objects.using("x").filter(...)`: the expression before any queryset chain."""
-    while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in QUERYSET_CHAIN:
+    while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in orm.QUERYSET_CHAIN:
         expr = expr.func.value  # each step consumes a node: terminates on any chain length
     return expr
 
@@ -274,8 +266,7 @@ class Resolver:
             return self._instance_of_call(expr)
         if isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Call):
             found = self.manager(expr.value.func.value) if isinstance(expr.value.func, ast.Attribute) else None
-            return found.model if found is not None and expr.value.func.attr in (
-                "get_or_create", "update_or_create", "aget_or_create", "aupdate_or_create") else None
+            return found.model if found is not None and expr.value.func.attr in orm.UPSERT else None
         if isinstance(expr, ast.Attribute):
             return self._instance_of_attribute(expr, hops)
         return None
@@ -331,7 +322,7 @@ class Resolver:
         return None
 
     def _instance_of_call(self, call: ast.Call):
-        if isinstance(call.func, ast.Attribute) and call.func.attr in INSTANCE_LOADERS:
+        if isinstance(call.func, ast.Attribute) and call.func.attr in orm.INSTANCE_RETURNING:
             found = self.manager(call.func.value)
             if found is not None:
                 return found.model
@@ -457,7 +448,8 @@ class Resolver:
         if dotted not in self._validators:
             self._validators[dotted] = None
             cls = self.project.find_class(dotted)
-            self._validators[dotted] = validator_for(self.project.modules, self.model_of_value, cls) if cls is not None else None
+            if cls is not None:
+                self._validators[dotted] = validator_for(self.project.modules, self.model_of_value, cls)
         return self._validators[dotted]
 
     # ---------------------------------------------------------------------------- facts-level values

@@ -7,10 +7,10 @@ Unknown `**kwargs` risks every set. A `get_or_create` whose lookup covers a uniq
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
+from .. import orm
 from ..index.facts import UNKNOWN
 from .fresh_values import is_random_token, unset_field_is_fresh
 from .new_rows import Creator, NewRows
@@ -18,17 +18,6 @@ from .resolve import Resolver, unchained
 from .scope import Binding, ModuleScope, call_label
 from ..index.uniqueness import ModelInfo, UniqueSet
 
-CREATE_METHODS = frozenset({"create", "acreate"})
-USER_METHODS = frozenset({"create_user", "acreate_user", "create_superuser", "acreate_superuser"})
-BULK_METHODS = frozenset({"bulk_create", "abulk_create"})
-GET_OR_CREATE = frozenset({"get_or_create", "aget_or_create", "update_or_create", "aupdate_or_create"})
-SAVE_METHODS = frozenset({"save", "asave"})
-WRITE_METHODS = CREATE_METHODS | USER_METHODS | BULK_METHODS | GET_OR_CREATE | SAVE_METHODS
-# Model methods that validate an instance's uniqueness before save(): racy, like form validation.
-INSTANCE_VALIDATION = frozenset({"full_clean", "validate_unique", "validate_constraints"})
-# Manager/queryset methods that implement a tracked write: their callers' calls are the writes.
-WRITE_PRIMITIVES = (CREATE_METHODS | USER_METHODS | BULK_METHODS | GET_OR_CREATE
-                    | {"_create_user", "_acreate_user", "_create_user_object"})
 
 UNKNOWN_FIELDS = None  # "this write may set any field"
 
@@ -106,9 +95,9 @@ class WriteFinder:
     def __init__(self, scope: ModuleScope, resolver: Resolver, extra_creates: frozenset = frozenset()):
         self.scope = scope
         self.resolver = resolver
-        self.creates = CREATE_METHODS | extra_creates  # configured `write-methods` insert like create()
-        self.new_rows = NewRows(scope, resolver, CREATE_METHODS | USER_METHODS)
-        self.methods = WRITE_METHODS | extra_creates
+        self.creates = orm.CREATE | extra_creates  # configured `write-methods` insert like create()
+        self.new_rows = NewRows(scope, resolver, orm.CREATE | orm.USER_CREATE)
+        self.methods = orm.WRITES | extra_creates
 
     def _write(self, call, method, label, model, fields, sources=None, values=None, insert=True,
                new_row=True, **extra) -> Write:
@@ -139,7 +128,7 @@ class WriteFinder:
         or a queryset chain), so `stripe.Customer.create()` and friends stay out of the audit."""
         found = []
         for node in self.scope.method_calls:
-            if node.func.attr not in self.methods - SAVE_METHODS or self._inside_write_primitive(node):
+            if node.func.attr not in self.methods - orm.SAVE or self._inside_write_primitive(node):
                 continue
             receiver = node.func.value
             if not _looks_like_manager(receiver) or self.resolver.manager(receiver) is not None:
@@ -162,13 +151,13 @@ class WriteFinder:
         """A manager/queryset method that itself implements a tracked write (Django's documented custom
         `create_user`, an override of `create`) is judged where it is called, not inside."""
         func = self.scope.enclosing_function(node)
-        if func is None or getattr(func, "name", None) not in WRITE_PRIMITIVES:
+        if func is None or getattr(func, "name", None) not in orm.WRITE_PRIMITIVES:
             return False
         _, facts = self.resolver.enclosing_class_facts(node)
         return self.resolver.is_manager_class(facts)
 
     def _classify(self, call: ast.Call, method: str) -> Optional[Write]:
-        if method in SAVE_METHODS:
+        if method in orm.SAVE:
             return self._save(call, method)
         manager = self.resolver.manager(call.func.value)
         model = manager.model if manager is not None else None
@@ -181,10 +170,10 @@ class WriteFinder:
             for name in manager.implied if owner is not None else ():
                 values.setdefault(name, owner)  # `order.lines.create(...)` sets `order`
             return self._write(call, method, label, model, _with(fields, manager.implied), sources, values)
-        if method in USER_METHODS:
+        if method in orm.USER_CREATE:
             fields, sources, values = self._keyword_fields(call, model, self._user_positional(model, method, call))
             return self._write(call, method, label, model, fields, sources, values)
-        if method in BULK_METHODS:
+        if method in orm.BULK:
             return self._bulk(call, method, label, model)
         return self._get_or_create(call, method, label, model)
 
@@ -284,7 +273,7 @@ class WriteFinder:
         project = self.resolver.project
         manager = self.resolver.manager(call.func.value)
         manager_attr = manager.name if manager is not None else None
-        plain = method[1:] if method.startswith("acreate") else method
+        plain = orm.sync_name(method)
         for manager in model.managers.get(manager_attr or "objects", ()):
             cls = project.find_class(manager)
             chain = ([cls] + [f for _, f in project.ancestors(cls) if f is not None]) if cls else []
@@ -388,7 +377,7 @@ class WriteFinder:
         if risked:
             hint = sorted(set(risked[0].fields) & defaults)[0]
         return Write(call, method, call_label(call.func), model, risked, frozenset(lookup | defaults),
-                     own_savepoint=True, lookup_hint=hint)
+                     own_savepoint=orm.own_savepoint(method), lookup_hint=hint)
 
     def _save(self, call: ast.Call, method: str) -> Optional[Write]:
         """`obj.save()` on an instance this function built, got from a form, or loaded and changed."""
@@ -461,7 +450,7 @@ class WriteFinder:
             value = statement.value if isinstance(statement, ast.Expr) else None
             value = value.value if isinstance(value, ast.Await) else value
             if (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
-                    and value.func.attr in SAVE_METHODS and isinstance(value.func.value, ast.Name)
+                    and value.func.attr in orm.SAVE and isinstance(value.func.value, ast.Name)
                     and value.func.value.id == name and (value.lineno, value.col_offset) > start
                     and not _is_false_kw(value, "commit")):
                 if found is None or (value.lineno, value.col_offset) > (found.lineno, found.col_offset):
@@ -532,7 +521,7 @@ class WriteFinder:
         end = (call.lineno, call.col_offset)
         for node in ast.walk(scope):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr in INSTANCE_VALIDATION and isinstance(node.func.value, ast.Name)
+                    and node.func.attr in orm.INSTANCE_VALIDATION and isinstance(node.func.value, ast.Name)
                     and node.func.value.id == name and start < (node.lineno, node.col_offset) < end):
                 return f"{name}.{node.func.attr}()"
         return None
@@ -559,9 +548,8 @@ MANAGER_ATTRIBUTES = ("objects", "_default_manager", "_base_manager")
 
 def _looks_like_manager(receiver: ast.AST) -> bool:
     if isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute):
-        from .resolve import QUERYSET_CHAIN
 
-        return receiver.func.attr in QUERYSET_CHAIN
+        return receiver.func.attr in orm.QUERYSET_CHAIN
     return isinstance(receiver, ast.Attribute) and (
         receiver.attr in MANAGER_ATTRIBUTES or receiver.attr.endswith("_set"))
 

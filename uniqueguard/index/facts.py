@@ -14,12 +14,13 @@ import ast
 from dataclasses import dataclass
 from typing import Any, Dict, Optional, Tuple
 
+from .. import orm
+
 # Deeper literal nesting than this is not a model declaration anyone writes; it becomes UNKNOWN instead of
 # risking the interpreter's recursion limit on generated or adversarial code.
 MAX_LITERAL_DEPTH = 40
 
-QUERY_METHODS = frozenset({"exists", "filter", "get", "count", "first", "last", "exclude", "aexists",
-                           "aget", "acount", "afirst"})
+QUERY_METHODS = orm.QUERIES  # a clean_<field>() calling one of these queries the database
 
 
 def names_auth_user_model(dotted: Optional[str]) -> bool:
@@ -366,8 +367,7 @@ def _method_facts(node, names: Names) -> MethodFacts:
 
 # Methods that run when a row is inserted, and may insert others: a model's save(), a manager's
 # create_user(). What they insert is read, so a one-to-one they already create is known.
-INSERTING_METHODS = frozenset({"save", "asave", "create", "acreate", "create_user", "acreate_user",
-                               "create_superuser", "acreate_superuser", "_create_user", "_acreate_user"})
+INSERTING_METHODS = orm.INSERTING_BODIES
 
 
 def _inserted_classes(function, names: Names) -> tuple:
@@ -472,8 +472,7 @@ def module_facts(tree: ast.Module, module: str, path: str, is_package: bool,
 
 
 # Calls in a receiver that insert a row (or make sure one exists) holding a reference to the instance.
-_INSERTING = frozenset({"create", "acreate", "get_or_create", "aget_or_create", "update_or_create",
-                        "aupdate_or_create"})
+_INSERTING = orm.INSERTS_FROM_KEYWORDS
 
 
 def _receivers(tree: ast.Module, names: Names) -> Tuple[tuple, tuple]:
