@@ -99,7 +99,7 @@ def _short(row: dict) -> str:
     return f"{row['path']}:{row.get('line', '?')} {row['rule']} {row['context'] or '<module>'}: `{row['call'][:90]}`"
 
 
-def compare(name: str, rows: list, judged: dict, out) -> dict:
+def compare(name: str, rows: list, judged: dict, out, brief: bool = False) -> dict:
     """Print one corpus's comparison; return its figures."""
     by_key = {_key(e): e for e in judged["findings"]}
     current = {_key(r): r for r in rows}
@@ -129,8 +129,10 @@ def compare(name: str, rows: list, judged: dict, out) -> dict:
     figures["default_on"] = default_on
     figures["precision"] = round(figures["real"] / judged_on, 3) if judged_on else None
     figures["lost_real"] = [_short(e) for e in vanished if e.get("verdict") == "real"]
-    figures["wrong_hints"] = [_short(e) for k, e in by_key.items()
-                              if k in current and current[k]["rule"] in DEFAULT_ON and e.get("hint") == "wrong"]
+    shown = [(k, e) for k, e in by_key.items()
+             if k in current and current[k]["rule"] in DEFAULT_ON and e.get("hint") == "wrong"]
+    figures["wrong_hints"] = [_short(current[k]) for k, e in shown if e.get("verdict") == "real"]
+    figures["wrong_hints_on_noise"] = [_short(current[k]) for k, e in shown if e.get("verdict") != "real"]
 
     rules = ", ".join(f"{c} {n}" for c, n in sorted(counts.items())) or "none"
     print(f"\n== {name} ({corpora.ALL[name]})", file=out)
@@ -143,10 +145,12 @@ def compare(name: str, rows: list, judged: dict, out) -> dict:
                                        and by_key[k].get("verdict") == "noise")
     if noise_causes:
         print("noise by cause: " + ", ".join(f"{c} {n}" for c, n in noise_causes.most_common()), file=out)
-    if figures["wrong_hints"]:
-        print(f"wrong hints ({len(figures['wrong_hints'])}):", file=out)
-        for line in figures["wrong_hints"]:
-            print(f"  {line}", file=out)
+    for label, lines in (("WRONG HINTS on real findings", figures["wrong_hints"]),
+                         ("wrong hints on noise", figures["wrong_hints_on_noise"])):
+        if lines:
+            print(f"{label} ({len(lines)}):", file=out)
+            for line in lines:
+                print(f"  {line}", file=out)
     if new:
         print(f"NEW, unjudged ({len(new)}):", file=out)
         for row in new:
@@ -158,8 +162,10 @@ def compare(name: str, rows: list, judged: dict, out) -> dict:
             print(f"  !!! {_short(entry)} — {entry.get('why', '')}", file=out)
     gone = [e for e in vanished if e.get("verdict") != "real"]
     if gone:
-        print(f"vanished noise ({len(gone)}):", file=out)
-        for entry in gone:
+        causes = collections.Counter(e.get("cause") or "?" for e in gone)
+        print(f"vanished noise ({len(gone)}: " + ", ".join(f"{c} {n}" for c, n in causes.most_common()) + ")"
+              + ("" if brief else ":"), file=out)
+        for entry in [] if brief else gone:
             print(f"  {_short(entry)} [{entry.get('cause', '?')}]", file=out)
     for row, entry, note in changed:
         loud = "!!! " if note.startswith("REAL") else ""
@@ -233,6 +239,7 @@ def main() -> int:
                         help="append unjudged default-on findings to triage/applications/<corpus>.json")
     parser.add_argument("--render", action="store_true", help="rewrite triage/<corpus>.md from the data files")
     parser.add_argument("--json", metavar="FILE", help="also write the current findings and figures as JSON")
+    parser.add_argument("--brief", action="store_true", help="count vanished noise instead of listing it")
     parser.add_argument("-j", "--jobs", type=int, default=1, help="corpora analysed in parallel (default 1)")
     args = parser.parse_args()
     names = [n.strip() for n in args.corpora.split(",") if n.strip()]
@@ -257,7 +264,7 @@ def main() -> int:
     table, dump = [], {}
     for name, files, rows in results:
         judged = load_judged(name)
-        figures = compare(name, rows, judged, sys.stdout)
+        figures = compare(name, rows, judged, sys.stdout, args.brief)
         figures["files"] = files
         table.append(figures)
         dump[name] = {"figures": figures, "findings": rows}
@@ -269,21 +276,22 @@ def main() -> int:
         if args.render:
             with open(os.path.join(HERE, "triage", f"{name}.md"), "w", encoding="utf-8") as handle:
                 handle.write(render(name, load_judged(name)))
-    print("\n| corpus | files | findings | default-on | real | noise | unjudged | precision | lost real |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("\n| corpus | files | findings | default-on | real | noise | unjudged | precision | lost real | wrong hints (real) |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     total = collections.Counter()
     for f in table:
         precision = f"{f['precision']:.0%}" if f["precision"] is not None else "-"
         rules = ", ".join(f"{c} {n}" for c, n in f["counts"].items()) or "none"
         print(f"| {f['corpus']} | {f['files']} | {rules} | {f['default_on']} | {f['real']} | {f['noise']} | "
-              f"{f['unjudged']} | {precision} | {len(f['lost_real'])} |")
+              f"{f['unjudged']} | {precision} | {len(f['lost_real'])} | {len(f['wrong_hints'])} |")
         for k in ("default_on", "real", "noise", "unjudged"):
             total[k] += f[k]
         total["lost"] += len(f["lost_real"])
+        total["wrong"] += len(f["wrong_hints"])
     judged_total = total["real"] + total["noise"]
     precision = f"{total['real'] / judged_total:.0%}" if judged_total else "-"
     print(f"| total | | | {total['default_on']} | {total['real']} | {total['noise']} | {total['unjudged']} | "
-          f"{precision} | {total['lost']} |")
+          f"{precision} | {total['lost']} | {total['wrong']} |")
     if args.json:
         with open(args.json, "w") as handle:
             json.dump(dump, handle, indent=1)
