@@ -276,7 +276,8 @@ def main() -> int:
         if args.render:
             with open(os.path.join(HERE, "triage", f"{name}.md"), "w", encoding="utf-8") as handle:
                 handle.write(render(name, load_judged(name)))
-    print("\n| corpus | files | findings | default-on | real | noise | unjudged | precision | lost real | wrong hints (real) |")
+    print("\n| corpus | files | findings | default-on | real | noise | unjudged | precision | lost real "
+          "| wrong hints (real) |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     total = collections.Counter()
     for f in table:
