@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from typing import FrozenSet, Optional
 
 from .. import orm
-from ..index.facts import UNKNOWN, CallValue, ModuleFacts, Ref, iter_nodes, names_auth_user_model
+from ..index import named
+from ..index.facts import UNKNOWN, ModuleFacts, iter_nodes, literal, names_auth_user_model
 from .scope import ModuleScope
 from ..index.validation import Validator, validator_for
 
@@ -60,7 +61,8 @@ class Resolver:
         self._validators: dict = {}
         self._returning: set = set()  # functions being followed: recursion guard
         self._following: set = set()  # bindings being followed: cycle guard (see `_through`)
-        self._init_attributes: dict = {}  # ClassDef → {attribute: value assigned in __init__}
+        self._attributes: dict = {}  # ClassDef → {attribute: [values `self.<attribute> =` in its methods]}
+        self._implementers: Optional[list] = None  # class facts of the project and this module
 
     # ----------------------------------------------------------------------------------- classes
     def dotted(self, node: ast.AST) -> Optional[str]:
@@ -121,18 +123,29 @@ class Resolver:
             owner = self.model_class(expr.value.value, hops + 1)
             if owner is not None:
                 return self.project.through_model(owner, expr.value.attr)
-        if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id == "self":
+        if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id in ("self", "cls"):
             if expr.attr == "__class__":
                 return self._enclosing_model(expr)
             if expr.attr in SELF_MODEL_ATTRIBUTES:
-                return self._bound_model(expr)
+                bound = self._bound_model(expr)
+                if bound is not None:
+                    return bound
+            return self._model_of_self_attribute(expr, hops)
+        if (isinstance(expr, ast.Attribute) and expr.attr == "model" and isinstance(expr.value, ast.Attribute)
+                and expr.value.attr in ("Meta", "_meta") and isinstance(expr.value.value, ast.Name)
+                and expr.value.value.id in ("self", "cls")):
+            return self._meta_model(expr)
         if isinstance(expr, (ast.Name, ast.Attribute)):
             dotted = self.dotted(expr)
             if dotted is None:
                 return None
             if names_auth_user_model(dotted):
                 return self.project.user_model()
-            return self.project.model(dotted)
+            found = self.project.model(dotted)
+            if found is None and dotted.partition(".")[0] in self.scope.names_at(expr).imports:
+                # an imported name another module bound to a model: `Voucher = get_voucher_model()`
+                found = named.model_of_dotted(self.project, None, dotted)
+            return found
         if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
             return self.project.model_by_label(expr.value)
         return None
@@ -158,7 +171,19 @@ class Resolver:
         if (callee == "type" and len(call.args) == 1 and isinstance(call.args[0], ast.Name)
                 and call.args[0].id == "self"):
             return self._enclosing_model(call)
-        return self._model_returned_by(call)
+        found = self._model_returned_by(call)
+        if found is None:
+            found = self._model_returned_by_method(call.func)
+        if found is None:
+            # a getter of another module: `get_voucher_model()` imported, `swapper.load_model(...)`
+            found = named.model_of_call(self.project, self._own_facts(), self._literal(call))
+        return found
+
+    def _literal(self, node: ast.AST):
+        return literal(node, self.scope.names_at(node))
+
+    def _own_facts(self) -> Optional[ModuleFacts]:
+        return self.project.module(self.scope.module) if self.scope.module else None
 
     def _model_returned_by(self, call: ast.Call):
         """`cls.user_model()`, `self.get_model()`, `helper()`: a function of this module whose every
@@ -193,23 +218,102 @@ class Resolver:
         return None
 
     def _get_model(self, call: ast.Call):
-        """`apps.get_model("app", "Model")`, `apps.get_model("app.Model")`, `(settings.AUTH_USER_MODEL)`."""
-        if len(call.args) == 1 and names_auth_user_model(self.scope.qualify(call.args[0])):
-            return self.project.user_model()
-        args = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
-        if len(args) == 2 and len(call.args) == 2:
-            return self.project.model_by_label(f"{args[0]}.{args[1]}")
-        if len(args) == 1 and len(call.args) == 1:
-            return self.project.model_by_label(args[0])
+        """`apps.get_model` in every spelling: `("app", "Model")`, `("app.Model")`, keywords `app_label=`
+        / `model_name=`, `(settings.X)` (the setting's model, or the model swappable by it),
+        `(getattr(settings, "X", "app.Model"))`, and a local variable holding the label."""
+        value = self._literal(call)
+        args = tuple(self._follow_constant(arg) for arg in call.args)
+        return named.model_of_call(self.project, self._own_facts(), type(value)(value.func, args, value.kwargs))
+
+    def _follow_constant(self, expr: ast.AST):
+        """A local name bound to a string is that string (`label = "shop.Voucher"`)."""
+        if isinstance(expr, ast.Name):
+            binding, _ = self.scope.binding_before(expr.id, expr)
+            if (binding is not None and binding.kind == "assign" and isinstance(binding.value, ast.Constant)
+                    and isinstance(binding.value.value, str)):
+                return binding.value.value
+        return self._literal(expr)
+
+    def _model_returned_by_method(self, target: ast.AST):
+        """`self.get_model()` / `cls.get_model()` defined in a base class (of any module), or, when the
+        class is an abstract model or a mixin, in the project's subclasses that implement it (when they
+        all return the same model)."""
+        if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+                and target.value.id in ("self", "cls")):
+            return None
+        _, facts = self.enclosing_class_facts(target)
+        if facts is None:
+            return None
+        for owner in [facts] + [f for _, f in self.project.ancestors(facts) if f is not None]:
+            method = owner.method(target.attr)
+            if method is not None and method.returns:
+                found = named.agreed(self.project, self.project.module(owner.module), method.returns)
+                if found is not None:
+                    return found
+        model = self.project.model(facts.qualname)
+        if model is not None and not model.abstract:
+            return None  # a concrete model's own method: its subclasses do not decide for it
+        implementers = [c for c in self._classes() if c.method(target.attr) is not None and c is not facts
+                        and self.project.inherits(c, (facts.qualname,))]
+        models = [named.agreed(self.project, self.project.module(c.module), c.method(target.attr).returns)
+                  for c in implementers]
+        if models and all(m is not None for m in models) and len({m.qualname for m in models}) == 1:
+            return models[0]
+        return None
+
+    def _classes(self) -> list:
+        """Class facts of the project's models modules and of this module: where subclasses are looked for."""
+        if self._implementers is None:
+            found = []
+            for dotted in self.project.models_modules + ([self.scope.module] if self.scope.module else []):
+                facts = self.project.module(dotted)
+                found.extend(facts.classes if facts is not None else ())
+            self._implementers = found
+        return self._implementers
+
+    def _meta_model(self, expr: ast.Attribute):
+        """`self.Meta.model` in a ModelForm / ModelSerializer (its own or an inherited Meta), and
+        `self._meta.model` in a model method."""
+        own = self._enclosing_model(expr)
+        if own is not None:
+            return own
+        _, facts = self.enclosing_class_facts(expr)
+        for owner in ([facts] + [f for _, f in self.project.ancestors(facts) if f is not None]) if facts else ():
+            value = owner.meta.assigned("model") if owner.meta is not None else None
+            if value is not None:
+                return named.model_of_value(self.project, self.project.module(owner.module), value)
+        return None
+
+    def _model_of_self_attribute(self, expr: ast.Attribute, hops: int):
+        """`self.x` holding a model class: `self.x = Model` / `apps.get_model(...)` in any method of the
+        class or its bases (a view's `dispatch()`), else a class attribute (`model = Voucher` on a view)."""
+        values, remote = self.attribute_values(expr)
+        if values or remote:
+            models = [self.model_class(value, hops + 1) for value in values]
+            models += [named.model_of_value(self.project, module, value) for module, value in remote]
+            if all(m is not None for m in models) and len({m.qualname for m in models}) == 1:
+                return models[0]
+            return None
+        _, facts = self.enclosing_class_facts(expr)
+        for owner in ([facts] + [f for _, f in self.project.ancestors(facts) if f is not None]) if facts else ():
+            value = owner.assigned(expr.attr)
+            if value is not None:
+                return named.model_of_value(self.project, self.project.module(owner.module), value)
         return None
 
     # ---------------------------------------------------------------------------------- managers
-    def manager(self, expr: ast.AST) -> Optional[ManagerRef]:
+    def manager(self, expr: ast.AST, hops: int = 0) -> Optional[ManagerRef]:
         """The manager an expression denotes: `M.objects`, chains, `self` in a bound manager, related managers."""
         node = unchained(expr)
         if isinstance(node, ast.Name) and node.id == "self":
             model = self._bound_model(node)
             return ManagerRef(model, "self") if model is not None else None
+        if isinstance(node, ast.Name) and hops < MAX_HOPS:
+            # `manager = M._default_manager` / `qs = M.objects.filter(...)` held in a local
+            binding, _ = self.scope.binding_before(node.id, node)
+            if binding is not None and binding.kind == "assign" and binding.value is not None:
+                return self._through(binding, self.manager, hops + 1)
+            return None
         if not isinstance(node, ast.Attribute):
             return None
         model = self.model_class(node.value)
@@ -346,9 +450,10 @@ class Resolver:
                 or (isinstance(value, ast.Attribute) and value.attr == "request")):
             return self.project.user_model()
         if isinstance(value, ast.Name) and value.id == "self":
-            assigned = self.init_assignment(expr)
-            if assigned is not None:
-                return self.instance_model(assigned, hops + 1)
+            values, _ = self.attribute_values(expr)
+            models = [self.instance_model(v, hops + 1) for v in values]
+            if models and all(m is not None for m in models) and len({m.qualname for m in models}) == 1:
+                return models[0]
         owner = self.instance_model(value, hops + 1)
         if owner is not None:
             relation = owner.fields.get(expr.attr)
@@ -357,22 +462,65 @@ class Resolver:
         return None
 
     def init_assignment(self, expr: ast.Attribute) -> Optional[ast.AST]:
-        """The value `self.<attr>` was given in the enclosing class's `__init__`."""
+        """The constructor call `self.<attr>` was given in a method of the class or of a base in this
+        module (`self.order = Order(...)` in `__init__` or a view's `dispatch()`): the first one, when
+        every assignment of the attribute builds the same model."""
+        values, remote = self.attribute_values(expr)
+        calls = [v for v in values if isinstance(v, ast.Call)]
+        if remote or not calls or len(calls) != len(values):
+            return None
+        models = {getattr(self.model_class(c.func), "qualname", None) for c in calls}
+        return calls[0] if len(models) == 1 and None not in models else None
+
+    def attribute_values(self, expr: ast.Attribute):
+        """([values], [(module facts, literal)]) `self.<attr>` is assigned in the methods of the enclosing
+        class and its bases: syntax for the classes of this module, facts for bases of other modules."""
         cls = self._enclosing_classdef(expr)
         if cls is None:
-            return None
-        if cls not in self._init_attributes:
-            assigned = {}
+            return [], []
+        values = []
+        for classdef in self._classdefs_up(cls):
+            values.extend(self._self_assignments(classdef).get(expr.attr, ()))
+        remote = []
+        _, facts = self.enclosing_class_facts(expr)
+        for owner in [f for _, f in self.project.ancestors(facts) if f is not None] if facts else ():
+            if owner.module == self.scope.module:
+                continue
+            module = None
+            for method in owner.methods:
+                for attr, value in method.attributes:
+                    if attr == expr.attr:
+                        module = module or self.project.module(owner.module)
+                        remote.append((module, value))
+        return values, remote
+
+    def _classdefs_up(self, cls: ast.ClassDef) -> list:
+        """The class and its bases defined at module level in this module, nearest first."""
+        by_name = {c.name: c for c in self.scope.tree.body if isinstance(c, ast.ClassDef)}
+        found = [cls]
+        index = 0
+        while index < len(found) and len(found) < 16:
+            for base in found[index].bases:
+                parent = by_name.get(base.id) if isinstance(base, ast.Name) else None
+                if parent is not None and parent not in found:
+                    found.append(parent)
+            index += 1
+        return found
+
+    def _self_assignments(self, cls: ast.ClassDef) -> dict:
+        """attribute → values of `self.<attribute> = value` in any method of `cls`, in source order."""
+        if cls not in self._attributes:
+            assigned: dict = {}
             for statement in cls.body:
-                if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name == "__init__":
+                if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     for node in iter_nodes(statement):
                         if isinstance(node, ast.Assign) and len(node.targets) == 1:
                             target = node.targets[0]
                             if (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
                                     and target.value.id == "self"):
-                                assigned.setdefault(target.attr, node.value)
-            self._init_attributes[cls] = assigned
-        return self._init_attributes[cls].get(expr.attr)
+                                assigned.setdefault(target.attr, []).append(node.value)
+            self._attributes[cls] = assigned
+        return self._attributes[cls]
 
     def _enclosing_classdef(self, node: ast.AST) -> Optional[ast.ClassDef]:
         func = self.scope.enclosing_function(node)
@@ -455,28 +603,7 @@ class Resolver:
     # ---------------------------------------------------------------------------- facts-level values
     def model_of_value(self, facts: ModuleFacts, value, hops: int = 0):
         """A model named by a literal read from another module's facts (e.g. a form's `Meta.model`)."""
-        if hops > MAX_HOPS:
-            return None
-        if isinstance(value, str):
-            return self.project.model_by_label(value)
-        if isinstance(value, CallValue):
-            if value.func in GET_USER_MODEL:
-                return self.project.user_model()
-            if value.func in GET_MODEL or value.last == "get_model":
-                strings = [a for a in value.args if isinstance(a, str)]
-                label = ".".join(strings) if strings else None
-                return self.project.model_by_label(label) if label else None
-            return None
-        if isinstance(value, Ref):
-            if names_auth_user_model(value.dotted):
-                return self.project.user_model()
-            if "." not in value.dotted:
-                bound = facts.assigned(value.dotted)
-                if bound is not None:
-                    return self.model_of_value(facts, bound, hops + 1)
-                return None
-            return self.project.model(value.dotted)
-        return None
+        return named.model_of_value(self.project, facts, value, hops)
 
 
 def _member_value(value):

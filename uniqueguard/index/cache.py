@@ -67,12 +67,13 @@ def _str(value: Any) -> str:
 
 
 def _encode_method(m: MethodFacts) -> list:
-    return [m.name, m.lineno, list(m.params), list(m.decorators), m.queries, list(m.super_calls), list(m.inserts)]
+    return [m.name, m.lineno, list(m.params), list(m.decorators), m.queries, list(m.super_calls), list(m.inserts),
+            _encode(m.returns), _encode(m.attributes)]
 
 
 def _decode_method(v: list) -> MethodFacts:
     return MethodFacts(_str(v[0]), int(v[1]), tuple(map(_str, v[2])), tuple(map(_str, v[3])), bool(v[4]),
-                       tuple(map(_str, v[5])), tuple(map(_str, v[6])))
+                       tuple(map(_str, v[5])), tuple(map(_str, v[6])), _decode(v[7]), _decode(v[8]))
 
 
 def _encode_class(c: Optional[ClassFacts]) -> Optional[list]:
@@ -104,7 +105,8 @@ def encode_module(f: ModuleFacts) -> dict:
             "imports": [list(pair) for pair in f.imports], "stars": list(f.star_imports),
             "classes": [_encode_class(c) for c in f.classes], "assigns": _encode(f.assigns),
             "hint": f.settings_hint, "error": f.error, "receivers": [_encode_receiver(r) for r in f.receivers],
-            "connections": [[target, _encode(sender)] for target, sender in f.connections]}
+            "connections": [[target, _encode(sender)] for target, sender in f.connections],
+            "functions": [_encode_method(m) for m in f.functions]}
 
 
 def decode_module(d: dict) -> ModuleFacts:
@@ -115,7 +117,8 @@ def decode_module(d: dict) -> ModuleFacts:
                        tuple(map(_str, d["stars"])), tuple(_decode_class(c) for c in d["classes"]),
                        _decode(d["assigns"]), hint if hint is None else _str(hint),
                        error if error is None else _str(error), tuple(_decode_receiver(r) for r in d["receivers"]),
-                       tuple((_str(target), _decode(sender)) for target, sender in d["connections"]))
+                       tuple((_str(target), _decode(sender)) for target, sender in d["connections"]),
+                       tuple(_decode_method(m) for m in d["functions"]))
 
 
 # --------------------------------------------------------------------------------------------- store

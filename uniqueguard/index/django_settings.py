@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set, Tuple
 
 from . import discovery
@@ -31,6 +31,7 @@ class Settings:
     auth_user_model: Optional[str] = None  # "app_label.Model" literal, None when not set or not literal
     installed_apps: Tuple[str, ...] = ()
     atomic_requests: bool = False
+    values: dict = field(default_factory=dict)  # every module-level setting read, as literals
 
 
 def read_settings(modules: ModuleIndex, configured: Optional[str]) -> Settings:
@@ -42,7 +43,7 @@ def read_settings(modules: ModuleIndex, configured: Optional[str]) -> Settings:
     apps = values.get("INSTALLED_APPS")
     installed = tuple(a for a in apps if isinstance(a, str)) if isinstance(apps, tuple) else ()
     return Settings(dotted, auth if isinstance(auth, str) else None, installed,
-                    _atomic_requests(values.get("DATABASES")))
+                    _atomic_requests(values.get("DATABASES")), values)
 
 
 def _settings_module_name(modules: ModuleIndex, configured: Optional[str]) -> Optional[str]:

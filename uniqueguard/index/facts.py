@@ -103,6 +103,10 @@ class MethodFacts:
     queries: bool  # the body calls a query method (exists/filter/get/count/first...): a uniqueness check
     super_calls: tuple  # method names called as super().<name>(...)
     inserts: tuple = ()  # save()/create_user()...: dotted classes whose rows the body inserts
+    # Literals of the values the body returns (a returned local: what it was assigned), so a function
+    # that hands out a model class (`get_voucher_model()`) names that model in every module calling it.
+    returns: tuple = ()
+    attributes: tuple = ()  # ((attr, literal), ...): `self.<attr> = value` statements of the body
 
 
 @dataclass(frozen=True)
@@ -160,6 +164,13 @@ class ModuleFacts:
     error: Optional[str] = None  # why the module could not be read, if it could not
     receivers: tuple = ()  # ReceiverFacts of the module's post_save receivers (and candidates)
     connections: tuple = ()  # ((dotted function, sender literal), ...): `post_save.connect(signals.f, ...)`
+    functions: tuple = ()  # MethodFacts of the module-level functions
+
+    def function(self, name: str) -> Optional[MethodFacts]:
+        for facts in self.functions:
+            if facts.name == name:
+                return facts
+        return None
 
     def import_map(self) -> dict:
         return dict(self.imports)
@@ -362,7 +373,68 @@ def _method_facts(node, names: Names) -> MethodFacts:
             if isinstance(target, ast.Call) and isinstance(target.func, ast.Name) and target.func.id == "super":
                 super_calls.append(sub.func.attr)
     inserts = _inserted_classes(node, _with_inner_imports(node, names)) if node.name in INSERTING_METHODS else ()
-    return MethodFacts(node.name, node.lineno, params, decorators, queries, tuple(super_calls), inserts)
+    returns, attributes = _returns_and_attributes(node, _with_inner_imports(node, names))
+    return MethodFacts(node.name, node.lineno, params, decorators, queries, tuple(super_calls), inserts,
+                       returns, attributes)
+
+
+MAX_RETURNS = 8  # a function returning more different things than this names no one model
+
+
+def _own_statements(function):
+    """The statements of a function body at any block depth (if/for/with/try/match), not those of nested
+    functions or classes: a walk over statements only, far cheaper than one over every expression."""
+    stack = list(reversed(function.body))
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for name in ("handlers", "cases", "finalbody", "orelse", "body"):
+            children = getattr(node, name, None)
+            if isinstance(children, list):
+                stack.extend(reversed(children))
+
+
+def _returns_and_attributes(function, names: Names) -> Tuple[tuple, tuple]:
+    """(returned literals, `self.<attr> = value` pairs) of a function body. Only values that may name a
+    model or build an instance are kept (names, strings, calls with simple arguments); anything else is
+    UNKNOWN, so a cached fact stays small and an unknown return still spoils agreement."""
+    assigned: Dict[str, list] = {}
+    returned = []
+    attributes = []
+    self_name = _parameters(function, keyword_only=False)[:1]
+    for stmt in _own_statements(function):
+        if isinstance(stmt, ast.Return) and stmt.value is not None:
+            returned.append(stmt.value)
+        elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            target = stmt.targets[0]
+            if isinstance(target, ast.Name):
+                assigned.setdefault(target.id, []).append(stmt.value)
+            elif (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+                  and [target.value.id] == self_name and len(attributes) < MAX_RETURNS):
+                attributes.append((target.attr, _small(literal(stmt.value, names))))
+    values = []
+    for value in returned:
+        if isinstance(value, ast.Name) and value.id in assigned:
+            values.extend(assigned[value.id])
+        else:
+            values.append(value)
+    if len(values) > MAX_RETURNS:
+        return (UNKNOWN,), tuple(attributes)
+    return tuple(_small(literal(value, names)) for value in values), tuple(attributes)
+
+
+def _small(value: Any, depth: int = 0) -> Any:
+    """`value` when it is a name, a string or a call whose arguments are such (`apps.get_model(
+    settings.X)`, `getattr(settings, "X", "app.M")`), else UNKNOWN."""
+    if value is None or isinstance(value, (str, bool, int, Ref)):
+        return value
+    if isinstance(value, CallValue) and depth < 3:
+        parts = list(value.args) + [item for _, item in value.kwargs]
+        if len(parts) <= 6 and all(_small(part, depth + 1) is part for part in parts):
+            return value
+    return UNKNOWN
 
 
 # Methods that run when a row is inserted, and may insert others: a model's save(), a manager's
@@ -456,9 +528,12 @@ def module_facts(tree: ast.Module, module: str, path: str, is_package: bool,
     names = Names(module, imports, local_defs)
     classes = []
     assigns = []
+    functions = []
     for node in _module_level_statements(tree):
         if isinstance(node, ast.ClassDef):
             classes.append(class_facts(node, module, names))
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            functions.append(_method_facts(node, names))
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):
             assigns.extend(_assigned(node, names))
         elif (isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name)
@@ -468,7 +543,7 @@ def module_facts(tree: ast.Module, module: str, path: str, is_package: bool,
     hint = _settings_hint(tree) if want_settings_hint else None
     receivers, connections = _receivers(tree, names)
     return ModuleFacts(module, path, is_package, tuple(sorted(imports.items())), stars, tuple(classes),
-                       tuple(assigns), hint, None, receivers, connections)
+                       tuple(assigns), hint, None, receivers, connections, tuple(functions))
 
 
 # Calls in a receiver that insert a row (or make sure one exists) holding a reference to the instance.

@@ -150,6 +150,8 @@ class ModuleIndex:
             path = discovery.module_file(dotted, self.source_roots)
             if path is None:
                 path = discovery.module_file(dotted, _installed_roots(self.root))
+            if path is None:  # popular third-party models (DRF's authtoken...) lint environments lack
+                path = discovery.module_file(dotted, [STUBS_ROOT])
         self._path_by_module[dotted] = path
         return path
 

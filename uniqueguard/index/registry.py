@@ -156,7 +156,23 @@ class ModelRegistry:
             if "." in target:
                 return self.model_by_label(target)
             if owner.facts is not None:
-                return self.model(f"{owner.facts.module}.{target}")
+                return self.model(f"{owner.facts.module}.{target}") or self._model_in_app(owner.facts.module, target)
+        return None
+
+    def _model_in_app(self, module: str, name: str) -> Optional[ModelInfo]:
+        """A bare `"Component"` resolves within the declaring model's app, as Django does, whichever
+        models submodule declares it (`models/library.py` naming a model of `models/books.py`)."""
+        package = app_package(module)
+        if not package:
+            return None
+        found = self._model_in_package(package, name)
+        if found is not None:
+            return found
+        for dotted in self.modules.models_modules:
+            if dotted.startswith(package + ".models."):
+                found = self.model(f"{dotted}.{name}")
+                if found is not None:
+                    return found
         return None
 
     def through_model(self, owner: ModelInfo, field_name: str) -> Optional[ModelInfo]:

@@ -1,0 +1,178 @@
+"""Models named by values read from module facts: labels, settings, and the functions that return them.
+
+Real code rarely imports a swappable or pluggable model: it asks for it. `Voucher = get_voucher_model()`
+with the getter in another module, whose body is `apps.get_model(settings.VOUCHER_MODEL)`,
+`apps.get_model(getattr(settings, "X", "app.Model"))`, `swapper.load_model("app", "Model")`,
+`get_user_model()`, or simply `return Voucher`. Module facts record what every function returns
+(`MethodFacts.returns`), so the model is followed across modules without reading a syntax tree again.
+
+A setting names the model the project's settings module assigns it (`VOUCHER_MODEL = "shop.Voucher"`),
+else the model whose `Meta.swappable` names that setting (the app's default), else the `getattr` default.
+Anything else is unknown (None), never a guess.
+"""
+from __future__ import annotations
+
+import weakref
+from typing import Optional
+
+from .facts import CallValue, ModuleFacts, Ref, names_auth_user_model
+
+MAX_HOPS = 8
+GET_USER_MODEL = "django.contrib.auth.get_user_model"
+
+_SWAPPABLE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # project → {setting: model}
+
+
+def model_of_value(project, facts: Optional[ModuleFacts], value, hops: int = 0):
+    """The model a literal names, read in the module `facts` describes; None when it names none."""
+    if hops > MAX_HOPS:
+        return None
+    if isinstance(value, str):
+        return project.model_by_label(value)
+    if isinstance(value, Ref):
+        return model_of_dotted(project, facts, value.dotted, hops + 1)
+    if isinstance(value, CallValue):
+        return model_of_call(project, facts, value, hops + 1)
+    return None
+
+
+def model_of_dotted(project, facts: Optional[ModuleFacts], dotted: str, hops: int = 0):
+    """A class name, `settings.X`, or a name another module bound to a model (`Voucher = get_x()`)."""
+    if hops > MAX_HOPS or not dotted:
+        return None
+    if names_auth_user_model(dotted):
+        return project.user_model()
+    if "." not in dotted:
+        bound = facts.assigned(dotted) if facts is not None else None
+        return model_of_value(project, facts, bound, hops + 1) if bound is not None else None
+    setting = setting_name(dotted)
+    if setting is not None:
+        return model_of_setting(project, setting, hops + 1)
+    found = project.model(dotted)
+    if found is not None:
+        return found
+    module_name, _, name = dotted.rpartition(".")
+    module = project.module(module_name)
+    if module is None:
+        return None
+    bound = module.assigned(name)
+    if bound is not None:
+        return model_of_value(project, module, bound, hops + 1)
+    target = module.import_map().get(name)  # re-exported from a third module
+    return model_of_dotted(project, module, target, hops + 1) if target and target != dotted else None
+
+
+def setting_name(dotted: str) -> Optional[str]:
+    """`X` for `django.conf.settings.X` / `<project>.settings.X` with an upper-case X, else None."""
+    head, _, name = dotted.rpartition(".")
+    if name.isupper() and (head == "settings" or head.endswith(".settings")):
+        return name
+    return None
+
+
+def model_of_setting(project, setting: str, hops: int = 0, default=None):
+    """The model a settings name holds: the settings module's value, else the model declaring
+    `Meta.swappable = setting`, else `default` (a `getattr(settings, "X", "app.Model")` fallback)."""
+    value = project.settings.values.get(setting)
+    if isinstance(value, str):
+        found = project.model_by_label(value)
+        if found is not None:
+            return found
+    found = swappable_models(project).get(setting)
+    if found is not None:
+        return found
+    return model_of_value(project, None, default, hops + 1) if default is not None else None
+
+
+def swappable_models(project) -> dict:
+    """setting → the project model whose `Meta.swappable` names it (the app's default model)."""
+    found = _SWAPPABLE.get(project)
+    if found is None:
+        found = {}
+        for info in project.project_models():
+            meta = info.facts.meta if info.facts is not None else None
+            swappable = meta.assigned("swappable") if meta is not None else None
+            if isinstance(swappable, str) and not info.abstract:
+                found.setdefault(swappable, info)
+        _SWAPPABLE[project] = found
+    return found
+
+
+def model_of_call(project, facts: Optional[ModuleFacts], call: CallValue, hops: int = 0):
+    """`get_user_model()`, `apps.get_model(...)` in every spelling, `swapper.load_model(app, name)`,
+    `getattr(settings, "X", default)`, and any project function whose every return names one model."""
+    if hops > MAX_HOPS:
+        return None
+    last = call.last
+    if call.func == GET_USER_MODEL or (last == "get_user_model" and not call.args):
+        return project.user_model()
+    if last == "get_model":
+        return _get_model(project, facts, call, hops)
+    if last == "load_model" and len(call.args) >= 2:  # swapper.load_model("app", "Model")
+        app, name = call.args[0], call.args[1]
+        if isinstance(app, str) and isinstance(name, str):
+            return model_of_setting(project, f"{app}_{name}_MODEL".upper(), hops + 1, f"{app}.{name}")
+        return None
+    if call.func == "getattr" and len(call.args) >= 2 and isinstance(call.args[1], str):
+        holder = call.args[0]
+        if isinstance(holder, Ref) and (holder.dotted == "settings" or holder.dotted.endswith(".settings")):
+            default = call.args[2] if len(call.args) > 2 else None
+            return model_of_setting(project, call.args[1], hops + 1, default)
+        return None
+    if not call.func or call.args or call.kwargs:
+        return None  # getters take no arguments; anything else may return what its arguments choose
+    return model_returned_by(project, facts, call.func, hops + 1)
+
+
+def _get_model(project, facts, call: CallValue, hops: int):
+    """`apps.get_model("app", "Model")`, `("app.Model")`, `(app_label="app", model_name="Model")`,
+    `(settings.X)`, `(getattr(settings, "X", "app.Model"))`; oscar's `get_model(app, name)` alike."""
+    args = list(call.args)
+    for key in ("app_label", "model_name"):
+        value = call.kwarg(key)
+        if value is not None:
+            args.append(value)
+    if len(args) == 2 and all(isinstance(a, str) for a in args):
+        return project.model_by_label(f"{args[0]}.{args[1]}")
+    if len(args) == 1:
+        return model_of_value(project, facts, args[0], hops + 1)
+    return None
+
+
+def function_facts(project, dotted: str, hops: int = 0):
+    """(MethodFacts, ModuleFacts) of the module-level function a dotted name denotes, following
+    re-exports (`from .utils import get_x` in a package's `__init__`)."""
+    if hops > MAX_HOPS or "." not in dotted:
+        return None
+    module_name, _, name = dotted.rpartition(".")
+    module = project.module(module_name)
+    if module is None:
+        return None
+    found = module.function(name)
+    if found is not None:
+        return found, module
+    target = module.import_map().get(name)
+    return function_facts(project, target, hops + 1) if target and target != dotted else None
+
+
+def model_returned_by(project, facts: Optional[ModuleFacts], dotted: str, hops: int = 0):
+    """The one model every `return` of a function names (None when one names none or they differ)."""
+    if "." not in dotted and facts is not None:
+        dotted = f"{facts.name}.{dotted}"
+    found = function_facts(project, dotted)
+    if found is None:
+        return None
+    function, module = found
+    return agreed(project, module, function.returns, hops + 1)
+
+
+def agreed(project, facts: Optional[ModuleFacts], values, hops: int = 0):
+    """The model every value names, when they all name the same one (a bare `None` return is ignored)."""
+    models = [model_of_value(project, facts, value, hops) for value in values if value is not None]
+    if models and all(m is not None for m in models) and len({m.qualname for m in models}) == 1:
+        return models[0]
+    return None
+
+
+__all__ = ["model_of_value", "model_of_dotted", "model_of_call", "model_of_setting", "model_returned_by",
+           "function_facts", "agreed", "setting_name", "swappable_models"]
