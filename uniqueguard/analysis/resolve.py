@@ -198,9 +198,7 @@ class Resolver:
             models = [self.model_class(value) for value in returns]
         finally:
             self._returning.discard(func)
-        if models and all(m is not None for m in models) and len({m.qualname for m in models}) == 1:
-            return models[0]
-        return None
+        return named.the_one(models)
 
     def _local_function(self, target: ast.AST):
         """The def a call target names in this module: `name`, or `self.name` / `cls.name` in its class."""
@@ -255,11 +253,8 @@ class Resolver:
             return None  # a concrete model's own method: its subclasses do not decide for it
         implementers = [c for c in self._classes() if c.method(target.attr) is not None and c is not facts
                         and self.project.inherits(c, (facts.qualname,))]
-        models = [named.agreed(self.project, self.project.module(c.module), c.method(target.attr).returns)
-                  for c in implementers]
-        if models and all(m is not None for m in models) and len({m.qualname for m in models}) == 1:
-            return models[0]
-        return None
+        return named.the_one([named.agreed(self.project, self.project.module(c.module),
+                                           c.method(target.attr).returns) for c in implementers])
 
     def _classes(self) -> list:
         """Class facts of the project's models modules and of this module: where subclasses are looked for."""
@@ -291,9 +286,7 @@ class Resolver:
         if values or remote:
             models = [self.model_class(value, hops + 1) for value in values]
             models += [named.model_of_value(self.project, module, value) for module, value in remote]
-            if all(m is not None for m in models) and len({m.qualname for m in models}) == 1:
-                return models[0]
-            return None
+            return named.the_one(models)
         _, facts = self.enclosing_class_facts(expr)
         for owner in ([facts] + [f for _, f in self.project.ancestors(facts) if f is not None]) if facts else ():
             value = owner.assigned(expr.attr)
@@ -451,9 +444,9 @@ class Resolver:
             return self.project.user_model()
         if isinstance(value, ast.Name) and value.id == "self":
             values, _ = self.attribute_values(expr)
-            models = [self.instance_model(v, hops + 1) for v in values]
-            if models and all(m is not None for m in models) and len({m.qualname for m in models}) == 1:
-                return models[0]
+            found = named.the_one([self.instance_model(v, hops + 1) for v in values])
+            if found is not None:
+                return found
         owner = self.instance_model(value, hops + 1)
         if owner is not None:
             relation = owner.fields.get(expr.attr)

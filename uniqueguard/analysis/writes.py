@@ -16,7 +16,7 @@ from .fresh_values import is_random_token, unset_field_is_fresh
 from .new_rows import Creator, NewRows
 from .resolve import Resolver, unchained
 from .scope import Binding, ModuleScope, call_label
-from ..index.uniqueness import ModelInfo, UniqueSet
+from ..index.uniqueness import ModelInfo, UniqueSet, as_inherited
 
 
 UNKNOWN_FIELDS = None  # "this write may set any field"
@@ -160,8 +160,11 @@ class WriteFinder:
         if method in orm.SAVE:
             return self._save(call, method)
         manager = self.resolver.manager(call.func.value)
-        model = manager.model if manager is not None else None
-        if model is None or not model.unique_sets or model.abstract:
+        if manager is not None and manager.model.abstract and not (
+                manager.name in manager.model.managers or manager.name in MANAGER_ATTRIBUTES):
+            return None  # `cls.stripe_class.create()` in an abstract model: an API client, not a manager
+        model = self._concrete(manager.model if manager is not None else None, call)
+        if model is None or not model.unique_sets:
             return None
         label = call_label(call.func)
         if method in self.creates:
@@ -176,6 +179,15 @@ class WriteFinder:
         if method in orm.BULK:
             return self._bulk(call, method, label, model)
         return self._get_or_create(call, method, label, model)
+
+    def _concrete(self, model: Optional[ModelInfo], call: ast.AST) -> Optional[ModelInfo]:
+        """An abstract model has no table: a write through it (`cls(...)`, `self.save()`,
+        `cls.objects...`) happens only in its own methods, on behalf of a concrete child, and is
+        judged against the field-level unique sets every child inherits. Elsewhere it is no write."""
+        if model is None or not model.abstract:
+            return model
+        _, facts = self.resolver.enclosing_class_facts(call)
+        return as_inherited(model) if facts is not None and facts.qualname == model.qualname else None
 
     # ------------------------------------------------------------------------------- field reading
     def _keyword_fields(self, call: ast.Call, model: ModelInfo, positional: Tuple[str, ...] = ()):
@@ -427,8 +439,8 @@ class WriteFinder:
         """`obj.save()` of an existing row (loaded, request.user, a parameter, or saved earlier here):
         only a unique field changed since can collide. Re-pointing a relation is left out: it almost
         always links a row made just before."""
-        loaded = loaded or self.resolver.instance_model(receiver)
-        if loaded is None or loaded.abstract or not assigned:
+        loaded = self._concrete(loaded or self.resolver.instance_model(receiver), call)
+        if loaded is None or not assigned:
             return None
         changed = {n: v for n, v in assigned.items() if not self._never_collides(v)
                    and getattr(loaded.fields.get(loaded.field_for(n) or ""), "relation", "") is None}
@@ -464,8 +476,8 @@ class WriteFinder:
 
     def _constructed_save(self, call, method, label, constructor: ast.Call, assigned) -> Optional[Write]:
         """A new row: the constructor's keywords and the attributes set since then are written."""
-        model = self.resolver.model_class(constructor.func)
-        if model is None or model.abstract:
+        model = self._concrete(self.resolver.model_class(constructor.func), call)
+        if model is None:
             return None
         fields, sources, values = self._keyword_fields(constructor, model)
         if fields is not UNKNOWN_FIELDS:

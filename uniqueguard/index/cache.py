@@ -18,7 +18,7 @@ from typing import Any, Dict, Optional
 from .. import __version__
 from .facts import UNKNOWN, CallValue, ClassFacts, DictValue, MethodFacts, ModuleFacts, ReceiverFacts, Ref
 
-FORMAT = 7  # 7: a clean_<field>() reading through latest()/earliest()/alast() queries (orm.QUERIES)
+FORMAT = 8  # 8: what functions return and which self.<attr> their bodies assign (MethodFacts)
 
 
 def default_directory() -> str:

@@ -495,7 +495,8 @@ def class_facts(node: ast.ClassDef, module: str, names: Names, depth: int = 0) -
     methods = []
     meta = None
     nested = []
-    for stmt in node.body:
+    # Statements under `if settings.X:` / `else:` / `try:` in a class body count in every branch.
+    for stmt in _module_level_statements(node):
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
             assigns.extend(_assigned(stmt, names))
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):

@@ -8,6 +8,8 @@ with the getter in another module, whose body is `apps.get_model(settings.VOUCHE
 
 A setting names the model the project's settings module assigns it (`VOUCHER_MODEL = "shop.Voucher"`),
 else the model whose `Meta.swappable` names that setting (the app's default), else the `getattr` default.
+An app-settings object's attribute (`oauth2_settings.ACCESS_TOKEN_MODEL`) names the one model whose
+swappable setting is that name under the app's prefix (`OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL`).
 Anything else is unknown (None), never a guess.
 """
 from __future__ import annotations
@@ -52,6 +54,12 @@ def model_of_dotted(project, facts: Optional[ModuleFacts], dotted: str, hops: in
     if found is not None:
         return found
     module_name, _, name = dotted.rpartition(".")
+    if name.isupper():
+        # An app-settings object's attribute (`oauth2_settings.ACCESS_TOKEN_MODEL`): the model whose
+        # `Meta.swappable` is that name under the app's prefix (`OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL`).
+        found = _swappable_by_suffix(project, name)
+        if found is not None:
+            return found
     module = project.module(module_name)
     if module is None:
         return None
@@ -82,6 +90,13 @@ def model_of_setting(project, setting: str, hops: int = 0, default=None):
     if found is not None:
         return found
     return model_of_value(project, None, default, hops + 1) if default is not None else None
+
+
+def _swappable_by_suffix(project, name: str):
+    """The one model whose swappable setting is `name` or ends with `_<name>`; None when none or several."""
+    found = [info for setting, info in swappable_models(project).items()
+             if setting == name or setting.endswith("_" + name)]
+    return found[0] if len({m.qualname for m in found}) == 1 else None
 
 
 def swappable_models(project) -> dict:
@@ -168,11 +183,15 @@ def model_returned_by(project, facts: Optional[ModuleFacts], dotted: str, hops: 
 
 def agreed(project, facts: Optional[ModuleFacts], values, hops: int = 0):
     """The model every value names, when they all name the same one (a bare `None` return is ignored)."""
-    models = [model_of_value(project, facts, value, hops) for value in values if value is not None]
+    return the_one([model_of_value(project, facts, value, hops) for value in values if value is not None])
+
+
+def the_one(models):
+    """The model every entry names, when there is at least one and all name the same; else None."""
     if models and all(m is not None for m in models) and len({m.qualname for m in models}) == 1:
         return models[0]
     return None
 
 
 __all__ = ["model_of_value", "model_of_dotted", "model_of_call", "model_of_setting", "model_returned_by",
-           "function_facts", "agreed", "setting_name", "swappable_models"]
+           "function_facts", "agreed", "the_one", "setting_name", "swappable_models"]

@@ -54,6 +54,10 @@ class ModelRegistry:
         """Class lookup, for `uniqueness` (the registry is the `ModelLookup` models are built with)."""
         return self.modules.find_class(dotted)
 
+    def ancestors(self, cls: ClassFacts) -> List[Tuple[str, Optional[ClassFacts]]]:
+        """Base classes, for `uniqueness` (a project field class deriving from a Django field)."""
+        return self.modules.ancestors(cls)
+
     def _configured(self, dotted: str) -> Optional[UniqueConfig]:
         """Unique sets the configuration declares for a model, by dotted path or `app_label.Model`."""
         if not self.extra_unique:

@@ -13,7 +13,19 @@ from typing import Dict, List, Optional, Protocol, Sequence, Tuple
 
 from .facts import UNKNOWN, CallValue, ClassFacts, Ref
 
-MODEL_ROOTS = frozenset({"django.db.models.Model", "django.db.models.base.Model"})
+MODEL_ROOTS = frozenset({"django.db.models.Model", "django.db.models.base.Model",
+                         "django.contrib.gis.db.models.Model"})
+# Where Django's own field, manager and model classes are named from: `models.CharField` under
+# `from django.db import models` or GeoDjango's `from django.contrib.gis.db import models`.
+DJANGO_MODELS_MODULES = ("django.db.models.", "django.contrib.gis.db.models.")
+# Meta options only a model's Meta has (a form's or a serializer's Meta has none of them).
+MODEL_META_OPTIONS = frozenset({
+    "db_table", "unique_together", "constraints", "indexes", "index_together", "abstract", "proxy",
+    "managed", "app_label", "swappable", "default_related_name", "get_latest_by", "db_tablespace",
+    "order_with_respect_to", "select_on_save", "base_manager_name", "default_manager_name",
+})
+# Field-level unique sets: the ones every concrete child of an abstract model inherits, whatever its Meta.
+FIELD_ORIGINS = frozenset({"unique=True", "primary_key", "OneToOneField", "USERNAME_FIELD"})
 AUTO_FIELDS = frozenset({"AutoField", "BigAutoField", "SmallAutoField"})
 RELATION_KINDS = (("OneToOneField", "o2o"), ("ManyToManyField", "m2m"), ("ForeignKey", "fk"),
                   ("ParentalManyToManyField", "m2m"), ("ParentalKey", "fk"))
@@ -32,6 +44,7 @@ class FieldInfo:
     through: object = None
     default: object = None  # literal of `default=` (a Ref for a callable such as uuid.uuid4), None when absent
     auto_now: bool = False  # auto_now / auto_now_add: the write's own timestamp
+    unique_if: Optional[str] = None  # the setting `unique=` names, when it is not a literal
 
 
 @dataclass(frozen=True)
@@ -43,11 +56,14 @@ class UniqueSet:
     # For `condition=Q(a=1, b__in=(...))`: ((lookup, literal), ...); None when unknown or absent.
     condition: Optional[Tuple[Tuple[str, object], ...]] = None
     nulls_distinct: bool = True  # False for UniqueConstraint(nulls_distinct=False): NULLs collide too
+    depends_on: Optional[str] = None  # `unique=app_settings.UNIQUE_EMAIL`: unique when that setting is
 
     def describe(self) -> str:
         if len(self.fields) == 1:
-            return f"{self.table}.{self.fields[0]}"
-        return f"{self.table}({', '.join(self.fields)})"
+            text = f"{self.table}.{self.fields[0]}"
+        else:
+            text = f"{self.table}({', '.join(self.fields)})"
+        return f"{text} (when {self.depends_on} is true)" if self.depends_on else text
 
 
 @dataclass
@@ -108,18 +124,41 @@ def is_field_call(value) -> bool:
             or _relation_kind(last) is not None)
 
 
+def _truthy_option(value) -> bool:
+    """`unique=` / `primary_key=` other than a literal False/None/0: True, or a setting that may be."""
+    return value is not None and value is not False and value != 0 and value != ""
+
+
+def declares_field(value: object, project: Optional["ModelLookup"] = None) -> bool:
+    """A call in a model body that declares a field: a name of Django's field vocabulary, a project
+    class deriving from a Django field (`class PhoneNumber(models.CharField)`), or any class called with
+    `unique=` / `primary_key=` (a field class from a package that is not installed)."""
+    if is_field_call(value):
+        return True
+    if not isinstance(value, CallValue) or not value.func or value.func.endswith(")"):
+        return False
+    if _truthy_option(value.kwarg("unique")) or value.kwarg("primary_key") is True:
+        return True
+    cls = project.find_class(value.func) if project is not None and "." in value.func else None
+    return cls is not None and any(is_field_call(CallValue(dotted)) for dotted, _ in project.ancestors(cls))
+
+
 def field_info(name: str, call: CallValue) -> FieldInfo:
     kind = call.last
     relation = _relation_kind(kind)
     primary_key = call.kwarg("primary_key") is True
-    unique = (call.kwarg("unique") is True or relation == "o2o"
-              or (primary_key and kind not in AUTO_FIELDS))
+    unique_value = call.kwarg("unique")
+    unique = (unique_value is True or relation == "o2o" or (primary_key and kind not in AUTO_FIELDS)
+              or _truthy_option(unique_value))
+    unique_if = None
+    if unique_value is not True and _truthy_option(unique_value) and not primary_key and relation != "o2o":
+        unique_if = unique_value.dotted if isinstance(unique_value, Ref) else "a setting"
     target = call.kwarg("to", call.args[0] if call.args else None) if relation else None
     related_name = call.kwarg("related_name")
     return FieldInfo(name, kind, unique and relation != "m2m", primary_key, call.kwarg("null") is True,
                      relation, target, related_name if isinstance(related_name, str) else None,
                      call.kwarg("through"), call.kwarg("default"),
-                     call.kwarg("auto_now") is True or call.kwarg("auto_now_add") is True)
+                     call.kwarg("auto_now") is True or call.kwarg("auto_now_add") is True, unique_if)
 
 
 def _strings_in(value) -> List[str]:
@@ -181,6 +220,8 @@ class ModelLookup(Protocol):
 
     def find_class(self, dotted: str) -> Optional[ClassFacts]: ...
 
+    def ancestors(self, cls: ClassFacts) -> List[Tuple[str, Optional[ClassFacts]]]: ...
+
 
 class _Builder:
     """Builds one ModelInfo; kept as a small object so each Django rule is one method."""
@@ -201,7 +242,24 @@ class _Builder:
             if info is not None:
                 bases.append(info)
                 is_model = True
+        if not is_model and self.declares_model():
+            is_model = True
         return bases if is_model else None
+
+    def declares_model(self) -> bool:
+        """A class whose bases cannot be read (a base from a package that is not installed: a
+        timestamped, lifecycle or polymorphic model) is a model when its body says so: a field, a
+        relation or a manager from Django's models module, or a Meta with options only models have."""
+        unreadable = [b for b in self.cls.bases if b and b not in ("object",) and self.project.find_class(b) is None
+                      and not b.startswith("django.")]
+        if not unreadable:
+            return False
+        meta = self.cls.meta
+        if meta is not None and any(name in MODEL_META_OPTIONS for name, _ in meta.assigns):
+            return True
+        return any(isinstance(value, CallValue) and value.func.startswith(DJANGO_MODELS_MODULES)
+                   and (is_field_call(value) or value.last.endswith("Manager"))
+                   for _, value in self.cls.assigns)
 
     def bases_of(self, info: Optional[ModelInfo]) -> List[ModelInfo]:
         if info is None:
@@ -233,6 +291,17 @@ class _Builder:
                 return found
         return None
 
+    def meta_values(self, cls: ClassFacts, option: str, bases: List["ModelInfo"]) -> list:
+        """Every value the Meta that decides `option` assigns it: one, or one per branch when the
+        option is assigned under `if settings.X: ... else: ...` (each branch's constraints count)."""
+        value = self.meta_option(cls, option, bases)
+        if value is None:
+            return []
+        meta = cls.meta
+        if meta is not None and meta.assigned(option) is value:
+            return [v for name, v in meta.assigns if name == option]
+        return [value]
+
     def build(self) -> Optional[ModelInfo]:
         bases = self.model_bases()
         if bases is None:
@@ -259,13 +328,13 @@ class _Builder:
                 inherited.update(base.fields)
                 parent_sets.extend(base.unique_sets)
         for name, value in cls.assigns:
-            if is_field_call(value):
+            if declares_field(value, self.project):
                 local[name] = field_info(name, value)
             elif value is None and name in local:
                 del local[name]  # `username = None` removes an abstract parent's field
             elif name == "USERNAME_FIELD" and isinstance(value, str):
                 username_field = value
-            elif isinstance(value, CallValue) and value.func and not is_field_call(value):
+            elif isinstance(value, CallValue) and value.func:
                 managers[name] = _manager_classes(value)
 
         fields = dict(inherited)
@@ -283,16 +352,18 @@ class _Builder:
                 if info.unique:
                     origin = ("primary_key" if info.primary_key else
                               "OneToOneField" if info.relation == "o2o" else "unique=True")
-                    sets.append(UniqueSet((info.name,), origin, cls.name))
+                    sets.append(UniqueSet((info.name,), origin, cls.name, depends_on=info.unique_if))
             for name, value in cls.assigns:
                 if isinstance(value, CallValue) and value.last == "CompositePrimaryKey":
                     names = tuple(a for a in value.args if isinstance(a, str))
                     if names:
                         sets.append(UniqueSet(names, "CompositePrimaryKey", cls.name))
-            for names in _together_sets(self.meta_option(cls, "unique_together", bases)):
-                sets.append(UniqueSet(names, "unique_together", cls.name))
-            for names, conditional, condition, distinct in _constraint_sets(self.meta_option(cls, "constraints", bases)):
-                sets.append(UniqueSet(names, "UniqueConstraint", cls.name, conditional, condition, distinct))
+            for value in self.meta_values(cls, "unique_together", bases):
+                for names in _together_sets(value):
+                    sets.append(UniqueSet(names, "unique_together", cls.name))
+            for value in self.meta_values(cls, "constraints", bases):
+                for names, conditional, condition, distinct in _constraint_sets(value):
+                    sets.append(UniqueSet(names, "UniqueConstraint", cls.name, conditional, condition, distinct))
             if username_field and username_field in local:
                 sets.append(UniqueSet((username_field,), "USERNAME_FIELD", cls.name))
         is_user = username_field is not None or any(b.is_user for b in bases)
@@ -347,4 +418,14 @@ def build_model(project: ModelLookup, cls: ClassFacts) -> Optional[ModelInfo]:
     return _Builder(project, cls).build()
 
 
-__all__ = ["FieldInfo", "UniqueSet", "ModelInfo", "ModelLookup", "build_model", "is_field_call", "MODEL_ROOTS"]
+def as_inherited(info: ModelInfo) -> ModelInfo:
+    """An abstract model as its concrete children all are: its field-level unique sets, which every
+    child inherits whatever its own Meta says (its unique_together/constraints a child's Meta may drop)."""
+    from dataclasses import replace
+
+    sets = tuple(s for s in info.unique_sets if s.origin in FIELD_ORIGINS)
+    return replace(info, unique_sets=sets, abstract=False, _names=None)
+
+
+__all__ = ["FieldInfo", "UniqueSet", "ModelInfo", "ModelLookup", "build_model", "is_field_call", "declares_field",
+           "as_inherited", "MODEL_ROOTS"]
