@@ -58,8 +58,8 @@ def test_text_format_matches_flake8_lines():
     tree = CORE / "registration"
     text = cli(tree, "check", "accounts/views.py").stdout.splitlines()
     assert len(text) == 1
-    assert text[0].startswith("accounts/views.py:11:16: UNQ001 User.objects.create_user() can violate unique "
-                              "User.email, User.username and nothing catches IntegrityError")
+    assert text[0].startswith("accounts/views.py:11:16: UNQ001 User.objects.create_user() may violate unique "
+                              "User.email, User.username; nothing catches IntegrityError")
 
 
 def test_json_spans_the_whole_call():
@@ -73,7 +73,7 @@ def test_github_annotations():
     tree = CORE / "registration"
     (line,) = cli(tree, "check", "--format", "github", "accounts/views.py").stdout.splitlines()
     assert line.startswith("::warning file=accounts/views.py,line=11,col=16,endLine=15,endColumn=10,"
-                           "title=UNQ001 unguarded-create::User.objects.create_user() can violate")
+                           "title=UNQ001 unguarded-create::User.objects.create_user() may violate")
 
 
 def test_sarif_validates_against_the_official_schema(tmp_path):
@@ -274,7 +274,7 @@ def test_pre_commit_hook_checks_only_the_staged_files_against_all_models(tmp_pat
     git("add", "accounts/views.py")
     failed = pre_commit()
     assert failed.returncode == 1, failed.stdout
-    assert "accounts/views.py:11:16: UNQ001 User.objects.create_user() can violate unique User.email" in failed.stdout
+    assert "accounts/views.py:11:16: UNQ001 User.objects.create_user() may violate unique User.email" in failed.stdout
     assert "spellings.py" not in failed.stdout  # not staged, not checked
     git("reset", "-q", "accounts/views.py")
     git("add", "accounts/forms.py")

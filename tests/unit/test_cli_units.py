@@ -49,7 +49,7 @@ def test_sarif_and_github_columns_count_characters_not_utf8_bytes(tmp_path):
     path = tmp_path / "views.py"
     path.write_text("# -*- coding: latin-1 -*-\nname = 'Zoë'; Tag.objects.create(name=name)\n", encoding="latin-1")
     byte_col = len("name = 'Zoë'; ".encode("utf-8"))  # 15: ë is two bytes in UTF-8
-    found = [Finding(str(path), 2, byte_col, "UNQ001", "m (UNQ001)", end_line=2, end_col=byte_col + 29)]
+    found = [Finding(str(path), 2, byte_col, "UNQ001", "m", end_line=2, end_col=byte_col + 29)]
     result = json.loads(sarif(found, str, ["fp"]))["runs"][0]["results"][0]
     region = result["locations"][0]["physicalLocation"]["region"]
     assert (region["startColumn"], region["endColumn"]) == (15, 44)  # 1-based characters; bytes would give (16, 45)

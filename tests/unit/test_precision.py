@@ -135,7 +135,7 @@ def test_sets_pinned_to_a_row_inserted_just_before(project, body, expected):
 def test_conditional_set_left_out_of_the_message(app):
     app.write("shop/services.py", "from .models import EmailAddress\ndef f(u):\n    EmailAddress.objects.create(user=u, primary=False)\n")
     (finding,) = app.findings("shop/services.py")
-    assert "unique EmailAddress(user, email) and nothing" in finding.message
+    assert "unique EmailAddress(user, email); nothing" in finding.message
 
 
 def test_existence_check_around_the_constructor_of_a_saved_instance(app):

@@ -12,21 +12,24 @@ import functools
 import os
 import re
 from dataclasses import replace
-from typing import Dict, List
+from typing import List, Optional, Tuple
 
-from .. import findings as text
 from .. import orm
+from . import messages
 from ..config import ConfigError, Options, read_pyproject
 from ..index.discovery import ParseFailure, find_root, module_name, parse_source
 from ..index.facts import resolve_relative
+from ..index.uniqueness import UniqueSet
+from ..index.validation import FormFix, FormFixKind, ValidationSeen
 from ..findings import Failure, Finding, finding, run_failure
-from .guards import (CallerGuards, CheckFinder, atomic_around, catches_integrity_error, handler_guard,
-                     reraises, savepoint_between)
+from .guards import (CallerGuards, CheckFinder, Guard, GuardKind, atomic_around, catches_integrity_error,
+                     handler_guard, reraises, savepoint_between)
 from ..paths import matches, relative_posix
 from ..index.project import project_for
 from .resolve import Resolver
 from .scope import ModuleScope, call_label
 from .support_code import MigrationCode, is_test_support_module
+from .verdict import CheckSeen, CreatorSeen, Fix, HandlerSeen, Verdict
 from .writes import Write, WriteFinder
 
 
@@ -41,7 +44,7 @@ def check_source(source, path: str, options: Options = Options(), report_unparsa
     try:
         tree = parse_source(source, path)
     except ParseFailure as exc:
-        return [finding(path, exc.line, 0, "UNQ000", text.unparsable(str(exc)))] if report_unparsable else []
+        return [finding(path, exc.line, 0, "UNQ000", messages.unparsable(str(exc)))] if report_unparsable else []
     return check_tree(tree, path, options)
 
 
@@ -164,7 +167,7 @@ class _Analysis:
                 self._judge(write)
         for call in finder.find_unresolved() if self.options.strict else ():
             if not self._migration_code(call):
-                self._add(call, "UNQ005", text.unresolved(call_label(call.func)))
+                self._add(call, "UNQ005", messages.unresolved(call_label(call.func)))
         self._report_unreadable_imports()
         self.project.save_cache()
         return sorted(self.found)
@@ -173,8 +176,8 @@ class _Analysis:
         """A write in a data-migration function outside migrations/: not reported (support_code.py)."""
         return self.migration_code is not None and self.migration_code.covers(call)
 
-    def _emit(self, write: Write, code: str, message: str) -> None:
-        self._add(write.call, code, message)
+    def _emit(self, verdict: Verdict, write: Write) -> None:
+        self._add(write.call, verdict.rule, messages.render(verdict))
 
     def _add(self, call: ast.Call, code: str, message: str) -> None:
         self.found.append(finding(self.path, call.lineno, call.col_offset, code, message,
@@ -183,73 +186,76 @@ class _Analysis:
                                   self.scope.context_of(call), _snippet(call)))
 
     def _judge(self, write: Write) -> None:
+        verdict = self._verdict(write)
+        if verdict is not None:
+            self._emit(verdict, write)
+
+    def _verdict(self, write: Write) -> Optional[Verdict]:
+        """The rule a write breaks, with what was seen around it and the fix; None when it is safe."""
         node = write.call
-        fields = text.describe_sets(write.risked)
+        base = Verdict("UNQ001", write.label, write.model.name, write.risked, Fix.CATCH)
         guard = handler_guard(self.scope, node, self.extra_guards)
         if guard is not None:
-            self._judge_handled(write, guard, fields)
-            return
+            return self._judge_handled(write, guard, base)
         if self.callers.is_guarded(self.scope.enclosing_function(node)):
-            return
-        unvalidated, checked_by, form_hints = self._split_by_validation(write)
+            return None
+        unvalidated, validated_by, form_fixes = self._split_by_validation(write)
         if not unvalidated:
-            self._emit(write, "UNQ004", text.validated_race(write.label, fields, " and ".join(checked_by)))
-            return
-        fields = text.describe_sets(unvalidated)
+            return replace(base, rule="UNQ004", validated_by=validated_by)
+        base = replace(base, unique_sets=unvalidated)
         check = self.checks.find(node, write.model)
         if check is None and write.origin is not None:  # `try: get() except DoesNotExist: obj = M()` ... obj.save()
             check = self.checks.find(write.origin, write.model)
         if check is not None:
-            hint = self._race_hint(write, unvalidated)
-            self._emit(write, "UNQ002", text.check_then_create(write.label, fields, check.text, check.line, hint))
-            return
+            return self._with_fix(replace(base, rule="UNQ002", check=CheckSeen(check.text, check.line)), write,
+                                  unvalidated, form_fixes, race=True)
         if write.created_elsewhere is not None:
-            self._emit(write, "UNQ001", self._created_elsewhere(write, fields))
-            return
-        self._emit(write, "UNQ001", text.unguarded(write.label, fields, self._hint(write, unvalidated, form_hints)))
+            return replace(base, fix=Fix.UPDATE_EXISTING, creator=self._creator(write))
+        return self._with_fix(base, write, unvalidated, form_fixes, race=False)
 
-    def _created_elsewhere(self, write: Write, fields: str) -> str:
-        """A second insert of the one-to-one row a receiver or the parent's own code already made."""
+    def _creator(self, write: Write) -> CreatorSeen:
+        """What already inserts the one-to-one row this write inserts again."""
         creator = write.created_elsewhere
+        assert creator is not None
         holder = write.model
         field = next((f for s in write.risked for f in s.fields), "")
         accessor = getattr(holder.fields.get(field), "related_name", None) or holder.name.lower()
-        where = f" ({relative_posix(creator.path, self.project.root)}:{creator.line})" if creator.path else ""
-        return text.created_elsewhere(write.label, fields, creator.who + where, holder.name, creator.parent.name,
-                                      f"{creator.variable}.{accessor}")
+        where = f"{relative_posix(creator.path, self.project.root)}:{creator.line}" if creator.path else ""
+        return CreatorSeen(creator.who, where, holder.name, creator.parent.name, f"{creator.variable}.{accessor}")
 
-    def _judge_handled(self, write: Write, guard, fields: str) -> None:
-        if guard.kind != "try" or write.own_savepoint or savepoint_between(self.scope, write.call, guard.node):
-            return
+    def _judge_handled(self, write: Write, guard: Guard, base: Verdict) -> Optional[Verdict]:
+        if (guard.kind is not GuardKind.TRY or write.own_savepoint
+                or savepoint_between(self.scope, write.call, guard.node)):
+            return None
         handlers = [h for h in guard.node.handlers
                     if catches_integrity_error(self.scope, h.type, self.extra_guards) is not None]
         if handlers and all(reraises(h) for h in handlers):
-            return
+            return None
         atomic = atomic_around(self.scope, guard.node, self.atomic_requests, self.project)
-        if atomic is not None:
-            self._emit(write, "UNQ003",
-                       text.integrity_error_in_atomic(write.label, fields, guard.line, atomic.how, atomic.line))
+        if atomic is None:
+            return None
+        return replace(base, rule="UNQ003", fix=Fix.SAVEPOINT, handler=HandlerSeen(guard.line, atomic.how, atomic.line))
 
     # ---------------------------------------------------------------------------------- validation
-    def _split_by_validation(self, write: Write):
-        """(unique sets no form/serializer validates, what validates the others, fix hints for the rest).
+    def _split_by_validation(self, write: Write) -> Tuple[Tuple[UniqueSet, ...], Tuple[ValidationSeen, ...],
+                                                          Tuple[FormFix, ...]]:
+        """(unique sets no form/serializer validates, what validates the others, fixes for the rest).
 
         A set is validated when every field of it the write sets comes from a form or serializer whose
         class checks that set; a field with no such source (a plain variable, a literal) leaves it open.
         """
         if write.validated_by:  # obj.full_clean() checked every unique set of the instance
-            return (), [write.validated_by], {}
-        unvalidated = []
-        checked_by: List[str] = []
-        hints: Dict[str, List[str]] = {}
+            return (), (ValidationSeen(write.validated_by),), ()
+        unvalidated: List[UniqueSet] = []
+        checked_by: List[ValidationSeen] = []
+        fixes: List[FormFix] = []
         for unique_set in write.risked:
             written = [f for f in unique_set.fields if write.written is None or f in write.written]
             late = ([f for f in written if f not in write.sources] if write.commit_false_form is not None
                     else [])
             if late:  # set by the view after form.save(commit=False): no form setting can check it
                 form = self.resolver.validator(write.commit_false_form)
-                hints.setdefault(form.name if form else "", []).append(
-                    f"check {late[0]} yourself: it is set after save(commit=False), so the form never validates it")
+                fixes.append(FormFix(FormFixKind.CHECK_AFTER_COMMIT_FALSE, form.name if form else "", (late[0],)))
                 unvalidated.append(unique_set)
                 continue
             validators = []
@@ -258,42 +264,38 @@ class _Analysis:
                 validator = self.resolver.validator(source.holder) if source is not None else None
                 if validator is None or not validator.validates(unique_set, write.model):
                     if validator is not None:
-                        hints.setdefault(validator.name, []).append(validator.hint_for(unique_set))
+                        fixes.append(validator.fix_for(unique_set))
                     unvalidated.append(unique_set)
                     break
                 validators.append(validator)
             else:
                 for validator in validators:
-                    label = _validated_by(validator, unique_set)
-                    if label not in checked_by:
-                        checked_by.append(label)
-        return tuple(unvalidated), checked_by, hints
+                    seen = validator.seen_for(unique_set)
+                    if seen not in checked_by:
+                        checked_by.append(seen)
+        return tuple(unvalidated), tuple(checked_by), tuple(fixes)
 
-    # ---------------------------------------------------------------------------------------- hints
-    def _hint(self, write: Write, unvalidated, form_hints: Dict[str, List[str]]) -> str:
+    # ----------------------------------------------------------------------------------------- fixes
+    def _with_fix(self, verdict: Verdict, write: Write, unvalidated: Tuple[UniqueSet, ...],
+                  form_fixes: Tuple[FormFix, ...], race: bool) -> Verdict:
+        """The concrete fix for an unguarded write (race: after an existence check, forms aside)."""
         method = write.method
+        single = [f for s in unvalidated if len(s.fields) == 1 for f in s.fields]
+        if race:
+            if single and method in orm.CREATE and not write.model.is_user:
+                return replace(verdict, fix=Fix.GET_OR_CREATE, fix_field=single[0])
+            return verdict
+        verdict = replace(verdict, form_fixes=form_fixes)
         if method in orm.UPSERT:
-            base = (f"move {write.lookup_hint} from defaults into the lookup, or wrap the call in "
-                    f"try/except IntegrityError")
-        elif method in orm.BULK:
-            base = "pass ignore_conflicts=True if existing rows may be skipped, or wrap it in try/except IntegrityError"
-        elif (method in orm.CREATE and len(unvalidated) == 1 and len(unvalidated[0].fields) == 1
-              and not form_hints and not write.model.is_user):
+            return replace(verdict, fix=Fix.MOVE_TO_LOOKUP, fix_field=write.lookup_hint)
+        if method in orm.BULK:
+            return replace(verdict, fix=Fix.IGNORE_CONFLICTS)
+        if (method in orm.CREATE and len(unvalidated) == 1 and len(unvalidated[0].fields) == 1
+                and not form_fixes and not write.model.is_user):
             # Reusing an existing row is the fix for a profile or a webhook record, not for a sign-up:
             # a second registration must be told the account exists.
-            field = unvalidated[0].fields[0]
-            base = (f"use {write.model.name}.objects.get_or_create({field}=...) to reuse the existing row, "
-                    f"or wrap it in try/except IntegrityError")
-        else:
-            base = "wrap it in try/except IntegrityError"
-        return base + "".join(" and " + h for h in _merge_hints(form_hints))
-
-    def _race_hint(self, write: Write, unvalidated) -> str:
-        fields = [f for s in unvalidated if len(s.fields) == 1 for f in s.fields]
-        if fields and write.method in orm.CREATE and not write.model.is_user:
-            return (f"use {write.model.name}.objects.get_or_create({fields[0]}=...) or wrap the write in "
-                    f"try/except IntegrityError")
-        return "wrap the write in try/except IntegrityError"
+            return replace(verdict, fix=Fix.GET_OR_CREATE, fix_field=unvalidated[0].fields[0])
+        return verdict
 
     # ---------------------------------------------------------------------------------- unreadable
     def _report_unreadable_imports(self) -> None:
@@ -302,7 +304,7 @@ class _Analysis:
         problems = self.project.problems
         if problems.incomplete_walk and not problems.walk_reported:
             problems.walk_reported = True
-            self.found.append(finding(self.path, 1, 0, "UNQ000", text.incomplete_walk(self.project.root)))
+            self.found.append(finding(self.path, 1, 0, "UNQ000", messages.incomplete_walk(self.project.root)))
         unreadable = self.project.problems.unreadable
         if not unreadable:
             return
@@ -318,7 +320,7 @@ class _Analysis:
                 if path in unreadable:
                     relative = os.path.relpath(path, self.project.root)
                     self.found.append(finding(self.path, node.lineno, node.col_offset, "UNQ000",
-                                              text.unreadable(relative, unreadable[path])))
+                                              messages.unreadable(relative, unreadable[path])))
                     break
 
 
@@ -329,24 +331,3 @@ def _snippet(call: ast.Call, limit: int = 240) -> str:
     except (RecursionError, ValueError):
         text_ = call_label(call.func)
     return text_[:limit]
-
-
-def _validated_by(validator, unique_set) -> str:
-    if len(unique_set.fields) == 1 and unique_set.fields[0] in validator.clean_methods:
-        prefix = "validate_" if validator.kind.endswith("serializer") else "clean_"
-        return f"{validator.name}.{prefix}{unique_set.fields[0]}()"
-    return validator.name
-
-
-def _merge_hints(form_hints: Dict[str, List[str]]) -> List[str]:
-    """`validate uniqueness in F.clean_email()` and `... F.clean_username()` → one phrase per form."""
-    merged = []
-    for name, hints in form_hints.items():
-        unique_hints = sorted(set(hints))
-        prefix = f"validate uniqueness in {name}."
-        cleans = [h[len(prefix):] for h in unique_hints if h.startswith(prefix)]
-        others = [h for h in unique_hints if not h.startswith(prefix)]
-        if cleans:
-            merged.append(prefix + " and ".join(cleans))
-        merged.extend(others)
-    return merged

@@ -9,12 +9,13 @@ Each question the rules ask is one function here:
 from __future__ import annotations
 
 import ast
+import enum
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Set, Tuple
 
 from .. import orm
 from .resolve import Resolver
-from .scope import FUNCTION_NODES, ModuleScope
+from .scope import BindingKind, FUNCTION_NODES, ModuleScope
 
 # What catches django.db.IntegrityError: itself and its bases (reference §5), in their qualified names.
 CATCHING = frozenset({
@@ -34,10 +35,15 @@ VIEW_BASE_SUFFIXES = ("View", "ViewSet", "ViewMixin", "APIView")
 TryNodes = (ast.Try,) + ((ast.TryStar,) if hasattr(ast, "TryStar") else ())
 
 
+class GuardKind(str, enum.Enum):
+    TRY = "try"  # an `except` clause catching IntegrityError
+    SUPPRESS = "suppress"  # `with contextlib.suppress(IntegrityError):`
+
+
 @dataclass
 class Guard:
     node: ast.AST  # the Try or With that guards
-    kind: str  # "try" or "suppress"
+    kind: GuardKind
     line: int
     spelling: str  # how the exception was written, for messages
 
@@ -55,7 +61,8 @@ def _exception_names(scope: ModuleScope, expr: Optional[ast.AST], depth: int = 0
         return found
     if isinstance(expr, ast.Name):
         binding, _ = scope.binding_before(expr.id, expr)
-        if binding is not None and binding.kind == "assign" and isinstance(binding.value, (ast.Tuple, ast.List)):
+        if (binding is not None and binding.kind is BindingKind.ASSIGN
+                and isinstance(binding.value, (ast.Tuple, ast.List))):
             return _exception_names(scope, binding.value, depth + 1)
     qualified = scope.qualify(expr)
     if qualified is None:
@@ -83,13 +90,13 @@ def handler_guard(scope: ModuleScope, node: ast.AST, extra: frozenset = frozense
             for handler in parent.handlers:
                 spelling = catches_integrity_error(scope, handler.type, extra)
                 if spelling is not None:
-                    return Guard(parent, "try", handler.lineno, spelling)
+                    return Guard(parent, GuardKind.TRY, handler.lineno, spelling)
         if isinstance(parent, (ast.With, ast.AsyncWith)) and child in parent.body:
             for item in parent.items:
                 call = item.context_expr
                 if (isinstance(call, ast.Call) and scope.qualify(call.func) in SUPPRESS
                         and any(catches_integrity_error(scope, arg, extra) for arg in call.args)):
-                    return Guard(parent, "suppress", parent.lineno, "suppress")
+                    return Guard(parent, GuardKind.SUPPRESS, parent.lineno, "suppress")
     return None
 
 
@@ -356,7 +363,7 @@ class CheckFinder:
             return None, None
         if isinstance(test, ast.Name):
             binding, _ = self.scope.binding_before(test.id, test)
-            if binding is not None and binding.kind == "assign" and binding.value is not None:
+            if binding is not None and binding.kind is BindingKind.ASSIGN and binding.value is not None:
                 return self._polarity(binding.value, model, depth + 1)
             return None, None
         if isinstance(test, ast.Await):
@@ -396,7 +403,7 @@ class CheckFinder:
             subject = left
             if isinstance(subject, ast.Name):
                 binding, _ = self.scope.binding_before(subject.id, subject)
-                subject = binding.value if binding is not None and binding.kind == "assign" else None
+                subject = binding.value if binding is not None and binding.kind is BindingKind.ASSIGN else None
             check = (self._row_query(subject, model) or self._related_row(subject, model)
                      if subject is not None else None)
             if check is not None:
@@ -405,7 +412,7 @@ class CheckFinder:
         subject = left
         if isinstance(subject, ast.Name):
             binding, _ = self.scope.binding_before(subject.id, subject)
-            subject = binding.value if binding is not None and binding.kind == "assign" else None
+            subject = binding.value if binding is not None and binding.kind is BindingKind.ASSIGN else None
         check = self._row_query(subject, model, counts=True) if subject is not None else None
         if check is None or not isinstance(right, ast.Constant) or not isinstance(right.value, int):
             return None, None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 from typing import Dict, NamedTuple, Optional
 
-from .scope import FUNCTION_NODES, ModuleScope, call_label
+from .scope import BindingKind, FUNCTION_NODES, ModuleScope, call_label
 from ..index.uniqueness import ModelInfo, UniqueSet
 
 
@@ -102,7 +102,7 @@ class NewRows:
             return None
         func = self.scope.enclosing_function(value)
         bindings = self.scope.bindings(func).get(value.id) if func is not None else None
-        inserts = [self._insert(b.value) if b.kind == "assign" else None for b in bindings or ()]
+        inserts = [self._insert(b.value) if b.kind is BindingKind.ASSIGN else None for b in bindings or ()]
         if inserts and None not in inserts and len({model.qualname for model, _, _ in inserts}) == 1:
             found, method, manager = inserts[-1]
             return found, value.id, method, manager, None
@@ -114,7 +114,7 @@ class NewRows:
         insert whose statement surely ran before the use (`project = get()` in a `try` that may fail,
         then `project = Project.objects.create(...)`), and no later binding can come round a loop."""
         binding, _ = self.scope.binding_before(value.id, value)
-        if binding is None or binding.kind != "assign" or binding.value is None:
+        if binding is None or binding.kind is not BindingKind.ASSIGN or binding.value is None:
             return None
         found = self._insert(binding.value)
         if found is None or self.scope.statement_of(binding.value) not in self.scope.ran_before(value):
@@ -165,9 +165,9 @@ def _is_instance(scope: ModuleScope, func, value: ast.AST, depth: int = 0) -> bo
     bindings = scope.bindings(func).get(value.id) or []
     positional = [a.arg for a in func.args.posonlyargs + func.args.args]
     named = value.id == "instance" or (len(positional) > 2 and positional[1] == value.id and "created" in positional)
-    if named and bindings and all(b.kind == "param" for b in bindings):
+    if named and bindings and all(b.kind is BindingKind.PARAM for b in bindings):
         return True
-    return bool(bindings) and all(b.kind == "assign" and b.value is not None
+    return bool(bindings) and all(b.kind is BindingKind.ASSIGN and b.value is not None
                                   and _is_instance(scope, func, b.value, depth + 1) for b in bindings)
 
 

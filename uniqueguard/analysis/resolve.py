@@ -19,7 +19,7 @@ from typing import FrozenSet, Optional
 from .. import orm
 from ..index import named
 from ..index.facts import UNKNOWN, ModuleFacts, iter_nodes, literal, names_auth_user_model
-from .scope import ModuleScope
+from .scope import BindingKind, ModuleScope
 from ..index.validation import Validator, validator_for
 
 GET_USER_MODEL = ("django.contrib.auth.get_user_model",)
@@ -113,11 +113,11 @@ class Resolver:
             return self._model_from_call(expr)
         if isinstance(expr, ast.Name):
             binding, scope = self.scope.binding_before(expr.id, expr)
-            if binding is not None and binding.kind == "assign" and binding.value is not None:
+            if binding is not None and binding.kind is BindingKind.ASSIGN and binding.value is not None:
                 return self._through(binding, self.model_class, hops + 1)
-            if binding is not None and binding.kind == "param":
+            if binding is not None and binding.kind is BindingKind.PARAM:
                 return self._model_of_param(expr.id, scope)
-            if binding is not None and binding.kind in ("for", "with", "unpack0"):
+            if binding is not None and binding.kind in (BindingKind.FOR, BindingKind.WITH, BindingKind.UNPACK0):
                 return None
         if isinstance(expr, ast.Attribute) and expr.attr == "through" and isinstance(expr.value, ast.Attribute):
             owner = self.model_class(expr.value.value, hops + 1)
@@ -227,7 +227,7 @@ class Resolver:
         """A local name bound to a string is that string (`label = "shop.Voucher"`)."""
         if isinstance(expr, ast.Name):
             binding, _ = self.scope.binding_before(expr.id, expr)
-            if (binding is not None and binding.kind == "assign" and isinstance(binding.value, ast.Constant)
+            if (binding is not None and binding.kind is BindingKind.ASSIGN and isinstance(binding.value, ast.Constant)
                     and isinstance(binding.value.value, str)):
                 return binding.value.value
         return self._literal(expr)
@@ -304,7 +304,7 @@ class Resolver:
         if isinstance(node, ast.Name) and hops < MAX_HOPS:
             # `manager = M._default_manager` / `qs = M.objects.filter(...)` held in a local
             binding, _ = self.scope.binding_before(node.id, node)
-            if binding is not None and binding.kind == "assign" and binding.value is not None:
+            if binding is not None and binding.kind is BindingKind.ASSIGN and binding.value is not None:
                 return self._through(binding, self.manager, hops + 1)
             return None
         if not isinstance(node, ast.Attribute):
@@ -340,8 +340,8 @@ class Resolver:
         binding, _ = self.scope.binding_before(root.id, expr)
         if binding is None:
             return False
-        return binding.kind in ("param", "for") or (binding.kind == "assign"
-                                                    and isinstance(binding.value, (ast.Name, ast.Attribute)))
+        return binding.kind in (BindingKind.PARAM, BindingKind.FOR) or (
+            binding.kind is BindingKind.ASSIGN and isinstance(binding.value, (ast.Name, ast.Attribute)))
 
     @staticmethod
     def _reverse_manager(reverse, accessor: str) -> ManagerRef:
@@ -372,13 +372,13 @@ class Resolver:
         binding, func = self.scope.binding_before(expr.id, expr)
         if binding is None:
             return None
-        if binding.kind == "assign":
+        if binding.kind is BindingKind.ASSIGN:
             return self._through(binding, self.instance_model, hops + 1)
-        if binding.kind == "unpack0" and isinstance(binding.value, ast.Call):
+        if binding.kind is BindingKind.UNPACK0 and isinstance(binding.value, ast.Call):
             return self._through(binding, self._instance_of_unpacked)
-        if binding.kind == "for":
+        if binding.kind is BindingKind.FOR:
             return self._through(binding, self._instance_of_iterable)
-        if binding.kind == "param" and func is not None and not isinstance(func, ast.Lambda):
+        if binding.kind is BindingKind.PARAM and func is not None and not isinstance(func, ast.Lambda):
             if expr.id == "self":
                 return self._enclosing_model(expr)
             if expr.id == "instance":
@@ -535,7 +535,7 @@ class Resolver:
             return expr.value
         if isinstance(expr, ast.Name):
             binding, _ = self.scope.binding_before(expr.id, expr)
-            if binding is not None and binding.kind == "assign" and binding.value is not None:
+            if binding is not None and binding.kind is BindingKind.ASSIGN and binding.value is not None:
                 return self._through(binding, self.static_value, hops + 1, unknown=UNKNOWN)
             return UNKNOWN
         if isinstance(expr, ast.Attribute):
@@ -567,9 +567,9 @@ class Resolver:
         binding, scope = self.scope.binding_before(holder.id, holder)
         if binding is None:
             return None
-        if binding.kind == "assign" and isinstance(binding.value, ast.Call):
+        if binding.kind is BindingKind.ASSIGN and isinstance(binding.value, ast.Call):
             return self.validator_of_class(self.dotted(binding.value.func))
-        if binding.kind == "param" and scope is not None:
+        if binding.kind is BindingKind.PARAM and scope is not None:
             cls = self.scope.enclosing_class(scope)
             if cls is None:
                 return None

@@ -7,6 +7,7 @@ generated code) and memoised per module, so the later steps can ask "what was `o
 from __future__ import annotations
 
 import ast
+import enum
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
@@ -17,6 +18,18 @@ SCOPE_NODES = FUNCTION_NODES + (ast.ClassDef, ast.Module)
 
 
 Position = Tuple[int, int]
+
+
+class BindingKind(str, enum.Enum):
+    """How a name was bound. A `str` enum, so a kind compares equal to its old spelling."""
+
+    ASSIGN = "assign"  # `x = value`, `x: T = value`, `x += value`, an element of `a, b = (1, 2)`
+    PARAM = "param"  # a function parameter
+    FOR = "for"  # `for x in iterable` (value: the iterable)
+    WITH = "with"  # `with cm as x` (value: the context expression)
+    IMPORT = "import"
+    DEF = "def"  # a function or class definition
+    UNPACK0 = "unpack0"  # the first target of `x, created = M.objects.get_or_create(...)`
 
 
 @dataclass(frozen=True)
@@ -32,7 +45,7 @@ class Binding:
     line: int
     col: int
     value: Optional[ast.AST]
-    kind: str  # "assign", "param", "for", "with", "import", "def", "unpack0"
+    kind: BindingKind
     start: Position = (0, 0)
     visible: Position = (0, 0)
 
@@ -133,13 +146,13 @@ class ModuleScope:
         """Name bindings made directly in a function or module body (not in nested functions/classes)."""
         found: Dict[str, List[Binding]] = {}
 
-        def bind(name: str, node: ast.AST, value: Optional[ast.AST], kind: str,
+        def bind(name: str, node: ast.AST, value: Optional[ast.AST], kind: BindingKind,
                  evaluated: Optional[ast.AST] = None) -> None:
             """`evaluated`: what Python evaluates before binding the name (default: `value`)."""
             here = (node.lineno, node.col_offset)
             evaluated = value if evaluated is None else evaluated
             start, visible = here, here
-            if evaluated is not None and kind != "def":
+            if evaluated is not None and kind is not BindingKind.DEF:
                 start = min(here, _position(evaluated))
                 visible = max(_end(node), _end(evaluated))
             found.setdefault(name, []).append(Binding(here[0], here[1], value, kind, start, visible))
@@ -147,10 +160,10 @@ class ModuleScope:
         if isinstance(scope, FUNCTION_NODES):
             args = scope.args
             for arg in list(getattr(args, "posonlyargs", [])) + args.args + args.kwonlyargs:
-                bind(arg.arg, arg, None, "param")
+                bind(arg.arg, arg, None, BindingKind.PARAM)
             for arg in (args.vararg, args.kwarg):
                 if arg is not None:
-                    bind(arg.arg, arg, None, "param")
+                    bind(arg.arg, arg, None, BindingKind.PARAM)
             body = [scope.body] if isinstance(scope, ast.Lambda) else scope.body
         else:
             body = scope.body
@@ -158,30 +171,30 @@ class ModuleScope:
         while stack:
             node = stack.pop()
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                bind(node.name, node, None, "def")
+                bind(node.name, node, None, BindingKind.DEF)
                 continue
             if isinstance(node, ast.Lambda):
                 continue
             if isinstance(node, ast.Assign):
                 for target in node.targets:
                     if isinstance(target, ast.Name):
-                        bind(target.id, target, node.value, "assign")
+                        bind(target.id, target, node.value, BindingKind.ASSIGN)
                     elif isinstance(target, (ast.Tuple, ast.List)):
                         self._bind_unpacked(target, node.value, bind)
                     elif isinstance(target, ast.Starred) and isinstance(target.value, ast.Name):
-                        bind(target.value.id, target.value, None, "assign", node.value)
+                        bind(target.value.id, target.value, None, BindingKind.ASSIGN, node.value)
             elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-                bind(node.target.id, node.target, node.value, "assign")
+                bind(node.target.id, node.target, node.value, BindingKind.ASSIGN)
             elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
-                bind(node.target.id, node.target, node.value, "assign")
+                bind(node.target.id, node.target, node.value, BindingKind.ASSIGN)
             elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
                 if isinstance(node.target, ast.Name):
-                    bind(node.target.id, node.target, node.iter, "for")
+                    bind(node.target.id, node.target, node.iter, BindingKind.FOR)
             elif isinstance(node, ast.withitem) and isinstance(node.optional_vars, ast.Name):
-                bind(node.optional_vars.id, node.optional_vars, node.context_expr, "with")
+                bind(node.optional_vars.id, node.optional_vars, node.context_expr, BindingKind.WITH)
             elif isinstance(node, (ast.Import, ast.ImportFrom)):
                 for alias in node.names:
-                    bind((alias.asname or alias.name).partition(".")[0], node, None, "import")
+                    bind((alias.asname or alias.name).partition(".")[0], node, None, BindingKind.IMPORT)
             stack.extend(reversed(list(ast.iter_child_nodes(node))))
         return found
 
@@ -191,11 +204,11 @@ class ModuleScope:
         for index, element in enumerate(target.elts):
             if isinstance(element, ast.Name):
                 if isinstance(value, (ast.Tuple, ast.List)) and index < len(value.elts):
-                    bind(element.id, element, value.elts[index], "assign", value)
+                    bind(element.id, element, value.elts[index], BindingKind.ASSIGN, value)
                 elif index == 0 and isinstance(value, ast.Call):
-                    bind(element.id, element, value, "unpack0")
+                    bind(element.id, element, value, BindingKind.UNPACK0)
                 else:
-                    bind(element.id, element, None, "assign", value)
+                    bind(element.id, element, None, BindingKind.ASSIGN, value)
 
     @property
     def module_bindings(self) -> Dict[str, List[Binding]]:

@@ -15,7 +15,7 @@ from ..index.facts import UNKNOWN
 from .fresh_values import is_random_token, unset_field_is_fresh
 from .new_rows import Creator, NewRows
 from .resolve import Resolver, unchained
-from .scope import Binding, ModuleScope, call_label
+from .scope import Binding, BindingKind, ModuleScope, call_label
 from ..index.uniqueness import ModelInfo, UniqueSet, as_inherited
 
 
@@ -264,7 +264,7 @@ class WriteFinder:
         """Through local names to the expression they were last bound to."""
         while isinstance(expr, ast.Name) and hops < 8:
             binding, _ = self.scope.binding_before(expr.id, expr)
-            if binding is None or binding.kind != "assign" or binding.value is None:
+            if binding is None or binding.kind is not BindingKind.ASSIGN or binding.value is None:
                 return expr
             expr = binding.value
             hops += 1
@@ -407,7 +407,7 @@ class WriteFinder:
         binding, scope = self.scope.binding_before(receiver.id, call)
         if binding is None:
             return None
-        if binding.kind in ("assign", "param") and self._validator_of(receiver) is not None:
+        if binding.kind in (BindingKind.ASSIGN, BindingKind.PARAM) and self._validator_of(receiver) is not None:
             return self.form_save(call)
         prior = self._saved_before(receiver.id, binding, call)
         if prior is not None:  # the row exists since that save: this one updates it
@@ -422,10 +422,10 @@ class WriteFinder:
         return write
 
     def _save_of_binding(self, call, method, label, receiver: ast.Name, binding, assigned) -> Optional[Write]:
-        origin = _single_element(binding.value) if binding.kind == "for" else binding.value
+        origin = _single_element(binding.value) if binding.kind is BindingKind.FOR else binding.value
         if isinstance(origin, ast.Name):  # `again = tag` where `tag = Tag(...)`: follow the alias
             origin = self._follow(origin)
-        if isinstance(origin, ast.Call) and binding.kind != "unpack0":
+        if isinstance(origin, ast.Call) and binding.kind is not BindingKind.UNPACK0:
             if isinstance(origin.func, ast.Attribute) and origin.func.attr == "save":
                 if not _is_false_kw(origin, "commit"):  # `obj = form.save()` wrote the row already
                     return self._update_save(call, method, label, receiver, assigned,
@@ -454,7 +454,7 @@ class WriteFinder:
     def _saved_before(self, name: str, binding, call: ast.Call) -> Optional[ast.Call]:
         """The last `name.save()` after the binding that surely ran before `call`
         (`obj.save(); obj.flag = True; obj.save()`)."""
-        if binding.kind not in ("assign", "for"):
+        if binding.kind not in (BindingKind.ASSIGN, BindingKind.FOR):
             return None
         start = (binding.line, binding.col)
         found = None

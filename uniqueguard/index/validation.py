@@ -9,8 +9,9 @@ UniqueTogetherValidator, or ones declared by hand).
 """
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
-from typing import Callable, FrozenSet, Optional
+from typing import Callable, FrozenSet, Optional, Tuple
 
 from .facts import CallValue, ClassFacts, ModuleFacts, Ref
 from .modules import ModuleIndex
@@ -30,12 +31,50 @@ MODEL_SERIALIZER_BASES = ("rest_framework.serializers.ModelSerializer",
 SERIALIZER_BASES = MODEL_SERIALIZER_BASES + ("rest_framework.serializers.Serializer", "Serializer")
 
 
+class ValidatorKind(enum.Enum):
+    MODEL_FORM = "modelform"
+    FORM = "form"
+    MODEL_SERIALIZER = "modelserializer"
+    SERIALIZER = "serializer"
+
+    @property
+    def is_serializer(self) -> bool:
+        return self in (ValidatorKind.MODEL_SERIALIZER, ValidatorKind.SERIALIZER)
+
+
+class FormFixKind(enum.Enum):
+    """What a form or serializer class must do to validate a unique set before the write."""
+
+    CALL_SUPER_CLEAN = "call super().clean()"
+    ADD_TO_META_FIELDS = "add to Meta.fields"
+    INCLUDE_IN_FIELDS = "include in fields"
+    UNIQUE_VALIDATOR = "UniqueValidator"
+    CLEAN_FIELD = "clean_<field>()"
+    CLEAN = "clean()"
+    CHECK_AFTER_COMMIT_FALSE = "set after save(commit=False)"  # the view sets it: no form can check it
+
+
+@dataclass(frozen=True)
+class FormFix:
+    kind: FormFixKind
+    form: str  # the class name
+    fields: Tuple[str, ...]  # the fields concerned (the first one names clean_<field>())
+
+
+@dataclass(frozen=True)
+class ValidationSeen:
+    """A form or serializer that validates a unique set, racily: `SignupForm` or `SignupForm.clean_email()`."""
+
+    form: str
+    method: Optional[str] = None
+
+
 @dataclass(frozen=True)
 class Validator:
     """How one form or serializer class validates: its fields and what it checks for uniqueness."""
 
     name: str  # class name, for messages
-    kind: str  # "modelform", "form", "modelserializer", "serializer"
+    kind: ValidatorKind
     model: Optional[str]  # qualname of Meta.model
     fields: FrozenSet[str]  # field names it carries into cleaned_data / validated_data
     declared: FrozenSet[str]  # fields declared explicitly on the class (no generated validators)
@@ -62,33 +101,38 @@ class Validator:
             return True
         if len(fields) > 1 and self.clean_queries and set(fields) <= self.fields:
             return True
-        if self.kind in ("modelform", "modelserializer") and self.unique_checks_on:
+        if self.kind in (ValidatorKind.MODEL_FORM, ValidatorKind.MODEL_SERIALIZER) and self.unique_checks_on:
             if model is None or self.model != model.qualname:
                 return False
             if not set(fields) <= self.unique_checked:
                 return False
-            if self.kind == "modelserializer" and len(fields) == 1 and fields[0] in self.declared:
+            if self.kind is ValidatorKind.MODEL_SERIALIZER and len(fields) == 1 and fields[0] in self.declared:
                 return False  # DRF adds UniqueValidator only to generated fields
             return True
         return False
 
-    def hint_for(self, unique_set: UniqueSet) -> str:
-        """The concrete fix to make this class validate `unique_set`."""
-        field = unique_set.fields[0]
-        if self.kind == "modelform":
+    def fix_for(self, unique_set: UniqueSet) -> FormFix:
+        """The concrete change that makes this class validate `unique_set`."""
+        if self.kind is ValidatorKind.MODEL_FORM:
             if not self.unique_checks_on:
-                return f"call super().clean() in {self.name}.clean() so the form checks uniqueness"
-            missing = [f for f in unique_set.fields if f not in self.unique_checked]
+                return FormFix(FormFixKind.CALL_SUPER_CLEAN, self.name, unique_set.fields)
+            missing = tuple(f for f in unique_set.fields if f not in self.unique_checked)
             if missing:
-                listed = ", ".join(missing)
-                if self.model_checked is not None:
-                    return f"add {listed} to {self.name}.Meta.fields so the form checks uniqueness"
-                return f"include {listed} in {self.name}'s fields so the form checks uniqueness"
-        if self.kind in ("modelserializer", "serializer"):
-            return f"add a UniqueValidator for {field} to {self.name}"
+                kind = (FormFixKind.ADD_TO_META_FIELDS if self.model_checked is not None
+                        else FormFixKind.INCLUDE_IN_FIELDS)
+                return FormFix(kind, self.name, missing)
+        if self.kind in (ValidatorKind.MODEL_SERIALIZER, ValidatorKind.SERIALIZER):
+            return FormFix(FormFixKind.UNIQUE_VALIDATOR, self.name, unique_set.fields)
         if len(unique_set.fields) > 1:
-            return f"validate uniqueness in {self.name}.clean()"
-        return f"validate uniqueness in {self.name}.clean_{field}()"
+            return FormFix(FormFixKind.CLEAN, self.name, unique_set.fields)
+        return FormFix(FormFixKind.CLEAN_FIELD, self.name, unique_set.fields)
+
+    def seen_for(self, unique_set: UniqueSet) -> ValidationSeen:
+        """What validates `unique_set`, for a message: the class, or its clean_<field>()/validate_<field>()."""
+        if len(unique_set.fields) == 1 and unique_set.fields[0] in self.clean_methods:
+            prefix = "validate_" if self.kind.is_serializer else "clean_"
+            return ValidationSeen(self.name, f"{prefix}{unique_set.fields[0]}")
+        return ValidationSeen(self.name)
 
 
 def _declared_fields(cls: ClassFacts) -> set:
@@ -116,13 +160,13 @@ def _explicit_validators(cls: ClassFacts, meta: Optional[ClassFacts]) -> set:
 def validator_for(project: ModuleIndex, model_of_value: ModelOfValue, cls: ClassFacts) -> Optional[Validator]:
     """The Validator of a form or serializer class, or None when the class is neither."""
     if project.inherits(cls, MODEL_FORM_BASES):
-        kind = "modelform"
+        kind = ValidatorKind.MODEL_FORM
     elif project.inherits(cls, MODEL_SERIALIZER_BASES):
-        kind = "modelserializer"
+        kind = ValidatorKind.MODEL_SERIALIZER
     elif project.inherits(cls, FORM_BASES):
-        kind = "form"
+        kind = ValidatorKind.FORM
     elif project.inherits(cls, SERIALIZER_BASES):
-        kind = "serializer"
+        kind = ValidatorKind.SERIALIZER
     else:
         return None
     chain = [cls] + [facts for _, facts in project.ancestors(cls) if facts is not None]
@@ -163,12 +207,12 @@ def validator_for(project: ModuleIndex, model_of_value: ModelOfValue, cls: Class
             model_checked = frozenset(f for f in listed if isinstance(f, str))
             fields |= model_checked
     unique_checks_on = not clean_overridden_without_super
-    if kind == "modelserializer" and meta is not None and meta.assigned("validators") is not None:
+    if kind is ValidatorKind.MODEL_SERIALIZER and meta is not None and meta.assigned("validators") is not None:
         unique_checks_on = False  # Meta.validators replaces every generated validator
     custom_create = any(facts.method("create") is not None for facts in chain)
     return Validator(cls.name, kind, model, frozenset(fields), frozenset(declared), frozenset(clean_methods),
                      clean_queries, unique_checks_on, frozenset(_explicit_validators(cls, meta)), custom_create,
-                     model_checked if kind == "modelform" else None)
+                     model_checked if kind is ValidatorKind.MODEL_FORM else None)
 
 
 def _meta_option(project: ModuleIndex, meta: ClassFacts, option: str, depth: int = 0):
@@ -186,4 +230,4 @@ def _meta_option(project: ModuleIndex, meta: ClassFacts, option: str, depth: int
     return None
 
 
-__all__ = ["Validator", "validator_for", "Ref"]
+__all__ = ["Validator", "ValidatorKind", "FormFix", "FormFixKind", "ValidationSeen", "validator_for", "Ref"]

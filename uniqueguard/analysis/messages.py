@@ -1,0 +1,118 @@
+"""The one place finding text is composed: a `Verdict` (or an unreadable module, an unresolved write)
+in, the message every front end prints out.
+
+Messages are short — the call, the unique set at risk, why nothing saves it, the concrete fix — so the
+common one fits in about 120 characters with its code; `docs/rules/<code>.md` (`uniqueguard explain`)
+carries the rest.
+"""
+from __future__ import annotations
+
+from typing import Dict, Iterable, List, Union
+
+from .verdict import Fix, FormFix, FormFixKind, ValidationSeen, Verdict
+
+
+def describe_sets(unique_sets: Iterable) -> str:
+    """`User.email, User.username` — each unique set once, sorted, as the model and field(s)."""
+    return ", ".join(sorted({s.describe() for s in unique_sets}))
+
+
+def render(verdict: Verdict) -> str:
+    head = f"{verdict.call}() may violate unique {describe_sets(verdict.unique_sets)}"
+    if verdict.creator is not None:
+        creator = verdict.creator
+        who = f"{creator.who} ({creator.where})" if creator.where else creator.who
+        return (f"{head}: {who} already creates a {creator.holder} for every new {creator.parent}; "
+                f"update {creator.existing} instead")
+    if verdict.handler is not None:
+        handler = verdict.handler
+        where = ("ATOMIC_REQUESTS" if handler.atomic == "ATOMIC_REQUESTS"
+                 else f"{handler.atomic} at line {handler.atomic_line}")
+        return (f"{head}; the except at line {handler.line} runs inside {where}, which it leaves broken; "
+                f"{_fix(verdict, named=True)}")
+    if verdict.check is not None:
+        check = verdict.check
+        return (f"{head}; the {check.spelling} check at line {check.line} races with concurrent inserts; "
+                f"{_fix(verdict, named=False)}")
+    if verdict.validated_by:
+        forms = " and ".join(_validation(v) for v in verdict.validated_by)
+        return f"{head}; {forms} checks it, but two requests can both pass; {_fix(verdict, named=False)}"
+    return f"{head}; nothing catches IntegrityError; {_fix(verdict, named=True)}"
+
+
+def _fix(verdict: Verdict, named: bool) -> str:
+    """The fix; `named`: the message already said IntegrityError, so `try/except` is enough."""
+    catch = "try/except" if named else "try/except IntegrityError"
+    fix = verdict.fix
+    if fix is Fix.GET_OR_CREATE:
+        text = f"use {verdict.model}.objects.get_or_create({verdict.fix_field}=...) or {catch}"
+    elif fix is Fix.MOVE_TO_LOOKUP:
+        text = f"move {verdict.fix_field} from defaults into the lookup, or use {catch}"
+    elif fix is Fix.IGNORE_CONFLICTS:
+        text = f"pass ignore_conflicts=True or wrap in {catch}"
+    elif fix is Fix.SAVEPOINT:
+        text = "put `with transaction.atomic():` inside the try"
+    else:
+        text = f"wrap in {catch}"
+    return text + "".join(" and " + phrase for phrase in form_fix_phrases(verdict.form_fixes))
+
+
+def form_fix_phrases(fixes: Iterable[FormFix]) -> List[str]:
+    """One phrase per fix, in order; a form's clean_<field>() fixes merge into one phrase."""
+    order: List[Union[str, FormFix]] = []  # a phrase, or the first clean_<field>() fix of a form
+    cleans: Dict[str, List[str]] = {}  # form → its clean_<field>() methods
+    for fix in fixes:
+        if fix.kind is FormFixKind.CLEAN_FIELD:
+            if fix.form not in cleans:
+                cleans[fix.form] = []
+                order.append(fix)
+            method = f"clean_{fix.fields[0]}()"
+            if method not in cleans[fix.form]:
+                cleans[fix.form].append(method)
+        elif _form_fix(fix) not in order:
+            order.append(_form_fix(fix))
+    return [item if isinstance(item, str)
+            else f"validate uniqueness in {item.form}." + " and ".join(sorted(cleans[item.form]))
+            for item in order]
+
+
+def _form_fix(fix: FormFix) -> str:
+    listed = ", ".join(fix.fields)
+    kind = fix.kind
+    if kind is FormFixKind.CALL_SUPER_CLEAN:
+        return f"call super().clean() in {fix.form}.clean()"
+    if kind is FormFixKind.ADD_TO_META_FIELDS:
+        return f"add {listed} to {fix.form}.Meta.fields"
+    if kind is FormFixKind.INCLUDE_IN_FIELDS:
+        return f"include {listed} in {fix.form}'s fields"
+    if kind is FormFixKind.UNIQUE_VALIDATOR:
+        return f"add a UniqueValidator for {fix.fields[0]} to {fix.form}"
+    if kind is FormFixKind.CHECK_AFTER_COMMIT_FALSE:
+        return f"check {fix.fields[0]} yourself: the view sets it after save(commit=False)"
+    return f"validate uniqueness in {fix.form}.clean()"
+
+
+def _validation(seen: ValidationSeen) -> str:
+    return f"{seen.form}.{seen.method}()" if seen.method else seen.form
+
+
+def unreadable(module_path: str, reason: str) -> str:
+    return f"cannot read {module_path} ({reason}): writes to its models are not checked"
+
+
+def unparsable(reason: str) -> str:
+    return f"cannot parse this file ({reason}): its writes are not checked"
+
+
+def unresolved(call: str) -> str:
+    return (f"{call}() writes through a manager not resolved to a model; import the model class, or "
+            f"declare its unique fields in the configuration")
+
+
+def incomplete_walk(root: str) -> str:
+    return (f"the project tree under {root} was not read completely (too many files or unreadable folders): "
+            f"models in the unread part are unknown; set `root` to the project's own folder")
+
+
+__all__ = ["render", "describe_sets", "form_fix_phrases", "unreadable", "unparsable", "unresolved",
+           "incomplete_walk"]

@@ -1,0 +1,70 @@
+"""A write's verdict as data: which rule, which unique sets are at risk, what guards and validation were
+seen, and the parts of the fix. The engine decides; `uniqueguard.messages` alone turns a verdict into
+the text a front end prints, so wording changes in one place and tests can look at the facts.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Optional, Tuple
+
+from ..index.uniqueness import UniqueSet
+from ..index.validation import FormFix, FormFixKind, ValidationSeen
+
+
+class Fix(enum.Enum):
+    """The concrete change that makes the write safe."""
+
+    CATCH = "catch"  # wrap the write in try/except IntegrityError
+    GET_OR_CREATE = "get_or_create"  # reuse the existing row: Model.objects.get_or_create(field=...)
+    MOVE_TO_LOOKUP = "move to lookup"  # get_or_create: the defaults field belongs in the lookup
+    IGNORE_CONFLICTS = "ignore_conflicts"  # bulk_create(..., ignore_conflicts=True)
+    SAVEPOINT = "savepoint"  # `with transaction.atomic():` inside the try, around the write
+    UPDATE_EXISTING = "update existing"  # another insert already made the row: update it
+
+
+@dataclass(frozen=True)
+class CheckSeen:
+    """An existence check in front of the write (UNQ002)."""
+
+    spelling: str  # "exists()", "get()", ".profile"
+    line: int
+
+
+@dataclass(frozen=True)
+class HandlerSeen:
+    """An `except IntegrityError` around the write, inside an atomic block without a savepoint (UNQ003)."""
+
+    line: int
+    atomic: str  # "with transaction.atomic()", "@transaction.atomic", "ATOMIC_REQUESTS"
+    atomic_line: int
+
+
+@dataclass(frozen=True)
+class CreatorSeen:
+    """Something else that inserts the same one-to-one row for every new parent."""
+
+    who: str  # "the post_save receiver create_profile()" / "UserManager.create_user()"
+    where: str  # "accounts/signals.py:12", "" when unknown
+    holder: str  # the row's model name
+    parent: str  # the parent model name
+    existing: str  # how to reach the existing row: "user.profile"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    rule: str  # "UNQ001"...
+    call: str  # the callee as written: "User.objects.create_user"
+    model: str  # the written model's name
+    unique_sets: Tuple[UniqueSet, ...]  # the sets at risk the message names
+    fix: Fix
+    fix_field: Optional[str] = None  # GET_OR_CREATE's keyword, MOVE_TO_LOOKUP's defaults field
+    form_fixes: Tuple[FormFix, ...] = ()
+    validated_by: Tuple[ValidationSeen, ...] = ()  # UNQ004
+    check: Optional[CheckSeen] = None  # UNQ002
+    handler: Optional[HandlerSeen] = None  # UNQ003
+    creator: Optional[CreatorSeen] = None  # UNQ001 when another insert makes the row
+
+
+__all__ = ["Fix", "FormFixKind", "FormFix", "ValidationSeen", "CheckSeen", "HandlerSeen", "CreatorSeen",
+           "Verdict"]
