@@ -23,6 +23,7 @@ import argparse
 import collections
 import json
 import os
+import re
 import subprocess
 import sys
 import warnings
@@ -195,6 +196,32 @@ def add_new(name: str, rows: list, judged: dict) -> int:
     return added
 
 
+def _gist(message: str) -> tuple:
+    """What a hint verdict rests on: the unique sets a message names and the fixes it proposes (not its wording)."""
+    sets = re.search(r"unique (.*?)(?: and nothing|: the|; nothing|; the|;|$)", message)
+    named = tuple(sorted(s.strip() for s in re.split(r", (?=[A-Z])", sets.group(1)))) if sets else ()
+    fixes = set()
+    for pattern in (r"get_or_create\((\w+)=", r"ignore_conflicts", r"try/except", r"Meta\.fields",
+                    r"super\(\)\.clean\(\)", r"clean_\w+", r"UniqueValidator", r"UniqueTogetherValidator", r"atomic",
+                    r"check (\w+) yourself", r"add ([\w, ]+) to", r"created by (\S+)", r"receiver"):
+        fixes.update(match.group(0) for match in re.finditer(pattern, message))
+    return named, frozenset(fixes)
+
+
+def refresh_messages(rows: list, judged: dict) -> int:
+    """Take the current wording of judged findings whose message names the same sets and fixes as the judged
+    one (a rewording leaves the hint verdict standing); the others stay listed as 'message changed'."""
+    current = {_key(r): r for r in rows}
+    refreshed = 0
+    for entry in judged["findings"]:
+        row = current.get(_key(entry))
+        if (row and entry.get("verdict") and row["message"] != entry.get("message")
+                and row["rule"] == entry.get("rule") and _gist(row["message"]) == _gist(entry.get("message", ""))):
+            entry.update(message=row["message"], line=row["line"])
+            refreshed += 1
+    return refreshed
+
+
 def render(name: str, judged: dict) -> str:
     """triage/<corpus>.md from the data file."""
     entries = [e for e in judged["findings"] if e.get("rule") in DEFAULT_ON]
@@ -237,6 +264,8 @@ def main() -> int:
                         help="comma-separated names from corpora.APPLICATIONS (or corpora.PROJECTS)")
     parser.add_argument("--add-new", action="store_true",
                         help="append unjudged default-on findings to triage/applications/<corpus>.json")
+    parser.add_argument("--refresh-messages", action="store_true",
+                        help="store reworded messages that name the same sets and fixes (the hint verdict stands)")
     parser.add_argument("--render", action="store_true", help="rewrite triage/<corpus>.md from the data files")
     parser.add_argument("--json", metavar="FILE", help="also write the current findings and figures as JSON")
     parser.add_argument("--brief", action="store_true", help="count vanished noise instead of listing it")
@@ -264,6 +293,11 @@ def main() -> int:
     table, dump = [], {}
     for name, files, rows in results:
         judged = load_judged(name)
+        if args.refresh_messages:
+            refreshed = refresh_messages(rows, judged)
+            if refreshed:
+                save_judged(name, judged)
+                print(f"(refreshed {refreshed} reworded message(s) in triage/applications/{name}.json)")
         figures = compare(name, rows, judged, sys.stdout, args.brief)
         figures["files"] = files
         table.append(figures)
