@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass, fields
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from .paths import DEFAULT_EXCLUDE
 
@@ -24,9 +24,13 @@ class ConfigError(ValueError):
     """A configuration value uniqueguard cannot use; the message names the option and where it came from."""
 
     def __init__(self, option: str, source: str, reason: str):
-        super().__init__(f"invalid uniqueguard option '{option}' in {source}: {reason}")
+        super().__init__(option, source, reason)  # all arguments, so pickling (-j workers) rebuilds it
         self.option = option
         self.source = source
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"invalid uniqueguard option '{self.option}' in {self.source}: {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -112,12 +116,12 @@ def _unique(option: str, source: str, value: Any):
             raise ConfigError(option, source, f"model {model!r} must be 'app_label.Model' or a dotted path")
         if not isinstance(sets, list) or not sets:
             raise ConfigError(option, source, f"{model}: expected a list of fields, got {sets!r}")
-        groups = []
+        groups: List[Tuple[str, ...]] = []
         for item in sets:
-            names = [item] if isinstance(item, str) else item
-            if not isinstance(names, list) or not names or not all(isinstance(n, str) and n for n in names):
+            fields: object = [item] if isinstance(item, str) else item
+            if not isinstance(fields, list) or not fields or not all(isinstance(n, str) and n for n in fields):
                 raise ConfigError(option, source, f"{model}: expected field names, got {item!r}")
-            groups.append(tuple(names))
+            groups.append(tuple(fields))
         result.append((model, tuple(groups)))
     return tuple(result)
 

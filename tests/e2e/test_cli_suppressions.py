@@ -124,7 +124,7 @@ def test_flake8_and_pylint_keep_their_own_handling(tmp_path):
 
 def test_the_repro_case_exits_0(tmp_path):
     tree = _shop(tmp_path)
-    (tree / "shop" / "views.py").write_text("from shop.models import Tag\n\ndef add(n):\n"
-                                           "    Tag.objects.create(name=n)  # noqa: UNQ001\n")
+    (tree / "shop" / "views.py").write_text(
+        "from shop.models import Tag\n\ndef add(n):\n    Tag.objects.create(name=n)  # noqa: UNQ001\n")
     result = cli(tree, "check", "shop")
     assert result.returncode == 0 and result.stdout == ""

@@ -22,7 +22,7 @@ from ..index.facts import resolve_relative
 from ..index.uniqueness import UniqueSet
 from ..index.validation import FormFix, FormFixKind, ValidationSeen
 from ..findings import Failure, Finding, finding, run_failure
-from .guards import (CallerGuards, CheckFinder, Guard, GuardKind, atomic_around, catches_integrity_error,
+from .guards import (CallerGuards, CheckFinder, Guard, GuardKind, TryNodes, atomic_around, catches_integrity_error,
                      handler_guard, reraises, savepoint_between)
 from ..paths import matches, relative_posix
 from ..index.project import project_for
@@ -227,6 +227,8 @@ class _Analysis:
         if (guard.kind is not GuardKind.TRY or write.own_savepoint
                 or savepoint_between(self.scope, write.call, guard.node)):
             return None
+        if not isinstance(guard.node, TryNodes):
+            return None
         handlers = [h for h in guard.node.handlers
                     if catches_integrity_error(self.scope, h.type, self.extra_guards) is not None]
         if handlers and all(reraises(h) for h in handlers):
@@ -251,10 +253,10 @@ class _Analysis:
         fixes: List[FormFix] = []
         for unique_set in write.risked:
             written = [f for f in unique_set.fields if write.written is None or f in write.written]
-            late = ([f for f in written if f not in write.sources] if write.commit_false_form is not None
-                    else [])
-            if late:  # set by the view after form.save(commit=False): no form setting can check it
-                form = self.resolver.validator(write.commit_false_form)
+            holder = write.commit_false_form
+            late = [f for f in written if f not in write.sources] if holder is not None else []
+            if late and holder is not None:  # set by the view after form.save(commit=False): no form checks it
+                form = self.resolver.validator(holder)
                 fixes.append(FormFix(FormFixKind.CHECK_AFTER_COMMIT_FALSE, form.name if form else "", (late[0],)))
                 unvalidated.append(unique_set)
                 continue

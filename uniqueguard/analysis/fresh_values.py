@@ -98,7 +98,8 @@ def _returns_fresh(project, dotted: str, levels: int) -> bool:
         return False
     function, names = found
     returns = [n.value for n in ast.walk(function) if isinstance(n, ast.Return)]
-    if not returns or any(r is None for r in returns):
+    values = [r for r in returns if r is not None]
+    if not returns or len(values) < len(returns):
         return False
 
     def qualify(node):
@@ -112,7 +113,7 @@ def _returns_fresh(project, dotted: str, levels: int) -> bool:
             return bool(callee) and (callee in TIMESTAMPS or _returns_fresh(project, callee, levels - 1))
         return False
 
-    return all(fresh(_local_value(function, r)) for r in returns)
+    return all(fresh(_local_value(function, r)) for r in values)
 
 
 def _local_value(function, value: ast.AST) -> ast.AST:

@@ -15,7 +15,7 @@ from typing import Dict, List, Optional, Set, Tuple
 
 from .. import orm
 from .resolve import Resolver
-from .scope import BindingKind, FUNCTION_NODES, ModuleScope
+from .scope import FUNCTION_NODES, BindingKind, DefNode, FunctionNode, ModuleScope
 
 # What catches django.db.IntegrityError: itself and its bases (reference §5), in their qualified names.
 CATCHING = frozenset({
@@ -113,11 +113,11 @@ class CallerGuards:
     def __init__(self, scope: ModuleScope, extra: frozenset = frozenset()):
         self.scope = scope
         self.extra = extra
-        self._guarded: Optional[Set[ast.AST]] = None
+        self._guarded: Optional[Set[DefNode]] = None
 
     def _definitions(self):
-        module_level: Dict[str, ast.AST] = {}
-        methods: Dict[Tuple[ast.ClassDef, str], ast.AST] = {}
+        module_level: Dict[str, DefNode] = {}
+        methods: Dict[Tuple[ast.ClassDef, str], DefNode] = {}
         for func in self.scope.functions:
             parent = self.scope.parent(func)
             if isinstance(parent, ast.ClassDef):
@@ -126,7 +126,8 @@ class CallerGuards:
                 module_level[func.name] = func
         return module_level, methods
 
-    def _callee(self, node: ast.AST, module_level, methods) -> Optional[ast.AST]:
+    def _callee(self, node: ast.AST, module_level: Dict[str, DefNode],
+                methods: Dict[Tuple[ast.ClassDef, str], DefNode]) -> Optional[DefNode]:
         """The function of this module a Name/Attribute refers to, if any."""
         if isinstance(node, ast.Name):
             func = self.scope.enclosing_function(node)
@@ -147,13 +148,13 @@ class CallerGuards:
                     return method
         return None
 
-    def guarded(self) -> Set[ast.AST]:
+    def guarded(self) -> Set[DefNode]:
         if self._guarded is not None:
             return self._guarded
         module_level, methods = self._definitions()
-        edges: Dict[Optional[ast.AST], List[Tuple[ast.AST, bool]]] = {}
-        called: Set[ast.AST] = set()
-        escaped: Set[ast.AST] = set()
+        edges: Dict[Optional[FunctionNode], List[Tuple[DefNode, bool]]] = {}
+        called: Set[DefNode] = set()
+        escaped: Set[DefNode] = set()
         defined = {func.name for func in self.scope.functions}
         for node in self.scope.loads:
             if (node.id if isinstance(node, ast.Name) else node.attr) not in defined:
@@ -177,7 +178,7 @@ class CallerGuards:
         # The rule read literally, as a least fixpoint: every call site is in a guarding try or in a
         # function already known to be guarded. It settles cycles with no outside caller: guarded when
         # a guarding try stands on the cycle, judged on their own when none does.
-        sites: Dict[ast.AST, List[Tuple[Optional[ast.AST], bool]]] = {}
+        sites: Dict[DefNode, List[Tuple[Optional[FunctionNode], bool]]] = {}
         for caller, targets in edges.items():
             for callee, is_guarded in targets:
                 sites.setdefault(callee, []).append((caller, is_guarded))
@@ -259,7 +260,7 @@ def atomic_around(scope: ModuleScope, node: ast.AST, atomic_requests: bool, proj
     return None
 
 
-def is_view(scope: ModuleScope, func: ast.AST, project) -> bool:
+def is_view(scope: ModuleScope, func: FunctionNode, project) -> bool:
     """A view runs inside ATOMIC_REQUESTS' transaction: a function taking `request`, or a view method."""
     if isinstance(func, ast.Lambda):
         return False
@@ -348,7 +349,7 @@ class CheckFinder:
             return None, None
         if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
             polarity, check = self._polarity(test.operand, model, depth + 1)
-            return {"present": "absent", "absent": "present"}.get(polarity), check
+            return {"present": "absent", "absent": "present"}.get(polarity or ""), check
         if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
             for value in test.values:
                 polarity, check = self._polarity(value, model, depth + 1)
@@ -399,8 +400,8 @@ class CheckFinder:
 
     def _compare(self, test: ast.Compare, model, depth: int):
         left, op, right = test.left, test.ops[0], test.comparators[0]
+        subject: Optional[ast.AST] = left
         if isinstance(op, (ast.Is, ast.IsNot)) and isinstance(right, ast.Constant) and right.value is None:
-            subject = left
             if isinstance(subject, ast.Name):
                 binding, _ = self.scope.binding_before(subject.id, subject)
                 subject = binding.value if binding is not None and binding.kind is BindingKind.ASSIGN else None
@@ -409,7 +410,6 @@ class CheckFinder:
             if check is not None:
                 return ("absent" if isinstance(op, ast.Is) else "present"), check
             return None, None
-        subject = left
         if isinstance(subject, ast.Name):
             binding, _ = self.scope.binding_before(subject.id, subject)
             subject = binding.value if binding is not None and binding.kind is BindingKind.ASSIGN else None

@@ -10,10 +10,14 @@ at risk, and the message names what else creates it.
 from __future__ import annotations
 
 import ast
-from typing import Dict, NamedTuple, Optional
+from typing import Dict, NamedTuple, Optional, Tuple
 
 from .scope import BindingKind, FUNCTION_NODES, ModuleScope, call_label
 from ..index.uniqueness import ModelInfo, UniqueSet
+
+
+# (who, the file, the line) of what else creates the row
+CreatorPlace = Tuple[str, Optional[str], int]
 
 
 class Creator(NamedTuple):
@@ -48,21 +52,22 @@ class NewRows:
             return False, None  # a one-to-one to a row inserted just before, which nothing else creates
         return True, Creator(*creator, parent, variable)
 
-    def _receiver_creating(self, parent, holder: ModelInfo, field: str, own=None) -> Optional[tuple]:
+    def _receiver_creating(self, parent, holder: ModelInfo, field: str, own=None) -> Optional[CreatorPlace]:
         """Another post_save receiver inserting the row (`own`, the receiver the write sits in, is not
         another: its insert is the write being judged)."""
         own_facts = self._own_facts()
         creators = self.resolver.project.post_save_creators(parent, holder, field, also=own_facts)
         if own is not None:
             here = getattr(own_facts, "path", None)
-            creators = [(r, path) for r, path in creators if not (r.name == own.name and r.lineno == own.lineno
-                                                                   and path == here)]
+            creators = [(r, path) for r, path in creators
+                        if not (r.name == own.name and r.lineno == own.lineno and path == here)]
         if not creators:
             return None
         receiver, path = creators[0]
         return f"the post_save receiver {receiver.name}()", path, receiver.lineno
 
-    def _method_creating(self, parent, method: Optional[str], manager: Optional[str], holder: ModelInfo):
+    def _method_creating(self, parent, method: Optional[str], manager: Optional[str],
+                         holder: ModelInfo) -> Optional[CreatorPlace]:
         """The project's own code that runs on the parent's insert — the model's `save()`, the manager
         method called (`create_user()`) — when it inserts a `holder` row too."""
         project = self.resolver.project
@@ -102,9 +107,10 @@ class NewRows:
             return None
         func = self.scope.enclosing_function(value)
         bindings = self.scope.bindings(func).get(value.id) if func is not None else None
-        inserts = [self._insert(b.value) if b.kind is BindingKind.ASSIGN else None for b in bindings or ()]
-        if inserts and None not in inserts and len({model.qualname for model, _, _ in inserts}) == 1:
-            found, method, manager = inserts[-1]
+        inserts = [self._insert(b.value) if b.kind is BindingKind.ASSIGN else None for b in bindings or []]
+        known = [insert for insert in inserts if insert is not None]
+        if inserts and len(known) == len(inserts) and len({model.qualname for model, _, _ in known}) == 1:
+            found, method, manager = known[-1]
             return found, value.id, method, manager, None
         found = self._insert_in_effect(value, bindings or ())
         return (found[0], value.id, found[1], found[2], None) if found is not None else None

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import FrozenSet, Optional
+from typing import FrozenSet, List, Optional
 
 from .. import orm
 from ..index import named
-from ..index.facts import UNKNOWN, ModuleFacts, iter_nodes, literal, names_auth_user_model
+from ..index.facts import UNKNOWN, ClassFacts, ModuleFacts, iter_nodes, literal, names_auth_user_model
 from .scope import BindingKind, ModuleScope
+from ..index.uniqueness import ModelInfo
 from ..index.validation import Validator, validator_for
 
 GET_USER_MODEL = ("django.contrib.auth.get_user_model",)
@@ -42,7 +43,7 @@ MAX_FOLLOWED = 32
 class ManagerRef:
     """A manager (or queryset) of `model`; `implied` are fields it sets itself (a reverse FK)."""
 
-    model: object
+    model: ModelInfo
     name: str
     implied: FrozenSet[str] = field(default_factory=frozenset)
 
@@ -251,15 +252,16 @@ class Resolver:
         model = self.project.model(facts.qualname)
         if model is not None and not model.abstract:
             return None  # a concrete model's own method: its subclasses do not decide for it
-        implementers = [c for c in self._classes() if c.method(target.attr) is not None and c is not facts
-                        and self.project.inherits(c, (facts.qualname,))]
-        return named.the_one([named.agreed(self.project, self.project.module(c.module),
-                                           c.method(target.attr).returns) for c in implementers])
+        implementers = [(c, method) for c in self._classes() if c is not facts
+                        for method in [c.method(target.attr)]
+                        if method is not None and self.project.inherits(c, (facts.qualname,))]
+        return named.the_one([named.agreed(self.project, self.project.module(c.module), method.returns)
+                              for c, method in implementers])
 
-    def _classes(self) -> list:
+    def _classes(self) -> List[ClassFacts]:
         """Class facts of the project's models modules and of this module: where subclasses are looked for."""
         if self._implementers is None:
-            found = []
+            found: List[ClassFacts] = []
             for dotted in self.project.models_modules + ([self.scope.module] if self.scope.module else []):
                 facts = self.project.module(dotted)
                 found.extend(facts.classes if facts is not None else ())
@@ -362,8 +364,10 @@ class Resolver:
         if isinstance(expr, ast.Call):
             return self._instance_of_call(expr)
         if isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Call):
-            found = self.manager(expr.value.func.value) if isinstance(expr.value.func, ast.Attribute) else None
-            return found.model if found is not None and expr.value.func.attr in orm.UPSERT else None
+            func = expr.value.func
+            found = self.manager(func.value) if isinstance(func, ast.Attribute) else None
+            upsert = isinstance(func, ast.Attribute) and func.attr in orm.UPSERT
+            return found.model if found is not None and upsert else None
         if isinstance(expr, ast.Attribute):
             return self._instance_of_attribute(expr, hops)
         return None

@@ -9,12 +9,13 @@ from __future__ import annotations
 import ast
 import enum
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple, Union
 
 from ..index.facts import Names, collect_imports, dotted_name, iter_nodes
 
 FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
-SCOPE_NODES = FUNCTION_NODES + (ast.ClassDef, ast.Module)
+FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
+DefNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]  # a function with a name, a body and decorators
 
 
 Position = Tuple[int, int]
@@ -60,11 +61,12 @@ class ModuleScope:
         self.module = module
         self.is_package = is_package
         self.parents: Dict[ast.AST, ast.AST] = {}
-        self.functions: List[ast.AST] = []
+        self.functions: List[DefNode] = []  # every def, at any depth (not lambdas)
         self.classes: List[ast.ClassDef] = []
         self.method_calls: List[ast.Call] = []  # calls of the form `<expr>.<name>(...)`, in walk order
-        self.loads: List[ast.AST] = []  # Name and Attribute loads: what the call-site graph reads
-        self.import_nodes: List[ast.AST] = []  # every import statement, at any depth
+        # Name and Attribute loads: what the call-site graph reads
+        self.loads: List[Union[ast.Name, ast.Attribute]] = []
+        self.import_nodes: List[Union[ast.Import, ast.ImportFrom]] = []  # every import statement, at any depth
         for node in iter_nodes(tree, self.parents):  # one walk collects everything later steps scan
             if isinstance(node, ast.Call):
                 if isinstance(node.func, ast.Attribute):
@@ -83,7 +85,7 @@ class ModuleScope:
             n.name for n in tree.body if isinstance(n, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)))
         self.names = Names(module, imports, local_defs)
         self._module_bindings: Optional[Dict[str, List[Binding]]] = None
-        self._function_bindings: Dict[ast.AST, Dict[str, List[Binding]]] = {}
+        self._function_bindings: Dict[FunctionNode, Dict[str, List[Binding]]] = {}
         self._function_names: Dict[ast.AST, Names] = {}
 
     # ----------------------------------------------------------------------------------- structure
@@ -98,7 +100,7 @@ class ModuleScope:
             yield child, parent
             child, parent = parent, self.parents.get(parent)
 
-    def enclosing_function(self, node: ast.AST) -> Optional[ast.AST]:
+    def enclosing_function(self, node: ast.AST) -> Optional[FunctionNode]:
         for _, parent in self.ancestors(node):
             if isinstance(parent, FUNCTION_NODES):
                 return parent
@@ -142,14 +144,14 @@ class ModuleScope:
         return found
 
     # ------------------------------------------------------------------------------------ bindings
-    def _bindings_of(self, scope: ast.AST) -> Dict[str, List[Binding]]:
+    def _bindings_of(self, scope: Union[FunctionNode, ast.Module]) -> Dict[str, List[Binding]]:
         """Name bindings made directly in a function or module body (not in nested functions/classes)."""
         found: Dict[str, List[Binding]] = {}
 
         def bind(name: str, node: ast.AST, value: Optional[ast.AST], kind: BindingKind,
                  evaluated: Optional[ast.AST] = None) -> None:
             """`evaluated`: what Python evaluates before binding the name (default: `value`)."""
-            here = (node.lineno, node.col_offset)
+            here = _position(node)
             evaluated = value if evaluated is None else evaluated
             start, visible = here, here
             if evaluated is not None and kind is not BindingKind.DEF:
@@ -164,10 +166,10 @@ class ModuleScope:
             for arg in (args.vararg, args.kwarg):
                 if arg is not None:
                     bind(arg.arg, arg, None, BindingKind.PARAM)
-            body = [scope.body] if isinstance(scope, ast.Lambda) else scope.body
+            body: List[ast.AST] = [scope.body] if isinstance(scope, ast.Lambda) else list(scope.body)
         else:
-            body = scope.body
-        stack = list(reversed(body)) if isinstance(body, list) else [body]
+            body = list(scope.body)
+        stack = list(reversed(body))
         while stack:
             node = stack.pop()
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -217,14 +219,14 @@ class ModuleScope:
             self._module_bindings = self._bindings_of(self.tree)
         return self._module_bindings
 
-    def bindings(self, func: Optional[ast.AST]) -> Dict[str, List[Binding]]:
+    def bindings(self, func: Optional[FunctionNode]) -> Dict[str, List[Binding]]:
         if func is None:
             return self.module_bindings
         if func not in self._function_bindings:
             self._function_bindings[func] = self._bindings_of(func)
         return self._function_bindings[func]
 
-    def binding_before(self, name: str, use: ast.AST) -> Tuple[Optional[Binding], Optional[ast.AST]]:
+    def binding_before(self, name: str, use: ast.AST) -> Tuple[Optional[Binding], Optional[FunctionNode]]:
         """The binding of `name` visible at `use`: the function's last one before it, else the module's.
 
         Returns (binding, scope it lives in). Control flow is approximated by source order: the last
@@ -232,7 +234,7 @@ class ModuleScope:
         A use in a function reads a module-level name's last binding. Never a binding whose own value
         holds the use (`x = x.parent` reads the earlier `x`): following a use moves to another statement.
         """
-        position = (use.lineno, use.col_offset)
+        position = _position(use)
         func = self.enclosing_function(use)
         in_function = func is not None
         while func is not None:
@@ -255,13 +257,13 @@ class ModuleScope:
             return self.names
         if func not in self._function_names:
             imports = dict(self.names.imports)
-            chain = []
-            current = func
+            chain: List[FunctionNode] = []
+            current: Optional[FunctionNode] = func
             while current is not None:
                 chain.append(current)
                 current = self.enclosing_function(current)
             chain_set = set(chain)
-            inner = [n for n in self.import_nodes if self.enclosing_function(n) in chain_set]
+            inner: List[ast.stmt] = [n for n in self.import_nodes if self.enclosing_function(n) in chain_set]
             if inner:
                 holder = ast.Module(body=inner, type_ignores=[])
                 local, _ = collect_imports(holder, self.module, self.is_package, top_level_only=False)

@@ -13,9 +13,9 @@ The `check-test-support` option turns both off.
 from __future__ import annotations
 
 import ast
-from typing import Iterator, Optional, Set
+from typing import Dict, Iterator, List, Optional, Set
 
-from .scope import FUNCTION_NODES, ModuleScope
+from .scope import FUNCTION_NODES, DefNode, ModuleScope
 
 # Top-level imports that only test code makes (a package and its submodules).
 TEST_IMPORTS = ("django.test", "unittest", "pytest", "factory")
@@ -37,7 +37,7 @@ def _top_level_statements(tree: ast.Module) -> Iterator[ast.stmt]:
 
 
 def _is_test_import(name: Optional[str]) -> bool:
-    return bool(name) and any(name == t or name.startswith(t + ".") for t in TEST_IMPORTS)
+    return name is not None and any(name == t or name.startswith(t + ".") for t in TEST_IMPORTS)
 
 
 def is_test_support_module(tree: ast.Module) -> bool:
@@ -55,12 +55,12 @@ class MigrationCode:
 
     def __init__(self, scope: ModuleScope):
         self.scope = scope
-        self._functions: Optional[Set[ast.AST]] = None
+        self._functions: Optional[Set[DefNode]] = None
 
-    def functions(self) -> Set[ast.AST]:
+    def functions(self) -> Set[DefNode]:
         if self._functions is None:
             found = {f for f in self.scope.functions if _migration_signature(f)}
-            by_name = {}
+            by_name: Dict[str, List[DefNode]] = {}
             for func in self.scope.functions:
                 by_name.setdefault(func.name, []).append(func)
             for call in self._run_python_calls():
@@ -95,5 +95,3 @@ def _migration_signature(func: ast.AST) -> bool:
         return False
     params = func.args.posonlyargs + func.args.args
     return len(params) == 2 and params[0].arg == "apps" and not func.args.vararg
-
-

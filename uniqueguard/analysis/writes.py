@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Set, Tuple
 
 from .. import orm
 from ..index.facts import UNKNOWN
@@ -128,9 +128,11 @@ class WriteFinder:
         or a queryset chain), so `stripe.Customer.create()` and friends stay out of the audit."""
         found = []
         for node in self.scope.method_calls:
-            if node.func.attr not in self.methods - orm.SAVE or self._inside_write_primitive(node):
+            func = node.func
+            if (not isinstance(func, ast.Attribute) or func.attr not in self.methods - orm.SAVE
+                    or self._inside_write_primitive(node)):
                 continue
-            receiver = node.func.value
+            receiver = func.value
             if not _looks_like_manager(receiver) or self.resolver.manager(receiver) is not None:
                 continue
             found.append(node)
@@ -139,7 +141,7 @@ class WriteFinder:
     def find(self) -> List[Write]:
         writes = []
         for node in self.scope.method_calls:
-            method = node.func.attr
+            method = node.func.attr if isinstance(node.func, ast.Attribute) else ""
             if method in self.methods and not self._inside_write_primitive(node):
                 write = self._classify(node, method)
                 if write is not None and write.risked:
@@ -159,6 +161,8 @@ class WriteFinder:
     def _classify(self, call: ast.Call, method: str) -> Optional[Write]:
         if method in orm.SAVE:
             return self._save(call, method)
+        if not isinstance(call.func, ast.Attribute):
+            return None
         manager = self.resolver.manager(call.func.value)
         if manager is not None and manager.model.abstract and not (
                 manager.name in manager.model.managers or manager.name in MANAGER_ATTRIBUTES):
@@ -169,10 +173,11 @@ class WriteFinder:
         label = call_label(call.func)
         if method in self.creates:
             fields, sources, values = self._keyword_fields(call, model)
-            owner = _related_manager_owner(call.func.value) if manager.implied else None
-            for name in manager.implied if owner is not None else ():
+            implied = manager.implied if manager is not None else frozenset()
+            owner = _related_manager_owner(call.func.value) if implied else None
+            for name in implied if owner is not None else ():
                 values.setdefault(name, owner)  # `order.lines.create(...)` sets `order`
-            return self._write(call, method, label, model, _with(fields, manager.implied), sources, values)
+            return self._write(call, method, label, model, _with(fields, implied), sources, values)
         if method in orm.USER_CREATE:
             fields, sources, values = self._keyword_fields(call, model, self._user_positional(model, method, call))
             return self._write(call, method, label, model, fields, sources, values)
@@ -246,7 +251,7 @@ class WriteFinder:
             validator = self._validator_of(holder)
             if validator is None:
                 return None
-            fields = {model.field_for(f) for f in validator.fields} - {None}
+            fields = {name for name in map(model.field_for, validator.fields) if name is not None}
             return fields, {f: Source(holder, None) for f in fields}, {}
         return None
 
@@ -280,14 +285,14 @@ class WriteFinder:
 
     def _user_positional(self, model: ModelInfo, method: str, call: ast.Call) -> Tuple[str, ...]:
         """The parameter names `create_user(a, b, c)` binds its positional arguments to."""
-        if not call.args:
+        if not call.args or not isinstance(call.func, ast.Attribute):
             return ()
         project = self.resolver.project
         manager = self.resolver.manager(call.func.value)
         manager_attr = manager.name if manager is not None else None
         plain = orm.sync_name(method)
-        for manager in model.managers.get(manager_attr or "objects", ()):
-            cls = project.find_class(manager)
+        for dotted in model.managers.get(manager_attr or "objects", ()):
+            cls = project.find_class(dotted)
             chain = ([cls] + [f for _, f in project.ancestors(cls) if f is not None]) if cls else []
             for facts in chain:
                 found = facts.method(plain)
@@ -304,12 +309,12 @@ class WriteFinder:
             if keyword.arg is None and not self._dict_lacks(keyword.value, ("ignore_conflicts", "update_conflicts")):
                 return None  # `**options` that may (or does) ask to ignore conflicts: stay silent
         objs = self._follow(call.args[0]) if call.args else None
-        elements = []
+        elements: List[ast.AST] = []
         if isinstance(objs, (ast.List, ast.Tuple)):
-            elements = objs.elts
+            elements = list(objs.elts)
         elif isinstance(objs, (ast.ListComp, ast.GeneratorExp)):
             elements = [objs.elt]
-        fields = set()
+        fields: Optional[Set[str]] = set()
         shared: Optional[Dict[str, ast.AST]] = None  # field → the value every element gives it
         for element in elements:
             element = self._follow(element)
@@ -393,6 +398,8 @@ class WriteFinder:
 
     def _save(self, call: ast.Call, method: str) -> Optional[Write]:
         """`obj.save()` on an instance this function built, got from a form, or loaded and changed."""
+        if not isinstance(call.func, ast.Attribute):
+            return None
         receiver = call.func.value
         label = call_label(call.func)
         if _is_false_kw(call, "commit"):
@@ -411,7 +418,7 @@ class WriteFinder:
             return self.form_save(call)
         prior = self._saved_before(receiver.id, binding, call)
         if prior is not None:  # the row exists since that save: this one updates it
-            since = Binding(prior.lineno, prior.col_offset, None, "assign")
+            since = Binding(prior.lineno, prior.col_offset, None, BindingKind.ASSIGN)
             return self._update_save(call, method, label, receiver,
                                      self._attributes_assigned(receiver.id, scope or self.scope.tree, since, call))
         assigned = self._attributes_assigned(receiver.id, scope or self.scope.tree, binding, call)
@@ -491,6 +498,8 @@ class WriteFinder:
 
     def _form_instance_save(self, call, method, label, form_save: ast.Call, assigned) -> Optional[Write]:
         """`obj = form.save(commit=False); obj.slug = ...; obj.save()`."""
+        if not isinstance(form_save.func, ast.Attribute):
+            return None
         holder = form_save.func.value
         validator = self._validator_of(holder)
         if validator is None or validator.model is None:
@@ -509,6 +518,8 @@ class WriteFinder:
 
     def form_save(self, call: ast.Call) -> Optional[Write]:
         """`form.save()` of a ModelForm (or `serializer.save()` of a ModelSerializer)."""
+        if not isinstance(call.func, ast.Attribute):
+            return None
         holder = call.func.value
         validator = self._validator_of(holder)
         if validator is None or validator.model is None or validator.custom_create:

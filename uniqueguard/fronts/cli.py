@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
-from typing import List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence
 
 from .. import __version__
 from ..analysis.engine import check_source
@@ -213,7 +213,7 @@ def run_check(args) -> int:
 
 def _once_each(failures: List[Finding]) -> List[Finding]:
     """A bad configuration fails every file the same way: say each distinct failure once."""
-    seen = {}
+    seen: Dict[str, Finding] = {}
     for item in sorted(failures):
         seen.setdefault(item.message, item)
     return list(seen.values())
@@ -262,11 +262,11 @@ def run_explain(args) -> int:
             state = "strict mode" if rule.strict_only else "on" if rule.default_enabled else "off by default"
             print(f"{rule.code}  {rule.pylint_id}  {rule.symbol:28} {state:15} {rule.title}")
         return 0
-    rule = find_rule(args.rule)
-    if rule is None:
+    found = find_rule(args.rule)
+    if found is None:
         print(f"uniqueguard: error: no rule named {args.rule!r}; `uniqueguard explain` lists them", file=sys.stderr)
         return 2
-    sys.stdout.write(page(rule))
+    sys.stdout.write(page(found))
     return 0
 
 

@@ -7,6 +7,7 @@ needed), so both front ends see the same code the same way and report the same f
 from __future__ import annotations
 
 import sys
+from typing import Dict
 
 import astroid.builder
 from pylint.checkers import BaseChecker
@@ -23,7 +24,7 @@ def _messages() -> dict:
     """pylint's `msgs` from the rule table. Line-scoped: the engine reports positions, not astroid nodes."""
     messages = {}
     for rule in RULES:
-        options = {"scope": WarningScope.LINE}
+        options: Dict[str, object] = {"scope": WarningScope.LINE}
         if not rule.default_enabled:
             options["default_enabled"] = False
         messages[rule.pylint_id] = ("%s", rule.symbol, rule.title + ".", options)

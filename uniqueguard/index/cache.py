@@ -195,6 +195,6 @@ class FactsCache:
             self.dirty = False
         except (OSError, TypeError, ValueError):
             try:
-                os.unlink(temporary)  # type: ignore[possibly-undefined]
+                os.unlink(temporary)
             except (OSError, NameError):
                 pass

@@ -9,7 +9,7 @@ import ast
 import functools
 import os
 import warnings
-from typing import Callable, Optional, Tuple
+from typing import Callable, List, Optional, Tuple
 
 ROOT_MARKERS = ("manage.py", "pyproject.toml", "setup.cfg", "setup.py", ".git")
 
@@ -65,14 +65,14 @@ def walk_python_files(root: str, wanted: Callable[[str, str], bool]) -> Tuple[li
     walk stopped at MAX_WALK_ENTRIES. Folders that cannot be read (a root-owned database volume in the
     tree) are passed over: they hold no project code, and warning about them on every run would be noise.
     """
-    found = []
+    found: List[str] = []
     seen = 0
     stack = [root]
     while stack:
         folder = stack.pop()
         try:
-            with os.scandir(folder) as entries:
-                entries = sorted(entries, key=lambda e: e.name)
+            with os.scandir(folder) as scanned:
+                entries = sorted(scanned, key=lambda e: e.name)
         except OSError:
             continue
         if folder != root and any(e.name == "pyvenv.cfg" for e in entries):
@@ -143,8 +143,12 @@ class ParseFailure(Exception):
     """A file that could not be read or parsed; the message says why, in one line, and `line` where."""
 
     def __init__(self, message: str, line: int = 1):
-        super().__init__(message)
+        super().__init__(message, line)  # all arguments, so pickling (-j workers) rebuilds it
+        self.message = message
         self.line = line
+
+    def __str__(self) -> str:
+        return self.message
 
 
 def parse_file(path: str) -> ast.Module:
@@ -169,7 +173,7 @@ def parse_source(data, path: str) -> ast.Module:
         if exc.lineno is None:  # NUL bytes on some Pythons
             raise ParseFailure(f"syntax error: {exc.msg}") from None
         raise ParseFailure(f"syntax error at line {exc.lineno}: {exc.msg}", exc.lineno) from None
-    except (ValueError, UnicodeError) as exc:  # null bytes, undecodable text, bad encoding cookie
+    except ValueError as exc:  # null bytes, undecodable text (UnicodeError is one), bad encoding cookie
         raise ParseFailure(f"cannot decode: {exc}") from None
     except (RecursionError, MemoryError):
         raise ParseFailure("too deeply nested to parse") from None

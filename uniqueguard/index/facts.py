@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from .. import orm
 
@@ -26,7 +26,7 @@ QUERY_METHODS = orm.QUERIES  # a clean_<field>() calling one of these queries th
 def names_auth_user_model(dotted: Optional[str]) -> bool:
     """`settings.AUTH_USER_MODEL` under any import path: `django.conf.settings`, a project's settings
     module, or an app's re-export of Django's settings (`from myapp.conf import settings`, appconf)."""
-    return bool(dotted) and (dotted == "settings.AUTH_USER_MODEL" or dotted.endswith(".settings.AUTH_USER_MODEL"))
+    return dotted is not None and (dotted == "settings.AUTH_USER_MODEL" or dotted.endswith(".settings.AUTH_USER_MODEL"))
 
 
 class _Unknown:
@@ -402,7 +402,7 @@ def _returns_and_attributes(function, names: Names) -> Tuple[tuple, tuple]:
     UNKNOWN, so a cached fact stays small and an unknown return still spoils agreement."""
     assigned: Dict[str, list] = {}
     returned = []
-    attributes = []
+    attributes: List[Tuple[str, Any]] = []
     self_name = _parameters(function, keyword_only=False)[:1]
     for stmt in _own_statements(function):
         if isinstance(stmt, ast.Return) and stmt.value is not None:
@@ -470,7 +470,7 @@ def _row_class(call: ast.Call) -> Optional[ast.AST]:
 
 def _base_names(bases, names: Names) -> list:
     """Dotted names of a class's bases; `with_metaclass(Meta, A, B)` (six, future) stands for A, B."""
-    found = []
+    found: List[str] = []
     for base in bases:
         if (isinstance(base, ast.Call) and (names.of(base.func) or "").rpartition(".")[2] == "with_metaclass"
                 and len(base.args) > 1):
@@ -598,7 +598,7 @@ def _connect_calls(tree: ast.Module, names: Names):
 
 def _with_inner_imports(function, names: Names) -> Names:
     """`names` plus the imports made in the function's own body (against circular imports)."""
-    inner = [sub for sub in function.body if isinstance(sub, (ast.Import, ast.ImportFrom))]
+    inner: List[ast.stmt] = [sub for sub in function.body if isinstance(sub, (ast.Import, ast.ImportFrom))]
     if not inner:
         return names
     local, _ = collect_imports(ast.Module(body=inner, type_ignores=[]), names.module, False)

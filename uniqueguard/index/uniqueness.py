@@ -139,7 +139,9 @@ def declares_field(value: object, project: Optional["ModelLookup"] = None) -> bo
         return False
     if _truthy_option(value.kwarg("unique")) or value.kwarg("primary_key") is True:
         return True
-    cls = project.find_class(value.func) if project is not None and "." in value.func else None
+    if project is None or "." not in value.func:
+        return False
+    cls = project.find_class(value.func)
     return cls is not None and any(is_field_call(CallValue(dotted)) for dotted, _ in project.ancestors(cls))
 
 
@@ -197,7 +199,7 @@ def _condition(value) -> Optional[Tuple[Tuple[str, object], ...]]:
     return tuple(pairs) or None
 
 
-def _constraint_sets(value) -> List[Tuple[Tuple[str, ...], bool, object, bool]]:
+def _constraint_sets(value) -> List[Tuple[Tuple[str, ...], bool, Optional[Tuple[Tuple[str, object], ...]], bool]]:
     sets = []
     for item in value if isinstance(value, tuple) else ():
         if not isinstance(item, CallValue) or item.last != "UniqueConstraint":
@@ -353,7 +355,7 @@ class _Builder:
                     origin = ("primary_key" if info.primary_key else
                               "OneToOneField" if info.relation == "o2o" else "unique=True")
                     sets.append(UniqueSet((info.name,), origin, cls.name, depends_on=info.unique_if))
-            for name, value in cls.assigns:
+            for _, value in cls.assigns:
                 if isinstance(value, CallValue) and value.last == "CompositePrimaryKey":
                     names = tuple(a for a in value.args if isinstance(a, str))
                     if names:
