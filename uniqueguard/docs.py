@@ -1,7 +1,8 @@
-"""The per-rule documentation pages (`docs/rules/<CODE>.md`), read by `explain` and SARIF's help text.
+"""The per-rule documentation pages (`uniqueguard/rule_docs/<CODE>.md`), read by `explain` and SARIF's
+help text.
 
-The pages live once, in `docs/rules/`; the package reaches them through `uniqueguard/rule_docs`, a link
-that setuptools follows when it builds a wheel, so installed copies carry the same text.
+The pages live once, in the package, as package data: a wheel carries them and a checkout reads them in
+place, with no link to follow (a checkout on a file system without symbolic links works too).
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Optional
 from .rules import BY_CODE, BY_SYMBOL, Rule
 
 DOCS_ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rule_docs")
-HELP_URI = "https://github.com/uniqueguard/uniqueguard/blob/main/docs/rules/{code}.md"
+HELP_URI = "https://github.com/uniqueguard/uniqueguard/blob/main/uniqueguard/rule_docs/{code}.md"
 
 
 def find_rule(name: str) -> Optional[Rule]:

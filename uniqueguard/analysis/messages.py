@@ -2,7 +2,7 @@
 in, the message every front end prints out.
 
 Messages are short — the call, the unique set at risk, why nothing saves it, the concrete fix — so the
-common one fits in about 120 characters with its code; `docs/rules/<code>.md` (`uniqueguard explain`)
+common one fits in about 120 characters with its code; `uniqueguard/rule_docs/<code>.md` (`uniqueguard explain`)
 carries the rest.
 """
 from __future__ import annotations
