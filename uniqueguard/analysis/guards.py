@@ -4,7 +4,7 @@ Each question the rules ask is one function here:
 - `handler_guard`: is the write in the body of a `try` (or `with suppress`) that catches IntegrityError?
 - `CallerGuards`: is every call site of the write's function, in this module, guarded (transitively)?
 - `atomic_around`: does the guarding `try` run inside an atomic block with no savepoint around the write?
-- `existence_check`: is the write reached only after an existence check on the same model said "absent"?
+- `CheckFinder`: is the write reached only after an existence check on the same model said "absent"?
 """
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from .. import orm
 from .resolve import Resolver
 from .scope import FUNCTION_NODES, BindingKind, DefNode, FunctionNode, ModuleScope
 
-# What catches django.db.IntegrityError: itself and its bases (reference §5), in their qualified names.
+# What catches django.db.IntegrityError: itself and its bases (django/db/utils.py: IntegrityError <
+# DatabaseError < Error < Exception), in their qualified names.
 CATCHING = frozenset({
     "django.db.IntegrityError", "django.db.utils.IntegrityError",
     "django.db.DatabaseError", "django.db.utils.DatabaseError",

@@ -62,7 +62,6 @@ class ModuleScope:
         self.is_package = is_package
         self.parents: Dict[ast.AST, ast.AST] = {}
         self.functions: List[DefNode] = []  # every def, at any depth (not lambdas)
-        self.classes: List[ast.ClassDef] = []
         self.method_calls: List[ast.Call] = []  # calls of the form `<expr>.<name>(...)`, in walk order
         # Name and Attribute loads: what the call-site graph reads
         self.loads: List[Union[ast.Name, ast.Attribute]] = []
@@ -76,8 +75,6 @@ class ModuleScope:
                     self.loads.append(node)
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self.functions.append(node)
-            elif isinstance(node, ast.ClassDef):
-                self.classes.append(node)
             elif isinstance(node, (ast.Import, ast.ImportFrom)):
                 self.import_nodes.append(node)
         imports, self.star_imports = collect_imports(tree, module, is_package)

@@ -39,7 +39,6 @@ class Write:
     risked: Tuple[UniqueSet, ...]
     written: Optional[frozenset] = None  # fields the write sets; None when unknown (`**kwargs`)
     sources: Dict[str, Source] = field(default_factory=dict)  # field → form source of its value
-    form_holder: Optional[ast.AST] = None  # `form.save()`: the form whose fields are written
     commit_false_form: Optional[ast.AST] = None  # obj from `form.save(commit=False)`
     own_savepoint: bool = False  # get_or_create / update_or_create wrap the insert in a savepoint
     lookup_hint: Optional[str] = None  # for get_or_create: the defaults key that breaks it
@@ -536,7 +535,7 @@ class WriteFinder:
                     extra.add(name)
         sources = {f: Source(holder, None) for f in fields}
         return self._write(call, call.func.attr, call_label(call.func), model, fields | extra, sources,
-                           new_row=False, form_holder=holder)
+                           new_row=False)
 
     def _instance_validation(self, name: str, scope: ast.AST, binding, call: ast.Call) -> Optional[str]:
         """`obj.full_clean()` (or validate_unique/validate_constraints) between the binding and the save."""

@@ -1,8 +1,9 @@
 """The pylint front end: pylint's module in, `W58xx` messages out. No analysis lives here.
 
-The engine reads the standard library `ast` of the module's own source (pylint's astroid tree is not
-needed), so both front ends see the same code the same way and report the same findings. Options are
-`--uniqueguard-<name>` (command line or rc file), over `[tool.uniqueguard]`.
+The engine works on the standard library `ast`, like the flake8 front end, so both report the same
+findings. It is not parsed twice: `pylint_trees` takes the `ast` tree astroid built the module from
+(checked byte for byte against the file; a plain parse when astroid's private hook is missing). Options
+are `--uniqueguard-<name>` (command line or rc file), over `[tool.uniqueguard]`.
 """
 from __future__ import annotations
 

@@ -1,10 +1,11 @@
 """Which models carry database-enforced uniqueness, and on which sets of fields.
 
-Builds a `ModelInfo` from class facts following Django's own rules (shared/reference/django-uniqueness.md
-§1): abstract bases copy their fields into each child; a child's Meta inherits the abstract parent's
-unique_together/constraints only when it declares no Meta or `class Meta(Parent.Meta)`; multi-table
-children also hit their parents' unique constraints on insert; a proxy has its concrete model's uniqueness
-and its own Meta constraints are never created; `unique_for_date` and `db_index` are not constraints.
+Builds a `ModelInfo` from class facts following Django's own rules (docs/topics/db/models.txt, "Model
+inheritance"; django/db/models/options.py): abstract bases copy their fields into each child; a child's
+Meta inherits the abstract parent's unique_together/constraints only when it declares no Meta or `class
+Meta(Parent.Meta)`; multi-table children also hit their parents' unique constraints on insert; a proxy has
+its concrete model's uniqueness and its own Meta constraints are never created; `unique_for_date` and
+`db_index` are not constraints.
 """
 from __future__ import annotations
 

@@ -1,11 +1,12 @@
 """Form- and serializer-level uniqueness validation, read statically from the form's class.
 
 A value that reaches a write through `form.cleaned_data` was validated by the form's class. Which unique
-sets a form class checks follows Django (reference §3): a ModelForm validates a unique set only when every
-field of it is a form field, and only if an overridden `clean()` still calls `super().clean()`; a plain
-Form validates a field only through a `clean_<field>()` that queries (a `clean()` that queries covers
-multi-field sets). A serializer is read the same way (DRF's generated UniqueValidator and
-UniqueTogetherValidator, or ones declared by hand).
+sets a form class checks follows Django (`BaseModelForm._get_validation_exclusions()` in
+django/forms/models.py, `Model.validate_unique()` in django/db/models/base.py): a ModelForm validates a
+unique set only when every field of it is a form field, and only if an overridden `clean()` still calls
+`super().clean()`; a plain Form validates a field only through a `clean_<field>()` that queries (a
+`clean()` that queries covers multi-field sets). A serializer is read the same way (DRF's generated
+UniqueValidator and UniqueTogetherValidator, or ones declared by hand).
 """
 from __future__ import annotations
 
