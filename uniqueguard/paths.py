@@ -54,3 +54,8 @@ def relative_posix(path: str, root: str) -> str:
 
 def matches(relative: str, patterns: Iterable[str]) -> bool:
     return any(_compile(p).match(relative) for p in patterns)
+
+
+def inside(path: str, root: str) -> bool:
+    """Whether `path` lies under the folder `root` (the project's own code, not stubs or site-packages)."""
+    return bool(path) and os.path.abspath(path).startswith(os.path.abspath(root) + os.sep)

@@ -116,4 +116,5 @@ def test_cache_location_and_off_switch(project, tmp_path, monkeypatch):
     assert [f.code for f in check_source(view.read_bytes(), str(view), Options(cache=False, cache_dir=str(off)))] == ["UNQ001"]
     assert not off.exists()
     assert [f.code for f in check_source(view.read_bytes(), str(view), Options(cache_dir=str(on)))] == ["UNQ001"]
-    assert [p.suffix for p in on.iterdir()] == [".json"]
+    # one file of module facts, one of call facts (the call graph: who calls f())
+    assert sorted(p.name.endswith("-calls.json") for p in on.iterdir()) == [False, True]

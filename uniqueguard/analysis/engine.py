@@ -22,8 +22,10 @@ from ..index.facts import resolve_relative
 from ..index.uniqueness import UniqueSet
 from ..index.validation import FormFix, FormFixKind, ValidationSeen
 from ..findings import Failure, Finding, finding, run_failure
-from .guards import (CallerGuards, CheckFinder, Guard, GuardKind, TryNodes, atomic_around, catches_integrity_error,
-                     handler_guard, reraises, savepoint_between)
+from .callers import Callers, CallerView, Extractor, graph_for
+from .callsites import enclosing_id
+from .guards import (CheckFinder, Guard, GuardKind, TryNodes, atomic_around, catches_integrity_error, handler_guard,
+                     reraises, savepoint_between)
 from ..paths import matches, relative_posix
 from ..index.project import project_for
 from .resolve import Resolver
@@ -153,11 +155,18 @@ class _Analysis:
             self.project.adopt_tree(real, dotted, is_package, tree)
         self.resolver = Resolver(self.scope, self.project)
         self.extra_guards = frozenset(self.options.guard_exceptions)
-        self.callers = CallerGuards(self.scope, self.extra_guards)
         self.checks = CheckFinder(self.scope, self.resolver)
         self.migration_code = None if self.options.check_test_support else MigrationCode(self.scope)
         self.atomic_requests = (self.options.atomic_requests if self.options.atomic_requests is not None
                                 else self.project.settings.atomic_requests)
+        self.graph = graph_for(self.project)
+        extractor = self.graph.extractor
+        if not (isinstance(extractor, Extractor) and extractor.settings == (self.extra_guards, self.atomic_requests)):
+            extractor = self.graph.extractor = Extractor(self.project, self.extra_guards, self.atomic_requests)
+        extractor.adopt(real, self.scope, self.resolver)
+        excluded = self.options.excluded
+        self.callers = Callers(self.project, self.graph,
+                               lambda caller: not matches(relative_posix(caller, self.project.root), excluded))
         self.found: List[Finding] = []
 
     def run(self) -> List[Finding]:
@@ -170,6 +179,7 @@ class _Analysis:
                 self._add(call, "UNQ005", messages.unresolved(call_label(call.func)))
         self._report_unreadable_imports()
         self.project.save_cache()
+        self.graph.save()
         return sorted(self.found)
 
     def _migration_code(self, call: ast.Call) -> bool:
@@ -197,8 +207,9 @@ class _Analysis:
         guard = handler_guard(self.scope, node, self.extra_guards)
         if guard is not None:
             return self._judge_handled(write, guard, base)
-        if self.callers.is_guarded(self.scope.enclosing_function(node)):
-            return None
+        callers = self.callers.view(enclosing_id(self.scope, node))
+        if callers is not None and callers.guarded:
+            return self._caller_handled(write, callers, base)
         unvalidated, validated_by, form_fixes = self._split_by_validation(write)
         if not unvalidated:
             return replace(base, rule="UNQ004", validated_by=validated_by)
@@ -237,6 +248,18 @@ class _Analysis:
         if atomic is None:
             return None
         return replace(base, rule="UNQ003", fix=Fix.SAVEPOINT, handler=HandlerSeen(guard.line, atomic.how, atomic.line))
+
+    def _caller_handled(self, write: Write, callers: CallerView, base: Verdict) -> Optional[Verdict]:
+        """Every caller catches IntegrityError: UNQ003 when a caller's handler sits in an atomic block
+        with no savepoint between it and the write (the write's own atomic block is one)."""
+        if write.own_savepoint or atomic_around(self.scope, write.call, False, self.project) is not None:
+            return None
+        for site in callers.sites:
+            if site.guarded and site.atomic:
+                caller = f"{relative_posix(site.path, self.project.root)}:{site.line}"
+                return replace(base, rule="UNQ003", fix=Fix.SAVEPOINT,
+                               handler=HandlerSeen(site.guard_line, site.atomic[1], site.atomic[0], caller))
+        return None
 
     # ---------------------------------------------------------------------------------- validation
     def _split_by_validation(self, write: Write) -> Tuple[Tuple[UniqueSet, ...], Tuple[ValidationSeen, ...],

@@ -2,7 +2,7 @@
 
 Each question the rules ask is one function here:
 - `handler_guard`: is the write in the body of a `try` (or `with suppress`) that catches IntegrityError?
-- `CallerGuards`: is every call site of the write's function, in this module, guarded (transitively)?
+- (is every call site of the write's function guarded? the project call graph says: callers.py)
 - `atomic_around`: does the guarding `try` run inside an atomic block with no savepoint around the write?
 - `CheckFinder`: is the write reached only after an existence check on the same model said "absent"?
 """
@@ -11,11 +11,11 @@ from __future__ import annotations
 import ast
 import enum
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Set, Tuple
+from typing import List, Optional, Tuple
 
 from .. import orm
 from .resolve import Resolver
-from .scope import FUNCTION_NODES, BindingKind, DefNode, FunctionNode, ModuleScope
+from .scope import FUNCTION_NODES, BindingKind, FunctionNode, ModuleScope
 
 # What catches django.db.IntegrityError: itself and its bases (django/db/utils.py: IntegrityError <
 # DatabaseError < Error < Exception), in their qualified names.
@@ -99,118 +99,6 @@ def handler_guard(scope: ModuleScope, node: ast.AST, extra: frozenset = frozense
                         and any(catches_integrity_error(scope, arg, extra) for arg in call.args)):
                     return Guard(parent, GuardKind.SUPPRESS, parent.lineno, "suppress")
     return None
-
-
-# ------------------------------------------------------------------------------------ call sites
-class CallerGuards:
-    """Which functions of the module are only ever called from guarded call sites.
-
-    Entries are functions judged on their own: no call site in the module, or referenced without being
-    called (a callback, a URL route), plus module-level code. A function is guarded by its callers when no
-    unguarded call path leads to it from an entry, and some path does (so an isolated cycle is judged on
-    its own too).
-    """
-
-    def __init__(self, scope: ModuleScope, extra: frozenset = frozenset()):
-        self.scope = scope
-        self.extra = extra
-        self._guarded: Optional[Set[DefNode]] = None
-
-    def _definitions(self):
-        module_level: Dict[str, DefNode] = {}
-        methods: Dict[Tuple[ast.ClassDef, str], DefNode] = {}
-        for func in self.scope.functions:
-            parent = self.scope.parent(func)
-            if isinstance(parent, ast.ClassDef):
-                methods[(parent, func.name)] = func
-            elif isinstance(parent, ast.Module):
-                module_level[func.name] = func
-        return module_level, methods
-
-    def _callee(self, node: ast.AST, module_level: Dict[str, DefNode],
-                methods: Dict[Tuple[ast.ClassDef, str], DefNode]) -> Optional[DefNode]:
-        """The function of this module a Name/Attribute refers to, if any."""
-        if isinstance(node, ast.Name):
-            func = self.scope.enclosing_function(node)
-            while func is not None:  # nested defs shadow module-level ones
-                body = func.body if isinstance(func.body, list) else []  # a lambda's body is one expression
-                for stmt in body:
-                    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == node.id:
-                        return stmt
-                func = self.scope.enclosing_function(func)
-            return module_level.get(node.id)
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-            func = self.scope.enclosing_function(node)
-            cls = self.scope.enclosing_class(func) if func is not None else None
-            if node.value.id in ("self", "cls") and cls is not None:
-                return methods.get((cls, node.attr))
-            for (owner, name), method in methods.items():
-                if owner.name == node.value.id and name == node.attr:
-                    return method
-        return None
-
-    def guarded(self) -> Set[DefNode]:
-        if self._guarded is not None:
-            return self._guarded
-        module_level, methods = self._definitions()
-        edges: Dict[Optional[FunctionNode], List[Tuple[DefNode, bool]]] = {}
-        called: Set[DefNode] = set()
-        escaped: Set[DefNode] = set()
-        defined = {func.name for func in self.scope.functions}
-        for node in self.scope.loads:
-            if (node.id if isinstance(node, ast.Name) else node.attr) not in defined:
-                continue  # cannot denote a function of this module: most names, skipped cheaply
-            callee = self._callee(node, module_level, methods)
-            if callee is None:
-                continue
-            parent = self.scope.parent(node)
-            if isinstance(parent, ast.Call) and parent.func is node:
-                caller = self.scope.enclosing_function(parent)
-                if caller is callee:
-                    continue  # direct recursion says nothing about outside callers
-                edges.setdefault(caller, []).append((callee, handler_guard(self.scope, parent, self.extra) is not None))
-                called.add(callee)
-            elif not (isinstance(parent, ast.Attribute) and parent.value is node):
-                escaped.add(callee)
-        entries = [None] + [f for f in self.scope.functions if f not in called or f in escaped]
-        unguarded = self._reach(entries, edges, only_unguarded=True)
-        reached = self._reach(entries, edges, only_unguarded=False)
-        guarded = {f for f in self.scope.functions if f in reached and f not in unguarded}
-        # The rule read literally, as a least fixpoint: every call site is in a guarding try or in a
-        # function already known to be guarded. It settles cycles with no outside caller: guarded when
-        # a guarding try stands on the cycle, judged on their own when none does.
-        sites: Dict[DefNode, List[Tuple[Optional[FunctionNode], bool]]] = {}
-        for caller, targets in edges.items():
-            for callee, is_guarded in targets:
-                sites.setdefault(callee, []).append((caller, is_guarded))
-        changed = True
-        while changed:
-            changed = False
-            for func, calls in sites.items():
-                if func in guarded or func in escaped:
-                    continue
-                if all(ok or (caller is not None and caller in guarded) for caller, ok in calls):
-                    guarded.add(func)
-                    changed = True
-        self._guarded = guarded
-        return self._guarded
-
-    @staticmethod
-    def _reach(entries, edges, only_unguarded: bool) -> Set:
-        seen = set(entries)
-        stack = list(entries)
-        while stack:
-            current = stack.pop()
-            for callee, is_guarded in edges.get(current, ()):
-                if only_unguarded and is_guarded:
-                    continue
-                if callee not in seen:
-                    seen.add(callee)
-                    stack.append(callee)
-        return seen
-
-    def is_guarded(self, func: Optional[ast.AST]) -> bool:
-        return func is not None and func in self.guarded()
 
 
 # ----------------------------------------------------------------------------------------- atomic
@@ -300,10 +188,12 @@ def reraises(handler: ast.ExceptHandler) -> bool:
 class ExistenceCheck:
     line: int
     text: str  # e.g. "exists()"
+    model: str = ""  # qualname of the model whose rows were checked
 
 
 class CheckFinder:
-    """Existence checks on a model that the write is reached only after ("absent")."""
+    """Existence checks on a model that the write is reached only after ("absent"). With `model` None,
+    a check on any model (the call graph records which, for the function a call reaches)."""
 
     def __init__(self, scope: ModuleScope, resolver: Resolver):
         self.scope = scope
@@ -392,12 +282,18 @@ class CheckFinder:
         project = self.resolver.project
         if instance is not None:
             target = project.one_to_one_accessor(instance.qualname, accessor)
-            if target is None or target.qualname != model.qualname:
+            if target is None or (model is not None and target.qualname != model.qualname):
                 return None
-        elif not any(t.qualname == model.qualname for t in project.one_to_one_accessor(None, accessor)):
-            return None  # an owner of unknown type: the accessor must lead to the model being written
+            found = target.qualname
+        else:  # an owner of unknown type: the accessor must lead to the model being written
+            targets = {t.qualname for t in project.one_to_one_accessor(None, accessor)}
+            if model is not None and model.qualname not in targets:
+                return None
+            if model is None and len(targets) != 1:
+                return None
+            found = model.qualname if model is not None else next(iter(targets))
         spelling = f"hasattr(..., {accessor!r})" if isinstance(expr, ast.Call) else f".{accessor}"
-        return ExistenceCheck(expr.lineno, spelling)
+        return ExistenceCheck(expr.lineno, spelling, found)
 
     def _compare(self, test: ast.Compare, model, depth: int):
         left, op, right = test.left, test.ops[0], test.comparators[0]
@@ -436,9 +332,9 @@ class CheckFinder:
         if method not in wanted:
             return None
         found = self.resolver.manager(expr.func.value)
-        if found is None or found.model.qualname != model.qualname:
+        if found is None or found.model is None or (model is not None and found.model.qualname != model.qualname):
             return None
-        return ExistenceCheck(expr.lineno, f"{method}()")
+        return ExistenceCheck(expr.lineno, f"{method}()", found.model.qualname)
 
     def _catches_does_not_exist(self, handler: ast.ExceptHandler) -> bool:
         names = _exception_names(self.scope, handler.type) if handler.type is not None else []
@@ -455,6 +351,7 @@ class CheckFinder:
                 if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                         and node.func.attr in orm.LOOKUPS):
                     found = self.resolver.manager(node.func.value)
-                    if found is not None and found.model.qualname == model.qualname:
-                        return ExistenceCheck(node.lineno, "get()")
+                    if found is not None and found.model is not None and (
+                            model is None or found.model.qualname == model.qualname):
+                        return ExistenceCheck(node.lineno, "get()", found.model.qualname)
         return None

@@ -28,6 +28,9 @@ def render(verdict: Verdict) -> str:
         handler = verdict.handler
         where = ("ATOMIC_REQUESTS" if handler.atomic == "ATOMIC_REQUESTS"
                  else f"{handler.atomic} at line {handler.atomic_line}")
+        if handler.caller:  # the handler is in a caller, in another place: its lines are there
+            return (f"{head}; its caller at {handler.caller} catches it (line {handler.line}) inside {where}, "
+                    f"which it leaves broken; put `with transaction.atomic():` inside that try")
         return (f"{head}; the except at line {handler.line} runs inside {where}, which it leaves broken; "
                 f"{_fix(verdict, named=True)}")
     if verdict.check is not None:

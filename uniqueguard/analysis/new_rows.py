@@ -105,15 +105,32 @@ class NewRows:
             return (parent, _spelled(value), None, None, receiver) if parent is not None else None
         if not isinstance(value, ast.Name):
             return None
+        local = self._local_insert(value)
+        return (local[0], value.id, local[1], local[2], None) if local is not None else None
+
+    def new_row_model(self, value: ast.AST) -> Optional[ModelInfo]:
+        """The model of the row `value` holds when it is one this function has just inserted (a local
+        bound to inserts, or an insert itself): what a call passes, for the call graph."""
+        if isinstance(value, ast.Attribute) and value.attr in ("pk", "id"):
+            value = value.value
+        if isinstance(value, (ast.Call, ast.Await)):
+            found = self._insert(value)
+            return found[0] if found is not None and found[1] is not None else None
+        local = self._local_insert(value)
+        return local[0] if local is not None else None
+
+    def _local_insert(self, value: ast.AST) -> Optional[tuple]:
+        """(model, manager method, manager attribute) when `value` is a local holding a row this function
+        inserts: bound only ever to inserts of one model, or to one in effect at the use."""
+        if not isinstance(value, ast.Name):
+            return None
         func = self.scope.enclosing_function(value)
         bindings = self.scope.bindings(func).get(value.id) if func is not None else None
         inserts = [self._insert(b.value) if b.kind is BindingKind.ASSIGN else None for b in bindings or []]
         known = [insert for insert in inserts if insert is not None]
         if inserts and len(known) == len(inserts) and len({model.qualname for model, _, _ in known}) == 1:
-            found, method, manager = known[-1]
-            return found, value.id, method, manager, None
-        found = self._insert_in_effect(value, bindings or ())
-        return (found[0], value.id, found[1], found[2], None) if found is not None else None
+            return known[-1]
+        return self._insert_in_effect(value, bindings or ())
 
     def _insert_in_effect(self, value: ast.Name, bindings) -> Optional[tuple]:
         """The insert `value` holds when its other bindings do not matter: the binding in effect is an

@@ -38,6 +38,7 @@ class HandlerSeen:
     line: int
     atomic: str  # "with transaction.atomic()", "@transaction.atomic", "ATOMIC_REQUESTS"
     atomic_line: int
+    caller: str = ""  # "shop/payments.py:9": the call whose handler it is, when in a caller (lines are there)
 
 
 @dataclass(frozen=True)

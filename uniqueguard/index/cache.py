@@ -122,14 +122,20 @@ def decode_module(d: dict) -> ModuleFacts:
 
 
 # --------------------------------------------------------------------------------------------- store
-class FactsCache:
-    """Facts of files keyed by (path, size, mtime_ns), loaded once and saved when something changed."""
+class JsonStore:
+    """Entries keyed by file path and (size, mtime_ns), loaded once and saved when something changed.
+
+    One JSON file per project root and kind (`SUFFIX`); `FORMAT` and the uniqueguard version must match
+    or the whole file is ignored. Subclasses say what an entry's payload holds."""
+
+    SUFFIX = ".json"
+    FORMAT = FORMAT
 
     def __init__(self, root: str, directory: Optional[str]):
         self.root = root
         self.enabled = directory is not None
         self.file = os.path.join(directory, hashlib.sha1(root.encode("utf-8", "surrogatepass")).hexdigest()[:20]
-                                 + ".json") if directory else ""
+                                 + self.SUFFIX) if directory else ""
         self.entries: Dict[str, dict] = {}
         self.dirty = False
         self.hits = 0
@@ -140,7 +146,7 @@ class FactsCache:
         try:
             with open(self.file, "r", encoding="utf-8") as handle:
                 data = json.load(handle)
-            if (isinstance(data, dict) and data.get("format") == FORMAT and data.get("version") == __version__
+            if (isinstance(data, dict) and data.get("format") == self.FORMAT and data.get("version") == __version__
                     and data.get("root") == self.root and isinstance(data.get("entries"), dict)):
                 self.entries = data["entries"]
         except (OSError, ValueError, TypeError, RecursionError):
@@ -154,32 +160,26 @@ class FactsCache:
             return None
         return [stat.st_size, stat.st_mtime_ns]
 
-    def get(self, path: str) -> Optional[ModuleFacts]:
+    def payload(self, path: str) -> Any:
+        """The stored payload for the file as it is now on disk, or None."""
         if not self.enabled:
             return None
         entry = self.entries.get(path)
         if not isinstance(entry, dict) or entry.get("stamp") != self._stamp(path):
             return None
-        try:
-            facts = decode_module(entry["facts"])
-        except (KeyError, IndexError, TypeError, ValueError, RecursionError):
-            self.entries.pop(path, None)
-            self.dirty = True
-            return None
-        self.hits += 1
-        return facts
+        return entry.get("facts")
 
-    def put(self, path: str, facts: ModuleFacts) -> None:
+    def forget(self, path: str) -> None:
+        self.entries.pop(path, None)
+        self.dirty = True
+
+    def store(self, path: str, payload: Any) -> None:
         if not self.enabled:
             return
         stamp = self._stamp(path)
-        if stamp is None:
-            return
-        try:
-            self.entries[path] = {"stamp": stamp, "facts": encode_module(facts)}
-        except (TypeError, RecursionError):
-            return
-        self.dirty = True
+        if stamp is not None:
+            self.entries[path] = {"stamp": stamp, "facts": payload}
+            self.dirty = True
 
     def save(self) -> None:
         if not self.enabled or not self.dirty:
@@ -189,7 +189,7 @@ class FactsCache:
             os.makedirs(directory, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
             with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump({"format": FORMAT, "version": __version__, "root": self.root,
+                json.dump({"format": self.FORMAT, "version": __version__, "root": self.root,
                            "entries": self.entries}, out, separators=(",", ":"))
             os.replace(temporary, self.file)
             self.dirty = False
@@ -198,3 +198,28 @@ class FactsCache:
                 os.unlink(temporary)
             except (OSError, NameError):
                 pass
+
+
+class FactsCache(JsonStore):
+    """Module facts of files."""
+
+    def get(self, path: str) -> Optional[ModuleFacts]:
+        payload = self.payload(path)
+        if payload is None:
+            return None
+        try:
+            facts = decode_module(payload)
+        except (KeyError, IndexError, TypeError, ValueError, RecursionError):
+            self.forget(path)
+            return None
+        self.hits += 1
+        return facts
+
+    def put(self, path: str, facts: ModuleFacts) -> None:
+        if not self.enabled:
+            return
+        try:
+            payload = encode_module(facts)
+        except (TypeError, RecursionError):
+            return
+        self.store(path, payload)

@@ -1,0 +1,156 @@
+"""The project call graph: callers in other modules, their guards, and the facts cache behind them."""
+import json
+import os
+
+import pytest
+
+from uniqueguard.analysis import callers as callers_module
+from uniqueguard.index import discovery, project as project_module
+
+MODELS = """
+from django.db import models
+
+class Coupon(models.Model):
+    code = models.CharField(max_length=20, unique=True)
+"""
+
+SERVICES = """
+from .models import Coupon
+
+def issue(code):
+    Coupon.objects.create(code=code)
+"""
+
+GUARDED_VIEW = """
+from django.db import IntegrityError
+from shop import services
+
+def redeem(request):
+    try:
+        services.issue(request.POST["code"])
+    except IntegrityError:
+        return None
+"""
+
+
+def _forget_process_state():
+    """What a new process starts with: no project index, no call graph in memory."""
+    project_module._PROJECTS.clear()
+    callers_module._GRAPHS.clear()
+
+
+def test_a_caller_in_another_module_guards_the_write(project):
+    project.write("shop/models.py", MODELS)
+    project.write("shop/services.py", SERVICES)
+    project.write("shop/views.py", GUARDED_VIEW)
+    assert project.lint("shop/services.py") == []
+
+
+def test_an_unguarded_caller_elsewhere_leaves_it_open(project):
+    project.write("shop/models.py", MODELS)
+    project.write("shop/services.py", SERVICES)
+    project.write("shop/views.py", GUARDED_VIEW.replace("try:", "if True:").replace(
+        "except IntegrityError:", "else:"))
+    assert project.lint("shop/services.py") == [(5, "UNQ001")]
+
+
+def test_a_caller_in_a_test_module_is_not_a_caller(project):
+    project.write("shop/models.py", MODELS)
+    project.write("shop/services.py", SERVICES)
+    project.write("shop/views.py", GUARDED_VIEW)
+    project.write("shop/tests/test_services.py", "from shop.services import issue\n\ndef test_it():\n    issue('a')\n")
+    assert project.lint("shop/services.py") == []
+
+
+def test_single_file_run_finds_the_callers_guards_from_the_warm_cache(project, monkeypatch):
+    """pre-commit lints services.py alone: a second process reads the callers' facts from the cache,
+    parsing neither the view nor anything else but the linted module."""
+    project.write("shop/models.py", MODELS)
+    project.write("shop/services.py", SERVICES)
+    view = project.write("shop/views.py", GUARDED_VIEW)
+    _forget_process_state()
+    assert project.lint("shop/services.py") == []  # cold: the view is read once, its call facts cached
+    _forget_process_state()
+    parsed = []
+    real_parse = discovery.parse_file
+
+    def recording_parse(path):
+        parsed.append(os.path.relpath(path, project.root))
+        return real_parse(path)
+
+    monkeypatch.setattr(discovery, "parse_file", recording_parse)
+    assert project.lint("shop/services.py") == []
+    assert [p for p in parsed if p.startswith("shop")] == []  # (manage.py is read for the settings hint)
+    # and the cache is what answered: a changed view is read again
+    view.write_text(GUARDED_VIEW.replace("except IntegrityError", "except ValueError") + "\n")
+    _forget_process_state()
+    assert project.lint("shop/services.py") == [(5, "UNQ001")]
+    assert [p for p in parsed if p.startswith("shop")] == ["shop/views.py"]
+
+
+def test_the_call_facts_are_invalidated_when_a_models_module_changes(project):
+    project.write("shop/models.py", MODELS)
+    project.write("shop/services.py", SERVICES)
+    project.write("shop/views.py", GUARDED_VIEW)
+    _forget_process_state()
+    project.lint("shop/services.py")
+    cache_dir = os.environ["UNIQUEGUARD_CACHE_DIR"]
+    calls_file = next(os.path.join(cache_dir, f) for f in os.listdir(cache_dir) if f.endswith("-calls.json"))
+    before = json.load(open(calls_file))["entries"]
+    fingerprint = next(iter(before.values()))["facts"]["fingerprint"]
+    project.write("shop/models.py", MODELS + "\n\nclass Other(models.Model):\n    pass\n")
+    _forget_process_state()
+    project.lint("shop/services.py")
+    after = json.load(open(calls_file))["entries"]
+    assert all(entry["facts"]["fingerprint"] != fingerprint for entry in after.values())
+
+
+@pytest.mark.parametrize("caller", [
+    "from .services import issue as give\n\ndef f(c):\n    try:\n        give(c)\n    except Exception:\n        pass\n",
+    "import shop.services\n\ndef f(c):\n    try:\n        shop.services.issue(c)\n    except BaseException:\n        pass\n",
+    "from contextlib import suppress\nfrom django.db import IntegrityError\nfrom . import services\n\n"
+    "def f(c):\n    with suppress(IntegrityError):\n        services.issue(c)\n",
+])
+def test_every_spelling_of_the_guarded_call(project, caller):
+    project.write("shop/models.py", MODELS)
+    project.write("shop/services.py", SERVICES)
+    project.write("shop/views.py", caller)
+    assert project.lint("shop/services.py") == []
+
+
+def test_a_guarded_caller_of_a_guarded_caller_guards_it(project):
+    project.write("shop/models.py", MODELS)
+    project.write("shop/services.py", SERVICES)
+    project.write("shop/flow.py", "from .services import issue\n\ndef step(c):\n    issue(c)\n")
+    project.write("shop/views.py", "from django.db import IntegrityError\nfrom .flow import step\n\n"
+                  "def v(r):\n    try:\n        step(r)\n    except IntegrityError:\n        pass\n")
+    assert project.lint("shop/services.py") == []
+
+
+def test_a_function_referenced_without_a_call_is_judged_on_its_own(project):
+    project.write("shop/models.py", MODELS)
+    project.write("shop/services.py", SERVICES)
+    project.write("shop/views.py", GUARDED_VIEW + "\nHOOKS = [services.issue]\n")
+    assert project.lint("shop/services.py") == [(5, "UNQ001")]
+
+
+def test_a_public_method_django_may_call_is_judged_on_its_own(project):
+    """form_valid() of a view is called by Django, whatever the project's own calls say."""
+    project.write("shop/models.py", MODELS)
+    project.write("shop/views.py", """
+        from django.db import IntegrityError
+        from django.views.generic import FormView
+        from .models import Coupon
+
+        class Issue(FormView):
+            def form_valid(self, form):
+                Coupon.objects.create(code=form.cleaned_data["code"])
+
+        class Again(Issue):
+            def post(self, request):
+                try:
+                    self.form_valid(None)
+                except IntegrityError:
+                    pass
+        """)
+    assert project.lint("shop/views.py") == [(8, "UNQ001")]

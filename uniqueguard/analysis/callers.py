@@ -1,0 +1,224 @@
+"""What a write's callers decide: guarded by every caller, a broken transaction a call away, or reported at
+the call sites that leave it open.
+
+The call graph (index/callgraph.py) lists the call sites of a function across the project; this module
+reads them for a write in that function:
+
+- **guarded by its callers**: every path into the function from an entry (module code, a function nobody
+  calls, one referenced without being called, a method the framework may call) passes through a call in
+  a `try` that catches IntegrityError. Followed up to `MAX_DEPTH` callers up; beyond that a caller counts
+  as an entry, so the answer is never a guess in the silent direction. Cycles are settled as a least
+  fixpoint (guarded when a guarding try stands on the cycle).
+- **per call site**: some call sites are guarded, or checked for the row first, and others are not: the
+  write itself is silent, and each call site that nothing guards is reported (UNQ002 when the caller
+  checked for the row before calling), naming the write it reaches.
+- **judged at the write**: no known caller, or every caller leaves it open alike.
+
+Call sites in files the configuration excludes (tests, migrations) are not callers: they are not where a
+duplicate becomes a 500.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Callable, Dict, List, Optional, Set, Tuple
+
+from ..index import discovery
+from ..index.callgraph import CallGraph, CallSite, NameCalls, id_module, id_name
+from .callsites import CallSites
+from .resolve import Resolver
+from ..paths import inside
+from .scope import ModuleScope
+
+MAX_DEPTH = 4
+MAX_KEPT_TREES = 16  # parsed caller modules kept in memory at once
+_GRAPHS: Dict[int, CallGraph] = {}
+
+
+def graph_for(project) -> CallGraph:
+    """The call graph of a project index, built once per process with it."""
+    graph = _GRAPHS.get(id(project))
+    if graph is None or graph.root != project.root:
+        graph = CallGraph(project.root, project.cache.file and os.path.dirname(project.cache.file) or None,
+                          lambda: _indexed_paths(project))
+        _GRAPHS[id(project)] = graph
+    return graph
+
+
+def _indexed_paths(project) -> List[str]:
+    paths = []
+    for dotted in project.models_modules + project.apps_modules + project.signals_modules:
+        path = project.module_path(dotted)
+        if path:
+            paths.append(path)
+    return paths
+
+
+class Extractor:
+    """Reads a module into call facts for the graph: the linted module from its own tree, any other by
+    parsing its file (once per process; the graph caches the facts on disk)."""
+
+    def __init__(self, project, extra_guards: frozenset, atomic_requests: bool):
+        self.project = project
+        self.extra_guards = extra_guards
+        self.atomic_requests = atomic_requests
+        self.settings = (extra_guards, atomic_requests)
+        self._readers: Dict[str, Optional[CallSites]] = {}  # path → reader; parsed ones in reading order
+        self._adopted: Optional[str] = None
+
+    def adopt(self, path: str, scope: ModuleScope, resolver: Resolver) -> None:
+        """The module being linted is read from its own tree; the previous one's tree is let go."""
+        path = os.path.abspath(path)
+        if self._adopted is not None and self._adopted != path:
+            self._readers.pop(self._adopted, None)
+        self._adopted = path
+        self._readers[path] = CallSites(scope, resolver, path, self.extra_guards, self.atomic_requests)
+
+    def __call__(self, path: str, names: frozenset) -> Dict[str, NameCalls]:
+        reader = self.reader(path)
+        return reader.extract(names) if reader is not None else {}
+
+    def reader(self, path: str) -> Optional[CallSites]:
+        path = os.path.abspath(path)
+        if path not in self._readers:
+            if len(self._readers) > MAX_KEPT_TREES:  # keep memory flat on large projects
+                oldest = next(p for p in self._readers if p != self._adopted)
+                del self._readers[oldest]
+            self._readers[path] = None
+            dotted, is_package, _ = discovery.module_name(path, self.project.root)
+            if not dotted:
+                return None
+            try:
+                tree = discovery.parse_file(path)
+            except (discovery.ParseFailure, RecursionError):
+                return None  # the host linter reports the file's own syntax error when it lints it
+            scope = ModuleScope(tree, dotted, is_package)
+            self._readers[path] = CallSites(scope, Resolver(scope, self.project), path, self.extra_guards,
+                                            self.atomic_requests)
+        return self._readers[path]
+
+
+@dataclass
+class CallerView:
+    """What the callers of one function say about a write in it."""
+
+    sites: Tuple[CallSite, ...]  # its direct call sites (reported files only)
+    guarded: bool  # every path in passes a guarding try
+    open_sites: Tuple[CallSite, ...]  # direct call sites nothing guards
+
+    def checked(self, site: CallSite, model: str):
+        return next((c for c in site.checks if c.model == model), None)
+
+    def per_site(self, model: str) -> bool:
+        """Whether the write is judged at its call sites: some are guarded or checked, some not."""
+        if not self.sites or self.guarded or not self.open_sites:
+            return False
+        return len(self.open_sites) < len(self.sites) or any(self.checked(s, model) for s in self.open_sites)
+
+
+class Callers:
+    """Caller verdicts for the functions of a project, memoised per function id."""
+
+    def __init__(self, project, graph: CallGraph, reported: Callable[[str], bool]):
+        self.project = project
+        self.graph = graph
+        self.reported = reported
+        self._sites: Dict[str, Optional[Tuple[List[CallSite], bool]]] = {}
+        self._views: Dict[str, Optional[CallerView]] = {}
+
+    def sites(self, function: str) -> Optional[Tuple[List[CallSite], bool]]:
+        """(call sites, referenced uncalled), or None when the function is an entry whatever its calls say."""
+        if function not in self._sites:
+            found = None
+            if not function.endswith(":") and not self._framework_may_call(function):
+                found = self.graph.sites(function, self.reported)
+            self._sites[function] = found
+        return self._sites[function]
+
+    def view(self, function: Optional[str]) -> Optional[CallerView]:
+        """The callers' verdict for a function; None when it has no known callers (judged on its own)."""
+        if function is None:
+            return None
+        if function not in self._views:
+            found = self.sites(function)
+            view = None
+            if found is not None and found[0] and not found[1]:
+                guarded = self._guarded_set(function)
+                direct = tuple(found[0])
+                open_sites = tuple(s for s in direct if not s.guarded and s.caller not in guarded)
+                view = CallerView(direct, function in guarded, open_sites)
+            self._views[function] = view
+        return self._views[function]
+
+    def _framework_may_call(self, function: str) -> bool:
+        """A public method of a class derived from one the project does not define (a view, a form, a
+        model, a command): Django may call it, and those calls are not in the project's source."""
+        module = id_module(function)
+        qualname = function.partition(":")[2]
+        if "." not in qualname:
+            return False
+        owner, _, name = qualname.rpartition(".")
+        if name.startswith("_") and not name.startswith("__"):
+            return False
+        if name.startswith("__"):
+            return True
+        cls = self.project.find_class(f"{module}.{owner}") if "." not in owner else None
+        if cls is None:
+            return "." in owner  # a method of a nested class: not followed
+        for dotted, facts in self.project.ancestors(cls):
+            if dotted in ("object", "builtins.object"):
+                continue
+            if facts is None or not inside(self.project.module_path(facts.module) or "", self.project.root):
+                return True
+        return False
+
+    def _guarded_set(self, start: str) -> Set[str]:
+        """The functions, among `start` and its callers up to MAX_DEPTH, that every path passes a
+        guarding try to reach (the in-module rule of old, over the project)."""
+        depth = {start: 0}
+        edges: Dict[str, List[Tuple[str, bool]]] = {}  # caller → [(callee, guarded call)]
+        entries: Set[str] = set()
+        incoming: Dict[str, List[Tuple[str, bool]]] = {}
+        queue = [start]
+        while queue:
+            function = queue.pop(0)
+            found = self.sites(function) if depth[function] < MAX_DEPTH else None
+            if found is None or not found[0] or found[1]:
+                entries.add(function)
+                continue
+            for site in found[0]:
+                edges.setdefault(site.caller, []).append((function, site.guarded))
+                incoming.setdefault(function, []).append((site.caller, site.guarded))
+                if site.caller not in depth:
+                    depth[site.caller] = depth[function] + 1
+                    queue.append(site.caller)
+        unguarded = _reach(entries, edges, only_unguarded=True)
+        reached = _reach(entries, edges, only_unguarded=False)
+        guarded = {f for f in depth if f in reached and f not in unguarded}
+        changed = True
+        while changed:  # least fixpoint: cycles with a guarding try on them and no outside caller
+            changed = False
+            for function, calls in incoming.items():
+                if function in guarded or function in entries:
+                    continue
+                if all(ok or caller in guarded for caller, ok in calls):
+                    guarded.add(function)
+                    changed = True
+        return guarded
+
+
+def _reach(entries, edges, only_unguarded: bool) -> Set[str]:
+    seen = set(entries)
+    stack = list(entries)
+    while stack:
+        current = stack.pop()
+        for callee, is_guarded in edges.get(current, ()):
+            if only_unguarded and is_guarded:
+                continue
+            if callee not in seen:
+                seen.add(callee)
+                stack.append(callee)
+    return seen
+
+
+__all__ = ["Callers", "CallerView", "Extractor", "graph_for", "id_name", "MAX_DEPTH"]

@@ -1,0 +1,218 @@
+"""Call sites of one module as call facts for the project call graph (index/callgraph.py).
+
+For each reference to a function name the graph asks about, it says which project function the name
+denotes — a function of this module (nested definitions shadow module-level ones), one imported from
+another module (through re-exports), a method on `self` / `cls` / `super()` (found in the class or its
+bases), a method of a class named through an import, of a resolved model instance, or of a model's
+manager — and, for a call, what stands around it: the handler catching IntegrityError, the atomic block
+that handler runs in, the existence check the call is reached after, which arguments are rows inserted
+just before. A reference that is not called (a callback, a URL route) is recorded as an escape.
+"""
+from __future__ import annotations
+
+import ast
+import os
+from typing import Dict, List, Optional
+
+from ..index.callgraph import CallSite, Check, NameCalls, function_id
+from ..index.facts import ClassFacts
+from .guards import CheckFinder, atomic_around, handler_guard, savepoint_between
+from .new_rows import NewRows
+from .resolve import Resolver
+from ..paths import inside
+from .scope import ModuleScope
+
+MAX_REEXPORT_HOPS = 8
+
+
+def function_qualname(scope: ModuleScope, func: ast.AST) -> Optional[str]:
+    """`Class.method`, `outer.inner`, `function`; None for a lambda or what sits inside one."""
+    if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None  # a lambda has no name
+    names = [func.name]
+    for _, parent in scope.ancestors(func):
+        if isinstance(parent, ast.Lambda):
+            return None
+        if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.append(parent.name)
+    return ".".join(reversed(names))
+
+
+def enclosing_id(scope: ModuleScope, node: ast.AST) -> Optional[str]:
+    """The function id of the function around `node`; `module:` at module level; None inside a lambda
+    or a class body."""
+    func = scope.enclosing_function(node)
+    if func is None:
+        return function_id(scope.module, "") if _at_module_level(scope, node) else None
+    qualname = function_qualname(scope, func)
+    return function_id(scope.module, qualname) if qualname else None
+
+
+def _at_module_level(scope: ModuleScope, node: ast.AST) -> bool:
+    return not any(isinstance(p, ast.ClassDef) for _, p in scope.ancestors(node))
+
+
+class CallSites:
+    """Reads one module's references to given function names into call facts."""
+
+    def __init__(self, scope: ModuleScope, resolver: Resolver, path: str, extra_guards: frozenset,
+                 atomic_requests: bool):
+        self.scope = scope
+        self.resolver = resolver
+        self.project = resolver.project
+        self.path = os.path.abspath(path)
+        self.extra = extra_guards
+        self.atomic_requests = atomic_requests
+        self.checks = CheckFinder(scope, resolver)
+        self.new_rows = NewRows(scope, resolver, frozenset({"create", "acreate", "create_user", "acreate_user",
+                                                            "create_superuser", "acreate_superuser"}))
+        self._module_defs = {f.name: f for f in scope.tree.body
+                             if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))}
+
+    def extract(self, names: frozenset) -> Dict[str, NameCalls]:
+        sites: Dict[str, List[CallSite]] = {}
+        escapes: Dict[str, List[str]] = {}
+        aliases = {local: target.rpartition(".")[2] for local, target in self.scope.names.imports.items()
+                   if local != target.rpartition(".")[2] and target.rpartition(".")[2] in names}
+        for node in self.scope.loads:
+            name = node.id if isinstance(node, ast.Name) else node.attr
+            name = aliases.get(name, name) if isinstance(node, ast.Name) else name  # `import issue as give`
+            if name not in names:
+                continue
+            callee = self.callee(node)
+            if callee is None:
+                continue
+            parent = self.scope.parent(node)
+            if isinstance(parent, ast.Call) and parent.func is node:
+                site = self.site(parent, callee)
+                if site is not None and site.caller != callee:  # recursion says nothing of outside callers
+                    sites.setdefault(name, []).append(site)
+            elif not (isinstance(parent, ast.Attribute) and parent.value is node):
+                escapes.setdefault(name, []).append(callee)
+        return {name: NameCalls(tuple(sites.get(name, ())), tuple(escapes.get(name, ()))) for name in names}
+
+    # ------------------------------------------------------------------------------------ callees
+    def callee(self, node: ast.AST) -> Optional[str]:
+        """The function id a Name/Attribute reference denotes, if it denotes a project function."""
+        if isinstance(node, ast.Name):
+            local = self._nested_def(node)
+            if local is not None:
+                qualname = function_qualname(self.scope, local)
+                return function_id(self.scope.module, qualname) if qualname else None
+            if node.id in self._module_defs and node.id not in self.scope.names.imports:
+                return function_id(self.scope.module, node.id)
+            dotted = self.resolver.dotted(node)
+            return self._project_function(dotted) if dotted and dotted != node.id else None
+        if not isinstance(node, ast.Attribute):
+            return None
+        value = node.value
+        if isinstance(value, ast.Name) and value.id in ("self", "cls"):
+            return self._method_of_enclosing_class(node, node.attr, skip_own=False)
+        if (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "super"):
+            return self._method_of_enclosing_class(node, node.attr, skip_own=True)
+        dotted = self.resolver.dotted(node)
+        if dotted is not None:
+            found = self._project_function(dotted)
+            if found is not None:
+                return found
+        instance = self.resolver.instance_model(value)
+        if instance is not None and instance.facts is not None:
+            return self._method_in_chain(instance.facts, node.attr)
+        manager = self.resolver.manager(value)
+        if manager is not None and manager.model is not None:
+            for dotted_manager in manager.model.managers.get(manager.name, ()):
+                cls = self.project.find_class(dotted_manager)
+                found = self._method_in_chain(cls, node.attr) if cls is not None else None
+                if found is not None:
+                    return found
+        return None
+
+    def _nested_def(self, node: ast.Name) -> Optional[ast.AST]:
+        func = self.scope.enclosing_function(node)
+        while func is not None:  # nested defs shadow module-level ones
+            body = func.body if isinstance(func.body, list) else []
+            for stmt in body:
+                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == node.id:
+                    return stmt
+            func = self.scope.enclosing_function(func)
+        return None
+
+    def _method_of_enclosing_class(self, node: ast.AST, name: str, skip_own: bool) -> Optional[str]:
+        func = self.scope.enclosing_function(node)
+        cls = self.scope.enclosing_class(func) if func is not None else None
+        if cls is None:
+            return None
+        if not skip_own:
+            for stmt in cls.body:
+                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == name:
+                    qualname = function_qualname(self.scope, stmt)
+                    return function_id(self.scope.module, qualname) if qualname else None
+        if self.scope.parent(cls) is not self.scope.tree:
+            return None
+        facts = self.project.find_class(f"{self.scope.module}.{cls.name}")
+        if facts is None:
+            return None
+        for _, base in self.project.ancestors(facts):
+            if base is not None and base.method(name) is not None:
+                return function_id(base.module, f"{base.name}.{name}")
+        return None
+
+    def _method_in_chain(self, cls: Optional[ClassFacts], name: str) -> Optional[str]:
+        if cls is None:
+            return None
+        for facts in [cls] + [f for _, f in self.project.ancestors(cls) if f is not None]:
+            if facts.method(name) is not None:
+                return function_id(facts.module, f"{facts.name}.{name}")
+        return None
+
+    def _project_function(self, dotted: str, hops: int = 0) -> Optional[str]:
+        """`shop.services.issue` → `shop.services:issue`; `shop.services.Service.issue` →
+        `shop.services:Service.issue`, through re-exports; None outside the project's own modules."""
+        parts = dotted.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            module = ".".join(parts[:cut])
+            path = self.project.module_path(module)
+            if path is None:
+                continue
+            if not inside(path, self.project.root):
+                return None
+            rest = parts[cut:]
+            facts = self.project.module(module)
+            if facts is None or facts.error:
+                return None
+            target = facts.import_map().get(rest[0])
+            if target is not None and hops < MAX_REEXPORT_HOPS:
+                return self._project_function(".".join([target] + rest[1:]), hops + 1)
+            if len(rest) == 1 and facts.cls(rest[0]) is not None:
+                return None  # a class called: a constructor, not a function
+            if len(rest) > 2:
+                return None
+            return function_id(module, ".".join(rest))
+        return None
+
+    # ------------------------------------------------------------------------------------- a site
+    def site(self, call: ast.Call, callee: str) -> Optional[CallSite]:
+        caller = enclosing_id(self.scope, call)
+        if caller is None:
+            return None
+        guard = handler_guard(self.scope, call, self.extra)
+        atomic: tuple = ()
+        if guard is not None and guard.kind == "try" and not savepoint_between(self.scope, call, guard.node):
+            context = atomic_around(self.scope, guard.node, self.atomic_requests, self.project)
+            if context is not None:
+                atomic = (context.line, context.how)
+        check = self.checks.find(call, None)
+        checks = (Check(check.line, check.text, check.model),) if check is not None and check.model else ()
+        return CallSite(self.path, caller, callee, call.lineno, call.col_offset,
+                        guard.line if guard is not None else 0, atomic, checks, self._args(call))
+
+    def _args(self, call: ast.Call) -> tuple:
+        """Which arguments are rows this function has just inserted: ((key, "new", model), ...)."""
+        found = []
+        pairs = [(str(i), a) for i, a in enumerate(call.args) if not isinstance(a, ast.Starred)]
+        pairs += [(k.arg, k.value) for k in call.keywords if k.arg is not None]
+        for key, value in pairs:
+            model = self.new_rows.new_row_model(value)
+            if model is not None:
+                found.append((key, "new", model.qualname))
+        return tuple(found)

@@ -1,0 +1,245 @@
+"""The project call graph: who calls a function, from where, guarded how, after which check, passing what.
+
+A write's protection often lives in another function or module: a view wraps a service call in
+`try/except IntegrityError`, a caller checks `exists()` before a helper inserts, a sender passes a row it
+has just created. The graph answers "which call sites name this function?" for any project function.
+
+It is built lazily, per function name, from per-module *call facts*: the modules whose text mentions the
+name (a text search, far cheaper than a parse) are read once, and each call site of that name is recorded
+as plain data — the function it calls, the enclosing function, the handler around it, the atomic block
+that handler runs in, the existence checks it is reached after, what it passes. These facts go to a disk
+cache beside the module facts (same stamps; invalidated too when the project's models, apps or signals
+modules change, because resolving a call or a check reads them), so a single-file run — what pre-commit
+does — sees every caller without re-reading the project.
+
+Functions are named `module:qualname` (`shop.services:issue`, `shop.views:CouponView._issue`). Reading a
+module into call facts needs the analysis (scope, resolver, guards): the analysis layer hands the graph
+its `extractor`, so imports keep pointing one way.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from typing import Callable, Dict, Iterable, List, Optional, Tuple
+
+from . import discovery
+from .cache import JsonStore
+
+# A name mentioned in more modules than this (`save`, `get`) is not followed: its callers are treated as
+# unknown, and the function is judged on its own, as if nothing called it.
+MAX_CANDIDATE_MODULES = 40
+# Files larger than this are not searched for callers (generated code, data modules).
+MAX_TEXT_BYTES = 2_000_000
+
+
+@dataclass(frozen=True)
+class Check:
+    """An existence check on rows of `model` that said "absent" before the call ran."""
+
+    line: int
+    text: str  # "exists()", "first()", ".profile"...
+    model: str  # qualname of the model checked
+
+
+@dataclass(frozen=True)
+class CallSite:
+    path: str  # the caller's file
+    caller: str  # function id of the enclosing function; `module:` at module level
+    callee: str  # function id of the function called
+    line: int
+    col: int
+    guard_line: int = 0  # line of the handler catching IntegrityError around the call; 0 when none
+    atomic: tuple = ()  # (line, how) of the atomic block the guarding try runs in, no savepoint between
+    checks: tuple = ()  # Check records
+    args: tuple = ()  # ((key, kind, model qualname), ...): key "0", "1"... or the keyword; kind "new"...
+
+    @property
+    def guarded(self) -> bool:
+        return self.guard_line > 0
+
+    def passes(self, index: int, name: str) -> Optional[Tuple[str, str]]:
+        """(kind, model) of what the call passes for the parameter at `index` named `name`."""
+        for key, kind, model in self.args:
+            if key == name or key == str(index):
+                return kind, model
+        return None
+
+
+@dataclass(frozen=True)
+class NameCalls:
+    """What one module does with one function name: the calls it makes, and the functions it refers to
+    without calling them (a callback, a URL route: called from somewhere nobody can see)."""
+
+    sites: tuple = ()
+    escapes: tuple = ()  # function ids
+
+
+def function_id(module: str, qualname: str) -> str:
+    return f"{module}:{qualname}"
+
+
+def id_name(function: str) -> str:
+    """The name a call spells: `issue` for `shop.services:Service.issue`."""
+    return function.rpartition(":")[2].rpartition(".")[2]
+
+
+def id_module(function: str) -> str:
+    return function.partition(":")[0]
+
+
+# ------------------------------------------------------------------------------------------ encoding
+def _encode_site(site: CallSite) -> list:
+    return [site.path, site.caller, site.callee, site.line, site.col, site.guard_line, list(site.atomic),
+            [[c.line, c.text, c.model] for c in site.checks], [list(a) for a in site.args]]
+
+
+def _decode_site(v: list) -> CallSite:
+    return CallSite(_s(v[0]), _s(v[1]), _s(v[2]), int(v[3]), int(v[4]), int(v[5]),
+                    (int(v[6][0]), _s(v[6][1])) if v[6] else (),
+                    tuple(Check(int(c[0]), _s(c[1]), _s(c[2])) for c in v[7]),
+                    tuple((_s(a[0]), _s(a[1]), _s(a[2])) for a in v[8]))
+
+
+def _s(value) -> str:
+    if not isinstance(value, str):
+        raise ValueError("expected a string")
+    return value
+
+
+def encode_calls(calls: NameCalls) -> list:
+    return [[_encode_site(s) for s in calls.sites], list(calls.escapes)]
+
+
+def decode_calls(v: list) -> NameCalls:
+    return NameCalls(tuple(_decode_site(s) for s in v[0]), tuple(map(_s, v[1])))
+
+
+class CallsCache(JsonStore):
+    """Call facts per file and function name, valid for one state of the project's model modules."""
+
+    SUFFIX = "-calls.json"
+    FORMAT = 1
+
+    def get(self, path: str, fingerprint: str, name: str) -> Optional[NameCalls]:
+        payload = self.payload(path)
+        if not isinstance(payload, dict) or payload.get("fingerprint") != fingerprint:
+            return None
+        names = payload.get("names")
+        if not isinstance(names, dict) or name not in names:
+            return None
+        try:
+            calls = decode_calls(names[name])
+        except (KeyError, IndexError, TypeError, ValueError, RecursionError):
+            self.forget(path)
+            return None
+        self.hits += 1
+        return calls
+
+    def put(self, path: str, fingerprint: str, name: str, calls: NameCalls) -> None:
+        if not self.enabled:
+            return
+        payload = self.payload(path)
+        if not isinstance(payload, dict) or payload.get("fingerprint") != fingerprint:
+            payload = {"fingerprint": fingerprint, "names": {}}
+        payload["names"][name] = encode_calls(calls)
+        self.store(path, payload)
+
+
+# ---------------------------------------------------------------------------------------------- graph
+Extractor = Callable[[str, frozenset], Dict[str, NameCalls]]  # (path, names) → calls per name
+
+
+class CallGraph:
+    """Call sites of project functions, found through the modules that mention their names."""
+
+    def __init__(self, root: str, cache_dir: Optional[str], indexed_paths: Callable[[], Iterable[str]]):
+        self.root = root
+        self.cache = CallsCache(root, cache_dir)
+        self._indexed_paths = indexed_paths  # models/apps/signals files: what resolving calls depends on
+        self._fingerprint: Optional[str] = None
+        self._files: Optional[List[str]] = None
+        self._texts: Dict[str, Optional[str]] = {}
+        self._candidates: Dict[str, List[str]] = {}
+        self._calls: Dict[Tuple[str, str], NameCalls] = {}
+        self.extractor: Optional[Extractor] = None  # set by the analysis layer
+        self.complete = True  # False when the tree walk stopped early
+
+    @property
+    def fingerprint(self) -> str:
+        """Stamps of the files call facts depend on besides their own: the indexed modules."""
+        if self._fingerprint is None:
+            digest = hashlib.sha1()
+            for path in sorted(self._indexed_paths()):
+                stamp = JsonStore._stamp(path)
+                digest.update(f"{path}\0{stamp}\0".encode("utf-8", "surrogatepass"))
+            self._fingerprint = digest.hexdigest()[:20]
+        return self._fingerprint
+
+    def files(self) -> List[str]:
+        if self._files is None:
+            self._files, self.complete = discovery.walk_python_files(self.root, lambda folder, name: True)
+        return self._files
+
+    def text(self, path: str) -> Optional[str]:
+        if path not in self._texts:
+            try:
+                if os.path.getsize(path) > MAX_TEXT_BYTES:
+                    raise OSError("too large")
+                with open(path, "rb") as handle:
+                    self._texts[path] = handle.read().decode("utf-8", "replace")
+            except OSError:
+                self._texts[path] = None
+        return self._texts[path]
+
+    def adopt_text(self, path: str, text: str) -> None:
+        """The linted module's text, when the front end has it: not read again."""
+        self._texts.setdefault(os.path.abspath(path), text)
+
+    def candidates(self, name: str) -> Optional[List[str]]:
+        """Project files whose text mentions `name` as a word; None when too many do to follow."""
+        if name not in self._candidates:
+            pattern = re.compile(r"\b" + re.escape(name) + r"\b")
+            found = [path for path in self.files() if name in (self.text(path) or "")
+                     and pattern.search(self.text(path) or "")]
+            self._candidates[name] = found
+        found = self._candidates[name]
+        return found if len(found) <= MAX_CANDIDATE_MODULES else None
+
+    def calls_in(self, path: str, name: str) -> NameCalls:
+        """The call facts of `path` for function name `name` (memoised, cached on disk)."""
+        key = (path, name)
+        found = self._calls.get(key)
+        if found is not None:
+            return found
+        found = self.cache.get(path, self.fingerprint, name)
+        if found is None:
+            extracted = self.extractor(path, frozenset([name])) if self.extractor is not None else {}
+            found = extracted.get(name, NameCalls())
+            self.cache.put(path, self.fingerprint, name, found)
+        self._calls[key] = found
+        return found
+
+    def sites(self, function: str, reported: Callable[[str], bool]) -> Optional[Tuple[List[CallSite], bool]]:
+        """(call sites of `function` in files `reported` accepts, whether it is referenced uncalled
+        anywhere), or None when its callers cannot be known (a name too common to follow)."""
+        name = id_name(function)
+        paths = self.candidates(name)
+        if paths is None or not self.complete:
+            return None
+        sites: List[CallSite] = []
+        escaped = False
+        for path in paths:
+            if not reported(path):
+                continue
+            calls = self.calls_in(path, name)
+            sites.extend(s for s in calls.sites if s.callee == function)
+            escaped = escaped or function in calls.escapes
+        return sites, escaped
+
+    def save(self) -> None:
+        self.cache.save()
+
+
+__all__ = ["CallGraph", "CallSite", "Check", "NameCalls", "function_id", "id_name", "id_module"]
