@@ -14,6 +14,7 @@ import ast
 import os
 from typing import Dict, List, Optional
 
+from .. import orm
 from ..index.callgraph import CallSite, Check, NameCalls, function_id
 from ..index.facts import ClassFacts
 from .guards import CheckFinder, atomic_around, handler_guard, savepoint_between
@@ -64,8 +65,7 @@ class CallSites:
         self.extra = extra_guards
         self.atomic_requests = atomic_requests
         self.checks = CheckFinder(scope, resolver)
-        self.new_rows = NewRows(scope, resolver, frozenset({"create", "acreate", "create_user", "acreate_user",
-                                                            "create_superuser", "acreate_superuser"}))
+        self.new_rows = NewRows(scope, resolver, orm.CREATE | orm.USER_CREATE)
         self._module_defs = {f.name: f for f in scope.tree.body
                              if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))}
 
