@@ -97,6 +97,7 @@ class WriteFinder:
         self.creates = orm.CREATE | extra_creates  # configured `write-methods` insert like create()
         self.new_rows = NewRows(scope, resolver, orm.CREATE | orm.USER_CREATE)
         self.methods = orm.WRITES | extra_creates
+        self._summaries: Dict[ast.AST, "_ScopeSummary"] = {}
 
     def _write(self, call, method, label, model, fields, sources=None, values=None, insert=True,
                new_row=True, **extra) -> Write:
@@ -541,11 +542,9 @@ class WriteFinder:
         """`obj.full_clean()` (or validate_unique/validate_constraints) between the binding and the save."""
         start = (binding.line, binding.col)
         end = (call.lineno, call.col_offset)
-        for node in ast.walk(scope):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr in orm.INSTANCE_VALIDATION and isinstance(node.func.value, ast.Name)
-                    and node.func.value.id == name and start < (node.lineno, node.col_offset) < end):
-                return f"{name}.{node.func.attr}()"
+        for position, method in self._summary(scope).validations.get(name, ()):
+            if start < position < end:
+                return f"{name}.{method}()"
         return None
 
     def _attributes_assigned(self, name: str, scope: ast.AST, binding, call: ast.Call) -> Dict[str, ast.AST]:
@@ -556,13 +555,37 @@ class WriteFinder:
         found: Dict[str, ast.AST] = {}
         start = (binding.line, binding.col)
         end = (call.lineno, call.col_offset)
+        for position, attr, value in self._summary(scope).assignments.get(name, ()):
+            if start < position < end:
+                found[attr] = value
+        return found
+
+    def _summary(self, scope: ast.AST) -> "_ScopeSummary":
+        """What a function (or the module) does to local instances, read in one walk and kept: each
+        `save()` looks its instance up here instead of walking its whole function again."""
+        found = self._summaries.get(scope)
+        if found is None:
+            found = self._summaries[scope] = _ScopeSummary(scope)
+        return found
+
+
+class _ScopeSummary:
+    """Per name, in one walk of a scope: the attributes assigned on it (`obj.slug = ...`) and the
+    instance validations called on it (`obj.full_clean()`), with their positions, in walk order."""
+
+    def __init__(self, scope: ast.AST):
+        self.assignments: Dict[str, List[tuple]] = {}  # name → [((line, col), attribute, value)]
+        self.validations: Dict[str, List[tuple]] = {}  # name → [((line, col), method)]
         for node in ast.walk(scope):
             if isinstance(node, ast.Assign):
                 for target in node.targets:
-                    if (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
-                            and target.value.id == name and start < (target.lineno, target.col_offset) < end):
-                        found[target.attr] = node.value
-        return found
+                    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+                        self.assignments.setdefault(target.value.id, []).append(
+                            ((target.lineno, target.col_offset), target.attr, node.value))
+            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                  and node.func.attr in orm.INSTANCE_VALIDATION and isinstance(node.func.value, ast.Name)):
+                self.validations.setdefault(node.func.value.id, []).append(
+                    ((node.lineno, node.col_offset), node.func.attr))
 
 
 MANAGER_ATTRIBUTES = ("objects", "_default_manager", "_base_manager")
