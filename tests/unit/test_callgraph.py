@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from uniqueguard.analysis import callers as callers_module
+from uniqueguard.analysis import callers as callers_module, engine
 from uniqueguard.index import discovery, project as project_module
 
 MODELS = """
@@ -37,6 +37,7 @@ def _forget_process_state():
     """What a new process starts with: no project index, no call graph in memory."""
     project_module._PROJECTS.clear()
     callers_module._GRAPHS.clear()
+    engine._SHARED.clear()
 
 
 def test_a_caller_in_another_module_guards_the_write(project):
@@ -72,13 +73,18 @@ def test_single_file_run_finds_the_callers_guards_from_the_warm_cache(project, m
     assert project.lint("shop/services.py") == []  # cold: the view is read once, its call facts cached
     _forget_process_state()
     parsed = []
-    real_parse = discovery.parse_file
+    real_parse_file, real_parse_source = discovery.parse_file, discovery.parse_source
 
-    def recording_parse(path):
+    def recording_parse_file(path):
         parsed.append(os.path.relpath(path, project.root))
-        return real_parse(path)
+        return real_parse_file(path)
 
-    monkeypatch.setattr(discovery, "parse_file", recording_parse)
+    def recording_parse_source(source, path, *args, **kwargs):
+        parsed.append(os.path.relpath(path, project.root))
+        return real_parse_source(source, path, *args, **kwargs)
+
+    monkeypatch.setattr(discovery, "parse_file", recording_parse_file)
+    monkeypatch.setattr(discovery, "parse_source", recording_parse_source)
     assert project.lint("shop/services.py") == []
     assert [p for p in parsed if p.startswith("shop")] == []  # (manage.py is read for the settings hint)
     # and the cache is what answered: a changed view is read again
@@ -154,3 +160,91 @@ def test_a_public_method_django_may_call_is_judged_on_its_own(project):
                     pass
         """)
     assert project.lint("shop/views.py") == [(8, "UNQ001")]
+
+
+OPEN_VIEW = "from shop.services import issue\n\ndef plain(request):\n    issue(request.POST['code'])\n"
+
+
+def test_mixed_callers_report_at_the_open_call_only(project):
+    project.write("shop/models.py", MODELS)
+    project.write("shop/services.py", SERVICES)
+    project.write("shop/views.py", GUARDED_VIEW)
+    project.write("shop/other.py", OPEN_VIEW)  # no write of its own: still analysed
+    assert project.lint("shop/services.py") == []
+    assert project.lint("shop/views.py") == []
+    [found] = project.findings("shop/other.py")
+    assert (found.line, found.code) == (4, "UNQ001")
+    assert "issue() reaches Coupon.objects.create() (shop/services.py:5)" in found.message
+
+
+def test_every_open_caller_alike_is_reported_once_at_the_write(project):
+    project.write("shop/models.py", MODELS)
+    project.write("shop/services.py", SERVICES)
+    project.write("shop/other.py", OPEN_VIEW + "\ndef again(request):\n    issue('x')\n")
+    assert project.lint("shop/services.py") == [(5, "UNQ001")]
+    assert project.lint("shop/other.py") == []
+
+
+def test_a_check_in_the_caller_before_the_helper_inserts_is_a_race_at_the_call(project):
+    project.write("shop/models.py", MODELS)
+    project.write("shop/services.py", SERVICES)
+    project.write("shop/views.py", """
+        from shop.models import Coupon
+        from shop.services import issue
+
+        def claim(code):
+            found = Coupon.objects.filter(code=code).first()
+            if found is None:
+                issue(code)
+        """)
+    assert project.lint("shop/services.py") == []
+    [found] = project.findings("shop/views.py")
+    assert (found.line, found.code) == (8, "UNQ002")
+    assert "the first() check at line 6" in found.message
+
+
+ACCOUNTS = """
+from django.db import models
+
+class Account(models.Model):
+    name = models.CharField(max_length=20)
+
+class Wallet(models.Model):
+    account = models.OneToOneField(Account, on_delete=models.CASCADE)
+"""
+
+
+@pytest.mark.parametrize("old_caller, found", [
+    ("", []),
+    ("\ndef again(pk):\n    open_wallet(Account.objects.get(pk=pk))\n", [(5, "UNQ001")]),
+])
+def test_a_parameter_every_caller_feeds_a_new_row_is_a_new_row(project, old_caller, found):
+    project.write("shop/models.py", ACCOUNTS)
+    project.write("shop/wallets.py", "from .models import Wallet\n\n\ndef open_wallet(account):\n"
+                  "    Wallet.objects.create(account=account)\n")
+    project.write("shop/signup.py", "from .models import Account\nfrom .wallets import open_wallet\n\n\n"
+                  "def signup(name):\n    account = Account.objects.create(name=name)\n    open_wallet(account)\n"
+                  + old_caller)
+    assert project.lint("shop/wallets.py") == found
+
+
+@pytest.mark.parametrize("second_send, found", [
+    ("account_opened.send(sender=Account, account=Account.objects.create(name='b'))", []),
+    ("account_opened.send(sender=Account, account=Account.objects.first())", [(9, "UNQ001")]),
+])
+def test_a_custom_signal_sent_with_new_rows_feeds_its_receiver_new_rows(project, second_send, found):
+    project.write("shop/models.py", ACCOUNTS)
+    project.write("shop/signals.py", """
+        from django.dispatch import Signal, receiver
+        from .models import Wallet
+
+        account_opened = Signal()
+
+        @receiver(account_opened)
+        def open_wallet(sender, account, **kwargs):
+            Wallet.objects.create(account=account)
+        """)
+    project.write("shop/signup.py", "from .models import Account\nfrom .signals import account_opened\n\n\n"
+                  "def signup(name):\n    account = Account.objects.create(name=name)\n"
+                  "    account_opened.send(sender=Account, account=account)\n    " + second_send + "\n")
+    assert project.lint("shop/signals.py") == found

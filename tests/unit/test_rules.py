@@ -247,9 +247,12 @@ except IntegrityError:
     found = lint_view(app, body)
     flagged_functions = sorted(line for line, code in found if code == "UNQ001")
     source_lines = (app.root / "accounts/views.py").read_text().splitlines()
-    flagged = [source_lines[line - 2].strip() for line in flagged_functions]
-    # once_unguarded (one unguarded call), lonely (no call site), ping (isolated cycle), callback (escapes)
-    assert flagged == ["def once_unguarded(u):", "def lonely(u):", "def ping(u, n):", "def callback(u):"]
+    flagged = [source_lines[line - 2].strip() + " / " + source_lines[line - 1].strip() for line in flagged_functions]
+    # once_unguarded (one call guarded, one not: reported at the open call), lonely (no call site),
+    # ping (isolated cycle), callback (escapes)
+    assert flagged == ["pass / once_unguarded(u)", "def lonely(u): / Profile.objects.create(user=u)",
+                       "def ping(u, n): / Profile.objects.create(user=u)",
+                       "def callback(u): / Profile.objects.create(user=u)"]
 
 
 def test_form_validation_guards(app):

@@ -29,9 +29,10 @@ from .callsites import CallSites
 from .resolve import Resolver
 from ..paths import inside
 from .scope import ModuleScope
+from .support_code import is_test_support_module
 
 MAX_DEPTH = 4
-MAX_KEPT_TREES = 16  # parsed caller modules kept in memory at once
+MAX_KEPT_TREES = 4  # parsed caller modules kept in memory at once
 _GRAPHS: Dict[int, CallGraph] = {}
 
 
@@ -58,12 +59,14 @@ class Extractor:
     """Reads a module into call facts for the graph: the linted module from its own tree, any other by
     parsing its file (once per process; the graph caches the facts on disk)."""
 
-    def __init__(self, project, extra_guards: frozenset, atomic_requests: bool):
+    def __init__(self, project, extra_guards: frozenset, atomic_requests: bool, test_support: bool = False):
         self.project = project
         self.extra_guards = extra_guards
         self.atomic_requests = atomic_requests
-        self.settings = (extra_guards, atomic_requests)
+        self.test_support = test_support  # `check-test-support`: test-support modules are callers too
         self._readers: Dict[str, Optional[CallSites]] = {}  # path → reader; parsed ones in reading order
+        self._texts: Dict[str, int] = {}  # path → hash of the text its reader was parsed from
+        self.texts: Callable[[str], Optional[str]] = lambda path: None  # the graph's file texts
         self._adopted: Optional[str] = None
 
     def adopt(self, path: str, scope: ModuleScope, resolver: Resolver) -> None:
@@ -81,21 +84,41 @@ class Extractor:
     def reader(self, path: str) -> Optional[CallSites]:
         path = os.path.abspath(path)
         if path not in self._readers:
-            if len(self._readers) > MAX_KEPT_TREES:  # keep memory flat on large projects
-                oldest = next(p for p in self._readers if p != self._adopted)
-                del self._readers[oldest]
+            self._make_room()
             self._readers[path] = None
             dotted, is_package, _ = discovery.module_name(path, self.project.root)
-            if not dotted:
+            text = self.texts(path)
+            if not dotted or text is None:
                 return None
             try:
-                tree = discovery.parse_file(path)
+                tree = discovery.parse_source(text, path)
             except (discovery.ParseFailure, RecursionError):
                 return None  # the host linter reports the file's own syntax error when it lints it
+            if not self.test_support and is_test_support_module(tree):
+                return None  # code that only runs under a test runner calls nothing in production
             scope = ModuleScope(tree, dotted, is_package)
-            self._readers[path] = CallSites(scope, Resolver(scope, self.project), path, self.extra_guards,
-                                            self.atomic_requests)
+            self.keep(path, scope, Resolver(scope, self.project), text)
         return self._readers[path]
+
+    def keep(self, path: str, scope: ModuleScope, resolver: Resolver, text: str) -> None:
+        """A module read elsewhere (for its helpers): its tree serves the graph too."""
+        path = os.path.abspath(path)
+        if path not in self._readers:
+            self._make_room()
+        self._readers[path] = CallSites(scope, resolver, path, self.extra_guards, self.atomic_requests)
+        self._texts[path] = hash(text)
+
+    def kept(self, path: str, text: Optional[str]) -> Optional[CallSites]:
+        """The reader of a module already parsed from this very text, if one is kept."""
+        path = os.path.abspath(path)
+        reader = self._readers.get(path)
+        return reader if reader is not None and text is not None and self._texts.get(path) == hash(text) else None
+
+    def _make_room(self) -> None:
+        while len(self._readers) > MAX_KEPT_TREES:  # keep memory flat on large projects
+            oldest = next(p for p in self._readers if p != self._adopted)
+            del self._readers[oldest]
+            self._texts.pop(oldest, None)
 
 
 @dataclass
@@ -125,15 +148,45 @@ class Callers:
         self.reported = reported
         self._sites: Dict[str, Optional[Tuple[List[CallSite], bool]]] = {}
         self._views: Dict[str, Optional[CallerView]] = {}
+        self._followed: Dict[str, bool] = {}
 
-    def sites(self, function: str) -> Optional[Tuple[List[CallSite], bool]]:
-        """(call sites, referenced uncalled), or None when the function is an entry whatever its calls say."""
+    def followed(self, function: str) -> bool:
+        """Whether the function's callers are looked for: not module code, not a method Django may call."""
+        if function not in self._followed:
+            self._followed[function] = not function.endswith(":") and not self._framework_may_call(function)
+        return self._followed[function]
+
+    def sites(self, function: Optional[str]) -> Optional[Tuple[List[CallSite], bool]]:
+        """(call sites, referenced uncalled), or None when the function is an entry whatever its calls say.
+        The receivers of a project's own signal (`order_placed = Signal()`) are called by its `send()`s."""
+        if function is None:
+            return None
         if function not in self._sites:
-            found = None
-            if not function.endswith(":") and not self._framework_may_call(function):
-                found = self.graph.sites(function, self.reported)
-            self._sites[function] = found
+            found = self.graph.sites(function, self.reported) if self.followed(function) else None
+            if found is not None:
+                sites, escaped = found
+                for signal in self._signals_received(function):
+                    sent = self.graph.sites(signal + ".send", self.reported, search=id_name(signal))
+                    if sent is None:
+                        break
+                    sites, escaped = sites + sent[0], escaped or sent[1]
+                else:
+                    self._sites[function] = (sites, escaped)
+                    return self._sites[function]
+            self._sites[function] = None
         return self._sites[function]
+
+    def _signals_received(self, function: str) -> List[str]:
+        """Ids (`module:name`) of the project's own signals a module-level function receives:
+        `@receiver(signal)` or `signal.connect(function)` in its module."""
+        qualname = function.partition(":")[2]
+        path = self.project.module_path(id_module(function))
+        text = self.graph.text(path) if path and "." not in qualname else None
+        if not text or ("receiver(" not in text and ".connect(" not in text):
+            return []  # no module parsed for nothing: most functions receive no signal
+        extractor = self.graph.extractor
+        reader = extractor.reader(path) if isinstance(extractor, Extractor) and path else None
+        return reader.signals_received(qualname) if reader is not None else []
 
     def view(self, function: Optional[str]) -> Optional[CallerView]:
         """The callers' verdict for a function; None when it has no known callers (judged on its own)."""

@@ -16,7 +16,8 @@ from typing import Dict, List, Optional
 
 from .. import orm
 from ..index.callgraph import CallSite, Check, NameCalls, function_id
-from ..index.facts import ClassFacts
+from .function_ids import enclosing_id, function_qualname
+from ..index.facts import CallValue, ClassFacts
 from .guards import CheckFinder, atomic_around, handler_guard, savepoint_between
 from .new_rows import NewRows
 from .resolve import Resolver
@@ -24,33 +25,6 @@ from ..paths import inside
 from .scope import ModuleScope
 
 MAX_REEXPORT_HOPS = 8
-
-
-def function_qualname(scope: ModuleScope, func: ast.AST) -> Optional[str]:
-    """`Class.method`, `outer.inner`, `function`; None for a lambda or what sits inside one."""
-    if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        return None  # a lambda has no name
-    names = [func.name]
-    for _, parent in scope.ancestors(func):
-        if isinstance(parent, ast.Lambda):
-            return None
-        if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.append(parent.name)
-    return ".".join(reversed(names))
-
-
-def enclosing_id(scope: ModuleScope, node: ast.AST) -> Optional[str]:
-    """The function id of the function around `node`; `module:` at module level; None inside a lambda
-    or a class body."""
-    func = scope.enclosing_function(node)
-    if func is None:
-        return function_id(scope.module, "") if _at_module_level(scope, node) else None
-    qualname = function_qualname(scope, func)
-    return function_id(scope.module, qualname) if qualname else None
-
-
-def _at_module_level(scope: ModuleScope, node: ast.AST) -> bool:
-    return not any(isinstance(p, ast.ClassDef) for _, p in scope.ancestors(node))
 
 
 class CallSites:
@@ -87,9 +61,45 @@ class CallSites:
                 site = self.site(parent, callee)
                 if site is not None and site.caller != callee:  # recursion says nothing of outside callers
                     sites.setdefault(name, []).append(site)
-            elif not (isinstance(parent, ast.Attribute) and parent.value is node):
+            elif not (isinstance(parent, ast.Attribute) and parent.value is node) and not self._connected(node):
                 escapes.setdefault(name, []).append(callee)
         return {name: NameCalls(tuple(sites.get(name, ())), tuple(escapes.get(name, ()))) for name in names}
+
+    # ------------------------------------------------------------------------------------ signals
+    def _connected(self, node: ast.AST) -> bool:
+        """`signal.connect(function)` of a project signal: its `send()`s are the function's calls."""
+        parent = self.scope.parent(node)
+        return (isinstance(parent, ast.Call) and node in parent.args and isinstance(parent.func, ast.Attribute)
+                and parent.func.attr == "connect" and self.signal(parent.func.value) is not None)
+
+    def signal(self, expr: ast.AST) -> Optional[str]:
+        """The id (`module:name`) of the project's own signal `expr` names (`name = Signal()`), else None."""
+        dotted = self.resolver.dotted(expr)
+        found = self._project_function(dotted) if dotted and "." in dotted else None
+        if found is None and isinstance(expr, ast.Name) and self.scope.module:
+            found = function_id(self.scope.module, expr.id)
+        if found is None or "." in found.partition(":")[2]:
+            return None
+        facts = self.project.module(found.partition(":")[0])
+        value = facts.assigned(found.partition(":")[2]) if facts is not None else None
+        return found if isinstance(value, CallValue) and value.last == "Signal" else None
+
+    def signals_received(self, qualname: str) -> List[str]:
+        """The project signals the module-level function `qualname` is connected to here."""
+        found: List[Optional[str]] = []
+        func = self._module_defs.get(qualname)
+        for decorator in func.decorator_list if func is not None else ():
+            if isinstance(decorator, ast.Call) and (self.resolver.dotted(decorator.func) or "").endswith("receiver"):
+                targets = decorator.args[:1]
+                if targets and isinstance(targets[0], (ast.List, ast.Tuple)):
+                    targets = targets[0].elts
+                found += [self.signal(target) for target in targets]
+        for call in self.scope.method_calls:
+            connect = call.func
+            if (isinstance(connect, ast.Attribute) and connect.attr == "connect" and call.args
+                    and isinstance(call.args[0], ast.Name) and call.args[0].id == qualname):
+                found.append(self.signal(connect.value))
+        return [signal for signal in found if signal is not None]
 
     # ------------------------------------------------------------------------------------ callees
     def callee(self, node: ast.AST) -> Optional[str]:
@@ -106,6 +116,10 @@ class CallSites:
         if not isinstance(node, ast.Attribute):
             return None
         value = node.value
+        if node.attr in ("send", "send_robust"):
+            signal = self.signal(value)
+            if signal is not None:
+                return signal + ".send"
         if isinstance(value, ast.Name) and value.id in ("self", "cls"):
             return self._method_of_enclosing_class(node, node.attr, skip_own=False)
         if (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "super"):

@@ -11,8 +11,8 @@ import ast
 import functools
 import os
 import re
-from dataclasses import replace
-from typing import List, Optional, Tuple
+from dataclasses import dataclass, replace
+from typing import Dict, List, Optional, Tuple
 
 from .. import orm
 from . import messages
@@ -22,8 +22,8 @@ from ..index.facts import resolve_relative
 from ..index.uniqueness import UniqueSet
 from ..index.validation import FormFix, FormFixKind, ValidationSeen
 from ..findings import Failure, Finding, finding, run_failure
-from .callers import Callers, CallerView, Extractor, graph_for
-from .callsites import enclosing_id
+from .function_ids import enclosing_id
+from .helpers import HelperWrite, Shared
 from .guards import (CheckFinder, Guard, GuardKind, TryNodes, atomic_around, catches_integrity_error, handler_guard,
                      reraises, savepoint_between)
 from ..paths import matches, relative_posix
@@ -44,10 +44,9 @@ def check_source(source, path: str, options: Options = Options(), report_unparsa
     if early is not None:
         return early
     try:
-        tree = parse_source(source, path)
+        return _checked(None, path, options, source)
     except ParseFailure as exc:
         return [finding(path, exc.line, 0, "UNQ000", messages.unparsable(str(exc)))] if report_unparsable else []
-    return check_tree(tree, path, options)
 
 
 def check_tree(tree: ast.Module, path: str, options: Options = Options(), source=None) -> List[Finding]:
@@ -59,14 +58,32 @@ def check_tree(tree: ast.Module, path: str, options: Options = Options(), source
         early = _early_exit(source, path, options)
         if early is not None:
             return early
+    return _checked(tree, path, options, source)
+
+
+def _checked(tree: Optional[ast.Module], path: str, options: Options, source) -> List[Finding]:
+    """check_tree's work; with no tree, the source is parsed here (a ParseFailure is the caller's to
+    report) unless this module's writes were judged earlier in this process from this very text."""
     try:
         placed = _placed(path)
         merged = effective_options(placed, options)
         if source is None and _excluded(placed, merged):
             return []  # with the source, _early_exit has already said so
-        if not merged.check_test_support and is_test_support_module(tree):
-            return []
-        return _Analysis(tree, path, options).run()
+        text_ = _text(source) if source is not None else None
+        judged = _judged_before(placed, merged, source)
+        reader = None
+        if judged is None:
+            reader = _shared(project_for(placed, merged), merged).extractor.kept(placed, text_)
+            if tree is None:
+                tree = reader.scope.tree if reader is not None else parse_source(source, path)
+            if not merged.check_test_support and is_test_support_module(tree):
+                return []
+        analysis = _Analysis(tree, path, options, text_=text_, judged=judged)
+        if reader is not None and reader.scope.tree is tree:  # read for the call graph from this text
+            analysis.__dict__.update(scope=reader.scope, resolver=reader.resolver)
+        return analysis.run()
+    except ParseFailure:
+        raise
     except ConfigError as exc:
         return [run_failure(path, Failure.CONFIGURATION, str(exc))]
     except RecursionError:
@@ -87,8 +104,63 @@ def _early_exit(source, path: str, options: Options):
         return [run_failure(path, Failure.CONFIGURATION, str(exc))]
     if _excluded(placed, merged):
         return []
-    text_ = source.decode("utf-8", "replace") if isinstance(source, (bytes, bytearray)) else source
-    return None if may_write(text_, merged.write_methods) else []
+    text_ = _text(source)
+    if may_write(text_, merged.write_methods):
+        return None
+    # A module with no write of its own may still be where a helper's write is reported (some callers
+    # guard the helper, this one does not). Whatever goes wrong here, the analysis says (UNQ000).
+    try:
+        return None if _shared(project_for(placed, merged), merged).open_calls(placed, text_) else []
+    except Exception:  # noqa: BLE001 - a linter plugin must never take the host linter down
+        return None
+
+
+def _text(source) -> str:
+    return source.decode("utf-8", "replace") if isinstance(source, (bytes, bytearray)) else source
+
+
+_SHARED: Dict[tuple, Shared] = {}
+
+
+def _shared(project, options: Options) -> Shared:
+    """The state the analyses of one project under one configuration share in this process."""
+    atomic_requests = (options.atomic_requests if options.atomic_requests is not None
+                       else project.settings.atomic_requests)
+    key = (id(project), options, atomic_requests)
+    shared = _SHARED.get(key)
+    if shared is None or shared.project is not project:
+        writes = _write_call(orm.WRITES | frozenset(options.write_methods))
+        shared = _SHARED[key] = Shared(project, options, atomic_requests, writes,
+                                       lambda path, text_: _for_helpers(path, text_, options))
+    return shared
+
+
+def _for_helpers(path: str, text_: str, options: Options) -> Optional["_Analysis"]:
+    """A module's analysis made for its helper writes, before (or without) linting it; the call graph
+    and this analysis share one reading of the module."""
+    extractor = _shared(project_for(path, options), options).extractor
+    reader = extractor.kept(path, text_)
+    if reader is None:
+        try:
+            tree = parse_source(text_, path)
+        except ParseFailure:
+            return None
+        if not options.check_test_support and is_test_support_module(tree):
+            return None
+        analysis = _Analysis(tree, path, options, linted=False, text_=text_, merged=True)
+        extractor.keep(path, analysis.scope, analysis.resolver, text_)
+    else:
+        analysis = _Analysis(reader.scope.tree, path, options, linted=False, text_=text_, merged=True)
+        analysis.__dict__.update(scope=reader.scope, resolver=reader.resolver)  # built once, shared
+    analysis.judge_writes()
+    return analysis
+
+
+def _judged_before(placed: str, merged: Options, source) -> Optional[List["Judged"]]:
+    """The writes of this module as judged earlier in this process (for its helpers), from this very text."""
+    if source is None:
+        return None
+    return _shared(project_for(placed, merged), merged).judged_for(placed, _text(source))
 
 
 def _excluded(placed: str, merged: Options) -> bool:
@@ -139,42 +211,121 @@ def _mtime(path: str) -> float:
         return 0.0
 
 
+@dataclass(frozen=True)
+class Judged:
+    """A write's own verdict (callers left aside) as plain data: enough to report it, with its callers'
+    verdict, without reading the module again."""
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    context: str
+    snippet: str
+    function: Optional[str]  # function id of the function holding it; None in a lambda or a class body
+    model: str  # the written model's qualname
+    base: Verdict  # UNQ001 over every unique set at risk: what a caller's broken handler turns into UNQ003
+    handled: bool  # a handler around it in its own function catches IntegrityError
+    own_atomic: bool  # a savepoint of its own: get_or_create, or an atomic block around it in its function
+    verdict: Optional[Verdict]
+
+
 class _Analysis:
-    def __init__(self, tree: ast.Module, path: str, options: Options):
+    """One module's analysis. Its tree, scope and resolver are built on first use: a module whose writes
+    were judged earlier (read for its helpers before it was linted) is reported without them."""
+
+    def __init__(self, tree: Optional[ast.Module], path: str, options: Options, linted: bool = True,
+                 text_=None, judged: Optional[List[Judged]] = None, merged: bool = False):
         self.path = path
+        self.linted = linted  # False: read for the writes its functions make, on behalf of their callers
+        self.text = text_  # the text parsed, when known: judgments are reused only for the same text
+        self._tree = tree
         real = _placed(path)
         self.real_path = real
-        self.options = effective_options(real, options)
+        self.options = options if merged else effective_options(real, options)  # merged: already effective
         self.project = project_for(real, self.options)
         configured = self.options.settings_module
         if configured and self.project.module_path(configured) is None:  # a typo must not weaken the run
             raise ConfigError("settings", "the configuration", f"no module {configured} under {self.project.root}")
-        dotted, is_package, _ = module_name(real, self.project.root)
-        self.scope = ModuleScope(tree, dotted, is_package)
-        if dotted:
-            self.project.adopt_tree(real, dotted, is_package, tree)
-        self.resolver = Resolver(self.scope, self.project)
+        self.dotted, self.is_package, _ = module_name(real, self.project.root)
         self.extra_guards = frozenset(self.options.guard_exceptions)
-        self.checks = CheckFinder(self.scope, self.resolver)
-        self.migration_code = None if self.options.check_test_support else MigrationCode(self.scope)
         self.atomic_requests = (self.options.atomic_requests if self.options.atomic_requests is not None
                                 else self.project.settings.atomic_requests)
-        self.graph = graph_for(self.project)
-        extractor = self.graph.extractor
-        if not (isinstance(extractor, Extractor) and extractor.settings == (self.extra_guards, self.atomic_requests)):
-            extractor = self.graph.extractor = Extractor(self.project, self.extra_guards, self.atomic_requests)
-        extractor.adopt(real, self.scope, self.resolver)
-        excluded = self.options.excluded
-        self.callers = Callers(self.project, self.graph,
-                               lambda caller: not matches(relative_posix(caller, self.project.root), excluded))
+        self.shared = _shared(self.project, self.options)
+        self.graph = self.shared.graph
+        self.callers = self.shared.callers
+        self.judged = judged
+        self.helpers: Dict[str, List[HelperWrite]] = {}  # function id → its writes nothing in it guards
         self.found: List[Finding] = []
+        if self.dotted and tree is not None:  # its own facts, if asked for, come from this tree
+            self.project.adopt_tree(real, self.dotted, self.is_package, tree)
+
+    @functools.cached_property
+    def tree(self) -> ast.Module:
+        return self._tree if self._tree is not None else parse_source(self.text, self.path)
+
+    @functools.cached_property
+    def scope(self) -> ModuleScope:
+        return ModuleScope(self.tree, self.dotted, self.is_package)
+
+    @functools.cached_property
+    def resolver(self) -> Resolver:
+        return Resolver(self.scope, self.project)
+
+    @functools.cached_property
+    def checks(self) -> CheckFinder:
+        return CheckFinder(self.scope, self.resolver)
+
+    @functools.cached_property
+    def finder(self) -> WriteFinder:
+        finder = WriteFinder(self.scope, self.resolver, frozenset(self.options.write_methods))
+        finder.new_rows.callers = self.callers  # a parameter every caller feeds a new row is one
+        return finder
+
+    @functools.cached_property
+    def migration_code(self) -> Optional[MigrationCode]:
+        return None if self.options.check_test_support else MigrationCode(self.scope)
+
+    def judge_writes(self) -> None:
+        """Each write's own verdict, callers left aside, and the helper summaries of its functions; kept
+        as plain data, so a module read for its helpers and linted later is not analysed twice."""
+        if self.judged is None:
+            self.judged = [self._judge(write) for write in self.finder.find()
+                           if not self._migration_code(write.call)]
+            self.shared.remember(self.real_path, self.text, self.judged)
+        for judged in self.judged:
+            if not judged.handled and judged.verdict is not None and judged.function is not None:
+                verdict = judged.verdict
+                self.helpers.setdefault(judged.function, []).append(HelperWrite(
+                    judged.function, judged.model, verdict.call,
+                    f"{relative_posix(self.real_path, self.project.root)}:{judged.line}", verdict.rule,
+                    messages.render(verdict), messages.describe_sets(judged.base.unique_sets)))
+        self.shared.record(self.real_path, self.helpers)
+
+    def _judge(self, write: Write) -> Judged:
+        call = write.call
+        guard = handler_guard(self.scope, call, self.extra_guards)
+        verdict = self._verdict(write, guard)
+        own_atomic = write.own_savepoint or atomic_around(self.scope, call, False, self.project) is not None
+        return Judged(call.lineno, call.col_offset, getattr(call, "end_lineno", None) or call.lineno,
+                      getattr(call, "end_col_offset", None) or call.col_offset, self.scope.context_of(call),
+                      _snippet(call), enclosing_id(self.scope, call), write.model.qualname,
+                      Verdict("UNQ001", write.label, write.model.name, write.risked, Fix.CATCH),
+                      guard is not None, own_atomic, verdict)
 
     def run(self) -> List[Finding]:
-        finder = WriteFinder(self.scope, self.resolver, frozenset(self.options.write_methods))
-        for write in finder.find():
-            if not self._migration_code(write.call):
-                self._judge(write)
-        for call in finder.find_unresolved() if self.options.strict else ():
+        self.judge_writes()
+        if not self.linted:
+            return []
+        if "scope" in self.__dict__:  # read here: the call graph takes the linted module from this tree
+            self.shared.extractor.adopt(self.real_path, self.scope, self.resolver)
+        for judged in self.judged or ():
+            verdict = judged.verdict if judged.handled else self._with_callers(judged)
+            if verdict is not None:
+                self.found.append(finding(self.path, judged.line, judged.col, verdict.rule, messages.render(verdict),
+                                          judged.end_line, judged.end_col, judged.context, judged.snippet))
+        self._report_open_calls()
+        for call in self.finder.find_unresolved() if self.options.strict else ():
             if not self._migration_code(call):
                 self._add(call, "UNQ005", messages.unresolved(call_label(call.func)))
         self._report_unreadable_imports()
@@ -182,12 +333,28 @@ class _Analysis:
         self.graph.save()
         return sorted(self.found)
 
+    def _with_callers(self, judged: Judged) -> Optional[Verdict]:
+        """A write nothing in its function guards, its callers considered: silent when every caller
+        guards it (UNQ003 when a caller's handler is in a broken atomic block with no savepoint between),
+        and silent here when some callers guard or check and others do not — then it is reported at
+        those call sites."""
+        callers = self.callers.view(judged.function)
+        if callers is None:
+            return judged.verdict
+        if callers.guarded:
+            if judged.own_atomic:
+                return None  # the write's own atomic block is a savepoint inside the caller's
+            for site in callers.sites:
+                if site.guarded and site.atomic:
+                    caller = f"{relative_posix(site.path, self.project.root)}:{site.line}"
+                    return replace(judged.base, rule="UNQ003", fix=Fix.SAVEPOINT,
+                                   handler=HandlerSeen(site.guard_line, site.atomic[1], site.atomic[0], caller))
+            return None
+        return None if callers.per_site(judged.model) else judged.verdict
+
     def _migration_code(self, call: ast.Call) -> bool:
         """A write in a data-migration function outside migrations/: not reported (support_code.py)."""
         return self.migration_code is not None and self.migration_code.covers(call)
-
-    def _emit(self, verdict: Verdict, write: Write) -> None:
-        self._add(write.call, verdict.rule, messages.render(verdict))
 
     def _add(self, call: ast.Call, code: str, message: str) -> None:
         self.found.append(finding(self.path, call.lineno, call.col_offset, code, message,
@@ -195,21 +362,33 @@ class _Analysis:
                                   getattr(call, "end_col_offset", None) or call.col_offset,
                                   self.scope.context_of(call), _snippet(call)))
 
-    def _judge(self, write: Write) -> None:
-        verdict = self._verdict(write)
-        if verdict is not None:
-            self._emit(verdict, write)
+    # ------------------------------------------------------------------------------ helpers' call sites
+    def _report_open_calls(self) -> None:
+        """Calls in this module of helpers whose writes some callers guard (or check first) and others do
+        not: each call nothing guards here is reported, naming the write it reaches — UNQ002 when this
+        caller checked for the row before calling."""
+        text_ = self.text if self.text is not None else self.graph.text(self.real_path)
+        open_calls = self.shared.open_calls(self.real_path, text_) if text_ is not None else []
+        if not open_calls:
+            return
+        calls = {}
+        for node in self.scope.loads:
+            parent = self.scope.parent(node)
+            if isinstance(parent, ast.Call) and parent.func is node:
+                calls[(parent.lineno, parent.col_offset)] = parent
+        for found in open_calls:
+            call = calls.get((found.site.line, found.site.col))
+            if call is not None:
+                code, message = messages.helper_call(call_label(call.func), found.helper, found.check)
+                self._add(call, code, message)
 
-    def _verdict(self, write: Write) -> Optional[Verdict]:
-        """The rule a write breaks, with what was seen around it and the fix; None when it is safe."""
+    def _verdict(self, write: Write, guard: Optional[Guard]) -> Optional[Verdict]:
+        """The rule a write breaks, with what was seen around it and the fix, callers left aside; None
+        when it is safe."""
         node = write.call
         base = Verdict("UNQ001", write.label, write.model.name, write.risked, Fix.CATCH)
-        guard = handler_guard(self.scope, node, self.extra_guards)
         if guard is not None:
             return self._judge_handled(write, guard, base)
-        callers = self.callers.view(enclosing_id(self.scope, node))
-        if callers is not None and callers.guarded:
-            return self._caller_handled(write, callers, base)
         unvalidated, validated_by, form_fixes = self._split_by_validation(write)
         if not unvalidated:
             return replace(base, rule="UNQ004", validated_by=validated_by)
@@ -248,18 +427,6 @@ class _Analysis:
         if atomic is None:
             return None
         return replace(base, rule="UNQ003", fix=Fix.SAVEPOINT, handler=HandlerSeen(guard.line, atomic.how, atomic.line))
-
-    def _caller_handled(self, write: Write, callers: CallerView, base: Verdict) -> Optional[Verdict]:
-        """Every caller catches IntegrityError: UNQ003 when a caller's handler sits in an atomic block
-        with no savepoint between it and the write (the write's own atomic block is one)."""
-        if write.own_savepoint or atomic_around(self.scope, write.call, False, self.project) is not None:
-            return None
-        for site in callers.sites:
-            if site.guarded and site.atomic:
-                caller = f"{relative_posix(site.path, self.project.root)}:{site.line}"
-                return replace(base, rule="UNQ003", fix=Fix.SAVEPOINT,
-                               handler=HandlerSeen(site.guard_line, site.atomic[1], site.atomic[0], caller))
-        return None
 
     # ---------------------------------------------------------------------------------- validation
     def _split_by_validation(self, write: Write) -> Tuple[Tuple[UniqueSet, ...], Tuple[ValidationSeen, ...],
@@ -333,10 +500,10 @@ class _Analysis:
         unreadable = self.project.problems.unreadable
         if not unreadable:
             return
-        for node in self.scope.tree.body:
+        for node in self.tree.body:
             targets = []
             if isinstance(node, ast.ImportFrom):
-                base = resolve_relative(self.scope.module, self.scope.is_package, node.level or 0, node.module)
+                base = resolve_relative(self.dotted, self.is_package, node.level or 0, node.module)
                 targets = [base] + [f"{base}.{a.name}" for a in node.names]
             elif isinstance(node, ast.Import):
                 targets = [a.name for a in node.names]

@@ -7,7 +7,7 @@ carries the rest.
 """
 from __future__ import annotations
 
-from typing import Dict, Iterable, List, Union
+from typing import Dict, Iterable, List, Tuple, Union
 
 from .verdict import Fix, FormFix, FormFixKind, ValidationSeen, Verdict
 
@@ -41,6 +41,18 @@ def render(verdict: Verdict) -> str:
         forms = " and ".join(_validation(v) for v in verdict.validated_by)
         return f"{head}; {forms} checks it, but two requests can both pass; {_fix(verdict, named=False)}"
     return f"{head}; nothing catches IntegrityError; {_fix(verdict, named=True)}"
+
+
+def helper_call(call: str, helper, check) -> Tuple[str, str]:
+    """(rule, message) for a call nothing guards of a helper whose write other calls guard or check:
+    `helper` is its HelperWrite (analysis/helpers.py), `check` the existence check this caller made."""
+    head = f"{call}() reaches {helper.label}() ({helper.where}), which may violate unique {helper.fields}"
+    if check is not None and helper.code in ("UNQ001", "UNQ002"):
+        return "UNQ002", (f"{head}; the {check.text} check at line {check.line} races with concurrent inserts; "
+                          f"wrap the call in try/except IntegrityError")
+    if helper.code == "UNQ001":
+        return "UNQ001", f"{head}; nothing here catches IntegrityError (other calls do or check); wrap in try/except"
+    return helper.code, f"{call}() reaches the write at {helper.where}: {helper.message}"
 
 
 def _fix(verdict: Verdict, named: bool) -> str:

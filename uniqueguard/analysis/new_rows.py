@@ -10,8 +10,9 @@ at risk, and the message names what else creates it.
 from __future__ import annotations
 
 import ast
-from typing import Dict, NamedTuple, Optional, Tuple
+from typing import Any, Dict, NamedTuple, Optional, Tuple
 
+from .function_ids import enclosing_id
 from .scope import BindingKind, FUNCTION_NODES, ModuleScope, call_label
 from ..index.uniqueness import ModelInfo, UniqueSet
 
@@ -35,6 +36,7 @@ class NewRows:
         self.scope = scope
         self.resolver = resolver
         self.inserting = inserting  # manager methods whose result is a new row (create, create_user...)
+        self.callers: Optional[Any] = None  # the project's callers (analysis/callers.py), for parameters fed new rows
 
     def verdict(self, unique_set: UniqueSet, model: ModelInfo, values: Dict[str, ast.AST]):
         """(whether the set is still at risk, the Creator when something else inserts the same row)."""
@@ -106,7 +108,38 @@ class NewRows:
         if not isinstance(value, ast.Name):
             return None
         local = self._local_insert(value)
-        return (local[0], value.id, local[1], local[2], None) if local is not None else None
+        if local is not None:
+            return local[0], value.id, local[1], local[2], None
+        fresh = self._fresh_parameter(value)
+        return (fresh, value.id, None, None, None) if fresh is not None else None
+
+    def _fresh_parameter(self, value: ast.AST) -> Optional[ModelInfo]:
+        """The model of the rows every call site of the function, anywhere in the project, passes for
+        the parameter `value` names, when each one is a row the caller has just inserted (a custom
+        signal's `send()` counts as a call of its receivers); else None."""
+        if self.callers is None or not isinstance(value, ast.Name):
+            return None
+        func = self.scope.enclosing_function(value)
+        if func is None or isinstance(func, ast.Lambda):
+            return None
+        bindings = self.scope.bindings(func).get(value.id) or ()
+        if not bindings or any(b.kind != BindingKind.PARAM for b in bindings):
+            return None
+        found = self.callers.sites(enclosing_id(self.scope, value))
+        if found is None or not found[0] or found[1]:
+            return None
+        positional = [a.arg for a in list(getattr(func.args, "posonlyargs", [])) + list(func.args.args)]
+        index = positional.index(value.id) if value.id in positional else -1
+        if index >= 0 and isinstance(self.scope.parent(func), ast.ClassDef) and not any(
+                isinstance(d, ast.Name) and d.id == "staticmethod" for d in func.decorator_list):
+            index -= 1  # `obj.method(row)`: the first argument is the second parameter
+        models = set()
+        for site in found[0]:
+            passed = site.passes(index, value.id)
+            if passed is None or passed[0] != "new":
+                return None
+            models.add(passed[1])
+        return self.resolver.project.model(models.pop()) if len(models) == 1 else None
 
     def new_row_model(self, value: ast.AST) -> Optional[ModelInfo]:
         """The model of the row `value` holds when it is one this function has just inserted (a local

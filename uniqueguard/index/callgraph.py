@@ -18,6 +18,7 @@ its `extractor`, so imports keep pointing one way.
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import os
 import re
@@ -29,9 +30,13 @@ from .cache import JsonStore
 
 # A name mentioned in more modules than this (`save`, `get`) is not followed: its callers are treated as
 # unknown, and the function is judged on its own, as if nothing called it.
-MAX_CANDIDATE_MODULES = 40
+MAX_CANDIDATE_MODULES = 16
 # Files larger than this are not searched for callers (generated code, data modules).
 MAX_TEXT_BYTES = 2_000_000
+# Texts kept in memory for the name searches, at most (beyond it, files are read again when searched).
+TEXT_BUDGET = 12_000_000
+_DEF = re.compile(r"^([ \t]*)(?:async[ \t]+)?def[ \t]+(\w+)", re.MULTILINE)
+_SUPER_CALL = re.compile(r"super\([^()]*\)\s*$")
 
 
 @dataclass(frozen=True)
@@ -161,6 +166,8 @@ class CallGraph:
         self._fingerprint: Optional[str] = None
         self._files: Optional[List[str]] = None
         self._texts: Dict[str, Optional[str]] = {}
+        self._kept = 0  # characters of text kept in memory
+        self._helper_names: Dict[str, Dict[str, tuple]] = {}
         self._candidates: Dict[str, List[str]] = {}
         self._calls: Dict[Tuple[str, str], NameCalls] = {}
         self.extractor: Optional[Extractor] = None  # set by the analysis layer
@@ -183,26 +190,55 @@ class CallGraph:
         return self._files
 
     def text(self, path: str) -> Optional[str]:
-        if path not in self._texts:
-            try:
-                if os.path.getsize(path) > MAX_TEXT_BYTES:
-                    raise OSError("too large")
-                with open(path, "rb") as handle:
-                    self._texts[path] = handle.read().decode("utf-8", "replace")
-            except OSError:
-                self._texts[path] = None
-        return self._texts[path]
+        """A project file's text (kept in memory within TEXT_BUDGET); None when it cannot be read."""
+        if path in self._texts:
+            return self._texts[path]
+        try:
+            if os.path.getsize(path) > MAX_TEXT_BYTES:
+                raise OSError("too large")
+            with open(path, "rb") as handle:
+                text = handle.read().decode("utf-8", "replace")
+        except OSError:
+            text = None
+        if text is None or self._kept + len(text) <= TEXT_BUDGET:
+            self._texts[path] = text
+            self._kept += len(text or "")
+        return text
 
-    def adopt_text(self, path: str, text: str) -> None:
-        """The linted module's text, when the front end has it: not read again."""
-        self._texts.setdefault(os.path.abspath(path), text)
+    def helper_names(self, writes: "re.Pattern[str]", reported: Callable[[str], bool]) -> Dict[str, tuple]:
+        """name → files, for the functions whose bodies hold a write call (`writes` matches one), read
+        from the project's text: the functions whose callers may have to be reported. A write belongs to
+        the nearest `def` above it indented less than its line; `super().save()` is not a write."""
+        if writes.pattern not in self._helper_names:
+            names: Dict[str, list] = {}
+            for path in self.files():
+                text = self.text(path)
+                if not text or not reported(path) or not writes.search(text):
+                    continue
+                defs = [(m.start(), len(m.group(1).expandtabs()), m.group(2)) for m in _DEF.finditer(text)]
+                starts = [start for start, _, _ in defs]
+                for match in writes.finditer(text):
+                    line = text[text.rfind("\n", 0, match.start()) + 1:match.start()]
+                    if _SUPER_CALL.search(line):
+                        continue
+                    indent = len(line.expandtabs()) - len(line.expandtabs().lstrip())
+                    index = bisect.bisect(starts, match.start()) - 1
+                    while index >= 0 and defs[index][1] >= indent:
+                        index -= 1
+                    if index >= 0 and path not in names.setdefault(defs[index][2], []):
+                        names[defs[index][2]].append(path)
+            self._helper_names[writes.pattern] = {name: tuple(paths) for name, paths in names.items()}
+        return self._helper_names[writes.pattern]
 
     def candidates(self, name: str) -> Optional[List[str]]:
         """Project files whose text mentions `name` as a word; None when too many do to follow."""
         if name not in self._candidates:
             pattern = re.compile(r"\b" + re.escape(name) + r"\b")
-            found = [path for path in self.files() if name in (self.text(path) or "")
-                     and pattern.search(self.text(path) or "")]
+            found = []
+            for path in self.files():
+                text = self.text(path) or ""
+                if name in text and pattern.search(text):
+                    found.append(path)
             self._candidates[name] = found
         found = self._candidates[name]
         return found if len(found) <= MAX_CANDIDATE_MODULES else None
@@ -221,11 +257,13 @@ class CallGraph:
         self._calls[key] = found
         return found
 
-    def sites(self, function: str, reported: Callable[[str], bool]) -> Optional[Tuple[List[CallSite], bool]]:
+    def sites(self, function: str, reported: Callable[[str], bool],
+              search: Optional[str] = None) -> Optional[Tuple[List[CallSite], bool]]:
         """(call sites of `function` in files `reported` accepts, whether it is referenced uncalled
-        anywhere), or None when its callers cannot be known (a name too common to follow)."""
+        anywhere), or None when its callers cannot be known (a name too common to follow). The files
+        searched are those whose text names the function, or `search` (a signal, for its `send()`s)."""
         name = id_name(function)
-        paths = self.candidates(name)
+        paths = self.candidates(search or name)
         if paths is None or not self.complete:
             return None
         sites: List[CallSite] = []

@@ -1,0 +1,139 @@
+"""Writes in helper functions, judged where the helpers are called.
+
+A function whose body makes a write nothing in it guards is a *helper* with a summary: each such write's
+own verdict (rule, message, model, unique sets at risk), computed once when its module is analysed.
+When some call sites of the helper are guarded or checked for the row and others are not (callers.py,
+`CallerView.per_site`), the write is silent and each open call site is reported instead — in the
+caller's module, which may hold no write of its own. Which modules to look at is read from the project's
+text (the names of the functions whose bodies hold a write call, index/callgraph.py), so a module that
+calls no helper still returns before it is parsed.
+
+`Shared` is what every analysis of one project under one configuration shares within a process: the
+call graph, its extractor, the callers' verdicts, the helper summaries read so far and each analysed
+module's writes as judged (plain data), so a module read for its helpers before it is linted is not
+analysed twice.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, List, Optional
+
+from ..index.cache import JsonStore
+from ..index.callgraph import CallSite, Check, id_name
+from ..paths import matches, relative_posix
+from .callers import Callers, Extractor, graph_for
+
+
+@dataclass(frozen=True)
+class HelperWrite:
+    """A write a function makes with nothing around it in that function catching IntegrityError: its
+    own verdict (callers left aside), for the call sites that reach it."""
+
+    function: str  # function id of the function holding it
+    model: str  # qualname of the model written
+    label: str  # the write's callee as written
+    where: str  # "shop/services.py:12"
+    code: str
+    message: str
+    fields: str  # the unique sets at risk, described
+
+
+@dataclass(frozen=True)
+class OpenCall:
+    """A call, in the module being linted, of a helper whose write must be reported there."""
+
+    site: CallSite
+    helper: HelperWrite
+    check: Optional[Check]  # the existence check on the written model the call is reached after
+
+
+def stamp(path: str) -> tuple:
+    return tuple(JsonStore._stamp(path) or ())
+
+
+class Shared:
+    def __init__(self, project, options, atomic_requests: bool, writes: "re.Pattern[str]",
+                 analyse: Callable[[str, str], Optional[Any]]):
+        self.project = project
+        self.options = options
+        self.writes = writes  # matches a write call in a module's text
+        self.graph = graph_for(project)
+        self.extractor = Extractor(project, frozenset(options.guard_exceptions), atomic_requests,
+                                   bool(options.check_test_support))
+        self.graph.extractor = self.extractor
+        self.extractor.texts = self.graph.text
+        self.callers = Callers(project, self.graph, self.reported)
+        self._analyse = analyse  # (path, text) → a module's analysis, not linted, with its `.helpers`
+        self._helpers: Dict[tuple, Dict[str, List[HelperWrite]]] = {}
+        self._judged: Dict[tuple, tuple] = {}  # (path, stamp) → (hash of the text, judged writes)
+
+    def reported(self, path: str) -> bool:
+        """Whether the configuration reports findings in `path` (tests and migrations are not callers)."""
+        return not matches(relative_posix(path, self.project.root), self.options.excluded)
+
+    def record(self, path: str, helpers: Dict[str, List[HelperWrite]]) -> None:
+        """The helper summaries of a module just analysed."""
+        self._helpers[(os.path.abspath(path), stamp(path))] = helpers
+
+    def helpers_in(self, path: str) -> Dict[str, List[HelperWrite]]:
+        """function id → its helper writes, for the functions of the module at `path`."""
+        key = (os.path.abspath(path), stamp(path))
+        if key not in self._helpers:
+            self._helpers[key] = {}
+            text = self.graph.text(key[0])
+            if text is not None and self.writes.search(text):
+                analysis = self._analyse(key[0], text)
+                if analysis is not None:
+                    self._helpers[key] = analysis.helpers
+        return self._helpers[key]
+
+    def remember(self, path: str, text: Optional[str], judged: list) -> None:
+        """A module's writes as judged (plain data), so linting it later need not judge them again."""
+        if text is not None:
+            self._judged[(os.path.abspath(path), stamp(path))] = (hash(text), judged)
+
+    def judged_for(self, path: str, text: str) -> Optional[list]:
+        found = self._judged.get((os.path.abspath(path), stamp(path)))
+        return found[1] if found is not None and found[0] == hash(text) else None
+
+    def open_calls(self, path: str, text: str) -> List[OpenCall]:
+        """The calls in `path` (whose text is `text`) of helpers judged at their call sites, that
+        nothing guards there."""
+        path = os.path.abspath(path)
+        by_name = self.graph.helper_names(self.writes, self.reported)
+        if not by_name:
+            return []
+        found: List[OpenCall] = []
+        for name in sorted(_called_names(text).intersection(by_name)):
+            for helper_path in by_name[name]:
+                for function, writes in self.helpers_in(helper_path).items():
+                    if id_name(function) != name or not self.callers.followed(function):
+                        continue
+                    view = self.callers.view(function)
+                    if view is None:
+                        continue
+                    for site in view.open_sites:
+                        if site.path == path:
+                            found.extend(OpenCall(site, write, view.checked(site, write.model)) for write in writes
+                                         if view.per_site(write.model))
+        return found
+
+
+def _called_names(text: str) -> set:
+    """The names `text` calls (`f(`, `.f(`): the word before each parenthesis. A plain split costs far
+    less than a regular expression over every module's text."""
+    found = set()
+    for piece in text.split("(")[:-1]:
+        tail = piece[-60:]
+        end = len(tail)
+        start = end
+        while start > 0 and (tail[start - 1].isalnum() or tail[start - 1] == "_"):
+            start -= 1
+        if start < end:
+            found.add(tail[start:end])
+    return found
+
+
+__all__ = ["HelperWrite", "OpenCall", "Shared", "stamp"]
