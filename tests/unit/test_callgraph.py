@@ -248,3 +248,12 @@ def test_a_custom_signal_sent_with_new_rows_feeds_its_receiver_new_rows(project,
                   "def signup(name):\n    account = Account.objects.create(name=name)\n"
                   "    account_opened.send(sender=Account, account=account)\n    " + second_send + "\n")
     assert project.lint("shop/signals.py") == found
+
+
+def test_a_caller_module_that_cannot_be_read_leaves_the_callers_unknown(project):
+    """Its calls may be unguarded: the write is judged on its own, never silenced by the readable callers."""
+    project.write("shop/models.py", MODELS)
+    project.write("shop/services.py", SERVICES)
+    project.write("shop/views.py", GUARDED_VIEW)
+    project.write("shop/broken.py", "from shop.services import issue\n\ndef f(c):\n    issue(c\n")
+    assert project.lint("shop/services.py") == [(5, "UNQ001")]

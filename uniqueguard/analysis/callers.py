@@ -66,6 +66,7 @@ class Extractor:
         self.test_support = test_support  # `check-test-support`: test-support modules are callers too
         self._readers: Dict[str, Optional[CallSites]] = {}  # path → reader; parsed ones in reading order
         self._texts: Dict[str, int] = {}  # path → hash of the text its reader was parsed from
+        self._unreadable: Set[str] = set()  # modules that cannot be read: their calls are unknown
         self.texts: Callable[[str], Optional[str]] = lambda path: None  # the graph's file texts
         self._adopted: Optional[str] = None
 
@@ -77,9 +78,12 @@ class Extractor:
         self._adopted = path
         self._readers[path] = CallSites(scope, resolver, path, self.extra_guards, self.atomic_requests)
 
-    def __call__(self, path: str, names: frozenset) -> Dict[str, NameCalls]:
+    def __call__(self, path: str, names: frozenset) -> Optional[Dict[str, NameCalls]]:
+        """Call facts per name; None when the module cannot be read (then its calls are unknown)."""
         reader = self.reader(path)
-        return reader.extract(names) if reader is not None else {}
+        if reader is not None:
+            return reader.extract(names)
+        return None if path in self._unreadable else {}
 
     def reader(self, path: str) -> Optional[CallSites]:
         path = os.path.abspath(path)
@@ -88,12 +92,15 @@ class Extractor:
             self._readers[path] = None
             dotted, is_package, _ = discovery.module_name(path, self.project.root)
             text = self.texts(path)
+            if text is None:
+                self._unreadable.add(path)
             if not dotted or text is None:
                 return None
             try:
                 tree = discovery.parse_source(text, path)
             except (discovery.ParseFailure, RecursionError):
-                return None  # the host linter reports the file's own syntax error when it lints it
+                self._unreadable.add(path)  # the host linter reports the file's own syntax error
+                return None
             if not self.test_support and is_test_support_module(tree):
                 return None  # code that only runs under a test runner calls nothing in production
             scope = ModuleScope(tree, dotted, is_package)

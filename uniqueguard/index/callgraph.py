@@ -153,7 +153,8 @@ class CallsCache(JsonStore):
 
 
 # ---------------------------------------------------------------------------------------------- graph
-Extractor = Callable[[str, frozenset], Dict[str, NameCalls]]  # (path, names) → calls per name
+# (path, names) → call facts per name; None when the module cannot be read
+Extractor = Callable[[str, frozenset], Optional[Dict[str, NameCalls]]]
 
 
 class CallGraph:
@@ -169,7 +170,7 @@ class CallGraph:
         self._kept = 0  # characters of text kept in memory
         self._helper_names: Dict[str, Dict[str, tuple]] = {}
         self._candidates: Dict[str, List[str]] = {}
-        self._calls: Dict[Tuple[str, str], NameCalls] = {}
+        self._calls: Dict[Tuple[str, str], Optional[NameCalls]] = {}
         self.extractor: Optional[Extractor] = None  # set by the analysis layer
         self.complete = True  # False when the tree walk stopped early
 
@@ -243,17 +244,18 @@ class CallGraph:
         found = self._candidates[name]
         return found if len(found) <= MAX_CANDIDATE_MODULES else None
 
-    def calls_in(self, path: str, name: str) -> NameCalls:
-        """The call facts of `path` for function name `name` (memoised, cached on disk)."""
+    def calls_in(self, path: str, name: str) -> Optional[NameCalls]:
+        """The call facts of `path` for function name `name` (memoised, cached on disk); None when the
+        module cannot be read (a syntax error): its calls are unknown."""
         key = (path, name)
-        found = self._calls.get(key)
-        if found is not None:
-            return found
+        if key in self._calls:
+            return self._calls[key]
         found = self.cache.get(path, self.fingerprint, name)
         if found is None:
             extracted = self.extractor(path, frozenset([name])) if self.extractor is not None else {}
-            found = extracted.get(name, NameCalls())
-            self.cache.put(path, self.fingerprint, name, found)
+            found = extracted.get(name, NameCalls()) if extracted is not None else None
+            if found is not None:
+                self.cache.put(path, self.fingerprint, name, found)
         self._calls[key] = found
         return found
 
@@ -272,6 +274,8 @@ class CallGraph:
             if not reported(path):
                 continue
             calls = self.calls_in(path, name)
+            if calls is None:
+                return None  # a caller may hide in a module that cannot be read
             sites.extend(s for s in calls.sites if s.callee == function)
             escaped = escaped or function in calls.escapes
         return sites, escaped
