@@ -71,7 +71,7 @@ def run_engine(root: str) -> list:
     for path in corpora.python_files(root):
         with open(path, "rb") as handle:
             data = handle.read()
-        for finding in sorted(check_source(data, path, options), key=lambda f: (f.line, f.col, f.code)):
+        for finding in sorted(check_source(data, path, options), key=lambda f: (f.line, f.col, f.code, f.message)):
             relative = relative_posix(path, root)
             seen[(relative, finding.context, finding.snippet)] += 1
             rows.append({"path": relative, "line": finding.line, "rule": finding.code, "context": finding.context,
@@ -125,6 +125,13 @@ def compare(name: str, rows: list, judged: dict, out, brief: bool = False) -> di
         elif entry.get("message") != row["message"]:
             message_changed.append((row, entry))
     vanished = [e for k, e in by_key.items() if k not in current and e.get("rule") in DEFAULT_ON]
+    # A write reported at its callers instead ("f() reaches the write at path:line"): moved, not lost. The corpora
+    # are pinned, so a judged line still names the same write.
+    moved = {id(e): [r for r in rows if r["rule"] in DEFAULT_ON and f"{e['path']}:{e.get('line')}" in r["message"]]
+             for e in vanished}
+    moved = {i: callers for i, callers in moved.items() if callers}
+    vanished_moved = [e for e in vanished if id(e) in moved]
+    vanished = [e for e in vanished if id(e) not in moved]
     default_on = sum(counts[c] for c in DEFAULT_ON)
     judged_on = figures["real"] + figures["noise"]
     figures["default_on"] = default_on
@@ -161,6 +168,12 @@ def compare(name: str, rows: list, judged: dict, out, brief: bool = False) -> di
         print(f"!!! VANISHED REAL FINDINGS — true positives lost ({len(lost)}):", file=out)
         for entry in lost:
             print(f"  !!! {_short(entry)} — {entry.get('why', '')}", file=out)
+    if vanished_moved:
+        print(f"moved to the callers that reach them ({len(vanished_moved)}):", file=out)
+        for entry in vanished_moved:
+            print(f"  {_short(entry)} [{entry.get('verdict')}] → "
+                  + ", ".join(f"{r['path']}:{r['line']} {r['rule']}" for r in moved[id(entry)]), file=out)
+    figures["moved_real"] = sum(1 for e in vanished_moved if e.get("verdict") == "real")
     gone = [e for e in vanished if e.get("verdict") != "real"]
     if gone:
         causes = collections.Counter(e.get("cause") or "?" for e in gone)
@@ -311,22 +324,23 @@ def main() -> int:
             with open(os.path.join(HERE, "triage", f"{name}.md"), "w", encoding="utf-8") as handle:
                 handle.write(render(name, load_judged(name)))
     print("\n| corpus | files | findings | default-on | real | noise | unjudged | precision | lost real "
-          "| wrong hints (real) |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+          "| real moved to callers | wrong hints (real) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     total = collections.Counter()
     for f in table:
         precision = f"{f['precision']:.0%}" if f["precision"] is not None else "-"
         rules = ", ".join(f"{c} {n}" for c, n in f["counts"].items()) or "none"
         print(f"| {f['corpus']} | {f['files']} | {rules} | {f['default_on']} | {f['real']} | {f['noise']} | "
-              f"{f['unjudged']} | {precision} | {len(f['lost_real'])} | {len(f['wrong_hints'])} |")
+              f"{f['unjudged']} | {precision} | {len(f['lost_real'])} | {f['moved_real']} | {len(f['wrong_hints'])} |")
         for k in ("default_on", "real", "noise", "unjudged"):
             total[k] += f[k]
         total["lost"] += len(f["lost_real"])
         total["wrong"] += len(f["wrong_hints"])
+        total["moved"] += f["moved_real"]
     judged_total = total["real"] + total["noise"]
     precision = f"{total['real'] / judged_total:.0%}" if judged_total else "-"
     print(f"| total | | | {total['default_on']} | {total['real']} | {total['noise']} | {total['unjudged']} | "
-          f"{precision} | {total['lost']} | {total['wrong']} |")
+          f"{precision} | {total['lost']} | {total['moved']} | {total['wrong']} |")
     if args.json:
         with open(args.json, "w") as handle:
             json.dump(dump, handle, indent=1)
