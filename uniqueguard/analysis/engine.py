@@ -327,7 +327,7 @@ class _Analysis:
         self._report_open_calls()
         for call in self.finder.find_unresolved() if self.options.strict else ():
             if not self._migration_code(call):
-                self._add(call, "UNQ005", messages.unresolved(call_label(call.func)))
+                self._add(call, "UNQ005", messages.unresolved(call_label(call.func), call.func.attr in orm.SAVE))
         self._report_unreadable_imports()
         self.project.save_cache()
         self.graph.save()
@@ -478,6 +478,9 @@ class _Analysis:
                 return replace(verdict, fix=Fix.GET_OR_CREATE, fix_field=single[0])
             return verdict
         verdict = replace(verdict, form_fixes=form_fixes)
+        if method in orm.UPSERT and write.lookup_fix is not None:  # look the row up by its unique key
+            fix, key, rest = write.lookup_fix
+            return replace(verdict, fix=fix, fix_field=key, fix_rest=rest)
         if method in orm.UPSERT:
             return replace(verdict, fix=Fix.MOVE_TO_LOOKUP, fix_field=write.lookup_hint)
         if method in orm.BULK:

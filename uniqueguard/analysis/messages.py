@@ -63,6 +63,13 @@ def _fix(verdict: Verdict, named: bool) -> str:
         text = f"use {verdict.model}.objects.get_or_create({verdict.fix_field}=...) or {catch}"
     elif fix is Fix.MOVE_TO_LOOKUP:
         text = f"move {verdict.fix_field} from defaults into the lookup, or use {catch}"
+    elif fix is Fix.LOOKUP_BY_KEY:
+        text = (f"look the row up by {verdict.fix_field} alone and pass {' and '.join(verdict.fix_rest)} in "
+                f"defaults, or use {catch}")
+    elif fix is Fix.LOOKUP_BY_DERIVED:
+        source = verdict.fix_rest[0] if verdict.fix_rest else "?"
+        text = (f"look the row up by {verdict.fix_field} (which {verdict.model}.save() derives from {source}), "
+                f"or use {catch}")
     elif fix is Fix.IGNORE_CONFLICTS:
         text = f"pass ignore_conflicts=True or wrap in {catch}"
     elif fix is Fix.SAVEPOINT:
@@ -119,8 +126,9 @@ def unparsable(reason: str) -> str:
     return f"cannot parse this file ({reason}): its writes are not checked"
 
 
-def unresolved(call: str) -> str:
-    return (f"{call}() writes through a manager not resolved to a model; import the model class, or "
+def unresolved(call: str, instance: bool = False) -> str:
+    what = "saves an instance of a class" if instance else "writes through a manager"
+    return (f"{call}() {what} not resolved to a model; import the model class, or "
             f"declare its unique fields in the configuration")
 
 

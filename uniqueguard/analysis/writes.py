@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set, Tuple
 
 from .. import orm
-from ..index.facts import UNKNOWN
+from ..index.facts import UNKNOWN, CallValue, Ref
 from .fresh_values import is_random_token, unset_field_is_fresh
 from .new_rows import Creator, NewRows
 from .resolve import Resolver, unchained
 from .scope import Binding, BindingKind, ModuleScope, call_label
+from .verdict import Fix
 from ..index.uniqueness import ModelInfo, UniqueSet, as_inherited
 
 
@@ -42,6 +43,8 @@ class Write:
     commit_false_form: Optional[ast.AST] = None  # obj from `form.save(commit=False)`
     own_savepoint: bool = False  # get_or_create / update_or_create wrap the insert in a savepoint
     lookup_hint: Optional[str] = None  # for get_or_create: the defaults key that breaks it
+    # For get_or_create whose lookup pins a unique key and more: (Fix, the key, what else it asks).
+    lookup_fix: Optional[Tuple["Fix", str, Tuple[str, ...]]] = None
     origin: Optional[ast.AST] = None  # where a saved instance was built: existence checks guard that
     validated_by: Optional[str] = None  # `obj.full_clean()` ran on the instance before this save()
     # A one-to-one to a row inserted just before, which a receiver or the parent's own code also creates.
@@ -129,14 +132,47 @@ class WriteFinder:
         found = []
         for node in self.scope.method_calls:
             func = node.func
-            if (not isinstance(func, ast.Attribute) or func.attr not in self.methods - orm.SAVE
+            if (not isinstance(func, ast.Attribute) or func.attr not in self.methods
                     or self._inside_write_primitive(node)):
                 continue
             receiver = func.value
-            if not _looks_like_manager(receiver) or self.resolver.manager(receiver) is not None:
+            if func.attr in orm.SAVE:
+                if self._unresolved_instance(receiver):
+                    found.append(node)
+                continue
+            if not _looks_like_manager(self._held(receiver)) or self.resolver.manager(receiver) is not None:
                 continue
             found.append(node)
         return found
+
+    def _held(self, receiver: ast.AST) -> ast.AST:
+        """What a local holding a manager or queryset was bound to (`manager = x._default_manager...`)."""
+        for _ in range(8):
+            node = unchained(receiver)
+            if not isinstance(node, ast.Name):
+                return receiver
+            binding, _ = self.scope.binding_before(node.id, node)
+            if binding is None or binding.kind is not BindingKind.ASSIGN or binding.value is None:
+                return receiver
+            receiver = binding.value
+        return receiver
+
+    def _unresolved_instance(self, receiver: ast.AST) -> bool:
+        """`obj.save()` where `obj = X(...)` (or `X(...).save()`) builds an instance of a class nothing
+        resolves: a local holding a class (`model = ...; obj = model(...)`) or a capitalised class the
+        project does not define. Known classes (forms, models without unique sets) are judged elsewhere."""
+        built = self._follow(receiver) if isinstance(receiver, ast.Name) else receiver
+        if not isinstance(built, ast.Call) or self.resolver.model_class(built.func) is not None:
+            return False
+        func = built.func
+        if isinstance(func, ast.Name):
+            binding, _ = self.scope.binding_before(func.id, func)
+            if binding is not None and binding.kind in (BindingKind.ASSIGN, BindingKind.PARAM):
+                return True  # a local or a parameter holding a class
+        dotted = self.resolver.dotted(func) if isinstance(func, (ast.Name, ast.Attribute)) else None
+        if not dotted or not dotted.rpartition(".")[2][:1].isupper():
+            return False
+        return self.resolver.project.find_class(dotted) is None and self.resolver.validator_of_class(dotted) is None
 
     def find(self) -> List[Write]:
         writes = []
@@ -257,13 +293,29 @@ class WriteFinder:
 
     def _fresh_in(self, value: ast.AST, unique_set: UniqueSet) -> bool:
         """A value that keeps `unique_set` from colliding: a fresh token, or NULL unless NULLs collide there."""
-        if _is_none(self._follow(value)):
+        if self._surely_none(value):
             return unique_set.nulls_distinct
         return is_random_token(value, self.resolver.dotted, self._follow)
 
     def _never_collides(self, value: ast.AST) -> bool:
         """NULL never collides, and neither, in practice, does a fresh random token (fresh_values.py)."""
-        return _is_none(self._follow(value)) or is_random_token(value, self.resolver.dotted, self._follow)
+        return self._surely_none(value) or is_random_token(value, self.resolver.dotted, self._follow)
+
+    def _surely_none(self, value: ast.AST, hops: int = 0) -> bool:
+        """Whether `value` is NULL on every path: a `None` literal, or a local whose last binding is
+        `None` and surely ran. `x = None` in one branch and `x = row` in another holds a real value."""
+        while isinstance(value, ast.Name) and hops < 8:
+            binding, func = self.scope.binding_before(value.id, value)
+            if binding is None or binding.kind is not BindingKind.ASSIGN or binding.value is None:
+                return False
+            if _is_none(binding.value):
+                others = [b for b in self.scope.bindings(func).get(value.id, ())
+                          if b is not binding and (b.line, b.col) < (value.lineno, value.col_offset)
+                          and not (b.kind is BindingKind.ASSIGN and b.value is not None and _is_none(b.value))]
+                return not others or self.scope.statement_of(binding.value) in self.scope.ran_before(value)
+            value = binding.value
+            hops += 1
+        return _is_none(value)
 
     def _follow(self, expr: ast.AST, hops: int = 0) -> ast.AST:
         """Through local names to the expression they were last bound to."""
@@ -308,12 +360,8 @@ class WriteFinder:
                     return None
             if keyword.arg is None and not self._dict_lacks(keyword.value, ("ignore_conflicts", "update_conflicts")):
                 return None  # `**options` that may (or does) ask to ignore conflicts: stay silent
-        objs = self._follow(call.args[0]) if call.args else None
-        elements: List[ast.AST] = []
-        if isinstance(objs, (ast.List, ast.Tuple)):
-            elements = list(objs.elts)
-        elif isinstance(objs, (ast.ListComp, ast.GeneratorExp)):
-            elements = [objs.elt]
+        elements = (self.list_elements(call.args[0], call) or []) if call.args else []
+        validated = self._elements_validated(elements, call)
         fields: Optional[Set[str]] = set()
         shared: Optional[Dict[str, ast.AST]] = None  # field → the value every element gives it
         for element in elements:
@@ -335,7 +383,57 @@ class WriteFinder:
         # Values all objects share (`[Line(order=order, ...) for ...]`): one pointing at a row inserted
         # just before keeps every set holding it from colliding with an existing row.
         return self._write(call, method, label, model, fields, values=shared if len(elements) == 1 or
-                           fields is not UNKNOWN_FIELDS else None)
+                           fields is not UNKNOWN_FIELDS else None, validated_by=validated)
+
+    def list_elements(self, iterable: ast.AST, before: ast.AST) -> Optional[List[ast.AST]]:
+        """The element expressions of a list built earlier in the function: a literal, a comprehension's
+        element, or `objs = []` filled by `objs.append(x)` / `.extend([...])` / `.insert(i, x)` before
+        `before`. None when something else may add to it."""
+        target = self._follow(iterable)
+        if isinstance(target, (ast.ListComp, ast.GeneratorExp)):
+            return [target.elt]
+        if not isinstance(target, (ast.List, ast.Tuple)):
+            return None
+        elements = list(target.elts)
+        if not isinstance(iterable, ast.Name):
+            return elements
+        func = self.scope.enclosing_function(iterable)
+        end = (before.lineno, before.col_offset)
+        for node in ast.walk(func or self.scope.tree):
+            if (isinstance(node, ast.Call) and (node.lineno, node.col_offset) < end
+                    and any(isinstance(arg, ast.Name) and arg.id == iterable.id
+                            for arg in list(node.args) + [k.value for k in node.keywords])):
+                return None  # handed to another function, which may fill it (`self.collect(objs)`)
+        for node in self.scope.method_calls:
+            receiver = node.func.value
+            if not (isinstance(receiver, ast.Name) and receiver.id == iterable.id and (node.lineno, node.col_offset) < end
+                    and self.scope.enclosing_function(node) is func):
+                continue
+            method = node.func.attr
+            if method == "append" and len(node.args) == 1:
+                elements.append(node.args[0])
+            elif method == "insert" and len(node.args) == 2:
+                elements.append(node.args[1])
+            elif method == "extend" and len(node.args) == 1 and isinstance(node.args[0], (ast.List, ast.Tuple)):
+                elements.extend(node.args[0].elts)
+            else:
+                return None  # something else done to the list: it may hold other objects
+        return elements
+
+    def _elements_validated(self, elements: List[ast.AST], call: ast.Call) -> Optional[str]:
+        """`conn.full_clean()` on every object, by name, before the list goes to bulk_create()."""
+        names = [e for e in elements if isinstance(e, ast.Name)]
+        if not elements or len(names) != len(elements):
+            return None
+        found = None
+        for element in names:
+            binding, scope = self.scope.binding_before(element.id, element)
+            if binding is None:
+                return None
+            found = self._instance_validation(element.id, scope or self.scope.tree, binding, call)
+            if found is None:
+                return None
+        return found
 
     def _dict_lacks(self, expr: ast.AST, keys) -> bool:
         """Whether a `**expr` dict surely has none of `keys`: a literal, or a local dict whose every
@@ -364,9 +462,11 @@ class WriteFinder:
         return not (found & set(keys))
 
     def _get_or_create(self, call: ast.Call, method: str, label: str, model: ModelInfo) -> Optional[Write]:
-        """Risky only where `defaults` can set a field of a unique set the lookup does not pin."""
+        """Risky where `defaults` can set a field of a unique set the lookup does not pin, and where the
+        lookup pins a unique set together with more (`_over_pinned`)."""
         lookup = set()
         defaults = set()
+        keys: List[Tuple[str, Optional[str]]] = []  # (lookup keyword, the field it pins or None)
         values: Dict[str, ast.AST] = {}
         for keyword in call.keywords:
             if keyword.arg is None:
@@ -384,17 +484,46 @@ class WriteFinder:
                         values[name] = item
                 continue
             name = model.lookup_field(keyword.arg)
+            keys.append((keyword.arg, name))
             if name is not None:
                 lookup.add(name)
                 if name == keyword.arg or keyword.arg == f"{name}__exact":
                     values[name] = keyword.value
         candidates = _risked(model, lookup | defaults, values, self.resolver.static_value)
-        risked = tuple(s for s in candidates if not set(s.fields) <= lookup and set(s.fields) & defaults)
-        hint = None
-        if risked:
-            hint = sorted(set(risked[0].fields) & defaults)[0]
-        return Write(call, method, call_label(call.func), model, risked, frozenset(lookup | defaults),
-                     own_savepoint=orm.own_savepoint(method), lookup_hint=hint)
+        risked = [s for s in candidates if not set(s.fields) <= lookup and set(s.fields) & defaults]
+        hint = sorted(set(risked[0].fields) & defaults)[0] if risked else None
+        lookup_fix = None
+        written = set(lookup | defaults)
+        for unique_set, fix in self._over_pinned(model, keys, lookup, values):
+            written |= set(unique_set.fields)  # a derived field is written by save() itself
+            if unique_set not in risked:
+                risked.append(unique_set)
+                lookup_fix = lookup_fix or (None if hint else fix)
+        return Write(call, method, call_label(call.func), model, tuple(risked), frozenset(written),
+                     own_savepoint=orm.own_savepoint(method), lookup_hint=hint, lookup_fix=lookup_fix)
+
+    def _over_pinned(self, model: ModelInfo, keys, lookup: set, values: Dict[str, ast.AST]):
+        """(unique set, the fix) for the sets a get_or_create lookup pins together with
+        something more: an existing row that matches the unique key but not the rest is not found, and
+        the create() that follows collides with it. Also a unique field the model's save() derives from
+        a looked-up one (`self.slug = slugify(self.name)`): two lookups deriving the same value collide."""
+        found = []
+        for unique_set in model.unique_sets:
+            if unique_set.conditional or not set(unique_set.fields) <= lookup:
+                continue
+            extra = [arg for arg, name in keys if name not in unique_set.fields]
+            if extra and self._new_row_free(unique_set, model, values):
+                found.append((unique_set, (Fix.LOOKUP_BY_KEY, " and ".join(unique_set.fields), tuple(extra))))
+        for field_name, source in _derived_in_save(self.resolver.project, model):
+            unique_set = next((s for s in model.unique_sets if s.fields == (field_name,)), None)
+            if unique_set is not None and field_name not in lookup and source in lookup:
+                found.append((unique_set, (Fix.LOOKUP_BY_DERIVED, field_name, (source,))))
+        return found
+
+    def _new_row_free(self, unique_set: UniqueSet, model: ModelInfo, values: Dict[str, ast.AST]) -> bool:
+        """Whether the set can hold an existing row's values: not when it references a row just inserted."""
+        at_risk, _ = self.new_rows.verdict(unique_set, model, values)
+        return at_risk
 
     def _save(self, call: ast.Call, method: str) -> Optional[Write]:
         """`obj.save()` on an instance this function built, got from a form, or loaded and changed."""
@@ -429,7 +558,7 @@ class WriteFinder:
         return write
 
     def _save_of_binding(self, call, method, label, receiver: ast.Name, binding, assigned) -> Optional[Write]:
-        origin = _single_element(binding.value) if binding.kind is BindingKind.FOR else binding.value
+        origin = self._representative(binding.value, call) if binding.kind is BindingKind.FOR else binding.value
         if isinstance(origin, ast.Name):  # `again = tag` where `tag = Tag(...)`: follow the alias
             origin = self._follow(origin)
         if isinstance(origin, ast.Call) and binding.kind is not BindingKind.UNPACK0:
@@ -538,6 +667,15 @@ class WriteFinder:
         return self._write(call, call.func.attr, call_label(call.func), model, fields | extra, sources,
                            new_row=False)
 
+    def _representative(self, iterable: ast.AST, call: ast.Call) -> Optional[ast.AST]:
+        """For `for obj in objs: obj.save()` over a list built earlier (`[M(...), M(...)]`, appended
+        `M(...)` objects): the first constructor call, when every element builds the same model."""
+        elements = [self._follow(e) for e in self.list_elements(iterable, call) or ()]
+        if not elements or not all(isinstance(e, ast.Call) for e in elements):
+            return None
+        models = {getattr(self.resolver.model_class(e.func), "qualname", None) for e in elements}
+        return elements[0] if len(models) == 1 and None not in models else None
+
     def _instance_validation(self, name: str, scope: ast.AST, binding, call: ast.Call) -> Optional[str]:
         """`obj.full_clean()` (or validate_unique/validate_constraints) between the binding and the save."""
         start = (binding.line, binding.col)
@@ -618,12 +756,32 @@ def _restrict_to_update_fields(call: ast.Call, fields, model: ModelInfo):
     return fields
 
 
-def _single_element(iterable: ast.AST) -> Optional[ast.AST]:
-    """For `for obj in [M(...), M(...)]`: a representative constructor call, when all are the same."""
-    if isinstance(iterable, (ast.List, ast.Tuple)) and iterable.elts:
-        first = iterable.elts[0]
-        return first if isinstance(first, ast.Call) else None
-    return None
+def _derived_in_save(project, model: ModelInfo) -> List[Tuple[str, str]]:
+    """(field, field it is computed from) for `self.<field> = f(self.<other>)` in the model's save() or a
+    base's (module facts record what save() assigns): `self.slug = slugify(self.name)`."""
+    found = []
+    chain = [model.facts] + [f for _, f in project.ancestors(model.facts)] if model.facts is not None else []
+    for facts in chain:
+        save = facts.method("save") if facts is not None else None
+        for attr, value in save.attributes if save is not None else ():
+            target = model.field_for(attr)
+            for source in _self_attributes(value):
+                if target is not None and model.field_for(source) not in (None, target):
+                    found.append((target, model.field_for(source)))
+    return found
+
+
+def _self_attributes(value, depth: int = 0) -> List[str]:
+    """`name` for each `self.name` a literal mentions (in a call's arguments, at any depth)."""
+    if isinstance(value, Ref):
+        head, _, rest = value.dotted.partition(".")
+        return [rest] if head == "self" and rest and "." not in rest else []
+    if isinstance(value, CallValue) and depth < 4:
+        return [name for item in list(value.args) + [v for _, v in value.kwargs]
+                for name in _self_attributes(item, depth + 1)]
+    return []
+
+
 
 
 def _is_none(node: ast.AST) -> bool:
