@@ -20,6 +20,10 @@ from .verdict import Fix
 from ..index.uniqueness import ModelInfo, UniqueSet, as_inherited
 
 
+# Builtins that read a list without changing it: handing a list to them adds nothing to it.
+READS_ONLY = frozenset({"len", "list", "tuple", "set", "sorted", "reversed", "iter", "enumerate", "zip",
+                        "any", "all", "min", "max", "sum", "bool", "print", "isinstance", "repr", "str"})
+
 UNKNOWN_FIELDS = None  # "this write may set any field"
 
 
@@ -219,7 +223,7 @@ class WriteFinder:
             return self._write(call, method, label, model, fields, sources, values)
         if method in orm.BULK:
             return self._bulk(call, method, label, model)
-        return self._get_or_create(call, method, label, model)
+        return self._get_or_create(call, method, label, model, self._overridden(model, manager.name, method))
 
     def _concrete(self, model: Optional[ModelInfo], call: ast.AST) -> Optional[ModelInfo]:
         """An abstract model has no table: a write through it (`cls(...)`, `self.save()`,
@@ -401,6 +405,8 @@ class WriteFinder:
         end = (before.lineno, before.col_offset)
         for node in ast.walk(func or self.scope.tree):
             if (isinstance(node, ast.Call) and (node.lineno, node.col_offset) < end
+                    and not (isinstance(node.func, ast.Name) and node.func.id in READS_ONLY)
+                    and not (isinstance(node.func, ast.Attribute) and node.func.attr in orm.BULK)
                     and any(isinstance(arg, ast.Name) and arg.id == iterable.id
                             for arg in list(node.args) + [k.value for k in node.keywords])):
                 return None  # handed to another function, which may fill it (`self.collect(objs)`)
@@ -461,7 +467,20 @@ class WriteFinder:
                     return False
         return not (found & set(keys))
 
-    def _get_or_create(self, call: ast.Call, method: str, label: str, model: ModelInfo) -> Optional[Write]:
+    def _overridden(self, model: ModelInfo, manager_name: str, method: str) -> bool:
+        """Whether the project's manager class behind `model.<manager_name>` defines `method` itself
+        (askbot's `get_or_create(name, user)` looks rows up its own way): Django's meaning is off."""
+        project = self.resolver.project
+        for dotted in model.managers.get(manager_name, ()):
+            cls = project.find_class(dotted)
+            chain = [cls] + [f for _, f in project.ancestors(cls)] if cls is not None else []
+            if any(f is not None and f.method(method) is not None and not f.module.startswith("django.")
+                   for f in chain):
+                return True
+        return False
+
+    def _get_or_create(self, call: ast.Call, method: str, label: str, model: ModelInfo,
+                       overridden: bool = False) -> Optional[Write]:
         """Risky where `defaults` can set a field of a unique set the lookup does not pin, and where the
         lookup pins a unique set together with more (`_over_pinned`)."""
         lookup = set()
@@ -494,7 +513,7 @@ class WriteFinder:
         hint = sorted(set(risked[0].fields) & defaults)[0] if risked else None
         lookup_fix = None
         written = set(lookup | defaults)
-        for unique_set, fix in self._over_pinned(model, keys, lookup, values):
+        for unique_set, fix in self._over_pinned(model, keys, lookup, values) if not overridden else ():
             written |= set(unique_set.fields)  # a derived field is written by save() itself
             if unique_set not in risked:
                 risked.append(unique_set)
