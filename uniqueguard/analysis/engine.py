@@ -327,7 +327,8 @@ class _Analysis:
         self._report_open_calls()
         for call in self.finder.find_unresolved() if self.options.strict else ():
             if not self._migration_code(call):
-                self._add(call, "UNQ005", messages.unresolved(call_label(call.func), call.func.attr in orm.SAVE))
+                saves = isinstance(call.func, ast.Attribute) and call.func.attr in orm.SAVE
+                self._add(call, "UNQ005", messages.unresolved(call_label(call.func), saves))
         self._report_unreadable_imports()
         self.project.save_cache()
         self.graph.save()

@@ -223,7 +223,8 @@ class WriteFinder:
             return self._write(call, method, label, model, fields, sources, values)
         if method in orm.BULK:
             return self._bulk(call, method, label, model)
-        return self._get_or_create(call, method, label, model, self._overridden(model, manager.name, method))
+        overridden = manager is not None and self._overridden(model, manager.name, method)
+        return self._get_or_create(call, method, label, model, overridden)
 
     def _concrete(self, model: Optional[ModelInfo], call: ast.AST) -> Optional[ModelInfo]:
         """An abstract model has no table: a write through it (`cls(...)`, `self.save()`,
@@ -398,11 +399,11 @@ class WriteFinder:
             return [target.elt]
         if not isinstance(target, (ast.List, ast.Tuple)):
             return None
-        elements = list(target.elts)
+        elements: List[ast.AST] = list(target.elts)
         if not isinstance(iterable, ast.Name):
             return elements
         func = self.scope.enclosing_function(iterable)
-        end = (before.lineno, before.col_offset)
+        end = (getattr(before, "lineno", 0), getattr(before, "col_offset", 0))
         for node in ast.walk(func or self.scope.tree):
             if (isinstance(node, ast.Call) and (node.lineno, node.col_offset) < end
                     and not (isinstance(node.func, ast.Name) and node.func.id in READS_ONLY)
@@ -411,11 +412,12 @@ class WriteFinder:
                             for arg in list(node.args) + [k.value for k in node.keywords])):
                 return None  # handed to another function, which may fill it (`self.collect(objs)`)
         for node in self.scope.method_calls:
-            receiver = node.func.value
-            if not (isinstance(receiver, ast.Name) and receiver.id == iterable.id and (node.lineno, node.col_offset) < end
+            callee = node.func
+            if not (isinstance(callee, ast.Attribute) and isinstance(callee.value, ast.Name)
+                    and callee.value.id == iterable.id and (node.lineno, node.col_offset) < end
                     and self.scope.enclosing_function(node) is func):
                 continue
-            method = node.func.attr
+            method = callee.attr
             if method == "append" and len(node.args) == 1:
                 elements.append(node.args[0])
             elif method == "insert" and len(node.args) == 2:
@@ -534,9 +536,9 @@ class WriteFinder:
             if extra and self._new_row_free(unique_set, model, values):
                 found.append((unique_set, (Fix.LOOKUP_BY_KEY, " and ".join(unique_set.fields), tuple(extra))))
         for field_name, source in _derived_in_save(self.resolver.project, model):
-            unique_set = next((s for s in model.unique_sets if s.fields == (field_name,)), None)
-            if unique_set is not None and field_name not in lookup and source in lookup:
-                found.append((unique_set, (Fix.LOOKUP_BY_DERIVED, field_name, (source,))))
+            derived = next((s for s in model.unique_sets if s.fields == (field_name,)), None)
+            if derived is not None and field_name not in lookup and source in lookup:
+                found.append((derived, (Fix.LOOKUP_BY_DERIVED, field_name, (source,))))
         return found
 
     def _new_row_free(self, unique_set: UniqueSet, model: ModelInfo, values: Dict[str, ast.AST]) -> bool:
@@ -690,10 +692,11 @@ class WriteFinder:
         """For `for obj in objs: obj.save()` over a list built earlier (`[M(...), M(...)]`, appended
         `M(...)` objects): the first constructor call, when every element builds the same model."""
         elements = [self._follow(e) for e in self.list_elements(iterable, call) or ()]
-        if not elements or not all(isinstance(e, ast.Call) for e in elements):
+        calls = [e for e in elements if isinstance(e, ast.Call)]
+        if not calls or len(calls) != len(elements):
             return None
-        models = {getattr(self.resolver.model_class(e.func), "qualname", None) for e in elements}
-        return elements[0] if len(models) == 1 and None not in models else None
+        models = {getattr(self.resolver.model_class(c.func), "qualname", None) for c in calls}
+        return calls[0] if len(models) == 1 and None not in models else None
 
     def _instance_validation(self, name: str, scope: ast.AST, binding, call: ast.Call) -> Optional[str]:
         """`obj.full_clean()` (or validate_unique/validate_constraints) between the binding and the save."""
@@ -785,8 +788,9 @@ def _derived_in_save(project, model: ModelInfo) -> List[Tuple[str, str]]:
         for attr, value in save.attributes if save is not None else ():
             target = model.field_for(attr)
             for source in _self_attributes(value):
-                if target is not None and model.field_for(source) not in (None, target):
-                    found.append((target, model.field_for(source)))
+                origin = model.field_for(source)
+                if target is not None and origin is not None and origin != target:
+                    found.append((target, origin))
     return found
 
 
@@ -799,8 +803,6 @@ def _self_attributes(value, depth: int = 0) -> List[str]:
         return [name for item in list(value.args) + [v for _, v in value.kwargs]
                 for name in _self_attributes(item, depth + 1)]
     return []
-
-
 
 
 def _is_none(node: ast.AST) -> bool:
