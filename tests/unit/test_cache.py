@@ -116,5 +116,6 @@ def test_cache_location_and_off_switch(project, tmp_path, monkeypatch):
     assert [f.code for f in check_source(view.read_bytes(), str(view), Options(cache=False, cache_dir=str(off)))] == ["UNQ001"]
     assert not off.exists()
     assert [f.code for f in check_source(view.read_bytes(), str(view), Options(cache_dir=str(on)))] == ["UNQ001"]
-    # one file of module facts, one of call facts (the call graph: who calls f())
-    assert sorted(p.name.endswith("-calls.json") for p in on.iterdir()) == [False, True]
+    # one file of module facts, one of call facts (who calls f()), one of helper summaries (what f() writes)
+    assert sorted(p.name.rpartition("-")[2] if "-" in p.name else "facts" for p in on.iterdir()) == [
+        "calls.json", "facts", "helpers.json"]

@@ -257,3 +257,24 @@ def test_a_caller_module_that_cannot_be_read_leaves_the_callers_unknown(project)
     project.write("shop/views.py", GUARDED_VIEW)
     project.write("shop/broken.py", "from shop.services import issue\n\ndef f(c):\n    issue(c\n")
     assert project.lint("shop/services.py") == [(5, "UNQ001")]
+
+
+def test_a_warm_single_file_run_of_a_caller_reads_the_helpers_writes_from_the_cache(project, monkeypatch):
+    """A module with no write of its own, linted alone: the helper's write and its other callers' guards
+    come from the cache, without parsing the helper's module or the other callers."""
+    project.write("shop/models.py", MODELS)
+    project.write("shop/services.py", SERVICES)
+    project.write("shop/views.py", GUARDED_VIEW)
+    project.write("shop/other.py", OPEN_VIEW)
+    _forget_process_state()
+    assert project.lint("shop/other.py") == [(4, "UNQ001")]
+    _forget_process_state()
+    parsed = []
+    real_parse_file, real_parse_source = discovery.parse_file, discovery.parse_source
+    monkeypatch.setattr(discovery, "parse_file", lambda path: parsed.append(path) or real_parse_file(path))
+    monkeypatch.setattr(discovery, "parse_source", lambda source, path, *args, **kwargs: parsed.append(
+        path) or real_parse_source(source, path, *args, **kwargs))
+    monkeypatch.setattr(engine, "parse_source", lambda source, path, *args, **kwargs: parsed.append(
+        path) or real_parse_source(source, path, *args, **kwargs))
+    assert project.lint("shop/other.py") == [(4, "UNQ001")]
+    assert [os.path.relpath(p, project.root) for p in parsed if "services" in p or "views" in p] == []

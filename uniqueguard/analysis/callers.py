@@ -19,6 +19,7 @@ duplicate becomes a 500.
 """
 from __future__ import annotations
 
+import atexit
 import os
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Set, Tuple
@@ -40,10 +41,17 @@ def graph_for(project) -> CallGraph:
     """The call graph of a project index, built once per process with it."""
     graph = _GRAPHS.get(id(project))
     if graph is None or graph.root != project.root:
+        if not _GRAPHS:
+            atexit.register(_save_all)
         graph = CallGraph(project.root, project.cache.file and os.path.dirname(project.cache.file) or None,
                           lambda: _indexed_paths(project))
         _GRAPHS[id(project)] = graph
     return graph
+
+
+def _save_all() -> None:
+    for graph in _GRAPHS.values():
+        graph.save(throttle=0.0)
 
 
 def _indexed_paths(project) -> List[str]:

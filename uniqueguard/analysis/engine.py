@@ -110,7 +110,10 @@ def _early_exit(source, path: str, options: Options):
     # A module with no write of its own may still be where a helper's write is reported (some callers
     # guard the helper, this one does not). Whatever goes wrong here, the analysis says (UNQ000).
     try:
-        return None if _shared(project_for(placed, merged), merged).open_calls(placed, text_) else []
+        shared = _shared(project_for(placed, merged), merged)
+        found = shared.open_calls(placed, text_)
+        shared.graph.save()
+        return None if found else []
     except Exception:  # noqa: BLE001 - a linter plugin must never take the host linter down
         return None
 

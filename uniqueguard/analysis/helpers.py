@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from typing import Any, Callable, Dict, List, Optional
 
 from ..index.cache import JsonStore
@@ -68,20 +68,34 @@ class Shared:
         self._analyse = analyse  # (path, text) → a module's analysis, not linted, with its `.helpers`
         self._helpers: Dict[tuple, Dict[str, List[HelperWrite]]] = {}
         self._judged: Dict[tuple, tuple] = {}  # (path, stamp) → (hash of the text, judged writes)
+        self._reported: Dict[str, bool] = {}  # path → whether the configuration reports it
 
     def reported(self, path: str) -> bool:
         """Whether the configuration reports findings in `path` (tests and migrations are not callers)."""
-        return not matches(relative_posix(path, self.project.root), self.options.excluded)
+        found = self._reported.get(path)
+        if found is None:
+            found = self._reported[path] = not matches(relative_posix(path, self.project.root), self.options.excluded)
+        return found
 
     def record(self, path: str, helpers: Dict[str, List[HelperWrite]]) -> None:
-        """The helper summaries of a module just analysed."""
+        """The helper summaries of a module just analysed (also into the disk cache)."""
         self._helpers[(os.path.abspath(path), stamp(path))] = helpers
+        self.graph.summaries.put_helpers(os.path.abspath(path), self.graph.fingerprint, {
+            function: [list(astuple(write)) for write in writes] for function, writes in helpers.items()})
 
     def helpers_in(self, path: str) -> Dict[str, List[HelperWrite]]:
         """function id → its helper writes, for the functions of the module at `path`."""
         key = (os.path.abspath(path), stamp(path))
         if key not in self._helpers:
             self._helpers[key] = {}
+            cached = self.graph.summaries.helpers(key[0], self.graph.fingerprint)
+            if cached is not None:
+                try:
+                    self._helpers[key] = {function: [HelperWrite(*map(str, write)) for write in writes]
+                                          for function, writes in cached.items()}
+                    return self._helpers[key]
+                except TypeError:  # an odd entry: read the module again
+                    self.graph.summaries.forget(key[0])
             text = self.graph.text(key[0])
             if text is not None and self.writes.search(text):
                 analysis = self._analyse(key[0], text)

@@ -22,6 +22,7 @@ import bisect
 import hashlib
 import os
 import re
+import time
 from dataclasses import dataclass
 from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
@@ -163,6 +164,8 @@ class CallGraph:
     def __init__(self, root: str, cache_dir: Optional[str], indexed_paths: Callable[[], Iterable[str]]):
         self.root = root
         self.cache = CallsCache(root, cache_dir)
+        self.summaries = SummariesCache(root, cache_dir)
+        self._last_save = 0.0
         self._indexed_paths = indexed_paths  # models/apps/signals files: what resolving calls depends on
         self._fingerprint: Optional[str] = None
         self._files: Optional[List[str]] = None
@@ -208,26 +211,19 @@ class CallGraph:
 
     def helper_names(self, writes: "re.Pattern[str]", reported: Callable[[str], bool]) -> Dict[str, tuple]:
         """name → files, for the functions whose bodies hold a write call (`writes` matches one), read
-        from the project's text: the functions whose callers may have to be reported. A write belongs to
-        the nearest `def` above it indented less than its line; `super().save()` is not a write."""
+        from the project's text (each file's names are cached on disk with its stamp, so a warm run
+        reads no text): the functions whose callers may have to be reported."""
         if writes.pattern not in self._helper_names:
             names: Dict[str, list] = {}
             for path in self.files():
-                text = self.text(path)
-                if not text or not reported(path) or not writes.search(text):
+                if not reported(path):
                     continue
-                defs = [(m.start(), len(m.group(1).expandtabs()), m.group(2)) for m in _DEF.finditer(text)]
-                starts = [start for start, _, _ in defs]
-                for match in writes.finditer(text):
-                    line = text[text.rfind("\n", 0, match.start()) + 1:match.start()]
-                    if _SUPER_CALL.search(line):
-                        continue
-                    indent = len(line.expandtabs()) - len(line.expandtabs().lstrip())
-                    index = bisect.bisect(starts, match.start()) - 1
-                    while index >= 0 and defs[index][1] >= indent:
-                        index -= 1
-                    if index >= 0 and path not in names.setdefault(defs[index][2], []):
-                        names[defs[index][2]].append(path)
+                found = self.summaries.names(path, writes.pattern)
+                if found is None:
+                    found = _defs_holding(self.text(path) or "", writes)
+                    self.summaries.put_names(path, writes.pattern, found)
+                for name in found:
+                    names.setdefault(name, []).append(path)
             self._helper_names[writes.pattern] = {name: tuple(paths) for name, paths in names.items()}
         return self._helper_names[writes.pattern]
 
@@ -280,8 +276,67 @@ class CallGraph:
             escaped = escaped or function in calls.escapes
         return sites, escaped
 
-    def save(self) -> None:
-        self.cache.save()
+    def save(self, throttle: float = 1.0) -> None:
+        """Persist new facts; throttled like the module facts' cache (`-j` workers never run atexit hooks
+        and must save as they go, but a full-tree run should not rewrite the files after every module)."""
+        now = time.monotonic()
+        if (self.cache.dirty or self.summaries.dirty) and now - self._last_save >= throttle:
+            self.cache.save()
+            self.summaries.save()
+            self._last_save = now
+
+
+def _defs_holding(text: str, writes: "re.Pattern[str]") -> List[str]:
+    """Names of the `def`s whose bodies hold a write call: a write belongs to the nearest `def` above it
+    indented less than its line; `super().save()` is not a write."""
+    if not writes.search(text):
+        return []
+    names: List[str] = []
+    defs = [(m.start(), len(m.group(1).expandtabs()), m.group(2)) for m in _DEF.finditer(text)]
+    starts = [start for start, _, _ in defs]
+    for match in writes.finditer(text):
+        line = text[text.rfind("\n", 0, match.start()) + 1:match.start()]
+        if _SUPER_CALL.search(line):
+            continue
+        indent = len(line.expandtabs()) - len(line.expandtabs().lstrip())
+        index = bisect.bisect(starts, match.start()) - 1
+        while index >= 0 and defs[index][1] >= indent:
+            index -= 1
+        if index >= 0 and defs[index][2] not in names:
+            names.append(defs[index][2])
+    return names
+
+
+class SummariesCache(JsonStore):
+    """Per file: the names of its functions holding a write call (by the write pattern), and, for one
+    state of the project's model modules, its helper writes' summaries (plain lists)."""
+
+    SUFFIX = "-helpers.json"
+    FORMAT = 1
+
+    def _entry(self, path: str) -> dict:
+        payload = self.payload(path)
+        return payload if isinstance(payload, dict) else {}
+
+    def names(self, path: str, pattern: str) -> Optional[List[str]]:
+        found = self._entry(path).get("names", {}).get(pattern)
+        return [n for n in found if isinstance(n, str)] if isinstance(found, list) else None
+
+    def put_names(self, path: str, pattern: str, names: List[str]) -> None:
+        entry = self._entry(path)
+        entry.setdefault("names", {})[pattern] = names
+        self.store(path, entry)
+
+    def helpers(self, path: str, fingerprint: str) -> Optional[dict]:
+        found = self._entry(path).get("helpers")
+        if isinstance(found, dict) and found.get("fingerprint") == fingerprint and isinstance(found.get("by"), dict):
+            return found["by"]
+        return None
+
+    def put_helpers(self, path: str, fingerprint: str, by_function: dict) -> None:
+        entry = self._entry(path)
+        entry["helpers"] = {"fingerprint": fingerprint, "by": by_function}
+        self.store(path, entry)
 
 
 __all__ = ["CallGraph", "CallSite", "Check", "NameCalls", "function_id", "id_name", "id_module"]
