@@ -30,6 +30,7 @@ import warnings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+sys.path.append(os.path.dirname(HERE))  # this working tree's uniqueguard when none is installed
 
 import corpora  # noqa: E402
 
