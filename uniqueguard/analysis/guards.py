@@ -234,6 +234,14 @@ class CheckFinder:
                 return None
         return None
 
+    def queried_before(self, write_node: ast.AST, model) -> bool:
+        """Whether the write's function checks for rows of `model` before it (`exists()`, `count()`...)."""
+        func = self.scope.enclosing_function(write_node)
+        position = (write_node.lineno, write_node.col_offset)
+        return any(self.scope.enclosing_function(call) is func and (call.lineno, call.col_offset) < position
+                   and (self._row_query(call, model) or self._row_query(call, model, counts=True))
+                   for call in self.scope.method_calls)
+
     def _early_exit(self, before: List[ast.stmt], model) -> Optional[ExistenceCheck]:
         """`if <present>: return ...` (or raise/continue/break) before the write."""
         for statement in reversed(before):

@@ -53,6 +53,7 @@ class Write:
     validated_by: Optional[str] = None  # `obj.full_clean()` ran on the instance before this save()
     # A one-to-one to a row inserted just before, which a receiver or the parent's own code also creates.
     created_elsewhere: Optional[Creator] = None
+    values: Dict[str, ast.AST] = field(default_factory=dict)  # field → the expression written, when known
 
 
 def _risked(model: ModelInfo, fields, values: Dict[str, ast.AST], evaluate,
@@ -126,7 +127,7 @@ class WriteFinder:
                 risked.append(unique_set)
             if creator is not None:
                 extra["created_elsewhere"] = creator
-        return Write(call, method, label, model, tuple(risked), written, dict(sources or {}), **extra)
+        return Write(call, method, label, model, tuple(risked), written, dict(sources or {}), values=values, **extra)
 
     def find_unresolved(self) -> List[ast.Call]:
         """Manager-style writes whose receiver resolves to no model (strict mode audits these).
@@ -512,7 +513,10 @@ class WriteFinder:
                     values[name] = keyword.value
         candidates = _risked(model, lookup | defaults, values, self.resolver.static_value)
         risked = [s for s in candidates if not set(s.fields) <= lookup and set(s.fields) & defaults]
-        hint = sorted(set(risked[0].fields) & defaults)[0] if risked else None
+        hint = None
+        if risked and not any(set(s.fields) <= lookup for s in model.unique_sets):
+            # moving a field into a lookup that already pins a unique set would change which row is found
+            hint = sorted(set(risked[0].fields) & defaults)[0]
         lookup_fix = None
         written = set(lookup | defaults)
         for unique_set, fix in self._over_pinned(model, keys, lookup, values) if not overridden else ():

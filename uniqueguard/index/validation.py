@@ -55,6 +55,8 @@ class FormFixKind(enum.Enum):
     CLEAN_FIELD = "clean_<field>()"
     CLEAN = "clean()"
     CHECK_AFTER_COMMIT_FALSE = "set after save(commit=False)"  # the view sets it: no form can check it
+    UNIQUE_TOGETHER_VALIDATOR = "UniqueTogetherValidator"  # a composite set of the serializer's own fields
+    VALIDATE_QUERY = "validate() that queries"  # a field the view sets through save(x=...)
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,12 @@ class Validator:
                         else FormFixKind.INCLUDE_IN_FIELDS)
                 return FormFix(kind, self.name, missing)
         if self.kind in (ValidatorKind.MODEL_SERIALIZER, ValidatorKind.SERIALIZER):
+            if any(f not in self.fields for f in unique_set.fields):
+                # set by the view (`save(owner=...)`), not written through the serializer: no validator
+                # of the serializer's own fields can see it, a querying validate() can
+                return FormFix(FormFixKind.VALIDATE_QUERY, self.name, unique_set.fields)
+            if len(unique_set.fields) > 1:
+                return FormFix(FormFixKind.UNIQUE_TOGETHER_VALIDATOR, self.name, unique_set.fields)
             return FormFix(FormFixKind.UNIQUE_VALIDATOR, self.name, unique_set.fields)
         if len(unique_set.fields) > 1:
             return FormFix(FormFixKind.CLEAN, self.name, unique_set.fields)
@@ -233,7 +241,8 @@ def validator_for(project: ModuleIndex, model_of_value: ModelOfValue, cls: Class
     if kind is ValidatorKind.MODEL_SERIALIZER and meta is not None and meta.assigned("validators") is not None:
         unique_checks_on = False  # Meta.validators replaces every generated validator
     custom_create = any(facts.method("create") is not None for facts in chain)
-    model_cleans = kind is ValidatorKind.MODEL_FORM and model_info is not None and _model_clean_queries(project, model_info)
+    model_cleans = (kind is ValidatorKind.MODEL_FORM and model_info is not None
+                    and _model_clean_queries(project, model_info))
     return Validator(cls.name, kind, model, frozenset(fields), frozenset(declared), frozenset(clean_methods),
                      clean_queries, unique_checks_on, frozenset(_explicit_validators(cls, meta)), custom_create,
                      model_checked if kind is ValidatorKind.MODEL_FORM else None, model_cleans)
