@@ -25,7 +25,7 @@ from ..findings import Failure, Finding, finding, run_failure
 from .function_ids import enclosing_id
 from .helpers import HelperWrite, Shared
 from .guards import (CheckFinder, Guard, GuardKind, TryNodes, atomic_around, catches_integrity_error, handler_guard,
-                     reraises, savepoint_between)
+                     never_commits, reraises, savepoint_between)
 from ..paths import matches, relative_posix
 from ..index.project import project_for
 from .hints import reusable_field, transaction_around
@@ -391,6 +391,8 @@ class _Analysis:
         """The rule a write breaks, with what was seen around it and the fix, callers left aside; None
         when it is safe."""
         node = write.call
+        if never_commits(self.scope, node, self.resolver) is not None:
+            return None  # a preview in a transaction that always rolls back
         base = Verdict("UNQ001", write.label, write.model.name, write.risked, Fix.CATCH)
         if guard is not None:
             return self._judge_handled(write, guard, base)

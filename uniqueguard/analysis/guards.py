@@ -181,6 +181,72 @@ def is_view(scope: ModuleScope, func: FunctionNode, project) -> bool:
     return facts is not None and any(dotted.endswith(VIEW_BASE_SUFFIXES) for dotted, _ in project.ancestors(facts))
 
 
+# ------------------------------------------------------------------------------ writes never committed
+SET_ROLLBACK = frozenset({"django.db.transaction.set_rollback"})
+CONTEXT_MANAGER = frozenset({"contextlib.contextmanager", "contextlib.asynccontextmanager"})
+
+
+def never_commits(scope: ModuleScope, node: ast.AST, resolver) -> Optional[str]:
+    """How the write is rolled back on every path, when it is: inside `with cm():` where `cm` is a project
+    context manager that enters `transaction.atomic()` and always raises after `yield` (a dry run, a
+    preview), or followed in its block by `transaction.set_rollback(True)`. A rolled-back insert can
+    still fail on a conflicting row, but it never leaves a duplicate behind: a preview, not production
+    state (issue 13 item 5)."""
+    for child, parent in scope.ancestors(node):
+        if isinstance(parent, (ast.With, ast.AsyncWith)) and child in parent.body:
+            for item in parent.items:
+                call = item.context_expr
+                if isinstance(call, ast.Call) and _rolls_back(resolver, call.func):
+                    return f"{ast.unparse(call.func)}()"
+        for block in ("body", "orelse", "finalbody"):
+            statements = getattr(parent, block, None)
+            if isinstance(statements, list) and child in statements and _has_rollback_after(scope, statements, child):
+                return "transaction.set_rollback(True)"
+        if isinstance(parent, FUNCTION_NODES):
+            return None
+    return None
+
+
+def _has_rollback_after(scope: ModuleScope, statements, child) -> bool:
+    """`transaction.set_rollback(True)` as a statement after `child` in the same block."""
+    if child not in statements:
+        return False
+    for statement in statements[statements.index(child) + 1:]:
+        call = statement.value if isinstance(statement, ast.Expr) else None
+        if (isinstance(call, ast.Call) and scope.qualify(call.func) in SET_ROLLBACK and call.args
+                and isinstance(call.args[0], ast.Constant) and call.args[0].value is True):
+            return True
+    return False
+
+
+def _rolls_back(resolver, func: ast.AST) -> bool:
+    """Whether `func` is a project context manager whose body is `with transaction.atomic(): ... yield ...
+    raise` (the raise after the yield at the same level, so every use rolls back)."""
+    found = None
+    if isinstance(func, ast.Name):
+        local = [f for f in resolver.scope.functions if getattr(f, "name", None) == func.id
+                 and isinstance(resolver.scope.parent(f), ast.Module)]
+        if local:
+            found = (local[-1], resolver.scope.names_at(local[-1]))
+    if found is None:
+        dotted = resolver.dotted(func)
+        found = project_function(resolver.project, dotted) if dotted else None
+    if found is None:
+        return False
+    function, names = found
+    if not any(names.of(d) in CONTEXT_MANAGER for d in function.decorator_list):
+        return False
+    for node in ast.walk(function):
+        if isinstance(node, (ast.With, ast.AsyncWith)) and any(
+                names.of(i.context_expr.func if isinstance(i.context_expr, ast.Call) else i.context_expr) in ATOMIC
+                for i in node.items):
+            yields = [i for i, st in enumerate(node.body)
+                      if isinstance(st, ast.Expr) and isinstance(st.value, (ast.Yield, ast.Await))]
+            if yields and any(isinstance(st, ast.Raise) for st in node.body[yields[0] + 1:]):
+                return True
+    return False
+
+
 def reraises(handler: ast.ExceptHandler) -> bool:
     """A handler that only re-raises lets the atomic block roll back: no query runs in the broken transaction."""
     if not handler.body or not isinstance(handler.body[-1], ast.Raise):
