@@ -681,16 +681,38 @@ class WriteFinder:
         model = self.resolver.project.model(validator.model)
         if model is None or not model.unique_sets:
             return None
-        fields = {model.field_for(f) for f in validator.fields} - {None}
+        fields = {model.field_for(f) for f in validator.fields if f not in validator.read_only} - {None}
+        update = self._updates_instance(holder)
         extra = set()
         for keyword in call.keywords:  # serializer.save(owner=request.user)
             if keyword.arg is not None:
                 name = model.field_for(keyword.arg)
-                if name is not None:
+                if name is not None and update and _own_value(keyword.value, name):
+                    fields.discard(name)  # `save(slug=serializer.instance.slug)`: the row keeps its value
+                elif name is not None:
                     extra.add(name)
         sources = {f: Source(holder, None) for f in fields}
         return self._write(call, call.func.attr, call_label(call.func), model, fields | extra, sources,
-                           new_row=False)
+                           insert=not update, new_row=False)
+
+    def _updates_instance(self, holder: ast.AST) -> bool:
+        """Whether the form/serializer edits an existing row: built with `instance=...` (a serializer's
+        first positional argument is the instance), or the `serializer` of `perform_update()`."""
+        if not isinstance(holder, ast.Name):
+            return False
+        binding, scope = self.scope.binding_before(holder.id, holder)
+        if binding is None:
+            return False
+        if binding.kind == "param":
+            return holder.id == "serializer" and getattr(scope, "name", "") == "perform_update"
+        value = binding.value
+        if binding.kind != "assign" or not isinstance(value, ast.Call):
+            return False
+        if any(k.arg == "instance" and not _is_none(k.value) for k in value.keywords):
+            return True
+        validator = self._validator_of(holder)
+        return (validator is not None and validator.kind.is_serializer and bool(value.args)
+                and not _is_none(value.args[0]))
 
     def _representative(self, iterable: ast.AST, call: ast.Call) -> Optional[ast.AST]:
         """For `for obj in objs: obj.save()` over a list built earlier (`[M(...), M(...)]`, appended
@@ -807,6 +829,12 @@ def _self_attributes(value, depth: int = 0) -> List[str]:
         return [name for item in list(value.args) + [v for _, v in value.kwargs]
                 for name in _self_attributes(item, depth + 1)]
     return []
+
+
+def _own_value(value: ast.AST, field: str) -> bool:
+    """`serializer.instance.slug` / `obj.slug` for the field `slug`: the edited row's own value."""
+    return (isinstance(value, ast.Attribute) and value.attr == field
+            and isinstance(value.value, (ast.Name, ast.Attribute)))
 
 
 def _is_none(node: ast.AST) -> bool:

@@ -94,6 +94,7 @@ class Validator:
     # A ModelForm whose model's own clean()/validate_unique()/clean_fields() queries: _post_clean runs it
     # (through instance.full_clean()) on every is_valid(), whatever the form's fields.
     model_clean_queries: bool = False
+    read_only: FrozenSet[str] = frozenset()  # serializer fields never written from input (read_only)
 
     def common(self, other: "Validator") -> Optional["Validator"]:
         """What both of two classes check (a view picking one by a condition), or None if they differ in
@@ -107,7 +108,7 @@ class Validator:
                          self.clean_queries and other.clean_queries, self.unique_checks_on and other.unique_checks_on,
                          self.explicit_validators & other.explicit_validators,
                          self.custom_create or other.custom_create, checked,
-                         self.model_clean_queries and other.model_clean_queries)
+                         self.model_clean_queries and other.model_clean_queries, self.read_only & other.read_only)
 
     @property
     def unique_checked(self) -> FrozenSet[str]:
@@ -163,6 +164,18 @@ class Validator:
             prefix = "validate_" if self.kind.is_serializer else "clean_"
             return ValidationSeen(self.name, f"{prefix}{unique_set.fields[0]}")
         return ValidationSeen(self.name)
+
+
+def _read_only_fields(chain, meta: Optional[ClassFacts]) -> set:
+    """`Meta.read_only_fields` and fields declared with `read_only=True`."""
+    found = set()
+    for facts in chain:
+        for name, value in facts.assigns:
+            if isinstance(value, CallValue) and value.kwarg("read_only") is True:
+                found.add(name)
+    listed = meta.assigned("read_only_fields") if meta is not None else None
+    found |= {f for f in listed if isinstance(f, str)} if isinstance(listed, tuple) else set()
+    return found
 
 
 def _declared_fields(cls: ClassFacts) -> set:
@@ -245,7 +258,8 @@ def validator_for(project: ModuleIndex, model_of_value: ModelOfValue, cls: Class
                     and _model_clean_queries(project, model_info))
     return Validator(cls.name, kind, model, frozenset(fields), frozenset(declared), frozenset(clean_methods),
                      clean_queries, unique_checks_on, frozenset(_explicit_validators(cls, meta)), custom_create,
-                     model_checked if kind is ValidatorKind.MODEL_FORM else None, model_cleans)
+                     model_checked if kind is ValidatorKind.MODEL_FORM else None, model_cleans,
+                     frozenset(_read_only_fields(chain, meta)) if kind.is_serializer else frozenset())
 
 
 MODEL_VALIDATION = ("clean", "validate_unique", "clean_fields", "validate_constraints")
