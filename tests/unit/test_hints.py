@@ -70,6 +70,8 @@ def message(project, body):
     # ... nor a value copied from another row, which holds it already
     ("def f(src):\n    Page.objects.create(slug=src.slug, title='copy')\n", "wrap it in try/except", "get_or_create"),
     ("def f(s):\n    Page.objects.create(slug=s, title='new')\n", "use Page.objects.get_or_create(slug=...)", None),
+    # ... nor a field only `**kwargs` may set
+    ("def f(**kw):\n    Page.objects.create(title='x', **kw)\n", "wrap it in try/except", "get_or_create"),
     # moving a field into a lookup that already pins a unique set changes which row is found
     ("def f(e, h):\n    Member.objects.get_or_create(email=e, defaults={'handle': h})\n",
      "wrap it in try/except IntegrityError", "move handle"),
