@@ -19,30 +19,30 @@ FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 def project_function(project, dotted: str) -> Optional[Tuple[ast.AST, Names]]:
     """(the def, its module's Names) of a module-level function `pkg.module.name` of the project."""
-    module, _, name = dotted.rpartition(".")
-    found = _module(project, module)
+    found = _member(project, dotted)
     if found is None:
         return None
-    tree, names = found
-    for node in tree.body:
-        if isinstance(node, FUNCTIONS) and node.name == name:
-            return node, names
-    return None
+    tree, names, name = found
+    function = next((n for n in tree.body if isinstance(n, FUNCTIONS) and n.name == name), None)
+    return (function, names) if function is not None else None
 
 
 def project_method(project, class_dotted: str, name: str) -> Optional[Tuple[ast.AST, Names]]:
     """(the def, its module's Names) of method `name` of the project class `pkg.module.Class`."""
-    module, _, cls_name = class_dotted.rpartition(".")
-    found = _module(project, module)
+    found = _member(project, class_dotted)
     if found is None:
         return None
-    tree, names = found
-    for node in tree.body:
-        if isinstance(node, ast.ClassDef) and node.name == cls_name:
-            for item in node.body:
-                if isinstance(item, FUNCTIONS) and item.name == name:
-                    return item, names
-    return None
+    tree, names, cls_name = found
+    cls = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == cls_name), None)
+    method = next((n for n in cls.body if isinstance(n, FUNCTIONS) and n.name == name), None) if cls else None
+    return (method, names) if method is not None else None
+
+
+def _member(project, dotted: str) -> Optional[Tuple[ast.Module, Names, str]]:
+    """(the module's tree, its Names, the member's name) for `pkg.module.member`."""
+    module, _, member = dotted.rpartition(".")
+    found = _module(project, module)
+    return (found[0], found[1], member) if found is not None else None
 
 
 def _module(project, module: str) -> Optional[Tuple[ast.Module, Names]]:
