@@ -66,21 +66,21 @@ def message(project, body):
 @pytest.mark.parametrize("body, hint, absent", [
     # reusing the row: a plain model, but not a multi-table child whose set lives on the parent
     ("def f(n):\n    Place.objects.create(name=n)\n", "use Place.objects.get_or_create(name=...)", None),
-    ("def f(n):\n    Restaurant.objects.create(name=n)\n", "wrap it in try/except IntegrityError", "get_or_create"),
+    ("def f(n):\n    Restaurant.objects.create(name=n)\n", "wrap in try/except", "get_or_create"),
     # ... nor a value copied from another row, which holds it already
-    ("def f(src):\n    Page.objects.create(slug=src.slug, title='copy')\n", "wrap it in try/except", "get_or_create"),
+    ("def f(src):\n    Page.objects.create(slug=src.slug, title='copy')\n", "wrap in try/except", "get_or_create"),
     ("def f(s):\n    Page.objects.create(slug=s, title='new')\n", "use Page.objects.get_or_create(slug=...)", None),
     # ... nor a field only `**kwargs` may set
-    ("def f(**kw):\n    Page.objects.create(title='x', **kw)\n", "wrap it in try/except", "get_or_create"),
+    ("def f(**kw):\n    Page.objects.create(title='x', **kw)\n", "wrap in try/except", "get_or_create"),
     # moving a field into a lookup that already pins a unique set changes which row is found
     ("def f(e, h):\n    Member.objects.get_or_create(email=e, defaults={'handle': h})\n",
-     "wrap it in try/except IntegrityError", "move handle"),
+     "wrap in try/except", "move handle"),
     ("def f(u, h):\n    Entry.objects.get_or_create(day=u, defaults={'owner': h})\n",
      "move owner from defaults into the lookup", None),
     # inside a transaction, the try needs its own savepoint or following the hint makes UNQ003
     ("@transaction.atomic\ndef f(s):\n    Page.objects.create(slug=s, title='x')\n",
-     "with its own `with transaction.atomic():` inside the try (it runs inside @transaction.atomic", None),
-    ("def f(s):\n    Page.objects.create(slug=s, title='x')\n", "wrap it in try/except IntegrityError", "its own"),
+     "with `with transaction.atomic():` inside the try (it runs inside @transaction.atomic", None),
+    ("def f(s):\n    Page.objects.create(slug=s, title='x')\n", "or try/except", "inside the try"),
     # serializers: no UniqueValidator for a field the view sets or one column of a composite set
     ("def f(request):\n    s = EntrySerializer(data=request.data)\n    s.is_valid(raise_exception=True)\n"
      "    s.save(owner=request.user)\n", "check (owner, day) with a query in EntrySerializer.validate()",
