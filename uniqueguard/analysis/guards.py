@@ -35,9 +35,9 @@ DOES_NOT_EXIST = ("DoesNotExist", "ObjectDoesNotExist", "RelatedObjectDoesNotExi
 EXITS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 VIEW_BASE_SUFFIXES = ("View", "ViewSet", "ViewMixin", "APIView")
 # Calls that read values out of a queryset, and builders of a collection from an iterable.
-ROW_VALUES = ("values_list", "values", "iterator", "in_bulk", "only", "defer")
+ROW_VALUES = frozenset({"values_list", "values", "iterator", "in_bulk"}) | orm.QUERYSET_CHAIN
 SEQUENCES = ("set", "frozenset", "list", "dict", "tuple", "sorted")
-EXISTENCE_ENDINGS = ("exists", "aexists")
+EXISTENCE_ENDINGS = orm.names(orm.Kind.EXISTENCE)
 TryNodes = (ast.Try,) + ((ast.TryStar,) if hasattr(ast, "TryStar") else ())
 
 

@@ -15,6 +15,7 @@ import enum
 from dataclasses import dataclass
 from typing import Callable, FrozenSet, Optional, Tuple
 
+from .. import orm
 from .facts import QUERY_METHODS, CallValue, ClassFacts, ModuleFacts, Ref
 from .modules import ModuleIndex
 from .sources import project_method
@@ -262,7 +263,7 @@ def validator_for(project: ModuleIndex, model_of_value: ModelOfValue, cls: Class
                      frozenset(_read_only_fields(chain, meta)) if kind.is_serializer else frozenset())
 
 
-MODEL_VALIDATION = ("clean", "validate_unique", "clean_fields", "validate_constraints")
+MODEL_VALIDATION = frozenset({"clean", "clean_fields"}) | orm.INSTANCE_VALIDATION
 
 
 def _model_clean_queries(project: ModuleIndex, model_info) -> bool:
@@ -296,12 +297,12 @@ def _queries(call: ast.Call) -> bool:
     """A query on a manager or queryset; a plain `.get()` counts only on one (`d.get(k)` is a dict's)."""
     if not (isinstance(call.func, ast.Attribute) and call.func.attr in QUERY_METHODS):
         return False
-    if call.func.attr not in ("get", "aget"):
+    if call.func.attr not in orm.LOOKUPS:
         return True
     receiver = call.func.value
     return (isinstance(receiver, ast.Attribute) and receiver.attr in ("objects", "_default_manager")) or (
         isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute)
-        and receiver.func.attr in ("filter", "exclude", "all", "using"))
+        and receiver.func.attr in orm.QUERYSET_CHAIN)
 
 
 def _meta_option(project: ModuleIndex, meta: ClassFacts, option: str, depth: int = 0):
