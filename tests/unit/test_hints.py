@@ -45,6 +45,13 @@ SERIALIZERS = """
             validators = []
 
 
+    class EntryOwnerSerializer(serializers.ModelSerializer):
+        class Meta:
+            model = Entry
+            fields = ["owner", "day"]
+            read_only_fields = ["owner"]
+
+
     class EntryPairSerializer(serializers.ModelSerializer):
         class Meta:
             model = Entry
@@ -88,6 +95,9 @@ def message(project, body):
     ("def f(request):\n    s = EntryPairSerializer(data=request.data)\n    s.is_valid(raise_exception=True)\n"
      "    s.save()\n", "add a UniqueTogetherValidator for (owner, day) to EntryPairSerializer.Meta.validators",
      "add a UniqueValidator"),
+    ("def f(request):\n    s = EntryOwnerSerializer(data=request.data)\n    s.is_valid(raise_exception=True)\n"
+     "    s.save(owner=request.user)\n", "check (owner, day) with a query in EntryOwnerSerializer.validate()",
+     "UniqueTogetherValidator"),
 ])
 def test_hint_decisions(project, body, hint, absent):
     text = message(project, body)

@@ -148,8 +148,8 @@ class Validator:
                         else FormFixKind.INCLUDE_IN_FIELDS)
                 return FormFix(kind, self.name, missing)
         if self.kind in (ValidatorKind.MODEL_SERIALIZER, ValidatorKind.SERIALIZER):
-            if any(f not in self.fields for f in unique_set.fields):
-                # set by the view (`save(owner=...)`), not written through the serializer: no validator
+            if any(f not in self.fields or f in self.read_only for f in unique_set.fields):
+                # set by the view (`save(owner=...)`) or read-only, not written through the serializer: no validator
                 # of the serializer's own fields can see it, a querying validate() can
                 return FormFix(FormFixKind.VALIDATE_QUERY, self.name, unique_set.fields)
             if len(unique_set.fields) > 1:
