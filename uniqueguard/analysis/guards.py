@@ -234,7 +234,7 @@ def _rolls_back(resolver, func: ast.AST) -> bool:
     if found is None:
         return False
     function, names = found
-    if not any(names.of(d) in CONTEXT_MANAGER for d in function.decorator_list):
+    if not any(names.of(d) in CONTEXT_MANAGER for d in getattr(function, "decorator_list", ())):
         return False
     for node in ast.walk(function):
         if isinstance(node, (ast.With, ast.AsyncWith)) and any(
@@ -300,7 +300,7 @@ class CheckFinder:
                 return None
         return None
 
-    def queried_before(self, write_node: ast.AST, model) -> bool:
+    def queried_before(self, write_node: ast.Call, model) -> bool:
         """Whether the write's function checks for rows of `model` before it (`exists()`, `count()`...)."""
         func = self.scope.enclosing_function(write_node)
         position = (write_node.lineno, write_node.col_offset)
@@ -602,6 +602,6 @@ def _returns_own_rows(function) -> bool:
                 break
         if isinstance(value, (ast.ListComp, ast.SetComp, ast.DictComp)) and len(value.generators) == 1:
             value = value.generators[0].iter
-        if _self_model(value, True) is None:
+        if value is None or _self_model(value, True) is None:
             return False
     return bool(returns)

@@ -65,14 +65,16 @@ class NewRows:
         loop skipping what an earlier round inserted: then the batch's own duplicates collide."""
         parent_insert = found[5] if len(found) > 5 else None
         check = None
+        looked = False
         for loop, targets, iterable in _loops_around(self.scope, values[field]):
             if parent_insert is not None and any(node is loop for _, node in self.scope.ancestors(parent_insert)):
                 continue  # a new parent per iteration: one row per parent
-            if check is None:
+            if not looked:
                 from .guards import CheckFinder  # a late import: guards reads the resolver, as this does
 
-                check = CheckFinder(self.scope, self.resolver).find(values[field], model) or False
-            if check and loop.lineno <= check.line <= getattr(loop, "end_lineno", loop.lineno):
+                check = CheckFinder(self.scope, self.resolver).find(values[field], model)
+                looked = True
+            if check is not None and loop.lineno <= check.line <= getattr(loop, "end_lineno", loop.lineno):
                 continue  # `if M.objects.filter(parent=p, n=n).exists(): continue` skips the batch's repeats
             if not any(_distinct_in(values.get(other), targets, iterable, self.resolver)
                        for other in unique_set.fields if other != field):
@@ -385,7 +387,8 @@ def _distinct_in(value: Optional[ast.AST], targets: Dict[str, int], iterable, re
         if isinstance(source, (ast.Set, ast.SetComp, ast.Dict, ast.DictComp)):
             return True
         if isinstance(source, (ast.List, ast.Tuple)) and all(isinstance(e, ast.Constant) for e in source.elts):
-            return len({e.value for e in source.elts}) == len(source.elts)  # distinct literals
+            literals = [e.value for e in source.elts if isinstance(e, ast.Constant)]
+            return len(set(literals)) == len(literals)  # distinct literals
         if isinstance(source, ast.Call) and isinstance(source.func, ast.Name) and source.func.id in DISTINCT_BUILDERS:
             return True
         if isinstance(value, ast.Name) or isinstance(value, ast.Attribute):
