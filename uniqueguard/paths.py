@@ -10,12 +10,12 @@ import os
 import re
 from typing import Iterable
 
-# Test code, test support (`testing/`, `test_utils/`, `test.py`, factories) and migrations: none of it
-# runs where a duplicate becomes a 500.
+# Test code, test support (`testing/`, `test_utils/`, `test.py`, `add_test_data.py`, factories) and
+# migrations: none of it runs where a duplicate becomes a 500.
 DEFAULT_EXCLUDE = ("**/tests/**", "**/test/**", "**/testing/**", "**/test_*/**", "**/tests_*/**", "**/*_tests/**",
-                   "**/test_*.py", "**/tests_*.py", "**/*_tests.py", "**/*_test.py", "**/tests.py", "**/test.py",
-                   "**/testing.py", "**/conftest.py", "**/factories.py", "**/factory.py", "**/factories/**",
-                   "**/migrations/**")
+                   "**/test_*.py", "**/tests_*.py", "**/*_tests.py", "**/*_test.py", "**/*_test_*.py", "**/tests.py",
+                   "**/test.py", "**/testing.py", "**/conftest.py", "**/factories.py", "**/factory.py",
+                   "**/factories/**", "**/migrations/**")
 
 
 @functools.lru_cache(maxsize=256)

@@ -25,7 +25,7 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 OPTIONAL = {rule.code for rule in RULES if not rule.default_enabled}
 # What the engine treats as test code or migrations (ENGINE.md, "Scope and cost"): never reported.
 NOT_REPORTED = re.compile(r"(^|/)(tests/|test/|testing/|tests?_[^/]*/|[^/]*_tests/|factories/|migrations/|"
-                          r"tests?_[^/]*\.py$|[^/]*_tests?\.py$|tests?\.py$|testing\.py$|conftest\.py$|"
+                          r"tests?_[^/]*\.py$|[^/]*_tests?\.py$|[^/]*_test_[^/]*\.py$|tests?\.py$|testing\.py$|conftest\.py$|"
                           r"factor(y|ies)\.py$)")
 # Every write call the engine may report, spelled from the ORM table (async twins included).
 WRITE_CALL = re.compile(r"\.(" + "|".join(sorted(orm.WRITES, key=len, reverse=True)) + r")\(")

@@ -11,9 +11,10 @@ TREE = FIXTURES / "core" / "precision_test_support"
 BY_CONTENT = {("club/sample_data.py", 14, "UNQ001"), ("club/browser_checks.py", 9, "UNQ001"),
               ("club/dataops/backfill.py", 9, "UNQ001"), ("club/dataops/backfill.py", 13, "UNQ001"),
               ("club/dataops/backfill.py", 14, "UNQ001")}
-# Quiet by the default globs: test.py, factories.py, testing/, test_utils/.
+# Quiet by the default globs: test.py, factories.py, testing/, test_utils/, add_test_members.py.
 BY_PATH = {("club/test.py", 5, "UNQ001"), ("club/factories.py", 5, "UNQ001"),
-           ("club/testing/helpers.py", 6, "UNQ001"), ("club/test_utils/base.py", 6, "UNQ001")}
+           ("club/testing/helpers.py", 6, "UNQ001"), ("club/test_utils/base.py", 6, "UNQ001"),
+           ("club/management/commands/add_test_members.py", 6, "UNQ001")}
 
 
 def _cli(*args):

@@ -25,9 +25,10 @@ from ..findings import Failure, Finding, finding, run_failure
 from .function_ids import enclosing_id
 from .helpers import HelperWrite, Shared
 from .guards import (CheckFinder, Guard, GuardKind, TryNodes, atomic_around, catches_integrity_error, handler_guard,
-                     reraises, savepoint_between)
+                     never_commits, reraises, savepoint_between)
 from ..paths import matches, relative_posix
 from ..index.project import project_for
+from .hints import reusable_field, transaction_around
 from .resolve import Resolver
 from .scope import ModuleScope, call_label
 from .support_code import MigrationCode, is_test_support_module
@@ -390,6 +391,8 @@ class _Analysis:
         """The rule a write breaks, with what was seen around it and the fix, callers left aside; None
         when it is safe."""
         node = write.call
+        if never_commits(self.scope, node, self.resolver) is not None:
+            return None  # a preview in a transaction that always rolls back
         base = Verdict("UNQ001", write.label, write.model.name, write.risked, Fix.CATCH)
         if guard is not None:
             return self._judge_handled(write, guard, base)
@@ -450,8 +453,10 @@ class _Analysis:
             holder = write.commit_false_form
             late = [f for f in written if f not in write.sources] if holder is not None else []
             if late and holder is not None:  # set by the view after form.save(commit=False): no form checks it
-                form = self.resolver.validator(holder)
-                fixes.append(FormFix(FormFixKind.CHECK_AFTER_COMMIT_FALSE, form.name if form else "", (late[0],)))
+                if not self.checks.queried_before(write.call, write.model):  # never ask for a check that is there
+                    form = self.resolver.validator(holder)
+                    fixes.append(FormFix(FormFixKind.CHECK_AFTER_COMMIT_FALSE, form.name if form else "",
+                                         (late[0],)))
                 unvalidated.append(unique_set)
                 continue
             validators = []
@@ -459,6 +464,8 @@ class _Analysis:
                 source = write.sources.get(name)
                 validator = self.resolver.validator(source.holder) if source is not None else None
                 if validator is None or not validator.validates(unique_set, write.model):
+                    # the fix goes into the class the other fields come from (`serializer.save(owner=...)`)
+                    validator = validator or self._validator_of_any(write, written)
                     if validator is not None:
                         fixes.append(validator.fix_for(unique_set))
                     unvalidated.append(unique_set)
@@ -471,29 +478,35 @@ class _Analysis:
                         checked_by.append(seen)
         return tuple(unvalidated), tuple(checked_by), tuple(fixes)
 
+    def _validator_of_any(self, write: Write, fields):
+        for name in fields:
+            source = write.sources.get(name)
+            validator = self.resolver.validator(source.holder) if source is not None else None
+            if validator is not None:
+                return validator
+        return None
+
     # ----------------------------------------------------------------------------------------- fixes
     def _with_fix(self, verdict: Verdict, write: Write, unvalidated: Tuple[UniqueSet, ...],
                   form_fixes: Tuple[FormFix, ...], race: bool) -> Verdict:
         """The concrete fix for an unguarded write (race: after an existence check, forms aside)."""
         method = write.method
-        single = [f for s in unvalidated if len(s.fields) == 1 for f in s.fields]
+        transaction = transaction_around(self.scope, write, self.atomic_requests, self.project)
+        verdict = replace(verdict, savepoint_for=transaction)
+        reusable = reusable_field(write, unvalidated)  # hints.py: when reusing the row is the fix
         if race:
-            if single and method in orm.CREATE and not write.model.is_user:
-                return replace(verdict, fix=Fix.GET_OR_CREATE, fix_field=single[0])
-            return verdict
+            return replace(verdict, fix=Fix.GET_OR_CREATE, fix_field=reusable) if reusable else verdict
         verdict = replace(verdict, form_fixes=form_fixes)
         if method in orm.UPSERT and write.lookup_fix is not None:  # look the row up by its unique key
             fix, key, rest = write.lookup_fix
             return replace(verdict, fix=fix, fix_field=key, fix_rest=rest)
         if method in orm.UPSERT:
-            return replace(verdict, fix=Fix.MOVE_TO_LOOKUP, fix_field=write.lookup_hint)
+            return replace(verdict, fix=Fix.MOVE_TO_LOOKUP, fix_field=write.lookup_hint) if write.lookup_hint \
+                else verdict
         if method in orm.BULK:
             return replace(verdict, fix=Fix.IGNORE_CONFLICTS)
-        if (method in orm.CREATE and len(unvalidated) == 1 and len(unvalidated[0].fields) == 1
-                and not form_fixes and not write.model.is_user):
-            # Reusing an existing row is the fix for a profile or a webhook record, not for a sign-up:
-            # a second registration must be told the account exists.
-            return replace(verdict, fix=Fix.GET_OR_CREATE, fix_field=unvalidated[0].fields[0])
+        if reusable and not form_fixes:
+            return replace(verdict, fix=Fix.GET_OR_CREATE, fix_field=reusable)
         return verdict
 
     # ---------------------------------------------------------------------------------- unreadable

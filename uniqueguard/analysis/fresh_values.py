@@ -11,12 +11,11 @@ never equals NULL — unless the constraint says `nulls_distinct=False`.
 from __future__ import annotations
 
 import ast
-import functools
-import os
 import re
 from typing import Callable, Optional
 
-from ..index.facts import Names, Ref, collect_imports
+from ..index.facts import Ref
+from ..index.sources import project_function
 
 RANDOM_SOURCES = frozenset({
     "uuid.uuid4", "uuid.uuid1", "secrets.token_hex", "secrets.token_urlsafe", "secrets.token_bytes",
@@ -93,7 +92,7 @@ def _returns_fresh(project, dotted: str, levels: int) -> bool:
     """Whether the project function `dotted` returns a fresh token on every path (followed `levels` deep)."""
     if levels <= 0:
         return False
-    found = _function(project, dotted)
+    found = project_function(project, dotted)
     if found is None:
         return False
     function, names = found
@@ -123,32 +122,3 @@ def _local_value(function, value: ast.AST) -> ast.AST:
     bound = [n for n in ast.walk(function) if isinstance(n, ast.Assign) and len(n.targets) == 1
              and isinstance(n.targets[0], ast.Name) and n.targets[0].id == value.id]
     return bound[0].value if len(bound) == 1 else value
-
-
-def _function(project, dotted: str):
-    """(FunctionDef, the module's Names) of a module-level project function, read from its source."""
-    module, _, name = dotted.rpartition(".")
-    path = project.module_path(module) if module else None
-    if not path:
-        return None
-    try:
-        tree = _parsed(path, os.stat(path).st_mtime)
-    except OSError:
-        return None
-    if tree is None:
-        return None
-    for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
-            imports, _ = collect_imports(tree, module, path.endswith("__init__.py"))
-            local = frozenset(n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef)))
-            return node, Names(module, imports, local)
-    return None
-
-
-@functools.lru_cache(maxsize=64)
-def _parsed(path: str, mtime: float) -> Optional[ast.Module]:
-    try:
-        with open(path, "rb") as handle:
-            return ast.parse(handle.read(), path)
-    except (OSError, SyntaxError, ValueError):
-        return None

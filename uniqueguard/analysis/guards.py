@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
 from .. import orm
-from .resolve import Resolver
+from ..index.sources import project_function, project_method
+from .resolve import Resolver, unchained
 from .scope import FUNCTION_NODES, BindingKind, FunctionNode, ModuleScope
 
 # What catches django.db.IntegrityError: itself and its bases (django/db/utils.py: IntegrityError <
@@ -33,6 +34,10 @@ NON_ATOMIC_REQUESTS = frozenset({"django.db.transaction.non_atomic_requests"})
 DOES_NOT_EXIST = ("DoesNotExist", "ObjectDoesNotExist", "RelatedObjectDoesNotExist")
 EXITS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 VIEW_BASE_SUFFIXES = ("View", "ViewSet", "ViewMixin", "APIView")
+# Calls that read values out of a queryset, and builders of a collection from an iterable.
+ROW_VALUES = frozenset({"values_list", "values", "iterator", "in_bulk"}) | orm.QUERYSET_CHAIN
+SEQUENCES = ("set", "frozenset", "list", "dict", "tuple", "sorted")
+EXISTENCE_ENDINGS = orm.names(orm.Kind.EXISTENCE)
 TryNodes = (ast.Try,) + ((ast.TryStar,) if hasattr(ast, "TryStar") else ())
 
 
@@ -176,6 +181,72 @@ def is_view(scope: ModuleScope, func: FunctionNode, project) -> bool:
     return facts is not None and any(dotted.endswith(VIEW_BASE_SUFFIXES) for dotted, _ in project.ancestors(facts))
 
 
+# ------------------------------------------------------------------------------ writes never committed
+SET_ROLLBACK = frozenset({"django.db.transaction.set_rollback"})
+CONTEXT_MANAGER = frozenset({"contextlib.contextmanager", "contextlib.asynccontextmanager"})
+
+
+def never_commits(scope: ModuleScope, node: ast.AST, resolver) -> Optional[str]:
+    """How the write is rolled back on every path, when it is: inside `with cm():` where `cm` is a project
+    context manager that enters `transaction.atomic()` and always raises after `yield` (a dry run, a
+    preview), or followed in its block by `transaction.set_rollback(True)`. A rolled-back insert can
+    still fail on a conflicting row, but it never leaves a duplicate behind: a preview, not production
+    state (issue 13 item 5)."""
+    for child, parent in scope.ancestors(node):
+        if isinstance(parent, (ast.With, ast.AsyncWith)) and child in parent.body:
+            for item in parent.items:
+                call = item.context_expr
+                if isinstance(call, ast.Call) and _rolls_back(resolver, call.func):
+                    return f"{ast.unparse(call.func)}()"
+        for block in ("body", "orelse", "finalbody"):
+            statements = getattr(parent, block, None)
+            if isinstance(statements, list) and child in statements and _has_rollback_after(scope, statements, child):
+                return "transaction.set_rollback(True)"
+        if isinstance(parent, FUNCTION_NODES):
+            return None
+    return None
+
+
+def _has_rollback_after(scope: ModuleScope, statements, child) -> bool:
+    """`transaction.set_rollback(True)` as a statement after `child` in the same block."""
+    if child not in statements:
+        return False
+    for statement in statements[statements.index(child) + 1:]:
+        call = statement.value if isinstance(statement, ast.Expr) else None
+        if (isinstance(call, ast.Call) and scope.qualify(call.func) in SET_ROLLBACK and call.args
+                and isinstance(call.args[0], ast.Constant) and call.args[0].value is True):
+            return True
+    return False
+
+
+def _rolls_back(resolver, func: ast.AST) -> bool:
+    """Whether `func` is a project context manager whose body is `with transaction.atomic(): ... yield ...
+    raise` (the raise after the yield at the same level, so every use rolls back)."""
+    found = None
+    if isinstance(func, ast.Name):
+        local = [f for f in resolver.scope.functions if getattr(f, "name", None) == func.id
+                 and isinstance(resolver.scope.parent(f), ast.Module)]
+        if local:
+            found = (local[-1], resolver.scope.names_at(local[-1]))
+    if found is None:
+        dotted = resolver.dotted(func)
+        found = project_function(resolver.project, dotted) if dotted else None
+    if found is None:
+        return False
+    function, names = found
+    if not any(names.of(d) in CONTEXT_MANAGER for d in getattr(function, "decorator_list", ())):
+        return False
+    for node in ast.walk(function):
+        if isinstance(node, (ast.With, ast.AsyncWith)) and any(
+                names.of(i.context_expr.func if isinstance(i.context_expr, ast.Call) else i.context_expr) in ATOMIC
+                for i in node.items):
+            yields = [i for i, st in enumerate(node.body)
+                      if isinstance(st, ast.Expr) and isinstance(st.value, (ast.Yield, ast.Await))]
+            if yields and any(isinstance(st, ast.Raise) for st in node.body[yields[0] + 1:]):
+                return True
+    return False
+
+
 def reraises(handler: ast.ExceptHandler) -> bool:
     """A handler that only re-raises lets the atomic block roll back: no query runs in the broken transaction."""
     if not handler.body or not isinstance(handler.body[-1], ast.Raise):
@@ -210,6 +281,10 @@ class CheckFinder:
                     if (child in parent.body and polarity == "absent") or (
                             child in parent.orelse and polarity == "present"):
                         return check
+            if isinstance(parent, (ast.For, ast.AsyncFor)) and child in parent.body:
+                check = self._missing_rows(parent.iter, model)
+                if check is not None:
+                    return check
             if isinstance(parent, ast.ExceptHandler) and self._catches_does_not_exist(parent):
                 tried = self.scope.parent(parent)
                 check = self._get_in(tried.body if isinstance(tried, TryNodes) else [], model)
@@ -224,6 +299,14 @@ class CheckFinder:
             if isinstance(parent, FUNCTION_NODES):
                 return None
         return None
+
+    def queried_before(self, write_node: ast.Call, model) -> bool:
+        """Whether the write's function checks for rows of `model` before it (`exists()`, `count()`...)."""
+        func = self.scope.enclosing_function(write_node)
+        position = (write_node.lineno, write_node.col_offset)
+        return any(self.scope.enclosing_function(call) is func and (call.lineno, call.col_offset) < position
+                   and (self._row_query(call, model) or self._row_query(call, model, counts=True))
+                   for call in self.scope.method_calls)
 
     def _early_exit(self, before: List[ast.stmt], model) -> Optional[ExistenceCheck]:
         """`if <present>: return ...` (or raise/continue/break) before the write."""
@@ -262,7 +345,7 @@ class CheckFinder:
             return self._polarity(test.value, model, depth + 1)
         if isinstance(test, ast.Compare) and len(test.ops) == 1:
             return self._compare(test, model, depth)
-        check = self._row_query(test, model) or self._related_row(test, model)
+        check = self._row_query(test, model) or self._related_row(test, model) or self._project_check(test, model)
         if check is not None:
             return "present", check
         return None, None
@@ -297,6 +380,10 @@ class CheckFinder:
 
     def _compare(self, test: ast.Compare, model, depth: int):
         left, op, right = test.left, test.ops[0], test.comparators[0]
+        if isinstance(op, (ast.In, ast.NotIn)):  # `if name not in existing:` (a dict/set of the rows)
+            if self._existing_rows(right, model):
+                return ("present" if isinstance(op, ast.In) else "absent"), ExistenceCheck(test.lineno, "`in`")
+            return None, None
         subject: Optional[ast.AST] = left
         if isinstance(op, (ast.Is, ast.IsNot)) and isinstance(right, ast.Constant) and right.value is None:
             if isinstance(subject, ast.Name):
@@ -336,6 +423,121 @@ class CheckFinder:
             return None
         return ExistenceCheck(expr.lineno, f"{method}()", found.model.qualname)
 
+    # ------------------------------------------------------------- the rows, read before the write
+    def _existing_rows(self, expr: Optional[ast.AST], model, depth: int = 0) -> bool:
+        """Whether `expr` holds rows of `model` read earlier (or values read from them): a queryset,
+        `values_list(...)`, `set(...)`/`dict(...)` of one, a comprehension over one, a local bound to
+        one, or a local list/set/dict filled in a loop over one."""
+        if expr is None or depth > 5:
+            return False
+        while (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute)
+               and expr.func.attr in ROW_VALUES):
+            expr = expr.func.value
+        if (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id in SEQUENCES
+                and len(expr.args) == 1):
+            return self._existing_rows(expr.args[0], model, depth + 1)
+        if isinstance(expr, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            return any(self._existing_rows(g.iter, model, depth + 1) for g in expr.generators)
+        if isinstance(expr, ast.Name):
+            binding, scope = self.scope.binding_before(expr.id, expr)
+            if binding is None or binding.kind != "assign" or binding.value is None:
+                return False
+            value = binding.value
+            empty = (isinstance(value, (ast.List, ast.Set, ast.Dict))
+                     and not getattr(value, "elts", getattr(value, "keys", None))) or (
+                isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in SEQUENCES
+                and not value.args and not value.keywords)
+            if empty:
+                return self._filled_from_rows(expr.id, scope, model, depth)
+            return self._existing_rows(value, model, depth + 1)
+        if not isinstance(expr, (ast.Call, ast.Attribute)):
+            return False
+        found = self.resolver.manager(expr)
+        if found is not None and found.model is not None and found.model.qualname == model.qualname:
+            return True
+        method = self._manager_method(expr, model)  # `Setting.objects.get_settings_dict(category)`
+        return method is not None and _returns_own_rows(method[0])
+
+    def _filled_from_rows(self, name: str, scope, model, depth: int) -> bool:
+        """`names = []` then `names.append(tag.name)` in `for tag in <rows of model>`."""
+        for node in ast.walk(scope or self.scope.tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("append", "add", "update", "extend")
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == name):
+                for _, parent in self.scope.ancestors(node):
+                    if (isinstance(parent, (ast.For, ast.AsyncFor))
+                            and self._existing_rows(parent.iter, model, depth + 1)):
+                        return True
+                    if isinstance(parent, FUNCTION_NODES):
+                        break
+        return False
+
+    def _missing_rows(self, iterable: ast.AST, model, depth: int = 0) -> Optional[ExistenceCheck]:
+        """`for name in set(wanted) - set(existing)`, or over a local bound to one, or over
+        `[n for n in wanted if n not in existing]`: each write is for a key a read found absent."""
+        if depth > 3:
+            return None
+        if isinstance(iterable, ast.Name):
+            binding, _ = self.scope.binding_before(iterable.id, iterable)
+            if binding is not None and binding.kind == "assign" and binding.value is not None:
+                return self._missing_rows(binding.value, model, depth + 1)
+            return None
+        if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.func.id in SEQUENCES \
+                and len(iterable.args) == 1:
+            return self._missing_rows(iterable.args[0], model, depth + 1)
+        if (isinstance(iterable, ast.BinOp) and isinstance(iterable.op, ast.Sub)
+                and self._existing_rows(iterable.right, model)):
+            return ExistenceCheck(iterable.lineno, "set difference")
+        if isinstance(iterable, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
+            for generator in iterable.generators:
+                for condition in generator.ifs:
+                    polarity, check = self._polarity(condition, model, 1)
+                    if polarity == "absent" and check is not None:
+                        return check
+        return None
+
+    def _project_check(self, expr: ast.AST, model) -> Optional[ExistenceCheck]:
+        """A call of the project's own manager method or function whose body is an existence query on
+        `model` (`ContributorAgreement.objects.has_agreed(user, c)`, `is_opted_out()`)."""
+        if isinstance(expr, ast.Await):
+            expr = expr.value
+        if not isinstance(expr, ast.Call):
+            return None
+        project = self.resolver.project
+        if isinstance(expr.func, ast.Attribute):
+            found = self._manager_method(expr, model)
+            if found is not None and _returns_existence(found[0], lambda node: _self_model(node, model), project):
+                return ExistenceCheck(expr.lineno, f"{expr.func.attr}()")
+            return None
+        dotted = self.resolver.dotted(expr.func)
+        found = project_function(project, dotted) if dotted else None
+        if found is not None:
+            function, names = found
+
+            def model_of(node):
+                manager = unchained(node)
+                target = names.of(manager.value) if isinstance(manager, ast.Attribute) else None
+                return project.model(target) if target else None
+
+            if _returns_existence(function, model_of, project, model):
+                return ExistenceCheck(expr.lineno, f"{getattr(expr.func, 'id', 'helper')}()")
+        return None
+
+    def _manager_method(self, call: ast.AST, model):
+        """(def, Names) of the project manager method `call` calls on a manager of `model`."""
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
+            return None
+        manager = self.resolver.manager(call.func.value)
+        if manager is None or manager.model is None or manager.model.qualname != model.qualname:
+            return None
+        project = self.resolver.project
+        for dotted in manager.model.managers.get(manager.name, ()):
+            cls = project.find_class(dotted)
+            for facts in [cls] + [f for _, f in project.ancestors(cls)] if cls is not None else ():
+                if facts is not None and facts.method(call.func.attr) is not None:
+                    return project_method(project, f"{facts.module}.{facts.name}", call.func.attr)
+        return None
+
     def _catches_does_not_exist(self, handler: ast.ExceptHandler) -> bool:
         names = _exception_names(self.scope, handler.type) if handler.type is not None else []
         return any(q.endswith(DOES_NOT_EXIST) for q, _ in names)
@@ -355,3 +557,51 @@ class CheckFinder:
                             model is None or found.model.qualname == model.qualname):
                         return ExistenceCheck(node.lineno, "get()", found.model.qualname)
         return None
+
+
+def _returns_existence(function, model_of, project, model=None) -> bool:
+    """Whether every `return` of `function` is an existence query (`<queryset>.exists()`, also negated
+    or through a local) on `model` (`model_of(receiver)` names the model a receiver queries; for a
+    manager method, its own model)."""
+    returns = [n.value for n in ast.walk(function) if isinstance(n, ast.Return)]
+    if not returns:
+        return False
+    for value in returns:
+        if isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.Not):
+            value = value.operand
+        if isinstance(value, (ast.Name, ast.Subscript, ast.Attribute)):  # a local, or a cache entry
+            spelled = ast.dump(value, annotate_fields=False).replace("Store()", "Load()")
+            bound = [n.value for n in ast.walk(function) if isinstance(n, ast.Assign) and len(n.targets) == 1
+                     and ast.dump(n.targets[0], annotate_fields=False).replace("Store()", "Load()") == spelled]
+            value = bound[0] if len(bound) == 1 else value
+        if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
+                and value.func.attr in EXISTENCE_ENDINGS):
+            return False
+        found = model_of(value.func.value)
+        if found is None or (model is not None and found.qualname != model.qualname):
+            return False
+    return True
+
+
+def _self_model(receiver: ast.AST, model):
+    """In a manager method, `self.filter(...)` / `self.get_queryset()...` query the manager's own model."""
+    node = unchained(receiver)
+    return model if isinstance(node, ast.Name) and node.id == "self" else None
+
+
+def _returns_own_rows(function) -> bool:
+    """Whether a manager method returns its own rows: `dict(self.filter(...).values_list(...))`."""
+    returns = [n.value for n in ast.walk(function) if isinstance(n, ast.Return)]
+    for value in returns:
+        while isinstance(value, ast.Call):
+            if isinstance(value.func, ast.Name) and value.func.id in SEQUENCES and len(value.args) == 1:
+                value = value.args[0]
+            elif isinstance(value.func, ast.Attribute) and value.func.attr in ROW_VALUES:
+                value = value.func.value
+            else:
+                break
+        if isinstance(value, (ast.ListComp, ast.SetComp, ast.DictComp)) and len(value.generators) == 1:
+            value = value.generators[0].iter
+        if value is None or _self_model(value, True) is None:
+            return False
+    return bool(returns)

@@ -76,6 +76,10 @@ def _fix(verdict: Verdict, named: bool) -> str:
         text = "put `with transaction.atomic():` inside the try"
     else:
         text = f"wrap in {catch}"
+    if verdict.savepoint_for and fix is not Fix.SAVEPOINT:
+        where = ("the view's ATOMIC_REQUESTS transaction" if verdict.savepoint_for == "ATOMIC_REQUESTS"
+                 else verdict.savepoint_for)
+        text += f", with `with transaction.atomic():` inside the try (it runs inside {where})"
     return text + "".join(" and " + phrase for phrase in form_fix_phrases(verdict.form_fixes))
 
 
@@ -109,6 +113,10 @@ def _form_fix(fix: FormFix) -> str:
         return f"include {listed} in {fix.form}'s fields"
     if kind is FormFixKind.UNIQUE_VALIDATOR:
         return f"add a UniqueValidator for {fix.fields[0]} to {fix.form}"
+    if kind is FormFixKind.UNIQUE_TOGETHER_VALIDATOR:
+        return f"add a UniqueTogetherValidator for ({listed}) to {fix.form}.Meta.validators"
+    if kind is FormFixKind.VALIDATE_QUERY:
+        return f"check ({listed}) with a query in {fix.form}.validate()"
     if kind is FormFixKind.CHECK_AFTER_COMMIT_FALSE:
         return f"check {fix.fields[0]} yourself: the view sets it after save(commit=False)"
     return f"validate uniqueness in {fix.form}.clean()"

@@ -46,13 +46,40 @@ class NewRows:
         if not new_rows:
             return True, None
         if len(unique_set.fields) > 1:
-            return False, None  # `Line(order=<order created above>, position=1)`: nothing holds it yet
-        name, (parent, variable, method, manager, receiver) = new_rows[0]
+            # `Line(order=<order created above>, position=1)`: nothing holds it yet — unless the write
+            # repeats for that one parent (a loop, a bulk_create batch) with the other fields from input.
+            name, found = new_rows[0]
+            return self._repeats_for_parent(unique_set, model, values, name, found), None
+        name, (parent, variable, method, manager, receiver, _) = new_rows[0]
         creator = (self._receiver_creating(parent, model, name, receiver)
                    or self._method_creating(parent, method, manager, model))
         if creator is None:
             return False, None  # a one-to-one to a row inserted just before, which nothing else creates
         return True, Creator(*creator, parent, variable)
+
+    def _repeats_for_parent(self, unique_set: UniqueSet, model: ModelInfo, values: Dict[str, ast.AST], field: str,
+                            found) -> bool:
+        """Whether the write runs more than once for the one new parent — in a loop or comprehension the
+        parent's insert is not inside — with no other field of the set distinct by construction in it
+        (a `range()` index, a key of a set or dict, a row of a queryset) and no existence check in the
+        loop skipping what an earlier round inserted: then the batch's own duplicates collide."""
+        parent_insert = found[5] if len(found) > 5 else None
+        check = None
+        looked = False
+        for loop, targets, iterable in _loops_around(self.scope, values[field]):
+            if parent_insert is not None and any(node is loop for _, node in self.scope.ancestors(parent_insert)):
+                continue  # a new parent per iteration: one row per parent
+            if not looked:
+                from .guards import CheckFinder  # a late import: guards reads the resolver, as this does
+
+                check = CheckFinder(self.scope, self.resolver).find(values[field], model)
+                looked = True
+            if check is not None and loop.lineno <= check.line <= getattr(loop, "end_lineno", loop.lineno):
+                continue  # `if M.objects.filter(parent=p, n=n).exists(): continue` skips the batch's repeats
+            if not any(_distinct_in(values.get(other), targets, iterable, self.resolver)
+                       for other in unique_set.fields if other != field):
+                return True
+        return False
 
     def _receiver_creating(self, parent, holder: ModelInfo, field: str, own=None) -> Optional[CreatorPlace]:
         """Another post_save receiver inserting the row (`own`, the receiver the write sits in, is not
@@ -100,18 +127,21 @@ class NewRows:
             found = self._insert(value)
             if found is None or found[1] is None:
                 return None  # `M(...)` nested in a write is unsaved: Django refuses it
-            return found[0], call_label(value.func) if isinstance(value, ast.Call) else "it", found[1], found[2], None
+            return (found[0], call_label(value.func) if isinstance(value, ast.Call) else "it", found[1], found[2], None,
+                    value)
         receiver = fresh_signal_instance(self.scope, value)
         if receiver is not None:
             parent = self.resolver.project.related_model(model, model.fields[field])
-            return (parent, _spelled(value), None, None, receiver) if parent is not None else None
+            return (parent, _spelled(value), None, None, receiver, None) if parent is not None else None
         if not isinstance(value, ast.Name):
             return None
         local = self._local_insert(value)
         if local is not None:
-            return local[0], value.id, local[1], local[2], None
+            binding, func = self.scope.binding_before(value.id, value)
+            bound = self._bound_node(value.id, func, binding) if binding is not None and func is not None else None
+            return local[0], value.id, local[1], local[2], None, bound
         fresh = self._fresh_parameter(value)
-        return (fresh, value.id, None, None, None) if fresh is not None else None
+        return (fresh, value.id, None, None, None, None) if fresh is not None else None
 
     def _fresh_parameter(self, value: ast.AST) -> Optional[ModelInfo]:
         """The model of the rows every call site of the function, anywhere in the project, passes for
@@ -164,6 +194,14 @@ class NewRows:
         if inserts and len(known) == len(inserts) and len({model.qualname for model, _, _ in known}) == 1:
             return known[-1]
         return self._insert_in_effect(value, bindings or ())
+
+    def _bound_node(self, name: str, func, binding) -> Optional[ast.AST]:
+        """The Name node a binding binds (to place the parent's insert against loops)."""
+        for node in ast.walk(func):
+            if (isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store)
+                    and (node.lineno, node.col_offset) == (binding.line, binding.col)):
+                return node
+        return None
 
     def _insert_in_effect(self, value: ast.Name, bindings) -> Optional[tuple]:
         """The insert `value` holds when its other bindings do not matter: the binding in effect is an
@@ -292,3 +330,69 @@ def _early_return(func, statements, child) -> bool:
 
 def _spelled(value: ast.AST) -> str:
     return value.id if isinstance(value, ast.Name) else ast.unparse(value)
+
+
+# ------------------------------------------------------------------------------ repeated writes
+def _loops_around(scope: ModuleScope, node: ast.AST):
+    """(loop node, names it binds per round, what it iterates) for each loop or comprehension around
+    `node` within its function, innermost first."""
+    for child, parent in scope.ancestors(node):
+        if isinstance(parent, FUNCTION_NODES):
+            return
+        if isinstance(parent, (ast.For, ast.AsyncFor)) and child in parent.body:
+            yield parent, _target_names(parent.target), parent.iter
+        elif isinstance(parent, (ast.While,)) and child in parent.body:
+            yield parent, {}, None
+        elif isinstance(parent, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            for generator in parent.generators:
+                if child is not generator.iter:
+                    yield parent, _target_names(generator.target), generator.iter
+
+
+def _target_names(target: ast.AST) -> Dict[str, int]:
+    """Names a loop target binds, with their position in a tuple target (-1 for the whole item)."""
+    if isinstance(target, ast.Name):
+        return {target.id: -1}
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return {e.id: i for i, e in enumerate(target.elts) if isinstance(e, ast.Name)}
+    return {}
+
+
+DISTINCT_BUILDERS = ("range", "set", "frozenset", "dict")
+
+
+def _distinct_in(value: Optional[ast.AST], targets: Dict[str, int], iterable, resolver) -> bool:
+    """Whether `value` differs in every round: the loop variable (or its pk, or text built from it) over
+    an iterable whose items are distinct — `range()`, `enumerate()`'s index, a set, a dict's keys, the
+    rows of a queryset."""
+    if value is None or iterable is None:
+        return False
+    names = {n.id for n in ast.walk(value) if isinstance(n, ast.Name) and n.id in targets}
+    if isinstance(value, ast.Attribute) and value.attr not in ("pk", "id"):
+        return False  # `row.name`: attributes of distinct rows may repeat
+    for name in names:
+        position = targets[name]
+        source = iterable
+        if isinstance(source, ast.Call) and isinstance(source.func, ast.Name) and source.func.id == "enumerate":
+            if position == 0:
+                return True  # the index
+            continue
+        if (isinstance(source, ast.Call) and isinstance(source.func, ast.Attribute)
+                and source.func.attr in ("items", "keys")):
+            if position in (0, -1):
+                return True
+            continue
+        if position != -1:
+            continue
+        if isinstance(source, (ast.Set, ast.SetComp, ast.Dict, ast.DictComp)):
+            return True
+        if isinstance(source, (ast.List, ast.Tuple)) and all(isinstance(e, ast.Constant) for e in source.elts):
+            literals = [e.value for e in source.elts if isinstance(e, ast.Constant)]
+            return len(set(literals)) == len(literals)  # distinct literals
+        if isinstance(source, ast.Call) and isinstance(source.func, ast.Name) and source.func.id in DISTINCT_BUILDERS:
+            return True
+        if isinstance(value, ast.Name) or isinstance(value, ast.Attribute):
+            found = resolver.manager(source) if isinstance(source, (ast.Call, ast.Attribute)) else None
+            if found is not None and found.model is not None:
+                return True  # the rows of a queryset
+    return False

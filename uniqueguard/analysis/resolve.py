@@ -572,7 +572,7 @@ class Resolver:
         if binding is None:
             return None
         if binding.kind is BindingKind.ASSIGN and isinstance(binding.value, ast.Call):
-            return self.validator_of_class(self.dotted(binding.value.func))
+            return self._validator_of_callee(binding.value.func)
         if binding.kind is BindingKind.PARAM and scope is not None:
             cls = self.scope.enclosing_class(scope)
             if cls is None:
@@ -586,6 +586,17 @@ class Resolver:
                         and isinstance(statement.targets[0], ast.Name) and statement.targets[0].id == attribute):
                     return self.validator_of_class(self.dotted(statement.value))
         return None
+
+    def _validator_of_callee(self, func: ast.AST) -> Optional[Validator]:
+        """The class called, also through a local chosen by a condition (`Form = A if captcha else B`):
+        then what both classes check."""
+        if isinstance(func, ast.Name):
+            binding, _ = self.scope.binding_before(func.id, func)
+            if binding is not None and binding.kind == "assign" and isinstance(binding.value, ast.IfExp):
+                one = self.validator_of_class(self.dotted(binding.value.body))
+                other = self.validator_of_class(self.dotted(binding.value.orelse))
+                return one.common(other) if one is not None and other is not None else None
+        return self.validator_of_class(self.dotted(func))
 
     def validator_of_class(self, dotted: Optional[str]) -> Optional[Validator]:
         if not dotted:

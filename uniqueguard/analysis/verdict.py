@@ -68,6 +68,9 @@ class Verdict:
     check: Optional[CheckSeen] = None  # UNQ002
     handler: Optional[HandlerSeen] = None  # UNQ003
     creator: Optional[CreatorSeen] = None  # UNQ001 when another insert makes the row
+    # The transaction the write runs in ("@transaction.atomic at line 12", "ATOMIC_REQUESTS"): a try around
+    # the write needs a savepoint of its own, or following the fix produces UNQ003.
+    savepoint_for: Optional[str] = None
 
 
 __all__ = ["Fix", "FormFixKind", "FormFix", "ValidationSeen", "CheckSeen", "HandlerSeen", "CreatorSeen",

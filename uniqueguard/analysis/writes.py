@@ -53,6 +53,7 @@ class Write:
     validated_by: Optional[str] = None  # `obj.full_clean()` ran on the instance before this save()
     # A one-to-one to a row inserted just before, which a receiver or the parent's own code also creates.
     created_elsewhere: Optional[Creator] = None
+    values: Dict[str, ast.AST] = field(default_factory=dict)  # field → the expression written, when known
 
 
 def _risked(model: ModelInfo, fields, values: Dict[str, ast.AST], evaluate,
@@ -126,7 +127,7 @@ class WriteFinder:
                 risked.append(unique_set)
             if creator is not None:
                 extra["created_elsewhere"] = creator
-        return Write(call, method, label, model, tuple(risked), written, dict(sources or {}), **extra)
+        return Write(call, method, label, model, tuple(risked), written, dict(sources or {}), values=values, **extra)
 
     def find_unresolved(self) -> List[ast.Call]:
         """Manager-style writes whose receiver resolves to no model (strict mode audits these).
@@ -512,7 +513,10 @@ class WriteFinder:
                     values[name] = keyword.value
         candidates = _risked(model, lookup | defaults, values, self.resolver.static_value)
         risked = [s for s in candidates if not set(s.fields) <= lookup and set(s.fields) & defaults]
-        hint = sorted(set(risked[0].fields) & defaults)[0] if risked else None
+        hint = None
+        if risked and not any(set(s.fields) <= lookup for s in model.unique_sets):
+            # moving a field into a lookup that already pins a unique set would change which row is found
+            hint = sorted(set(risked[0].fields) & defaults)[0]
         lookup_fix = None
         written = set(lookup | defaults)
         for unique_set, fix in self._over_pinned(model, keys, lookup, values) if not overridden else ():
@@ -677,16 +681,38 @@ class WriteFinder:
         model = self.resolver.project.model(validator.model)
         if model is None or not model.unique_sets:
             return None
-        fields = {model.field_for(f) for f in validator.fields} - {None}
+        fields = {model.field_for(f) for f in validator.fields if f not in validator.read_only} - {None}
+        update = self._updates_instance(holder)
         extra = set()
         for keyword in call.keywords:  # serializer.save(owner=request.user)
             if keyword.arg is not None:
                 name = model.field_for(keyword.arg)
-                if name is not None:
+                if name is not None and update and _own_value(keyword.value, name):
+                    fields.discard(name)  # `save(slug=serializer.instance.slug)`: the row keeps its value
+                elif name is not None:
                     extra.add(name)
         sources = {f: Source(holder, None) for f in fields}
         return self._write(call, call.func.attr, call_label(call.func), model, fields | extra, sources,
-                           new_row=False)
+                           insert=not update, new_row=False)
+
+    def _updates_instance(self, holder: ast.AST) -> bool:
+        """Whether the form/serializer edits an existing row: built with `instance=...` (a serializer's
+        first positional argument is the instance), or the `serializer` of `perform_update()`."""
+        if not isinstance(holder, ast.Name):
+            return False
+        binding, scope = self.scope.binding_before(holder.id, holder)
+        if binding is None:
+            return False
+        if binding.kind == "param":
+            return holder.id == "serializer" and getattr(scope, "name", "") == "perform_update"
+        value = binding.value
+        if binding.kind != "assign" or not isinstance(value, ast.Call):
+            return False
+        if any(k.arg == "instance" and not _is_none(k.value) for k in value.keywords):
+            return True
+        validator = self._validator_of(holder)
+        return (validator is not None and validator.kind.is_serializer and bool(value.args)
+                and not _is_none(value.args[0]))
 
     def _representative(self, iterable: ast.AST, call: ast.Call) -> Optional[ast.AST]:
         """For `for obj in objs: obj.save()` over a list built earlier (`[M(...), M(...)]`, appended
@@ -803,6 +829,12 @@ def _self_attributes(value, depth: int = 0) -> List[str]:
         return [name for item in list(value.args) + [v for _, v in value.kwargs]
                 for name in _self_attributes(item, depth + 1)]
     return []
+
+
+def _own_value(value: ast.AST, field: str) -> bool:
+    """`serializer.instance.slug` / `obj.slug` for the field `slug`: the edited row's own value."""
+    return (isinstance(value, ast.Attribute) and value.attr == field
+            and isinstance(value.value, (ast.Name, ast.Attribute)))
 
 
 def _is_none(node: ast.AST) -> bool:

@@ -18,7 +18,7 @@ from typing import Any, Dict, Optional
 from .. import __version__
 from .facts import UNKNOWN, CallValue, ClassFacts, DictValue, MethodFacts, ModuleFacts, ReceiverFacts, Ref
 
-FORMAT = 8  # 8: what functions return and which self.<attr> their bodies assign (MethodFacts)
+FORMAT = 9  # 9: class bases written as generic aliases (ModelSerializer[Role]) are their origin
 
 
 def default_directory() -> str:

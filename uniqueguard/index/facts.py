@@ -475,8 +475,8 @@ def _base_names(bases, names: Names) -> list:
         if (isinstance(base, ast.Call) and (names.of(base.func) or "").rpartition(".")[2] == "with_metaclass"
                 and len(base.args) > 1):
             found.extend(names.of(arg) or "" for arg in base.args[1:])
-        else:
-            found.append(names.of(base) or "")
+        else:  # `ModelSerializer[Role]` (a generic alias) is ModelSerializer
+            found.append(names.of(base.value if isinstance(base, ast.Subscript) else base) or "")
     return found
 
 

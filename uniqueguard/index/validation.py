@@ -10,12 +10,15 @@ UniqueValidator and UniqueTogetherValidator, or ones declared by hand).
 """
 from __future__ import annotations
 
+import ast
 import enum
 from dataclasses import dataclass
 from typing import Callable, FrozenSet, Optional, Tuple
 
-from .facts import CallValue, ClassFacts, ModuleFacts, Ref
+from .. import orm
+from .facts import QUERY_METHODS, CallValue, ClassFacts, ModuleFacts, Ref
 from .modules import ModuleIndex
+from .sources import project_method
 from .uniqueness import ModelInfo, UniqueSet
 
 # How a literal read from a module's facts names a model (`Meta.model = Book`, `get_user_model()`):
@@ -53,6 +56,8 @@ class FormFixKind(enum.Enum):
     CLEAN_FIELD = "clean_<field>()"
     CLEAN = "clean()"
     CHECK_AFTER_COMMIT_FALSE = "set after save(commit=False)"  # the view sets it: no form can check it
+    UNIQUE_TOGETHER_VALIDATOR = "UniqueTogetherValidator"  # a composite set of the serializer's own fields
+    VALIDATE_QUERY = "validate() that queries"  # a field the view sets through save(x=...)
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,24 @@ class Validator:
     # Fields the model-level unique checks look at. For a ModelForm with a Meta.fields list Django
     # excludes every field not listed, even one the form declares itself (_get_validation_exclusions).
     model_checked: Optional[FrozenSet[str]] = None
+    # A ModelForm whose model's own clean()/validate_unique()/clean_fields() queries: _post_clean runs it
+    # (through instance.full_clean()) on every is_valid(), whatever the form's fields.
+    model_clean_queries: bool = False
+    read_only: FrozenSet[str] = frozenset()  # serializer fields never written from input (read_only)
+
+    def common(self, other: "Validator") -> Optional["Validator"]:
+        """What both of two classes check (a view picking one by a condition), or None if they differ in
+        kind or model."""
+        if other.kind != self.kind or other.model != self.model:
+            return None
+        checked = (None if self.model_checked is None and other.model_checked is None
+                   else self.unique_checked & other.unique_checked)
+        return Validator(self.name, self.kind, self.model, self.fields & other.fields,
+                         self.declared | other.declared, self.clean_methods & other.clean_methods,
+                         self.clean_queries and other.clean_queries, self.unique_checks_on and other.unique_checks_on,
+                         self.explicit_validators & other.explicit_validators,
+                         self.custom_create or other.custom_create, checked,
+                         self.model_clean_queries and other.model_clean_queries, self.read_only & other.read_only)
 
     @property
     def unique_checked(self) -> FrozenSet[str]:
@@ -101,6 +124,8 @@ class Validator:
         if len(fields) == 1 and fields[0] in self.clean_methods:
             return True
         if len(fields) > 1 and self.clean_queries and set(fields) <= self.fields:
+            return True
+        if self.model_clean_queries and model is not None and self.model == model.qualname:
             return True
         if self.kind in (ValidatorKind.MODEL_FORM, ValidatorKind.MODEL_SERIALIZER) and self.unique_checks_on:
             if model is None or self.model != model.qualname:
@@ -123,6 +148,12 @@ class Validator:
                         else FormFixKind.INCLUDE_IN_FIELDS)
                 return FormFix(kind, self.name, missing)
         if self.kind in (ValidatorKind.MODEL_SERIALIZER, ValidatorKind.SERIALIZER):
+            if any(f not in self.fields or f in self.read_only for f in unique_set.fields):
+                # set by the view (`save(owner=...)`) or read-only, not written through the serializer: no validator
+                # of the serializer's own fields can see it, a querying validate() can
+                return FormFix(FormFixKind.VALIDATE_QUERY, self.name, unique_set.fields)
+            if len(unique_set.fields) > 1:
+                return FormFix(FormFixKind.UNIQUE_TOGETHER_VALIDATOR, self.name, unique_set.fields)
             return FormFix(FormFixKind.UNIQUE_VALIDATOR, self.name, unique_set.fields)
         if len(unique_set.fields) > 1:
             return FormFix(FormFixKind.CLEAN, self.name, unique_set.fields)
@@ -134,6 +165,18 @@ class Validator:
             prefix = "validate_" if self.kind.is_serializer else "clean_"
             return ValidationSeen(self.name, f"{prefix}{unique_set.fields[0]}")
         return ValidationSeen(self.name)
+
+
+def _read_only_fields(chain, meta: Optional[ClassFacts]) -> set:
+    """`Meta.read_only_fields` and fields declared with `read_only=True`."""
+    found = set()
+    for facts in chain:
+        for name, value in facts.assigns:
+            if isinstance(value, CallValue) and value.kwarg("read_only") is True:
+                found.add(name)
+    listed = meta.assigned("read_only_fields") if meta is not None else None
+    found |= {f for f in listed if isinstance(f, str)} if isinstance(listed, tuple) else set()
+    return found
 
 
 def _declared_fields(cls: ClassFacts) -> set:
@@ -189,6 +232,7 @@ def validator_for(project: ModuleIndex, model_of_value: ModelOfValue, cls: Class
         if meta is None and facts.meta is not None:
             meta = facts.meta
     model = None
+    model_info = None
     fields = set(declared)
     model_checked = None
     meta_owner = next((facts for facts in chain if facts.meta is not None), None)
@@ -211,9 +255,54 @@ def validator_for(project: ModuleIndex, model_of_value: ModelOfValue, cls: Class
     if kind is ValidatorKind.MODEL_SERIALIZER and meta is not None and meta.assigned("validators") is not None:
         unique_checks_on = False  # Meta.validators replaces every generated validator
     custom_create = any(facts.method("create") is not None for facts in chain)
+    model_cleans = (kind is ValidatorKind.MODEL_FORM and model_info is not None
+                    and _model_clean_queries(project, model_info))
     return Validator(cls.name, kind, model, frozenset(fields), frozenset(declared), frozenset(clean_methods),
                      clean_queries, unique_checks_on, frozenset(_explicit_validators(cls, meta)), custom_create,
-                     model_checked if kind is ValidatorKind.MODEL_FORM else None)
+                     model_checked if kind is ValidatorKind.MODEL_FORM else None, model_cleans,
+                     frozenset(_read_only_fields(chain, meta)) if kind.is_serializer else frozenset())
+
+
+MODEL_VALIDATION = frozenset({"clean", "clean_fields"}) | orm.INSTANCE_VALIDATION
+
+
+def _model_clean_queries(project: ModuleIndex, model_info) -> bool:
+    """Whether the model's own clean()/validate_unique()/clean_fields() (or a base's) queries, directly or
+    through a method of its own it calls (`self.clean_unique_together()`), read one level deep."""
+    cls = getattr(model_info, "facts", None)
+    if cls is None:
+        return False
+    chain = [cls] + [facts for _, facts in project.ancestors(cls) if facts is not None]
+
+    def body(name):
+        owner = next((facts for facts in chain if facts.method(name) is not None), None)
+        found = project_method(project, f"{owner.module}.{owner.name}", name) if owner is not None else None
+        return found[0] if found is not None else None
+
+    for name in MODEL_VALIDATION:
+        function = body(name)
+        calls = [n for n in ast.walk(function) if isinstance(n, ast.Call)] if function is not None else []
+        if any(_queries(call) for call in calls):
+            return True
+        for call in calls:
+            if (isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name)
+                    and call.func.value.id == "self" and call.func.attr not in MODEL_VALIDATION):
+                helper = body(call.func.attr)
+                if helper is not None and any(_queries(n) for n in ast.walk(helper) if isinstance(n, ast.Call)):
+                    return True
+    return False
+
+
+def _queries(call: ast.Call) -> bool:
+    """A query on a manager or queryset; a plain `.get()` counts only on one (`d.get(k)` is a dict's)."""
+    if not (isinstance(call.func, ast.Attribute) and call.func.attr in QUERY_METHODS):
+        return False
+    if call.func.attr not in orm.LOOKUPS:
+        return True
+    receiver = call.func.value
+    return (isinstance(receiver, ast.Attribute) and receiver.attr in ("objects", "_default_manager")) or (
+        isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute)
+        and receiver.func.attr in orm.QUERYSET_CHAIN)
 
 
 def _meta_option(project: ModuleIndex, meta: ClassFacts, option: str, depth: int = 0):

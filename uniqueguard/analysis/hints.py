@@ -1,0 +1,56 @@
+"""Which fix a finding suggests, decided from the code (`messages.py` renders the verdict).
+
+A hint is worth giving only when following it fixes the code without breaking it:
+- `get_or_create(field=...)` reuses the existing row — right for a profile or a webhook record, wrong when
+  the value is copied from another row (`tag_wiki=source.tag_wiki` finds *that* row), when the set lives
+  on a multi-table parent (the child lookup finds nothing and inserts a second parent), for a sign-up (a
+  second registration must be told the account exists), or when the field is only reached through
+  `**kwargs`;
+- "move X from defaults into the lookup" only when the lookup pins no unique set already (else it changes
+  which row is found; decided in writes.py, which leaves `lookup_hint` unset);
+- inside a transaction (`atomic()` around it, ATOMIC_REQUESTS), the `try` needs its own
+  `transaction.atomic()` savepoint, or following the hint produces UNQ003 (`transaction_around`).
+"""
+from __future__ import annotations
+
+import ast
+from typing import Optional
+
+from .. import orm
+from .guards import atomic_around
+
+
+def reusable_field(write, unvalidated) -> Optional[str]:
+    """The one field `get_or_create(field=...)` can look the existing row up by, when reusing that row
+    is the fix; None when it is not (see the module docstring)."""
+    if write.method not in orm.CREATE or write.model.is_user:
+        return None
+    if len(unvalidated) != 1 or len(unvalidated[0].fields) != 1:
+        return None
+    unique_set = unvalidated[0]
+    field = unique_set.fields[0]
+    model = write.model
+    if unique_set.table != model.name and not model.proxy:
+        return None  # the set lives on a multi-table parent: the child's lookup never finds that row
+    if field not in write.values:
+        return None  # reached only through `**kwargs`: the lookup would name a value the code never shows
+    if _copied(write.values.get(field), field):
+        return None
+    return field
+
+
+def _copied(value: Optional[ast.AST], field: str) -> bool:
+    """`tag_wiki=source.tag_wiki`: the value is the same field of another row, which holds it already."""
+    return isinstance(value, ast.Attribute) and value.attr in (field, f"{field}_id") and \
+        isinstance(value.value, (ast.Name, ast.Attribute))
+
+
+def transaction_around(scope, write, atomic_requests: bool, project) -> Optional[str]:
+    """How the transaction the write runs in is spelled (`with transaction.atomic() at line 12`,
+    ATOMIC_REQUESTS), when there is one; None for a get_or_create (its insert has a savepoint already)."""
+    if write.method in orm.UPSERT:
+        return None
+    atomic = atomic_around(scope, write.call, atomic_requests, project)
+    if atomic is None:
+        return None
+    return atomic.how if atomic.how == "ATOMIC_REQUESTS" else f"{atomic.how} at line {atomic.line}"
