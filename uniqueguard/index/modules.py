@@ -61,6 +61,8 @@ class ModuleIndex:
         src = os.path.join(self.root, "src")
         if os.path.isdir(src):
             self.source_roots.append(src)
+        self._preferred_roots = set(self.source_roots)  # where the project's own imports resolve
+        self._copies: Dict[str, List[Tuple[str, str]]] = {}  # dotted → [(path, source root)] found
         self.models_modules: List[str] = []  # dotted names of every models module found
         self.apps_modules: List[str] = []
         self.signals_modules: List[str] = []  # signals.py / receivers.py / handlers.py / signals/
@@ -68,21 +70,47 @@ class ModuleIndex:
 
     # ---------------------------------------------------------------------------------------- files
     def _scan(self) -> None:
-        paths, complete = discovery.walk_python_files(self.root, _is_indexed_file)
+        paths, complete = discovery.walk_python_files(
+            self.root, lambda folder, name: name == "manage.py" or _is_indexed_file(folder, name))
         self.problems.incomplete_walk = not complete
         for path in paths:
+            if os.path.basename(path) == "manage.py":
+                self._preferred_roots.add(os.path.dirname(path))
+                continue
             dotted, _, source_root = discovery.module_name(path, self.root)
             if source_root not in self.source_roots:
                 self.source_roots.append(source_root)
             if not dotted:
                 continue
-            self._path_by_module.setdefault(dotted, path)
+            copies = self._copies.setdefault(dotted, [])
+            copies.append((path, source_root))
+            if len(copies) > 1:
+                continue
             if path.endswith("apps.py"):
                 self.apps_modules.append(dotted)
             elif _is_signals_file(path):
                 self.signals_modules.append(dotted)
             else:
                 self.models_modules.append(dotted)
+        self._pick_copies()
+
+    def _pick_copies(self) -> None:
+        """Order the source roots (discovery.rank_source_roots) and, for each indexed module found more
+        than once, keep the copy under the first of them: the one the project's imports reach."""
+        self.source_roots = discovery.rank_source_roots(self.source_roots, self.root, self._preferred_roots)
+        rank = {folder: index for index, folder in enumerate(self.source_roots)}
+        self._path_by_module = {dotted: min(copies, key=lambda copy: rank[copy[1]])[0]
+                                for dotted, copies in self._copies.items()}
+
+    def prefer_root_of(self, dotted: Optional[str]) -> None:
+        """The settings package's parent is where DJANGO_SETTINGS_MODULE is imported from: prefer it."""
+        path = self.module_path(dotted) if dotted else None
+        settings_root = discovery.module_name(path, self.root)[2] if path else None
+        if settings_root and settings_root not in self._preferred_roots:
+            self._preferred_roots.add(settings_root)
+            if settings_root not in self.source_roots:
+                self.source_roots.append(settings_root)
+            self._pick_copies()
 
     def facts_for_path(self, path: str, dotted: Optional[str] = None, is_package: Optional[bool] = None,
                        want_settings_hint: bool = False) -> ModuleFacts:

@@ -35,6 +35,7 @@ class Project:
         self.root: str = self.modules.root
         self.problems: Problems = self.modules.problems
         self.settings: Settings = read_settings(self.modules, settings_module)
+        self.modules.prefer_root_of(self.settings.module)
         self.labels: Dict[str, List[str]] = app_labels(self.modules, self.settings)
         self.extra_unique: Mapping[str, UniqueConfig] = dict(unique)
         self.registry = ModelRegistry(self.modules, self.settings, self.labels, self.extra_unique)
