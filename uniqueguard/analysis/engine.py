@@ -294,8 +294,11 @@ class _Analysis:
         """Each write's own verdict, callers left aside, and the helper summaries of its functions; kept
         as plain data, so a module read for its helpers and linted later is not analysed twice."""
         if self.judged is None:
+            self.project.user_model_asked = False  # set when this module's code asks for the user model
             self.judged = [self._judge(write) for write in self.finder.find()
                            if not self._migration_code(write.call)]
+            if self.project.user_model_asked:  # remembered with the verdicts, which may be reused
+                self.project.user_model_files.add(self.real_path)
             self.shared.remember(self.real_path, self.text, self.judged)
         for judged in self.judged:
             if not judged.handled and judged.verdict is not None and judged.function is not None:
@@ -512,8 +515,11 @@ class _Analysis:
     # ---------------------------------------------------------------------------------- unreadable
     def _report_unreadable_imports(self) -> None:
         """UNQ000 on each import of a project module the index could not read: never a silent miss.
-        An incomplete walk of the project tree is said once per process, on the first file analysed."""
+        An incomplete walk of the project tree is said once per process, on the first file analysed.
+        Likewise once per file whose writes rest on a user model the index could not read or guessed."""
         problems = self.project.problems
+        if problems.user_model and self.real_path in self.project.user_model_files:
+            self.found.append(finding(self.path, 1, 0, "UNQ000", problems.user_model))
         if problems.incomplete_walk and not problems.walk_reported:
             problems.walk_reported = True
             self.found.append(finding(self.path, 1, 0, "UNQ000", messages.incomplete_walk(self.project.root)))

@@ -30,6 +30,7 @@ class Problems:
 
     unreadable: Dict[str, str] = field(default_factory=dict)  # path → reason
     incomplete_walk: bool = False  # the tree was too large or had unreadable folders
+    user_model: Optional[str] = None  # why the user model is not what AUTH_USER_MODEL says (registry)
     walk_reported: bool = False  # said once per process, on the first file analysed
 
 
@@ -182,6 +183,10 @@ class ModuleIndex:
                 path = discovery.module_file(dotted, [STUBS_ROOT])
         self._path_by_module[dotted] = path
         return path
+
+    def relative(self, path: Optional[str]) -> str:
+        """A path as messages show it: relative to the project root, with `/`."""
+        return os.path.relpath(path, self.root).replace(os.sep, "/") if path else "?"
 
     def module(self, dotted: str) -> Optional[ModuleFacts]:
         path = self.module_path(dotted)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 import atexit
 import os
-from typing import Dict, Iterable, List, Mapping, Optional, Tuple, Union, overload
+from typing import Set, Dict, Iterable, List, Mapping, Optional, Tuple, Union, overload
 
 from ..config import Options
 from . import discovery
@@ -40,6 +40,8 @@ class Project:
         self.extra_unique: Mapping[str, UniqueConfig] = dict(unique)
         self.registry = ModelRegistry(self.modules, self.settings, self.labels, self.extra_unique)
         self.receivers = ReceiverIndex(self.modules, self.registry)
+        self.user_model_asked = False  # reset by the engine before each module it judges
+        self.user_model_files: Set[str] = set()  # modules whose judging asked for the user model
 
     # ------------------------------------------------------------------------------ modules, classes
     @property
@@ -95,6 +97,9 @@ class Project:
         return self.registry.model_by_label(label)
 
     def user_model(self) -> Optional[ModelInfo]:
+        """The user model; noted (`user_model_asked`) so the engine can say, in a file whose code asked
+        for it, why it is unknown or guessed (`problems.user_model`)."""
+        self.user_model_asked = True
         return self.registry.user_model()
 
     def project_models(self) -> List[ModelInfo]:
