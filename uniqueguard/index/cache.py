@@ -122,6 +122,15 @@ def decode_module(d: dict) -> ModuleFacts:
 
 
 # --------------------------------------------------------------------------------------------- store
+def stamp(path: str) -> Optional[list]:
+    """[size, mtime in ns] of a file, None when it cannot be stat'ed: what says a file is unchanged."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns]
+
+
 class JsonStore:
     """Entries keyed by file path and (size, mtime_ns), loaded once and saved when something changed.
 
@@ -152,20 +161,12 @@ class JsonStore:
         except (OSError, ValueError, TypeError, RecursionError):
             self.entries = {}  # absent, corrupt or foreign: rebuilt, never trusted
 
-    @staticmethod
-    def _stamp(path: str) -> Optional[list]:
-        try:
-            stat = os.stat(path)
-        except OSError:
-            return None
-        return [stat.st_size, stat.st_mtime_ns]
-
     def payload(self, path: str) -> Any:
         """The stored payload for the file as it is now on disk, or None."""
         if not self.enabled:
             return None
         entry = self.entries.get(path)
-        if not isinstance(entry, dict) or entry.get("stamp") != self._stamp(path):
+        if not isinstance(entry, dict) or entry.get("stamp") != stamp(path):
             return None
         return entry.get("facts")
 
@@ -173,12 +174,14 @@ class JsonStore:
         self.entries.pop(path, None)
         self.dirty = True
 
-    def store(self, path: str, payload: Any) -> None:
+    def store(self, path: str, payload: Any, read_at: Optional[list] = None) -> None:
+        """Keep `payload` for `path`, stamped as the file was when it was read (`read_at`), so a file
+        changed while it was parsed is never stored with its new stamp and old facts."""
         if not self.enabled:
             return
-        stamp = self._stamp(path)
-        if stamp is not None:
-            self.entries[path] = {"stamp": stamp, "facts": payload}
+        current = read_at if read_at is not None else stamp(path)
+        if current is not None:
+            self.entries[path] = {"stamp": current, "facts": payload}
             self.dirty = True
 
     def save(self) -> None:
@@ -215,11 +218,11 @@ class FactsCache(JsonStore):
         self.hits += 1
         return facts
 
-    def put(self, path: str, facts: ModuleFacts) -> None:
+    def put(self, path: str, facts: ModuleFacts, read_at: Optional[list] = None) -> None:
         if not self.enabled:
             return
         try:
             payload = encode_module(facts)
         except (TypeError, RecursionError):
             return
-        self.store(path, payload)
+        self.store(path, payload, read_at)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Tuple
 
 from . import discovery
-from .cache import FactsCache
+from .cache import FactsCache, stamp
 from .facts import ClassFacts, ModuleFacts, Ref, failed_module, module_facts
 
 STUBS_ROOT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "stubs")
@@ -54,6 +54,7 @@ class ModuleIndex:
         self.cache = FactsCache(self.root, cache_dir)
         self._last_save = 0.0
         self._facts_by_path: Dict[str, ModuleFacts] = {}
+        self._stamps: Dict[str, Optional[list]] = {}  # path → stamp when its facts were read
         # (path, dotted, is_package, tree) of the module being linted
         self._adopted: Optional[Tuple[str, str, bool, ast.Module]] = None
         self._path_by_module: Dict[str, Optional[str]] = {}
@@ -121,6 +122,7 @@ class ModuleIndex:
             return cached
         if dotted is None or is_package is None:
             dotted, is_package, _ = discovery.module_name(path, self.root)
+        self._stamps[path] = stamp(path)  # before reading: a change while reading shows next time
         if self._adopted is not None and self._adopted[0] == path and not want_settings_hint:
             _, adopted_name, adopted_package, tree = self._adopted
             self._adopted = None
@@ -150,8 +152,14 @@ class ModuleIndex:
             self.problems.unreadable[path] = reason
         self._facts_by_path[path] = facts
         if not want_settings_hint:
-            self.cache.put(path, facts)
+            self.cache.put(path, facts, self._stamps[path])
         return facts
+
+    def changed_on_disk(self) -> bool:
+        """Whether a file whose facts this index holds changed (size, mtime) or vanished since it was read.
+        One stat per file read — the models, signals and settings modules, not the tree — so a
+        long-running process (an editor's linter) can ask before every check (see `project_for`)."""
+        return any(stamp(path) != was for path, was in self._stamps.items())
 
     def save_cache(self, throttle: float = 1.0) -> None:
         """Persist new facts; throttled, because `-j` workers never run atexit hooks and must save as

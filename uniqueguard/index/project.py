@@ -153,6 +153,9 @@ def project_for(path: str, options: Optional[Options] = None) -> Project:
     cache_dir = options.cache_directory()
     key = (root, options.settings_module, cache_dir, options.unique)
     project = _PROJECTS.get(key)
+    if project is not None and project.modules.changed_on_disk():
+        project.save_cache(throttle=0.0)  # what it read is still right for the unchanged files
+        project = None  # rebuilt: the disk cache gives the unchanged files' facts back, re-reads the rest
     if project is None:
         if not _PROJECTS:
             atexit.register(_save_all)
