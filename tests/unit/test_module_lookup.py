@@ -78,3 +78,37 @@ def test_the_command_line_over_a_standard_library_reads_its_own_modules(tmp_path
                             cwd=str(stdlib), capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     assert json.loads(result.stdout) == []
+
+
+def _star_cycle(tmp_path, apps=6):
+    """Every app's models module star-imports every other's (reproducer d07)."""
+    files = {"manage.py": ""}
+    for i in range(1, apps + 1):
+        stars = "".join(f"from m{j}.models import *\n" for j in range(1, apps + 1) if j != i)
+        files[f"m{i}/__init__.py"] = ""
+        files[f"m{i}/models.py"] = (f"from django.db import models\n{stars}\n"
+                                    f"class T{i}(models.Model):\n    n = models.CharField(unique=True)\n")
+    _write(tmp_path, files)
+    return Project(str(tmp_path))
+
+
+def test_star_import_cycles_visit_each_module_once_per_search(tmp_path, monkeypatch):
+    project = _star_cycle(tmp_path)
+    asked = []
+    read = project.modules.module
+    monkeypatch.setattr(project.modules, "module", lambda dotted: asked.append(dotted) or read(dotted))
+    assert project.find_class("m1.models.Missing") is None
+    assert len(asked) <= 6  # one visit per models module, where every path through them was followed
+    asked.clear()
+    assert project.find_class("m1.models.T6").qualname == "m6.models.T6"  # found through a star
+    assert len(asked) <= 6
+
+
+def test_a_view_in_a_star_import_cycle_is_judged(tmp_path):
+    _star_cycle(tmp_path)
+    views = tmp_path / "m1" / "views.py"
+    views.write_text("from m1.models import Missing, T6\n\ndef f(request):\n"
+                     "    Missing.objects.create(n=request.POST['n'])\n    T6.objects.create(n=request.POST['n'])\n")
+    result = subprocess.run([sys.executable, "-m", "uniqueguard", "check", "--format", "json", "--no-cache",
+                             "m1/views.py"], cwd=str(tmp_path), capture_output=True, text=True, timeout=300)
+    assert [(row["line"], row["code"]) for row in json.loads(result.stdout)] == [(5, "UNQ001")], result.stderr

@@ -209,30 +209,39 @@ class ModuleIndex:
         if dotted in self._class_cache:
             return self._class_cache[dotted]
         self._class_cache[dotted] = None  # cycle guard
-        found = self._find_class(dotted, 0)
+        found = self._find_class(dotted)
         self._class_cache[dotted] = found
         return found
 
-    def _find_class(self, dotted: str, hops: int) -> Optional[ClassFacts]:
-        if hops > MAX_REEXPORT_HOPS or "." not in dotted:
-            return None
-        module_name, _, name = dotted.rpartition(".")
-        facts = self.module(module_name)
-        if facts is None:
-            return None
-        cls = facts.cls(name)
-        if cls is not None:
-            return cls
-        target = facts.import_map().get(name)
-        if target and target != dotted:
-            return self._find_class(target, hops + 1)
-        alias = facts.assigned(name)
-        if isinstance(alias, Ref) and alias.dotted != dotted:
-            return self._find_class(alias.dotted, hops + 1)
-        for star in facts.star_imports:
-            found = self._find_class(f"{star}.{name}", hops + 1)
-            if found is not None:
-                return found
+    def _find_class(self, dotted: str) -> Optional[ClassFacts]:
+        """Depth first through re-exports, aliases and `*` in declaration order, each name looked at
+        once per search: models modules that star-import each other (every app `from x.models import
+        *` of every other) cost one visit per module, not one per path through them."""
+        seen = set()
+        stack = [dotted]
+        while stack:
+            current = stack.pop()
+            if current in seen or "." not in current:
+                continue
+            seen.add(current)
+            if current != dotted and self._class_cache.get(current) is not None:
+                return self._class_cache[current]  # an earlier search's answer
+            module_name, _, name = current.rpartition(".")
+            facts = self.module(module_name)
+            if facts is None:
+                continue
+            cls = facts.cls(name)
+            if cls is not None:
+                return cls
+            target = facts.import_map().get(name)
+            if target:
+                stack.append(target)
+                continue
+            alias = facts.assigned(name)
+            if isinstance(alias, Ref):
+                stack.append(alias.dotted)
+                continue
+            stack.extend(f"{star}.{name}" for star in reversed(facts.star_imports))
         return None
 
     def ancestors(self, cls: ClassFacts) -> List[Tuple[str, Optional[ClassFacts]]]:
