@@ -9,6 +9,7 @@ from .harness import environment
 
 DRIVER = '''
 import contextlib, io, sys
+from pathlib import Path
 
 def pylint_count():
     from pylint.lint import Run
