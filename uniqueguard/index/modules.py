@@ -273,6 +273,12 @@ class ModuleIndex:
 
 
 _INSTALLED_ROOTS: Optional[List[str]] = None
+# The interpreter's path as it was when uniqueguard was imported: before a host adds folders of its own
+# (pylint puts each linted folder's package root on sys.path while it lints), so what installed code the
+# engine sees never depends on the front end. The working folder (`python -m`'s sys.path[0], or '') is
+# where the linter was started from, not an install: left out too.
+_STARTUP_PATH = tuple(sys.path)
+_STARTUP_CWD = os.getcwd()
 
 
 def _installed_roots(project_root: str) -> List[str]:
@@ -280,8 +286,10 @@ def _installed_roots(project_root: str) -> List[str]:
     global _INSTALLED_ROOTS
     if _INSTALLED_ROOTS is None:
         roots = []
-        for entry in sys.path:
-            entry = os.path.abspath(entry or os.curdir)
+        for entry in _STARTUP_PATH:
+            if not entry or os.path.abspath(entry) == _STARTUP_CWD:
+                continue
+            entry = os.path.abspath(entry)
             if os.path.isdir(entry) and entry not in roots:
                 roots.append(entry)
         _INSTALLED_ROOTS = roots
