@@ -98,10 +98,10 @@ def test_star_import_cycles_visit_each_module_once_per_search(tmp_path, monkeypa
     read = project.modules.module
     monkeypatch.setattr(project.modules, "module", lambda dotted: asked.append(dotted) or read(dotted))
     assert project.find_class("m1.models.Missing") is None
-    assert len(asked) <= 6  # one visit per models module, where every path through them was followed
+    assert 1 <= len(asked) <= 6  # one visit per models module, where every path through them was followed
     asked.clear()
     assert project.find_class("m1.models.T6").qualname == "m6.models.T6"  # found through a star
-    assert len(asked) <= 6
+    assert 1 <= len(asked) <= 6
 
 
 def test_a_view_in_a_star_import_cycle_is_judged(tmp_path):

@@ -31,7 +31,8 @@ class Problems:
     unreadable: Dict[str, str] = field(default_factory=dict)  # path → reason
     incomplete_walk: bool = False  # the tree was too large or had unreadable folders
     user_model: Optional[str] = None  # why the user model is not what AUTH_USER_MODEL says (registry)
-    walk_reported: bool = False  # said once per process, on the first file analysed
+    walk_reported: bool = False  # said once per process, on the first file analysed ...
+    walk_carrier: Optional[str] = None  # ... or on this file, the run's first, when a front named it
 
 
 def _is_indexed_file(folder: str, filename: str) -> bool:

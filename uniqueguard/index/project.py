@@ -164,6 +164,11 @@ def project_for(path: str, options: Optional[Options] = None) -> Project:
     return project
 
 
+def built_projects() -> List[Project]:
+    """The indexes this process has built so far."""
+    return list(_PROJECTS.values())
+
+
 def _save_all() -> None:
     for project in _PROJECTS.values():
         project.save_cache(throttle=0.0)
