@@ -1,7 +1,7 @@
 """Peak memory of pylint with uniqueguard loaded — its messages on, and off — against pylint alone.
 
     python bench/pylint_memory.py                 # 800 generated modules, one run per figure
-    python bench/pylint_memory.py --modules 400 --runs 3
+    python bench/pylint_memory.py --modules 400 --functions 60 --runs 3
 
 Target (issue 10): the plugin loaded keeps peak memory within 1.1x of pylint alone on a project of 800
 modules. The project is generated in a temporary folder: eight apps, each a models module with unique
@@ -41,7 +41,7 @@ def _module(app: str, functions: int = 60) -> str:
     return "".join(body)
 
 
-def generate(root: str, modules: int, apps: int = 8) -> list:
+def generate(root: str, modules: int, functions: int, apps: int = 8) -> list:
     open(os.path.join(root, "manage.py"), "w").close()
     names = []
     for a in range(apps):
@@ -54,17 +54,18 @@ def generate(root: str, modules: int, apps: int = 8) -> list:
     for n in range(modules - 2 * apps):
         app = f"app{n % apps}"
         with open(os.path.join(root, app, f"mod{n}.py"), "w") as handle:
-            handle.write(_module(app))
+            handle.write(_module(app, functions))
     return names
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--modules", type=int, default=800)
+    parser.add_argument("--functions", type=int, default=12, help="functions per module (each writes twice)")
     parser.add_argument("--runs", type=int, default=1)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ugmem-") as root:
-        apps = generate(root, args.modules)
+        apps = generate(root, args.modules, args.functions)
         env = dict(os.environ, UNIQUEGUARD_CACHE_DIR=os.path.join(root, ".ugcache"))
         base = [sys.executable, "-m", "pylint", "--rcfile=/dev/null", "--persistent=n", "--score=n",
                 "--disable=all"]
@@ -82,7 +83,7 @@ def main() -> int:
             findings = runs[-1]["stdout"].count("unguarded-create")
             print(f"{name:34} peak {peaks[name]:7.1f} MB   {seconds:6.1f} s   unguarded-create: {findings}")
         alone = peaks["pylint alone"]
-        print(f"\n{args.modules} modules, python {sys.version.split()[0]}, median of {args.runs} run(s)")
+        print(f"\n{args.modules} modules of {args.functions} functions, python {sys.version.split()[0]}, median of {args.runs} run(s)")
         for name in list(commands)[1:]:
             ratio = peaks[name] / alone
             print(f"{name}: {ratio:.2f}x pylint alone (target 1.1x) — {'holds' if ratio <= 1.1 else 'MISSED'}")

@@ -1,5 +1,4 @@
 """The pylint front end reuses the `ast` tree astroid parsed, and falls back to parsing when it cannot."""
-import ast
 import types
 from pathlib import Path
 
