@@ -1,4 +1,5 @@
 """The pylint front end reuses the `ast` tree astroid parsed, and falls back to parsing when it cannot."""
+import ast
 import types
 from pathlib import Path
 
@@ -91,3 +92,22 @@ def test_each_module_is_judged_once_and_let_go_when_visited(monkeypatch, capsys)
     assert not set(judged) & set(sources)
     assert "accounts/views.py:11:unguarded-create" in capsys.readouterr().out
     assert not pylint_trees._kept
+
+
+def test_text_astroid_parses_for_something_else_is_never_judged_as_the_module(tmp_path):
+    """While it builds one module astroid also parses other text (brain modules, a package's
+    `__init__`): judged under the module's path, it would be taken for the module itself."""
+    module = tmp_path / "views.py"
+    module.write_text("Tag.objects.create(name=n)\n")
+    judged = []
+
+    class Linter:
+        def get_ast(self, filepath):
+            builder._parse_string("import os\n")  # something astroid reads on the way
+            return builder._parse_string(module.read_text())
+
+    builder = types.SimpleNamespace(_parse_string=lambda data, *a, **k: ast.parse(data))
+    assert pylint_trees.install(Linter, builder, lambda linter, path, text, tree: judged.append(text) or [])
+    Linter().get_ast(str(module))
+    assert judged == [module.read_text()]
+    assert pylint_trees.take(str(module), module.read_bytes()) == []

@@ -45,9 +45,10 @@ def install(linter_class, builder_module, judge: Judge) -> bool:
         tree = result[0] if isinstance(result, tuple) else result  # astroid < 4 returned (tree, parser)
         if _building and isinstance(data, str) and isinstance(tree, ast.Module):
             linter, path = _building[-1]
-            found = judge(linter, path, data, tree)
-            if found is not None:
-                _kept[path] = (_digest(data), found)
+            if _is_the_file(path, data):  # astroid parses other text too while it builds a module
+                found = judge(linter, path, data, tree)
+                if found is not None:
+                    _kept[path] = (_digest(data), found)
         return result
 
     @functools.wraps(get_ast)
@@ -62,6 +63,18 @@ def install(linter_class, builder_module, judge: Judge) -> bool:
     builder_module._parse_string = parse_and_judge
     linter_class.get_ast = get_ast_judging_the_tree
     return True
+
+
+def _is_the_file(path: str, text: str) -> bool:
+    """Whether `text` is byte for byte the file at `path`. While it builds one module, astroid also
+    parses other text (its own brain modules, a package's `__init__`): judged under this path, that text
+    would be taken for the module, and the index would keep its facts for the wrong file."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        return text.encode("utf-8") == data
+    except (OSError, UnicodeEncodeError):
+        return False
 
 
 def _digest(text: str) -> bytes:
