@@ -83,7 +83,8 @@ def main() -> int:
             findings = runs[-1]["stdout"].count("unguarded-create")
             print(f"{name:34} peak {peaks[name]:7.1f} MB   {seconds:6.1f} s   unguarded-create: {findings}")
         alone = peaks["pylint alone"]
-        print(f"\n{args.modules} modules of {args.functions} functions, python {sys.version.split()[0]}, median of {args.runs} run(s)")
+        print(f"\n{args.modules} modules of {args.functions} functions, python {sys.version.split()[0]}, "
+              f"median of {args.runs} run(s)")
         for name in list(commands)[1:]:
             ratio = peaks[name] / alone
             print(f"{name}: {ratio:.2f}x pylint alone (target 1.1x) — {'holds' if ratio <= 1.1 else 'MISSED'}")

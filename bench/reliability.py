@@ -92,7 +92,7 @@ def fuzz(seconds: float, keep: str) -> int:
         try:
             with open(models, "w", encoding="utf-8", errors="surrogatepass") as handle:
                 handle.write(models_text)
-        except (UnicodeEncodeError, ValueError):
+        except ValueError:  # a lone surrogate (UnicodeEncodeError is one)
             counts["programs not writable as a file"] += 1
             return
         judge("models module itself", models_text, models, source)
@@ -132,7 +132,7 @@ def _parses(path: str) -> bool:
             warnings.simplefilter("ignore")
             ast.parse(data)
         return True
-    except (SyntaxError, ValueError, UnicodeError, OSError, RecursionError, MemoryError):
+    except (SyntaxError, ValueError, OSError, RecursionError, MemoryError):
         return False
 
 

@@ -48,11 +48,12 @@ def _compile(pattern: str) -> Callable[[str], bool]:
             for i in states:
                 if i > last:
                     continue
-                if tests[i] is None:  # `**` takes this part and may take more
+                test = tests[i]
+                if test is None:  # `**` takes this part and may take more
                     following.add(i)
                     if i == last:
                         following.add(i + 1)
-                elif tests[i](name):
+                elif test(name):
                     following.add(i + 1)
             if not following:
                 return False

@@ -8,7 +8,7 @@ are `--uniqueguard-<name>` (command line or rc file), over `[tool.uniqueguard]`.
 from __future__ import annotations
 
 import sys
-from typing import Dict, List, Optional
+from typing import Any, Dict, List, Optional
 
 import astroid.builder
 from pylint.checkers import BaseChecker
@@ -56,7 +56,8 @@ class UniqueGuardChecker(BaseChecker):
         except ConfigError as exc:
             print(f"pylint: error: {exc}", file=sys.stderr)
             raise SystemExit(32) from None
-        self.linter._uniqueguard_options = self._options  # what pylint_trees judges built modules with
+        linter: Any = self.linter  # an attribute of ours on pylint's linter: what pylint_trees judges with
+        linter._uniqueguard_options = self._options
 
     def close(self) -> None:
         pylint_trees.drop_all()
