@@ -199,6 +199,7 @@ class JsonStore:
 
     SUFFIX = ".json"
     FORMAT = FORMAT
+    _stamp = staticmethod(stamp)  # what other stores' fingerprints are built from
 
     def __init__(self, root: str, directory: Optional[str]):
         self.root = root
