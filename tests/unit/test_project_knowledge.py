@@ -163,7 +163,8 @@ def test_models_from_an_installed_package(project, tmp_path, monkeypatch):
     (site / "reusable_tags" / "__init__.py").write_text("raise RuntimeError('must never be imported')\n")
     (site / "reusable_tags" / "models.py").write_text(
         "from django.db import models\n\nclass Label(models.Model):\n    slug = models.SlugField(unique=True)\n")
-    monkeypatch.setattr(sys, "path", sys.path + [str(site)])
+    # The interpreter's path as it was at startup (what pylint adds while linting does not count).
+    monkeypatch.setattr(index, "_STARTUP_PATH", tuple(sys.path) + (str(site),))
     monkeypatch.setattr(index, "_INSTALLED_ROOTS", None)
     project.write("shop/views.py", "from reusable_tags.models import Label\n\ndef f(s):\n    Label.objects.create(slug=s)\n")
     assert project.lint("shop/views.py") == [(4, "UNQ001")]

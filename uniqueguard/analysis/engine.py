@@ -12,7 +12,7 @@ import functools
 import os
 import re
 from dataclasses import dataclass, replace
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from .. import orm
 from . import messages
@@ -27,7 +27,7 @@ from .helpers import HelperWrite, Shared
 from .guards import (CheckFinder, Guard, GuardKind, TryNodes, atomic_around, catches_integrity_error, handler_guard,
                      never_commits, reraises, savepoint_between)
 from ..paths import matches, relative_posix
-from ..index.project import project_for
+from ..index.project import built_projects, project_for
 from .hints import reusable_field, transaction_around
 from .resolve import Resolver
 from .scope import ModuleScope, call_label
@@ -92,6 +92,41 @@ def _checked(tree: Optional[ast.Module], path: str, options: Options, source) ->
     except Exception as exc:  # noqa: BLE001 - a linter plugin must never take the host linter down
         return [run_failure(path, Failure.INTERNAL, f"uniqueguard could not analyse this file "
                                                     f"({type(exc).__name__}: {exc}); please report this")]
+
+
+def start_run(paths: Sequence[str], options: Options = Options(), files=None) -> None:
+    """A front end names its run's paths here, in its parent process, before any worker starts: for
+    each project whose tree cannot be read completely, the note saying so goes on the run's first file
+    of that project in sorted order (`run_notes`), once per run, whatever the number of workers and
+    whichever worker lints that file. `files()`, when given, lists the run's files and is called only
+    when a tree is incomplete. The index is built here, so forked workers inherit it instead of each
+    walking the tree again."""
+    if not any(_incomplete(path, options) for path in paths):
+        return
+    firsts: Dict[str, str] = {}
+    for path in sorted(_placed(p) for p in (files() if files is not None else paths)):
+        try:
+            merged = effective_options(path, options)
+        except ConfigError:
+            continue  # reported on every file by the analysis itself
+        project = project_for(path, merged)
+        if project.problems.incomplete_walk:
+            firsts.setdefault(project.root, path)
+            project.problems.walk_carrier = firsts[project.root]
+
+
+def _incomplete(path: str, options: Options) -> bool:
+    try:
+        return project_for(_placed(path), effective_options(_placed(path), options)).problems.incomplete_walk
+    except ConfigError:
+        return False
+
+
+def run_notes(path: str) -> List[Finding]:
+    """What a run says on this file whatever its code: the incomplete-walk note on its carrier."""
+    placed = _placed(path)
+    return [finding(path, 1, 0, "UNQ000", messages.incomplete_walk(project.root)) for project in built_projects()
+            if project.problems.walk_carrier == placed]
 
 
 def _early_exit(source, path: str, options: Options):
@@ -294,8 +329,11 @@ class _Analysis:
         """Each write's own verdict, callers left aside, and the helper summaries of its functions; kept
         as plain data, so a module read for its helpers and linted later is not analysed twice."""
         if self.judged is None:
+            self.project.user_model_asked = False  # set when this module's code asks for the user model
             self.judged = [self._judge(write) for write in self.finder.find()
                            if not self._migration_code(write.call)]
+            if self.project.user_model_asked:  # remembered with the verdicts, which may be reused
+                self.project.user_model_files.add(self.real_path)
             self.shared.remember(self.real_path, self.text, self.judged)
         for judged in self.judged:
             if not judged.handled and judged.verdict is not None and judged.function is not None:
@@ -512,9 +550,12 @@ class _Analysis:
     # ---------------------------------------------------------------------------------- unreadable
     def _report_unreadable_imports(self) -> None:
         """UNQ000 on each import of a project module the index could not read: never a silent miss.
-        An incomplete walk of the project tree is said once per process, on the first file analysed."""
+        An incomplete walk of the project tree is said once per process, on the first file analysed.
+        Likewise once per file whose writes rest on a user model the index could not read or guessed."""
         problems = self.project.problems
-        if problems.incomplete_walk and not problems.walk_reported:
+        if problems.user_model and self.real_path in self.project.user_model_files:
+            self.found.append(finding(self.path, 1, 0, "UNQ000", problems.user_model))
+        if problems.incomplete_walk and not problems.walk_reported and problems.walk_carrier is None:
             problems.walk_reported = True
             self.found.append(finding(self.path, 1, 0, "UNQ000", messages.incomplete_walk(self.project.root)))
         unreadable = self.project.problems.unreadable

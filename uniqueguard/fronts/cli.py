@@ -13,7 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Dict, List, Optional, Sequence
 
 from .. import __version__
-from ..analysis.engine import check_source
+from ..analysis.engine import check_source, run_notes, start_run
 from ..config import HELP, ConfigError, Options, options_from_mapping
 from ..docs import find_rule, page
 from ..findings import Finding, finding
@@ -116,7 +116,7 @@ def _check_one(job) -> List[Finding]:
             source = handle.read()
     except OSError as exc:
         return [finding(path, 1, 0, "UNQ000", f"cannot read this file: {exc.strerror or exc}")]
-    found = check_source(source, path, options, report_unparsable=True)
+    found = check_source(source, path, options, report_unparsable=True) + run_notes(path)
     return suppress.apply(found, source) if honour_comments else found
 
 
@@ -179,6 +179,7 @@ def run_check(args) -> int:
     jobs = (os.cpu_count() or 1) if args.jobs == 0 else max(1, args.jobs)
     progress = _Progress(len(files), not args.no_progress)
     findings: List[Finding] = []
+    start_run(files, options)
     work = [(path, options, not args.disable_noqa) for path in files]
     if jobs > 1 and len(files) > 1:
         with ProcessPoolExecutor(max_workers=jobs) as pool:

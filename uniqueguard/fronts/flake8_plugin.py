@@ -12,7 +12,7 @@ from typing import Iterator, Tuple
 
 from .. import __version__
 from ..config import HELP, SPEC, ConfigError, Options, options_from_mapping
-from ..analysis.engine import check_tree
+from ..analysis.engine import check_tree, run_notes, start_run
 from ..rules import RULES
 
 Result = Tuple[int, int, str, type]
@@ -33,6 +33,15 @@ def _hidden(selectors) -> frozenset:
     """
     named = [s.strip() for s in selectors if s and len(s.strip()) > len("UNQ")]
     return frozenset(code for code in OPTIONAL if not any(code.startswith(s) for s in named))
+
+
+def _files(options, paths) -> list:
+    """The files flake8 will lint, listed the way flake8 itself lists them (`Manager.start`)."""
+    from flake8.discover_files import expand_paths
+
+    exclude = (*(getattr(options, "exclude", None) or ()), *(getattr(options, "extend_exclude", None) or ()))
+    return list(expand_paths(paths=paths, stdin_display_name=getattr(options, "stdin_display_name", "stdin"),
+                             filename_patterns=getattr(options, "filename", None) or ["*.py"], exclude=exclude))
 
 
 class UniqueGuardPlugin:
@@ -67,10 +76,12 @@ class UniqueGuardPlugin:
             # would exit 1, which CI reads as "findings").
             print(f"flake8: error: {exc}", file=sys.stderr)
             raise SystemExit(2) from None
+        paths = [p for p in (getattr(options, "filenames", None) or ["."]) if p != "-"]
+        start_run(paths, cls.options, lambda: _files(options, paths))
 
     def run(self) -> Iterator[Result]:
         source = "".join(self.lines) if self.lines is not None else None
-        for finding in check_tree(self.tree, self.filename, self.options, source):
+        for finding in check_tree(self.tree, self.filename, self.options, source) + run_notes(self.filename):
             if finding.code in self.hidden:
                 continue
             yield finding.line, finding.col, f"{finding.code} {finding.message}", type(self)

@@ -8,7 +8,7 @@ are `--uniqueguard-<name>` (command line or rc file), over `[tool.uniqueguard]`.
 from __future__ import annotations
 
 import sys
-from typing import Dict
+from typing import Any, Dict, List, Optional
 
 import astroid.builder
 from pylint.checkers import BaseChecker
@@ -56,6 +56,11 @@ class UniqueGuardChecker(BaseChecker):
         except ConfigError as exc:
             print(f"pylint: error: {exc}", file=sys.stderr)
             raise SystemExit(32) from None
+        linter: Any = self.linter  # an attribute of ours on pylint's linter: what pylint_trees judges with
+        linter._uniqueguard_options = self._options
+
+    def close(self) -> None:
+        pylint_trees.drop_all()
 
     def visit_module(self, node) -> None:
         path = node.file
@@ -66,9 +71,9 @@ class UniqueGuardChecker(BaseChecker):
                 source = stream.read()
         except OSError:
             return  # pylint reports read errors itself
-        options = getattr(self, "_options", Options())
-        tree = pylint_trees.take(path, source)
-        found = check_tree(tree, path, options, source) if tree is not None else check_source(source, path, options)
+        found = pylint_trees.take(path, source)
+        if found is None:
+            found = check_source(source, path, getattr(self, "_options", Options()))
         for finding in found:
             self._report(finding)
 
@@ -78,6 +83,17 @@ class UniqueGuardChecker(BaseChecker):
                          args=(finding.message,))
 
 
+def _judge(linter, path: str, text: str, tree) -> Optional[List[Finding]]:
+    """Findings for a module pylint is building, from astroid's own `ast` tree (pylint_trees); None
+    when there is nothing to judge: no write call in the text, or none of our messages enabled."""
+    options = getattr(linter, "_uniqueguard_options", None)
+    if options is None or not path.endswith(".py") or not may_write(text, options.write_methods):
+        return None
+    if not any(linter.is_message_enabled(rule.symbol) for rule in RULES):
+        return None
+    return check_tree(tree, path, options, text)
+
+
 def register(linter) -> None:
     linter.register_checker(UniqueGuardChecker(linter))
-    pylint_trees.install(type(linter), astroid.builder, may_write)
+    pylint_trees.install(type(linter), astroid.builder, _judge)

@@ -4,15 +4,19 @@ One JSON file per project root under the cache folder (default `$XDG_CACHE_HOME/
 `~/.cache/uniqueguard`). An entry is reused only when the file's path, size and mtime match and the cache
 was written by this exact uniqueguard version. JSON, never pickle: a cache file someone else wrote can at
 worst be wrong, and a wrong-looking one (bad JSON, other version, other root, odd shapes) is ignored and
-rebuilt — never trusted. Writes go to a temporary file renamed into place, so parallel `-j` workers never
-leave a torn file behind (the last writer wins).
+rebuilt — never trusted: every value is checked for the shape `encode_module` writes (`ShapeError`).
+Writes go to a temporary file renamed into place, so parallel `-j` workers never leave a torn file behind
+(the last writer wins). The first save of a process prunes the folder (`prune`): files of roots that no
+longer exist (temporary checkouts) or that no run has written for 30 days.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import re
 import tempfile
+import time
 from typing import Any, Dict, Optional
 
 from .. import __version__
@@ -46,24 +50,75 @@ def _encode(value: Any) -> Any:
 def _decode(value: Any) -> Any:
     if value is None or isinstance(value, (str, bool, int, float)):
         return value
-    tag = value[0]
+    tag = _list(value)[0] if value else None
     if tag == "U":
         return UNKNOWN
     if tag == "T":
-        return tuple(_decode(v) for v in value[1])
+        return tuple(_decode(v) for v in _list(_list(value, 2)[1]))
     if tag == "R":
-        return Ref(_str(value[1]))
+        return Ref(_str(_list(value, 2)[1]))
     if tag == "C":
-        return CallValue(_str(value[1]), _decode(value[2]), _decode(value[3]))
+        _list(value, 4)
+        return CallValue(_str(value[1]), _tuple(_decode(value[2])), _pairs(_decode(value[3]), _optional_str))
     if tag == "D":
-        return DictValue(_decode(value[1]))
-    raise ValueError(f"unknown tag {tag!r}")
+        return DictValue(_pairs(_decode(_list(value, 2)[1]), _literal))
+    raise ShapeError(f"unknown tag {tag!r}")
+
+
+class ShapeError(ValueError):
+    """Valid JSON of the wrong shape: the entry is discarded and the file read again, never trusted."""
 
 
 def _str(value: Any) -> str:
     if not isinstance(value, str):
-        raise ValueError("expected a string")
+        raise ShapeError("expected a string")
     return value
+
+
+def _optional_str(value: Any) -> Optional[str]:
+    return value if value is None else _str(value)
+
+
+def _literal(value: Any) -> Any:
+    return value
+
+
+def _int(value: Any) -> int:
+    if type(value) is not int:  # noqa: E721 - a bool is not a line number
+        raise ShapeError("expected an integer")
+    return value
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ShapeError("expected true or false")
+    return value
+
+
+def _list(value: Any, size: Optional[int] = None) -> list:
+    if not isinstance(value, list) or (size is not None and len(value) != size):
+        raise ShapeError(f"expected a list{'' if size is None else f' of {size}'}")
+    return value
+
+
+def _tuple(value: Any) -> tuple:
+    if not isinstance(value, tuple):
+        raise ShapeError("expected a tuple")
+    return value
+
+
+def _strs(value: Any) -> tuple:
+    return tuple(map(_str, _list(value)))
+
+
+def _pairs(value: Any, first=_str) -> tuple:
+    """((name, value), ...) as `_decode` returns it, a tuple of 2-tuples; `first` checks each name."""
+    pairs = []
+    for item in _tuple(value):
+        if len(_tuple(item)) != 2:
+            raise ShapeError("expected pairs")
+        pairs.append((first(item[0]), item[1]))
+    return tuple(pairs)
 
 
 def _encode_method(m: MethodFacts) -> list:
@@ -72,8 +127,9 @@ def _encode_method(m: MethodFacts) -> list:
 
 
 def _decode_method(v: list) -> MethodFacts:
-    return MethodFacts(_str(v[0]), int(v[1]), tuple(map(_str, v[2])), tuple(map(_str, v[3])), bool(v[4]),
-                       tuple(map(_str, v[5])), tuple(map(_str, v[6])), _decode(v[7]), _decode(v[8]))
+    _list(v, 9)
+    return MethodFacts(_str(v[0]), _int(v[1]), _strs(v[2]), _strs(v[3]), _bool(v[4]), _strs(v[5]), _strs(v[6]),
+                       _tuple(_decode(v[7])), _pairs(_decode(v[8])))
 
 
 def _encode_class(c: Optional[ClassFacts]) -> Optional[list]:
@@ -83,12 +139,11 @@ def _encode_class(c: Optional[ClassFacts]) -> Optional[list]:
             [_encode_method(m) for m in c.methods], _encode_class(c.meta), [_encode_class(n) for n in c.nested]]
 
 
-def _decode_class(v: Optional[list]) -> Optional[ClassFacts]:
-    if v is None:
-        return None
-    return ClassFacts(_str(v[0]), _str(v[1]), int(v[2]), tuple(map(_str, v[3])), _decode(v[4]),
-                      tuple(_decode_method(m) for m in v[5]), _decode_class(v[6]),
-                      tuple(_decode_class(n) for n in v[7]))
+def _decode_class(v: Any) -> ClassFacts:
+    _list(v, 8)
+    return ClassFacts(_str(v[0]), _str(v[1]), _int(v[2]), _strs(v[3]), _pairs(_decode(v[4])),
+                      tuple(_decode_method(m) for m in _list(v[5])), None if v[6] is None else _decode_class(v[6]),
+                      tuple(_decode_class(n) for n in _list(v[7])))
 
 
 def _encode_receiver(r: ReceiverFacts) -> list:
@@ -96,8 +151,9 @@ def _encode_receiver(r: ReceiverFacts) -> list:
 
 
 def _decode_receiver(v: list) -> ReceiverFacts:
-    return ReceiverFacts(_str(v[0]), int(v[1]), _decode(v[2]), tuple((_str(a), _str(b)) for a, b in v[3]),
-                         bool(v[4]))
+    _list(v, 5)
+    return ReceiverFacts(_str(v[0]), _int(v[1]), _decode(v[2]),
+                         tuple((_str(a), _str(b)) for a, b in (_list(pair, 2) for pair in _list(v[3]))), _bool(v[4]))
 
 
 def encode_module(f: ModuleFacts) -> dict:
@@ -109,19 +165,32 @@ def encode_module(f: ModuleFacts) -> dict:
             "functions": [_encode_method(m) for m in f.functions]}
 
 
-def decode_module(d: dict) -> ModuleFacts:
-    imports = tuple((_str(a), _str(b)) for a, b in d["imports"])
-    hint = d["hint"]
-    error = d["error"]
-    return ModuleFacts(_str(d["name"]), _str(d["path"]), bool(d["is_package"]), imports,
-                       tuple(map(_str, d["stars"])), tuple(_decode_class(c) for c in d["classes"]),
-                       _decode(d["assigns"]), hint if hint is None else _str(hint),
-                       error if error is None else _str(error), tuple(_decode_receiver(r) for r in d["receivers"]),
-                       tuple((_str(target), _decode(sender)) for target, sender in d["connections"]),
-                       tuple(_decode_method(m) for m in d["functions"]))
+def decode_module(d: Any) -> ModuleFacts:
+    """The facts of one cache entry; ShapeError (a ValueError) for anything encode_module cannot have
+    written — a list where a class belongs, a string for a line number — so a cache file of the right
+    format but the wrong shape costs a re-read, never a wrong answer or an internal error."""
+    if not isinstance(d, dict):
+        raise ShapeError("expected an object")
+    imports = tuple((_str(a), _str(b)) for a, b in (_list(pair, 2) for pair in _list(d["imports"])))
+    return ModuleFacts(_str(d["name"]), _str(d["path"]), _bool(d["is_package"]), imports,
+                       _strs(d["stars"]), tuple(_decode_class(c) for c in _list(d["classes"])),
+                       _pairs(_decode(d["assigns"])), _optional_str(d["hint"]), _optional_str(d["error"]),
+                       tuple(_decode_receiver(r) for r in _list(d["receivers"])),
+                       tuple((_str(target), _decode(sender))
+                             for target, sender in (_list(pair, 2) for pair in _list(d["connections"]))),
+                       tuple(_decode_method(m) for m in _list(d["functions"])))
 
 
 # --------------------------------------------------------------------------------------------- store
+def stamp(path: str) -> Optional[list]:
+    """[size, mtime in ns] of a file, None when it cannot be stat'ed: what says a file is unchanged."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns]
+
+
 class JsonStore:
     """Entries keyed by file path and (size, mtime_ns), loaded once and saved when something changed.
 
@@ -130,6 +199,7 @@ class JsonStore:
 
     SUFFIX = ".json"
     FORMAT = FORMAT
+    _stamp = staticmethod(stamp)  # what other stores' fingerprints are built from
 
     def __init__(self, root: str, directory: Optional[str]):
         self.root = root
@@ -152,20 +222,12 @@ class JsonStore:
         except (OSError, ValueError, TypeError, RecursionError):
             self.entries = {}  # absent, corrupt or foreign: rebuilt, never trusted
 
-    @staticmethod
-    def _stamp(path: str) -> Optional[list]:
-        try:
-            stat = os.stat(path)
-        except OSError:
-            return None
-        return [stat.st_size, stat.st_mtime_ns]
-
     def payload(self, path: str) -> Any:
         """The stored payload for the file as it is now on disk, or None."""
         if not self.enabled:
             return None
         entry = self.entries.get(path)
-        if not isinstance(entry, dict) or entry.get("stamp") != self._stamp(path):
+        if not isinstance(entry, dict) or entry.get("stamp") != stamp(path):
             return None
         return entry.get("facts")
 
@@ -173,12 +235,14 @@ class JsonStore:
         self.entries.pop(path, None)
         self.dirty = True
 
-    def store(self, path: str, payload: Any) -> None:
+    def store(self, path: str, payload: Any, read_at: Optional[list] = None) -> None:
+        """Keep `payload` for `path`, stamped as the file was when it was read (`read_at`), so a file
+        changed while it was parsed is never stored with its new stamp and old facts."""
         if not self.enabled:
             return
-        stamp = self._stamp(path)
-        if stamp is not None:
-            self.entries[path] = {"stamp": stamp, "facts": payload}
+        current = read_at if read_at is not None else stamp(path)
+        if current is not None:
+            self.entries[path] = {"stamp": current, "facts": payload}
             self.dirty = True
 
     def save(self) -> None:
@@ -198,6 +262,10 @@ class JsonStore:
                 os.unlink(temporary)
             except (OSError, NameError):
                 pass
+        global _PRUNED
+        if not _PRUNED:
+            _PRUNED = True
+            prune(directory, keep=self.file)
 
 
 class FactsCache(JsonStore):
@@ -209,17 +277,66 @@ class FactsCache(JsonStore):
             return None
         try:
             facts = decode_module(payload)
-        except (KeyError, IndexError, TypeError, ValueError, RecursionError):
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError, RecursionError):
             self.forget(path)
             return None
         self.hits += 1
         return facts
 
-    def put(self, path: str, facts: ModuleFacts) -> None:
+    def put(self, path: str, facts: ModuleFacts, read_at: Optional[list] = None) -> None:
         if not self.enabled:
             return
         try:
             payload = encode_module(facts)
         except (TypeError, RecursionError):
             return
-        self.store(path, payload)
+        self.store(path, payload, read_at)
+
+
+# ------------------------------------------------------------------------------------------- pruning
+MAX_AGE = 30 * 24 * 3600  # a cache file no run has written for this long is deleted
+TEMPORARY_AGE = 3600  # a `.tmp-` file this old is a write that died halfway
+_PRUNED = False  # once per process, on the first save
+_ROOT = re.compile(r'"root"\s*:\s*("(?:[^"\\]|\\.)*")')
+
+
+def prune(directory: str, keep: str = "", now: Optional[float] = None) -> int:
+    """Delete the cache files of project roots that no longer exist (temporary checkouts) and those no
+    run has written for MAX_AGE, so the cache folder does not grow forever; returns how many. Each
+    file's root is read from its first bytes (`save` writes it before the entries). Anything odd —
+    unreadable, another program's file — is left alone unless it is old."""
+    now = time.time() if now is None else now
+    removed = 0
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return 0
+    for entry in entries:
+        name = entry.name
+        if entry.path == keep or not name.endswith(".json") or not entry.is_file(follow_symlinks=False):
+            continue
+        try:
+            age = now - entry.stat(follow_symlinks=False).st_mtime
+            if name.startswith(".tmp-"):
+                stale = age > TEMPORARY_AGE
+            else:
+                stale = age > MAX_AGE or _root_is_gone(entry.path)
+            if stale:
+                os.unlink(entry.path)
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
+def _root_is_gone(path: str) -> bool:
+    with open(path, "r", encoding="utf-8", errors="replace") as handle:
+        head = handle.read(8192)
+    found = _ROOT.search(head)
+    if found is None:
+        return False
+    try:
+        root = json.loads(found.group(1))
+    except ValueError:
+        return False
+    return isinstance(root, str) and os.path.isabs(root) and not os.path.exists(root)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
 from . import discovery
-from .cache import JsonStore
+from .cache import JsonStore, stamp
 
 # A name mentioned in more modules than this (`save`, `get`) is not followed: its callers are treated as
 # unknown, and the function is judged on its own, as if nothing called it.
@@ -183,8 +183,7 @@ class CallGraph:
         if self._fingerprint is None:
             digest = hashlib.sha1()
             for path in sorted(self._indexed_paths()):
-                stamp = JsonStore._stamp(path)
-                digest.update(f"{path}\0{stamp}\0".encode("utf-8", "surrogatepass"))
+                digest.update(f"{path}\0{stamp(path)}\0".encode("utf-8", "surrogatepass"))
             self._fingerprint = digest.hexdigest()[:20]
         return self._fingerprint
 

@@ -20,6 +20,10 @@ SKIP_DIRS = frozenset({
     ".ruff_cache", ".eggs", "htmlcov", "static", "media", "staticfiles",
 })
 
+# Folders whose packages are copies to read about, not the code the project runs: a tutorial's `shop`
+# app beside the real one must never shadow it (see `rank_source_roots`).
+SAMPLE_DIRS = frozenset({"docs", "doc", "examples", "example", "samples", "sample", "tutorial", "tutorials"})
+
 # A project root with more files than this is walked no further; the walk says so instead of stalling.
 MAX_WALK_ENTRIES = 200_000
 
@@ -37,20 +41,34 @@ def _root_of_folder(start: str) -> str:
     """The nearest folder at or above `start` holding a project marker.
 
     With no marker anywhere (an unpacked package, a scratch folder), the folder above the file's
-    package chain — where `import` would find it — so sibling apps are still one project."""
+    package chain — where `import` would find it — so sibling apps are still one project. The climb
+    stops at an interpreter's install (`is_install_folder`): a file of the standard library or of
+    site-packages never gets a root above it, where every other installed version's copy of its
+    modules would be one project with it."""
     current = start
     while True:
         for marker in ROOT_MARKERS:
             if os.path.exists(os.path.join(current, marker)):
                 return current
         parent = os.path.dirname(current)
-        if parent == current:
+        if parent == current or is_install_folder(current):
             break
         current = parent
     top = start
     while os.path.isfile(os.path.join(top, "__init__.py")) and os.path.dirname(top) != top:
         top = os.path.dirname(top)
     return top
+
+
+def is_install_folder(folder: str) -> bool:
+    """A folder an interpreter imports installed code from: site-packages / dist-packages, the top of a
+    virtualenv (pyvenv.cfg), or a standard library (`lib/pythonX.Y`, Windows `Lib`: os.py beside the
+    encodings package)."""
+    name = os.path.basename(folder)
+    if name in ("site-packages", "dist-packages") or os.path.isfile(os.path.join(folder, "pyvenv.cfg")):
+        return True
+    return ((name.startswith("python") or name == "Lib") and os.path.isfile(os.path.join(folder, "os.py"))
+            and os.path.isfile(os.path.join(folder, "encodings", "__init__.py")))
 
 
 def is_skipped_dir(name: str) -> bool:
@@ -121,6 +139,22 @@ def module_name(path: str, root: str) -> Tuple[str, bool, str]:
             parts = relative.split(os.sep) + parts
             source_root = root
     return ".".join(p for p in parts if p), is_package, source_root
+
+
+def rank_source_roots(roots, project_root: str, preferred) -> list:
+    """Source roots in the order module lookup tries them, so that a dotted name found twice is the copy
+    the project imports: the `preferred` roots (the project root, `src/`, the folder holding manage.py,
+    the settings package's parent) first, then other discovered roots, and last any root under a
+    SAMPLE_DIRS folder (docs/tutorial/, examples/). Discovery order breaks ties."""
+    def key(item):
+        index, folder = item
+        try:
+            parts = os.path.relpath(folder, project_root).split(os.sep)
+        except ValueError:  # another drive
+            parts = []
+        return any(part in SAMPLE_DIRS for part in parts), folder not in preferred, index
+
+    return [folder for _, folder in sorted(enumerate(roots), key=key)]
 
 
 @functools.lru_cache(maxsize=8192)

@@ -32,18 +32,22 @@ class Settings:
     installed_apps: Tuple[str, ...] = ()
     atomic_requests: bool = False
     values: dict = field(default_factory=dict)  # every module-level setting read, as literals
+    unread: Tuple[Tuple[str, str], ...] = ()  # (path, reason) of settings modules that could not be read
+    auth_computed: bool = False  # AUTH_USER_MODEL is assigned something other than a literal
 
 
 def read_settings(modules: ModuleIndex, configured: Optional[str]) -> Settings:
     dotted = _settings_module_name(modules, configured)
     if not dotted or modules.module_path(dotted) is None:
         return Settings()
-    values = _settings_values(modules, dotted, set())
+    unread: List[Tuple[str, str]] = []
+    values = _settings_values(modules, dotted, set(), unread)
     auth = values.get("AUTH_USER_MODEL")
     apps = values.get("INSTALLED_APPS")
     installed = tuple(a for a in apps if isinstance(a, str)) if isinstance(apps, tuple) else ()
     return Settings(dotted, auth if isinstance(auth, str) else None, installed,
-                    _atomic_requests(values.get("DATABASES")), values)
+                    _atomic_requests(values.get("DATABASES")), values, tuple(unread),
+                    "AUTH_USER_MODEL" in values and not isinstance(auth, str))
 
 
 def _settings_module_name(modules: ModuleIndex, configured: Optional[str]) -> Optional[str]:
@@ -77,17 +81,20 @@ def _settings_module_name(modules: ModuleIndex, configured: Optional[str]) -> Op
     return None
 
 
-def _settings_values(modules: ModuleIndex, dotted: str, seen: Set[str]) -> dict:
-    """Module-level settings, with `from .base import *` read first and own assignments on top."""
+def _settings_values(modules: ModuleIndex, dotted: str, seen: Set[str], unread: List[Tuple[str, str]]) -> dict:
+    """Module-level settings, with `from .base import *` read first and own assignments on top.
+    Settings modules that cannot be read are added to `unread` (path, reason)."""
     if dotted in seen or len(seen) > MAX_REEXPORT_HOPS:
         return {}
     seen.add(dotted)
     facts = modules.module(dotted)
     if facts is None:
         return {}
+    if facts.error:
+        unread.append((facts.path, facts.error))
     values: dict = {}
     for star in facts.star_imports:
-        values.update(_settings_values(modules, star, seen))
+        values.update(_settings_values(modules, star, seen, unread))
     for name, value in facts.assigns:
         if name.endswith("+"):
             base = values.get(name[:-1])

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Tuple
 
 from . import discovery
-from .cache import FactsCache
+from .cache import FactsCache, stamp
 from .facts import ClassFacts, ModuleFacts, Ref, failed_module, module_facts
 
 STUBS_ROOT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "stubs")
@@ -30,7 +30,9 @@ class Problems:
 
     unreadable: Dict[str, str] = field(default_factory=dict)  # path → reason
     incomplete_walk: bool = False  # the tree was too large or had unreadable folders
-    walk_reported: bool = False  # said once per process, on the first file analysed
+    user_model: Optional[str] = None  # why the user model is not what AUTH_USER_MODEL says (registry)
+    walk_reported: bool = False  # said once per process, on the first file analysed ...
+    walk_carrier: Optional[str] = None  # ... or on this file, the run's first, when a front named it
 
 
 def _is_indexed_file(folder: str, filename: str) -> bool:
@@ -53,6 +55,7 @@ class ModuleIndex:
         self.cache = FactsCache(self.root, cache_dir)
         self._last_save = 0.0
         self._facts_by_path: Dict[str, ModuleFacts] = {}
+        self._stamps: Dict[str, Optional[list]] = {}  # path → stamp when its facts were read
         # (path, dotted, is_package, tree) of the module being linted
         self._adopted: Optional[Tuple[str, str, bool, ast.Module]] = None
         self._path_by_module: Dict[str, Optional[str]] = {}
@@ -61,6 +64,8 @@ class ModuleIndex:
         src = os.path.join(self.root, "src")
         if os.path.isdir(src):
             self.source_roots.append(src)
+        self._preferred_roots = set(self.source_roots)  # where the project's own imports resolve
+        self._copies: Dict[str, List[Tuple[str, str]]] = {}  # dotted → [(path, source root)] found
         self.models_modules: List[str] = []  # dotted names of every models module found
         self.apps_modules: List[str] = []
         self.signals_modules: List[str] = []  # signals.py / receivers.py / handlers.py / signals/
@@ -68,21 +73,47 @@ class ModuleIndex:
 
     # ---------------------------------------------------------------------------------------- files
     def _scan(self) -> None:
-        paths, complete = discovery.walk_python_files(self.root, _is_indexed_file)
+        paths, complete = discovery.walk_python_files(
+            self.root, lambda folder, name: name == "manage.py" or _is_indexed_file(folder, name))
         self.problems.incomplete_walk = not complete
         for path in paths:
+            if os.path.basename(path) == "manage.py":
+                self._preferred_roots.add(os.path.dirname(path))
+                continue
             dotted, _, source_root = discovery.module_name(path, self.root)
             if source_root not in self.source_roots:
                 self.source_roots.append(source_root)
             if not dotted:
                 continue
-            self._path_by_module.setdefault(dotted, path)
+            copies = self._copies.setdefault(dotted, [])
+            copies.append((path, source_root))
+            if len(copies) > 1:
+                continue
             if path.endswith("apps.py"):
                 self.apps_modules.append(dotted)
             elif _is_signals_file(path):
                 self.signals_modules.append(dotted)
             else:
                 self.models_modules.append(dotted)
+        self._pick_copies()
+
+    def _pick_copies(self) -> None:
+        """Order the source roots (discovery.rank_source_roots) and, for each indexed module found more
+        than once, keep the copy under the first of them: the one the project's imports reach."""
+        self.source_roots = discovery.rank_source_roots(self.source_roots, self.root, self._preferred_roots)
+        rank = {folder: index for index, folder in enumerate(self.source_roots)}
+        self._path_by_module = {dotted: min(copies, key=lambda copy: rank[copy[1]])[0]
+                                for dotted, copies in self._copies.items()}
+
+    def prefer_root_of(self, dotted: Optional[str]) -> None:
+        """The settings package's parent is where DJANGO_SETTINGS_MODULE is imported from: prefer it."""
+        path = self.module_path(dotted) if dotted else None
+        settings_root = discovery.module_name(path, self.root)[2] if path else None
+        if settings_root and settings_root not in self._preferred_roots:
+            self._preferred_roots.add(settings_root)
+            if settings_root not in self.source_roots:
+                self.source_roots.append(settings_root)
+            self._pick_copies()
 
     def facts_for_path(self, path: str, dotted: Optional[str] = None, is_package: Optional[bool] = None,
                        want_settings_hint: bool = False) -> ModuleFacts:
@@ -92,6 +123,7 @@ class ModuleIndex:
             return cached
         if dotted is None or is_package is None:
             dotted, is_package, _ = discovery.module_name(path, self.root)
+        self._stamps[path] = stamp(path)  # before reading: a change while reading shows next time
         if self._adopted is not None and self._adopted[0] == path and not want_settings_hint:
             _, adopted_name, adopted_package, tree = self._adopted
             self._adopted = None
@@ -121,8 +153,14 @@ class ModuleIndex:
             self.problems.unreadable[path] = reason
         self._facts_by_path[path] = facts
         if not want_settings_hint:
-            self.cache.put(path, facts)
+            self.cache.put(path, facts, self._stamps[path])
         return facts
+
+    def changed_on_disk(self) -> bool:
+        """Whether a file whose facts this index holds changed (size, mtime) or vanished since it was read.
+        One stat per file read — the models, signals and settings modules, not the tree — so a
+        long-running process (an editor's linter) can ask before every check (see `project_for`)."""
+        return any(stamp(path) != was for path, was in self._stamps.items())
 
     def save_cache(self, throttle: float = 1.0) -> None:
         """Persist new facts; throttled, because `-j` workers never run atexit hooks and must save as
@@ -155,6 +193,10 @@ class ModuleIndex:
         self._path_by_module[dotted] = path
         return path
 
+    def relative(self, path: Optional[str]) -> str:
+        """A path as messages show it: relative to the project root, with `/`."""
+        return os.path.relpath(path, self.root).replace(os.sep, "/") if path else "?"
+
     def module(self, dotted: str) -> Optional[ModuleFacts]:
         path = self.module_path(dotted)
         if path is None:
@@ -168,30 +210,39 @@ class ModuleIndex:
         if dotted in self._class_cache:
             return self._class_cache[dotted]
         self._class_cache[dotted] = None  # cycle guard
-        found = self._find_class(dotted, 0)
+        found = self._find_class(dotted)
         self._class_cache[dotted] = found
         return found
 
-    def _find_class(self, dotted: str, hops: int) -> Optional[ClassFacts]:
-        if hops > MAX_REEXPORT_HOPS or "." not in dotted:
-            return None
-        module_name, _, name = dotted.rpartition(".")
-        facts = self.module(module_name)
-        if facts is None:
-            return None
-        cls = facts.cls(name)
-        if cls is not None:
-            return cls
-        target = facts.import_map().get(name)
-        if target and target != dotted:
-            return self._find_class(target, hops + 1)
-        alias = facts.assigned(name)
-        if isinstance(alias, Ref) and alias.dotted != dotted:
-            return self._find_class(alias.dotted, hops + 1)
-        for star in facts.star_imports:
-            found = self._find_class(f"{star}.{name}", hops + 1)
-            if found is not None:
-                return found
+    def _find_class(self, dotted: str) -> Optional[ClassFacts]:
+        """Depth first through re-exports, aliases and `*` in declaration order, each name looked at
+        once per search: models modules that star-import each other (every app `from x.models import
+        *` of every other) cost one visit per module, not one per path through them."""
+        seen = set()
+        stack = [dotted]
+        while stack:
+            current = stack.pop()
+            if current in seen or "." not in current:
+                continue
+            seen.add(current)
+            if current != dotted and self._class_cache.get(current) is not None:
+                return self._class_cache[current]  # an earlier search's answer
+            module_name, _, name = current.rpartition(".")
+            facts = self.module(module_name)
+            if facts is None:
+                continue
+            cls = facts.cls(name)
+            if cls is not None:
+                return cls
+            target = facts.import_map().get(name)
+            if target:
+                stack.append(target)
+                continue
+            alias = facts.assigned(name)
+            if isinstance(alias, Ref):
+                stack.append(alias.dotted)
+                continue
+            stack.extend(f"{star}.{name}" for star in reversed(facts.star_imports))
         return None
 
     def ancestors(self, cls: ClassFacts) -> List[Tuple[str, Optional[ClassFacts]]]:
@@ -223,6 +274,12 @@ class ModuleIndex:
 
 
 _INSTALLED_ROOTS: Optional[List[str]] = None
+# The interpreter's path as it was when uniqueguard was imported: before a host adds folders of its own
+# (pylint puts each linted folder's package root on sys.path while it lints), so what installed code the
+# engine sees never depends on the front end. The working folder (`python -m`'s sys.path[0], or '') is
+# where the linter was started from, not an install: left out too.
+_STARTUP_PATH = tuple(sys.path)
+_STARTUP_CWD = os.getcwd()
 
 
 def _installed_roots(project_root: str) -> List[str]:
@@ -230,8 +287,10 @@ def _installed_roots(project_root: str) -> List[str]:
     global _INSTALLED_ROOTS
     if _INSTALLED_ROOTS is None:
         roots = []
-        for entry in sys.path:
-            entry = os.path.abspath(entry or os.curdir)
+        for entry in _STARTUP_PATH:
+            if not entry or os.path.abspath(entry) == _STARTUP_CWD:
+                continue
+            entry = os.path.abspath(entry)
             if os.path.isdir(entry) and entry not in roots:
                 roots.append(entry)
         _INSTALLED_ROOTS = roots

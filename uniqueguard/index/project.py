@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 import atexit
 import os
-from typing import Dict, Iterable, List, Mapping, Optional, Tuple, Union, overload
+from typing import Set, Dict, Iterable, List, Mapping, Optional, Tuple, Union, overload
 
 from ..config import Options
 from . import discovery
@@ -35,10 +35,13 @@ class Project:
         self.root: str = self.modules.root
         self.problems: Problems = self.modules.problems
         self.settings: Settings = read_settings(self.modules, settings_module)
+        self.modules.prefer_root_of(self.settings.module)
         self.labels: Dict[str, List[str]] = app_labels(self.modules, self.settings)
         self.extra_unique: Mapping[str, UniqueConfig] = dict(unique)
         self.registry = ModelRegistry(self.modules, self.settings, self.labels, self.extra_unique)
         self.receivers = ReceiverIndex(self.modules, self.registry)
+        self.user_model_asked = False  # reset by the engine before each module it judges
+        self.user_model_files: Set[str] = set()  # modules whose judging asked for the user model
 
     # ------------------------------------------------------------------------------ modules, classes
     @property
@@ -94,6 +97,9 @@ class Project:
         return self.registry.model_by_label(label)
 
     def user_model(self) -> Optional[ModelInfo]:
+        """The user model; noted (`user_model_asked`) so the engine can say, in a file whose code asked
+        for it, why it is unknown or guessed (`problems.user_model`)."""
+        self.user_model_asked = True
         return self.registry.user_model()
 
     def project_models(self) -> List[ModelInfo]:
@@ -147,12 +153,20 @@ def project_for(path: str, options: Optional[Options] = None) -> Project:
     cache_dir = options.cache_directory()
     key = (root, options.settings_module, cache_dir, options.unique)
     project = _PROJECTS.get(key)
+    if project is not None and project.modules.changed_on_disk():
+        project.save_cache(throttle=0.0)  # what it read is still right for the unchanged files
+        project = None  # rebuilt: the disk cache gives the unchanged files' facts back, re-reads the rest
     if project is None:
         if not _PROJECTS:
             atexit.register(_save_all)
         project = Project(root, options.settings_module, cache_dir, options.unique)
         _PROJECTS[key] = project
     return project
+
+
+def built_projects() -> List[Project]:
+    """The indexes this process has built so far."""
+    return list(_PROJECTS.values())
 
 
 def _save_all() -> None:

@@ -101,21 +101,56 @@ class ModelRegistry:
         return None
 
     def user_model(self) -> Optional[ModelInfo]:
-        """The model `get_user_model()` returns: AUTH_USER_MODEL, else the only custom user, else auth.User."""
+        """The model `get_user_model()` returns: AUTH_USER_MODEL, else the only custom user, else auth.User.
+
+        Never a silent guess: when the settings or the module defining AUTH_USER_MODEL's class cannot be
+        read, or AUTH_USER_MODEL is computed, `problems.user_model` says so (the engine reports it as
+        UNQ000 in each file that writes through the user model) and the answer is the project's only
+        custom user model if it has exactly one, else unknown (None)."""
         if self._user_model is None:
             self._user_model = (self._find_user_model(),)
         return self._user_model[0]
 
     def _find_user_model(self) -> Optional[ModelInfo]:
-        if self.settings.auth_user_model:
-            found = self.model_by_label(self.settings.auth_user_model)
+        settings, modules = self.settings, self.modules
+        if settings.auth_user_model:
+            found = self.model_by_label(settings.auth_user_model)
             if found is not None:
                 return found
-        if self.settings.module is None:
+            modules.problems.user_model = (f"AUTH_USER_MODEL {settings.auth_user_model!r} "
+                                           f"{self._unfound_label(settings.auth_user_model)}; writes to the "
+                                           f"user model are not checked")
+            return None
+        if settings.unread:
+            why = "; ".join(f"cannot read {modules.relative(path)} ({reason})" for path, reason in settings.unread)
+            return self._only_custom_user(f"{why}: AUTH_USER_MODEL is unknown")
+        if settings.auth_computed:
+            where = modules.relative(modules.module_path(settings.module)) if settings.module else "?"
+            return self._only_custom_user(f"AUTH_USER_MODEL in {where} is computed, not a literal")
+        if settings.module is None:
             custom = [m for m in self.project_models() if m.is_user and not m.abstract]
             if len(custom) == 1:
                 return custom[0]
         return self.model(STOCK_USER)
+
+    def _only_custom_user(self, why: str) -> Optional[ModelInfo]:
+        """Judge with what is known, and say so: the project's one concrete custom user model, if any."""
+        custom = [m for m in self.project_models() if m.is_user and not m.abstract]
+        if len(custom) == 1:
+            self.modules.problems.user_model = (f"{why}; judged as {custom[0].qualname}, the project's only "
+                                                f"custom user model")
+            return custom[0]
+        self.modules.problems.user_model = f"{why}; writes to the user model are not checked"
+        return None
+
+    def _unfound_label(self, label: str) -> str:
+        """Why `app_label.Model` names no model: the app's models module could not be read, or none is known."""
+        for package in self.labels.get(label.partition(".")[0], ()):
+            path = self.modules.module_path(f"{package}.models")
+            facts = self.modules.module(f"{package}.models") if path else None
+            if facts is not None and facts.error:
+                return f"is defined in {self.modules.relative(path)}, which cannot be read ({facts.error})"
+        return "names no model uniqueguard can find"
 
     def project_models(self) -> List[ModelInfo]:
         """Every model class in the project's models modules."""
