@@ -67,6 +67,10 @@ def run_engine(root: str) -> list:
 
     warnings.simplefilter("ignore")
     options = Options(root=root, cache=False)
+    if "select" in getattr(Options, "__dataclass_fields__", {}):  # the engine applies rule selection: all rules
+        from uniqueguard.rules import RULES
+
+        options = Options(**{**options.__dict__, "extend_select": tuple(rule.code for rule in RULES)})
     rows, seen = [], collections.Counter()
     for path in corpora.python_files(root):
         with open(path, "rb") as handle:

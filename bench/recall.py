@@ -107,6 +107,10 @@ def judge(case: dict, cache: str) -> dict:
 
     root = fetch(case["requirement"], cache)
     options = Options(root=root, cache=False, strict=True)
+    if "select" in getattr(Options, "__dataclass_fields__", {}):  # the engine applies rule selection: all rules
+        from uniqueguard.rules import RULES
+
+        options = Options(**{**options.__dict__, "extend_select": tuple(rule.code for rule in RULES)})
     findings: Dict[str, list] = {}
     result = {"name": case["name"], "requirement": case["requirement"], "path": case["path"],
               "line": case["line"], "kind": case["kind"], "caught": False, "rule": None, "near": []}

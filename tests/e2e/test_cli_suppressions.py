@@ -2,12 +2,16 @@
 format and `--write-baseline` honour them, `--disable-noqa` turns them off; flake8 and pylint keep
 their own handling of the same comments. Real processes throughout."""
 import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from .harness import run_flake8, run_pylint
 from .test_cli_reliability import _shop
-from .test_command_line import cli
+from .test_command_line import _pre_commit_env, cli
 
 VIEWS = '''from shop.models import Tag
 
@@ -128,3 +132,49 @@ def test_the_repro_case_exits_0(tmp_path):
         "from shop.models import Tag\n\ndef add(n):\n    Tag.objects.create(name=n)  # noqa: UNQ001\n")
     result = cli(tree, "check", "shop")
     assert result.returncode == 0 and result.stdout == ""
+
+
+def test_pre_commit_hook_in_a_repository_whose_manage_py_is_in_a_subfolder(tmp_path):
+    """This repository's hook (its entry, run by pre-commit) on a repository with the Django project in
+    `site/`: it reports the finding, respects `# noqa`, and uses a baseline committed at the root."""
+    pytest.importorskip("pre_commit")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    shutil.move(str(_shop(tmp_path / "scratch")), str(repo / "site"))
+    env = _pre_commit_env(tmp_path)
+    hooks = Path(__file__).resolve().parents[2] / ".pre-commit-hooks.yaml"
+    entry = next(line.split(":", 1)[1].strip() for line in hooks.read_text().splitlines()
+                 if line.strip().startswith("entry:"))
+    executable, _, subcommand = entry.partition(" ")
+    (repo / ".pre-commit-config.yaml").write_text(
+        "repos:\n  - repo: local\n    hooks:\n      - id: uniqueguard\n        name: uniqueguard\n"
+        f"        entry: {Path(sys.executable).with_name(executable)} {subcommand}\n"
+        "        args: [--baseline, .uniqueguard-baseline.json]\n"
+        "        language: system\n        types: [python]\n")
+    views = repo / "site" / "shop" / "views.py"
+    old = "from shop.models import Tag\n\n\ndef old(n):\n    Tag.objects.create(name=n)\n"
+    views.write_text(old)
+
+    def git(*args):
+        subprocess.run(["git", *args], cwd=str(repo), check=True, capture_output=True, env=env)
+
+    def pre_commit():
+        return subprocess.run([sys.executable, "-m", "pre_commit", "run"], cwd=str(repo), capture_output=True,
+                              text=True, env=env, timeout=600)
+
+    git("init", "-q")
+    recorded = cli(repo / "site", "check", "--write-baseline", "../.uniqueguard-baseline.json", ".")
+    assert recorded.returncode == 0 and "recorded 1 finding(s)" in recorded.stderr
+    git("add", "-A")
+    git("commit", "-q", "-m", "legacy code and its baseline", "--no-verify")
+
+    views.write_text(old + "\n\ndef new(n):\n    Tag.objects.create(name=n)\n")
+    git("add", "site/shop/views.py")
+    failed = pre_commit()
+    assert failed.returncode == 1, failed.stdout
+    assert "site/shop/views.py:9:5: UNQ001" in failed.stdout and ":5:5:" not in failed.stdout  # old one baselined
+
+    views.write_text(old + "\n\ndef new(n):\n    Tag.objects.create(name=n)  # noqa: UNQ001\n")
+    git("add", "site/shop/views.py")
+    passed = pre_commit()
+    assert passed.returncode == 0, passed.stdout

@@ -16,7 +16,7 @@ from typing import Dict, List, Optional, Tuple
 
 from .. import orm
 from . import messages
-from ..config import ConfigError, Options, read_pyproject
+from ..config import ConfigError, Options, find_config, read_config
 from ..index.discovery import ParseFailure, find_root, module_name, parse_source
 from ..index.facts import resolve_relative
 from ..index.uniqueness import UniqueSet
@@ -46,7 +46,9 @@ def check_source(source, path: str, options: Options = Options(), report_unparsa
     try:
         return _checked(None, path, options, source)
     except ParseFailure as exc:
-        return [finding(path, exc.line, 0, "UNQ000", messages.unparsable(str(exc)))] if report_unparsable else []
+        if not report_unparsable or not effective_options(_placed(path), options).reports("UNQ000", _placed(path)):
+            return []
+        return [finding(path, exc.line, 0, "UNQ000", messages.unparsable(str(exc)))]
 
 
 def check_tree(tree: ast.Module, path: str, options: Options = Options(), source=None) -> List[Finding]:
@@ -195,16 +197,17 @@ def _placed(path: str) -> str:
 
 
 def effective_options(path: str, options: Options) -> Options:
-    """The front end's options over `[tool.uniqueguard]` of the project's pyproject.toml (re-read when
-    the file changes: an editor's long-running linter sees an edit at once)."""
-    root = options.root or find_root(path)
-    return _merged_options(root, _mtime(os.path.join(root, "pyproject.toml")), options)
+    """The front end's options over the nearest configuration file above the linted file (config.py's
+    find_config; re-read when the file changes: an editor's long-running linter sees an edit at once).
+    The project root is the configured `root`, else the nearest project marker above the file."""
+    config = find_config(os.path.dirname(path))
+    return _merged_options(config, _mtime(config) if config else 0.0, options, find_root(path))
 
 
-@functools.lru_cache(maxsize=64)
-def _merged_options(root: str, mtime: float, options: Options) -> Options:
-    merged = options.merged_over(read_pyproject(root))
-    return merged if merged.root else replace(merged, root=root)
+@functools.lru_cache(maxsize=256)
+def _merged_options(config, mtime: float, options: Options, found_root: str) -> Options:
+    merged = options.merged_over(read_config(config)) if config else options
+    return merged if merged.root else replace(merged, root=found_root)
 
 
 def _mtime(path: str) -> float:
@@ -335,7 +338,7 @@ class _Analysis:
         self._report_unreadable_imports()
         self.project.save_cache()
         self.graph.save()
-        return sorted(self.found)
+        return sorted(f for f in self.found if self.options.reports(f.code, self.real_path))
 
     def _with_callers(self, judged: Judged) -> Optional[Verdict]:
         """A write nothing in its function guards, its callers considered: silent when every caller

@@ -17,10 +17,10 @@ from ..analysis.engine import check_source
 from ..config import HELP, ConfigError, Options, options_from_mapping
 from ..docs import find_rule, page
 from ..findings import Finding, finding
-from ..index.discovery import walk_python_files
+from ..index.discovery import folder_with, walk_python_files
 from ..rules import RULES
 from . import baseline, suppress
-from .output import FORMATS
+from .output import FORMATS, FROM_REPOSITORY_ROOT
 
 PROGRESS_MINIMUM = 200  # files; smaller runs finish before a bar is worth drawing
 
@@ -35,6 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*", default=["."], help="files or folders (default: .)")
     check.add_argument("--format", choices=sorted(FORMATS), default="text")
     check.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of stdout")
+    check.add_argument("--sarif-root", metavar="DIR", help=(
+        "folder the paths of the sarif and github formats are relative to (default: the git root above "
+        "the working directory, where GitHub looks them up)"))
     check.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes to report "
                        "(default: the rules that are on by default)")
     check.add_argument("--extend-select", metavar="CODES", help="codes to report in addition, e.g. UNQ004")
@@ -48,6 +51,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="with --write-baseline: also add new findings to an existing FILE")
     check.add_argument("--disable-noqa", action="store_true",
                        help="report findings even on lines with `# noqa` or `# pylint: disable` comments")
+    check.add_argument("--exit-zero", action="store_true",
+                       help="exit 0 even when there are findings (a failed run still exits 2)")
     check.add_argument("--no-progress", action="store_true", help="never draw a progress bar")
     check.add_argument("--root", help=HELP["root"])
     check.add_argument("--settings", help=HELP["settings"])
@@ -72,26 +77,9 @@ def _options(args) -> Options:
                "extend-exclude": args.extend_exclude, "unique": args.unique, "write-methods": args.write_methods,
                "guard-exceptions": args.guard_exceptions, "atomic-requests": args.atomic_requests,
                "cache": False if args.no_cache else None, "cache-dir": args.cache_dir, "strict": args.strict,
-               "check-test-support": args.check_test_support}
+               "check-test-support": args.check_test_support,
+               "select": args.select, "extend-select": args.extend_select, "ignore": args.ignore}
     return options_from_mapping(mapping, "the command line")
-
-
-def _codes(text: Optional[str]) -> List[str]:
-    return [c.strip().upper() for c in (text or "").split(",") if c.strip()]
-
-
-def selected_codes(select: Optional[str], extend: Optional[str], ignore: Optional[str]) -> set:
-    """Which codes to report. Like the flake8 front: an off-by-default rule is on only when named."""
-    chosen = _codes(select) or ["UNQ"]
-    extra = _codes(extend)
-    result = set()
-    for rule in RULES:
-        named = [s for s in chosen + extra if rule.code.startswith(s)]
-        if not named:
-            continue
-        if rule.default_enabled or any(len(s) > len("UNQ") for s in named):
-            result.add(rule.code)
-    return {code for code in result if not any(code.startswith(i) for i in _codes(ignore))}
 
 
 def source_files(paths: Sequence[str]) -> List[str]:
@@ -191,15 +179,19 @@ def run_check(args) -> int:
             progress.step()
     progress.close()
 
-    wanted = selected_codes(args.select, args.extend_select, args.ignore)
     failures = _once_each([f for f in findings if f.failure is not None])
-    findings = sorted([f for f in findings if f.code in wanted and f.failure is None] + failures)
+    findings = sorted([f for f in findings if f.failure is None] + failures)
     try:
         if args.write_baseline:
             return _write_baseline(args, findings, failures)
         if known is not None:
             findings = _new_against_baseline(args, findings, known)
-        report = FORMATS[args.format](findings, _cwd_relative, baseline.fingerprints(findings, _cwd_relative))
+        if args.format in FROM_REPOSITORY_ROOT:
+            root = os.path.abspath(args.sarif_root or folder_with(os.getcwd(), (".git",)) or os.getcwd())
+            relpath = baseline.relative_to(root)
+        else:
+            root, relpath = os.getcwd(), _cwd_relative
+        report = FORMATS[args.format](findings, relpath, baseline.fingerprints(findings, relpath), root)
         if args.output:
             _write(args.output, report)
         else:
@@ -208,7 +200,7 @@ def run_check(args) -> int:
         return _error(str(exc))
     if failures:
         return 2
-    return 1 if findings else 0
+    return 1 if findings and not args.exit_zero else 0
 
 
 def _once_each(failures: List[Finding]) -> List[Finding]:
@@ -223,9 +215,10 @@ def _new_against_baseline(args, findings: List[Finding], known) -> List[Finding]
     relpath = baseline.relative_to(baseline.anchor(args.baseline))
     matched = baseline.match(findings, baseline.fingerprints(findings, relpath), known)
     if matched.stale:
-        print(f"uniqueguard: {matched.stale} entr{'y' if matched.stale == 1 else 'ies'} of {args.baseline} "
-              f"no longer match a finding (fixed or moved); `--write-baseline {args.baseline}` drops them",
-              file=sys.stderr)
+        one = matched.stale == 1
+        print(f"uniqueguard: {matched.stale} entr{'y' if one else 'ies'} of {args.baseline} no longer "
+              f"match{'es' if one else ''} a finding (fixed or moved); `--write-baseline {args.baseline}` drops "
+              f"{'it' if one else 'them'}", file=sys.stderr)
     return [f for f, _ in matched.new]
 
 
@@ -277,7 +270,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     return run_check(args)
 
 
-__all__ = ["main", "selected_codes", "source_files"]
+__all__ = ["main", "source_files"]
 
 
 def main_exit() -> None:

@@ -9,18 +9,18 @@ import tokenize
 from typing import Callable, Dict, List, Tuple
 
 from .. import __version__
-from ..docs import help_uri, page
+from ..docs import page
 from ..findings import Finding
 from ..rules import BY_CODE, RULES
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
-def text(findings: List[Finding], relpath: Callable[[str], str], prints: List[str]) -> str:
+def text(findings: List[Finding], relpath: Callable[[str], str], prints: List[str], root: str = "") -> str:
     return "".join(f"{relpath(f.path)}:{f.line}:{f.col + 1}: {f.code} {f.message}\n" for f in findings)
 
 
-def as_json(findings: List[Finding], relpath: Callable[[str], str], prints: List[str]) -> str:
+def as_json(findings: List[Finding], relpath: Callable[[str], str], prints: List[str], root: str = "") -> str:
     rows = [{"path": relpath(f.path), "line": f.line, "column": f.col + 1, "end_line": f.end_line,
              "end_column": f.end_col + 1, "code": f.code, "symbol": BY_CODE[f.code].symbol,
              "message": f.message, "context": f.context, "fingerprint": fp}
@@ -59,8 +59,9 @@ def _character_column(path: str, line: int, byte_offset: int) -> int:
     return len(lines[line - 1][:byte_offset].decode("utf-8", "replace")) + 1
 
 
-def github(findings: List[Finding], relpath: Callable[[str], str], prints: List[str]) -> str:
-    """GitHub Actions workflow commands: annotations on the pull request's diff."""
+def github(findings: List[Finding], relpath: Callable[[str], str], prints: List[str], root: str = "") -> str:
+    """GitHub Actions workflow commands: annotations on the pull request's diff (paths from the
+    repository root, where GitHub looks them up)."""
     lines = []
     for f in findings:
         rule = BY_CODE[f.code]
@@ -72,7 +73,10 @@ def github(findings: List[Finding], relpath: Callable[[str], str], prints: List[
     return "".join(lines)
 
 
-def sarif(findings: List[Finding], relpath: Callable[[str], str], prints: List[str]) -> str:
+def sarif(findings: List[Finding], relpath: Callable[[str], str], prints: List[str], root: str = "") -> str:
+    """SARIF 2.1.0 as GitHub code scanning reads it: each `artifactLocation.uri` relative to `root` (the
+    repository root: code scanning ignores `originalUriBaseIds`, so paths must be right on their own),
+    each rule with its docs page as `help.markdown`, its precision, severity and tags."""
     index: Dict[str, int] = {rule.code: i for i, rule in enumerate(RULES)}
     rules = [{
         "id": rule.code,
@@ -80,9 +84,9 @@ def sarif(findings: List[Finding], relpath: Callable[[str], str], prints: List[s
         "shortDescription": {"text": rule.title},
         "fullDescription": {"text": rule.title},
         "help": {"text": page(rule), "markdown": page(rule)},
-        "helpUri": help_uri(rule),
         "defaultConfiguration": {"level": "warning" if rule.default_enabled else "none"},
-        "properties": {"pylint": rule.pylint_id, "tags": ["django", "correctness", "integrity"]},
+        "properties": {"pylint": rule.pylint_id, "precision": rule.precision, "problem.severity": rule.severity,
+                       "tags": ["django", "correctness", "reliability", "database", "integrity"]},
     } for rule in RULES]
     results = []
     for f, fp in zip(findings, prints):
@@ -92,20 +96,20 @@ def sarif(findings: List[Finding], relpath: Callable[[str], str], prints: List[s
         results.append({
             "ruleId": f.code,
             "ruleIndex": index[f.code],
-            "level": "warning",
+            "level": "warning" if BY_CODE[f.code].severity == "warning" else "note",
             "message": {"text": f.message},
             "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": relpath(f.path).replace(os.sep, "/"), "uriBaseId": "%SRCROOT%"},
+                "artifactLocation": {"uri": relpath(f.path), "uriBaseId": "%SRCROOT%"},
                 "region": region}}],
             "partialFingerprints": {"uniqueguard/v1": fp},
         })
-    root_uri = "file://" + os.path.abspath(os.getcwd()).replace(os.sep, "/").rstrip("/") + "/"
+    root_uri = "file://" + os.path.abspath(root or os.getcwd()).replace(os.sep, "/").rstrip("/") + "/"
     document = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": {"name": "uniqueguard", "version": __version__, "semanticVersion": __version__,
-                                "informationUri": "https://github.com/uniqueguard/uniqueguard", "rules": rules}},
+                                "rules": rules}},
             "originalUriBaseIds": {"%SRCROOT%": {"uri": root_uri}},
             "results": results,
             "columnKind": "unicodeCodePoints",
@@ -115,3 +119,5 @@ def sarif(findings: List[Finding], relpath: Callable[[str], str], prints: List[s
 
 
 FORMATS = {"text": text, "json": as_json, "sarif": sarif, "github": github}
+# Formats whose paths are read by GitHub: relative to the repository root, not the working directory.
+FROM_REPOSITORY_ROOT = ("sarif", "github")

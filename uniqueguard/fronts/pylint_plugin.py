@@ -8,13 +8,14 @@ are `--uniqueguard-<name>` (command line or rc file), over `[tool.uniqueguard]`.
 from __future__ import annotations
 
 import sys
-from typing import Dict
+from dataclasses import replace
+from typing import Tuple
 
 import astroid.builder
 from pylint.checkers import BaseChecker
 from pylint.constants import WarningScope
 
-from ..config import HELP, SPEC, ConfigError, Options, options_from_mapping
+from ..config import HELP, HOST_OPTIONS, ConfigError, Options, options_from_mapping
 from . import pylint_trees
 from ..analysis.engine import check_source, check_tree, may_write
 from ..findings import Finding
@@ -22,14 +23,24 @@ from ..rules import BY_CODE, RULES
 
 
 def _messages() -> dict:
-    """pylint's `msgs` from the rule table. Line-scoped: the engine reports positions, not astroid nodes."""
-    messages = {}
+    """pylint's `msgs` from the rule table. Line-scoped: the engine reports positions, not astroid nodes.
+
+    Every message is enabled as far as pylint is concerned: the engine leaves an off-by-default rule
+    (UNQ004) out until it is named — in pylint's `--enable` (see `_host_selected`) or in uniqueguard's
+    configuration (`extend-select`) — and pylint's `--disable` still silences any of them."""
+    return {rule.pylint_id: ("%s", rule.symbol, rule.title + ".", {"scope": WarningScope.LINE}) for rule in RULES}
+
+
+def _host_selected(enabled) -> Tuple[str, ...]:
+    """The rules pylint's `--enable` names (pylint has expanded `all`, the checker's name `uniqueguard`
+    and categories into message symbols by the time the checker opens)."""
+    names = {str(n).strip() for n in enabled or () if str(n).strip()}
+    chosen = []
     for rule in RULES:
-        options: Dict[str, object] = {"scope": WarningScope.LINE}
-        if not rule.default_enabled:
-            options["default_enabled"] = False
-        messages[rule.pylint_id] = ("%s", rule.symbol, rule.title + ".", options)
-    return messages
+        if any(n.lower() in ("all", rule.symbol) or n.upper() == rule.pylint_id or
+               (len(n) == 1 and rule.pylint_id.startswith(n.upper())) for n in names):
+            chosen.append(rule.code)
+    return tuple(chosen)
 
 
 _BOOLEANS = ("strict", "cache", "atomic-requests", "check-test-support")
@@ -46,13 +57,14 @@ class UniqueGuardChecker(BaseChecker):
     msgs = _messages()
     options = tuple((f"uniqueguard-{name}", {"default": None, "type": _PYLINT_TYPES.get(name, "string"),
                                              "metavar": "<y or n>" if name in _BOOLEANS else "<value>",
-                                             "help": HELP[name]}) for name in SPEC)
+                                             "help": HELP[name]}) for name in HOST_OPTIONS)
 
     def open(self) -> None:
         """Read the options once per run; a bad value stops pylint with a usage error, like its own."""
-        mapping = {name: getattr(self.linter.config, _attribute(name), None) for name in SPEC}
+        mapping = {name: getattr(self.linter.config, _attribute(name), None) for name in HOST_OPTIONS}
         try:
-            self._options = options_from_mapping(mapping, "pylint's options (command line or its rc file)")
+            self._options = replace(options_from_mapping(mapping, "pylint's options (command line or its rc file)"),
+                                    extend_select=_host_selected(getattr(self.linter.config, "enable", ())))
         except ConfigError as exc:
             print(f"pylint: error: {exc}", file=sys.stderr)
             raise SystemExit(32) from None
