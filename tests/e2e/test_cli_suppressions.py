@@ -3,15 +3,12 @@ format and `--write-baseline` honour them, `--disable-noqa` turns them off; flak
 their own handling of the same comments. Real processes throughout."""
 import json
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from .harness import run_flake8, run_pylint
 from .test_cli_reliability import _shop
-from .test_command_line import _pre_commit_env, cli
+from .test_command_line import _pre_commit_env, cli, git_and_pre_commit, local_hook
 
 VIEWS = '''from shop.models import Tag
 
@@ -128,8 +125,8 @@ def test_flake8_and_pylint_keep_their_own_handling(tmp_path):
 
 def test_the_repro_case_exits_0(tmp_path):
     tree = _shop(tmp_path)
-    (tree / "shop" / "views.py").write_text(
-        "from shop.models import Tag\n\ndef add(n):\n    Tag.objects.create(name=n)  # noqa: UNQ001\n")
+    source = "from shop.models import Tag\n\ndef add(n):\n    Tag.objects.create(name=n)  # noqa: UNQ001\n"
+    (tree / "shop" / "views.py").write_text(source)
     result = cli(tree, "check", "shop")
     assert result.returncode == 0 and result.stdout == ""
 
@@ -141,26 +138,11 @@ def test_pre_commit_hook_in_a_repository_whose_manage_py_is_in_a_subfolder(tmp_p
     repo = tmp_path / "repo"
     repo.mkdir()
     shutil.move(str(_shop(tmp_path / "scratch")), str(repo / "site"))
-    env = _pre_commit_env(tmp_path)
-    hooks = Path(__file__).resolve().parents[2] / ".pre-commit-hooks.yaml"
-    entry = next(line.split(":", 1)[1].strip() for line in hooks.read_text().splitlines()
-                 if line.strip().startswith("entry:"))
-    executable, _, subcommand = entry.partition(" ")
-    (repo / ".pre-commit-config.yaml").write_text(
-        "repos:\n  - repo: local\n    hooks:\n      - id: uniqueguard\n        name: uniqueguard\n"
-        f"        entry: {Path(sys.executable).with_name(executable)} {subcommand}\n"
-        "        args: [--baseline, .uniqueguard-baseline.json]\n"
-        "        language: system\n        types: [python]\n")
+    local_hook(repo, ["--baseline", ".uniqueguard-baseline.json"])
+    git, pre_commit = git_and_pre_commit(repo, _pre_commit_env(tmp_path))
     views = repo / "site" / "shop" / "views.py"
     old = "from shop.models import Tag\n\n\ndef old(n):\n    Tag.objects.create(name=n)\n"
     views.write_text(old)
-
-    def git(*args):
-        subprocess.run(["git", *args], cwd=str(repo), check=True, capture_output=True, env=env)
-
-    def pre_commit():
-        return subprocess.run([sys.executable, "-m", "pre_commit", "run"], cwd=str(repo), capture_output=True,
-                              text=True, env=env, timeout=600)
 
     git("init", "-q")
     recorded = cli(repo / "site", "check", "--write-baseline", "../.uniqueguard-baseline.json", ".")

@@ -248,26 +248,35 @@ def _pre_commit_env(tmp_path):
                         "GIT_COMMITTER_EMAIL": "t@example.com"})
 
 
-def test_pre_commit_hook_checks_only_the_staged_files_against_all_models(tmp_path):
-    pytest.importorskip("pre_commit")
-    repo = copy(CORE / "registration", tmp_path)
-    env = _pre_commit_env(tmp_path)
+def local_hook(repo: Path, args=()) -> None:
+    """A pre-commit config running this repository's published hook entry from the test's environment."""
     hooks = Path(__file__).resolve().parents[2] / ".pre-commit-hooks.yaml"
-    hook = next(line.split(":", 1)[1].strip() for line in hooks.read_text().splitlines()
-                if line.strip().startswith("entry:"))
-    assert hook == "uniqueguard check"
+    entry = next(line.split(":", 1)[1].strip() for line in hooks.read_text().splitlines()
+                 if line.strip().startswith("entry:"))
+    assert entry == "uniqueguard check"
     (repo / ".pre-commit-config.yaml").write_text(
         "repos:\n  - repo: local\n    hooks:\n      - id: uniqueguard\n        name: uniqueguard\n"
         f"        entry: {Path(sys.executable).with_name('uniqueguard')} check\n"
+        + (f"        args: [{', '.join(args)}]\n" if args else "") +
         "        language: system\n        types: [python]\n")
 
+
+def git_and_pre_commit(repo: Path, env: dict):
+    """(git(*args), pre_commit()) bound to the repository and the private environment."""
     def git(*args):
         subprocess.run(["git", *args], cwd=str(repo), check=True, capture_output=True, env=env)
 
     def pre_commit():
         return subprocess.run([sys.executable, "-m", "pre_commit", "run"], cwd=str(repo), capture_output=True,
                               text=True, env=env, timeout=600)
+    return git, pre_commit
 
+
+def test_pre_commit_hook_checks_only_the_staged_files_against_all_models(tmp_path):
+    pytest.importorskip("pre_commit")
+    repo = copy(CORE / "registration", tmp_path)
+    local_hook(repo)
+    git, pre_commit = git_and_pre_commit(repo, _pre_commit_env(tmp_path))
     git("init", "-q")
     git("add", ".pre-commit-config.yaml", "accounts/models.py", "accounts/forms.py", "accounts/__init__.py")
     git("commit", "-q", "-m", "models", "--no-verify")
