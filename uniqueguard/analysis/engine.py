@@ -526,6 +526,16 @@ class _Analysis:
                     break
 
 
+    def _import_of(self, package: str):
+        """(line, col) of this module's import from `package`, else the top of the file."""
+        for node in ast.walk(self.scope.tree):
+            names = ([node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level
+                     else [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+            if any(name == package or name.startswith(package + ".") for name in names):
+                return node.lineno, node.col_offset
+        return 1, 0
+
+
 def _snippet(call: ast.Call, limit: int = 240) -> str:
     """The call's text with whitespace folded, so reformatting or moving it keeps its fingerprint."""
     try:

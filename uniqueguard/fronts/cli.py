@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from typing import Dict, List, Optional, Sequence
@@ -17,10 +18,10 @@ from ..analysis.engine import check_source
 from ..config import HELP, ConfigError, Options, options_from_mapping
 from ..docs import find_rule, page
 from ..findings import Finding, finding
-from ..index.discovery import folder_with, walk_python_files
+from ..index.discovery import folder_with, is_skipped_dir, walk_python_files
 from ..rules import RULES
 from . import baseline, suppress
-from .output import FORMATS, FROM_REPOSITORY_ROOT
+from .output import FORMATS, FROM_REPOSITORY_ROOT, TextStyle, statistics, styled_text
 
 PROGRESS_MINIMUM = 200  # files; smaller runs finish before a bar is worth drawing
 
@@ -53,6 +54,13 @@ def _parser() -> argparse.ArgumentParser:
                        help="report findings even on lines with `# noqa` or `# pylint: disable` comments")
     check.add_argument("--exit-zero", action="store_true",
                        help="exit 0 even when there are findings (a failed run still exits 2)")
+    check.add_argument("--statistics", action="store_true", help="count the findings of each rule at the end")
+    check.add_argument("--count", action="store_true", help="print the number of findings at the end")
+    check.add_argument("--show-source", action="store_true", help="text format: show each finding's line")
+    check.add_argument("-q", "--quiet", action="store_true",
+                       help="text format: only the files with findings; no notes on stderr")
+    check.add_argument("--color", choices=["auto", "always", "never"], default="auto", help=(
+        "colour the text format (auto: on a terminal, unless the NO_COLOR environment variable is set)"))
     check.add_argument("--no-progress", action="store_true", help="never draw a progress bar")
     check.add_argument("--root", help=HELP["root"])
     check.add_argument("--settings", help=HELP["settings"])
@@ -83,17 +91,41 @@ def _options(args) -> Options:
 
 
 def source_files(paths: Sequence[str]) -> List[str]:
-    """Files named on the command line, and `.py` files under folders (skipping venvs, VCS, caches)."""
+    """Files named on the command line, and `.py` files under folders: those git does not ignore
+    (`.gitignore`, `.git/info/exclude`, the global excludes) in a git work tree, and never in venvs,
+    VCS, caches or build output (the index's SKIP_DIRS)."""
     found: List[str] = []
     for path in paths:
         if os.path.isdir(path):
-            files, _ = walk_python_files(path, lambda folder, name: True)
+            files = _git_listed(path)
+            if files is None:
+                files, _ = walk_python_files(path, lambda folder, name: True)
             found.extend(files)
         elif os.path.exists(path) or os.path.islink(path):
             found.append(path)
         else:
             raise FileNotFoundError(path)
     return sorted(dict.fromkeys(os.path.normpath(p) for p in found))
+
+
+def _git_listed(folder: str) -> Optional[List[str]]:
+    """The `.py` files under `folder` that git tracks or would not ignore; None outside a work tree
+    (or without git), where the plain walk is used."""
+    try:
+        listed = subprocess.run(["git", "-C", folder, "ls-files", "-z", "--cached", "--others", "--exclude-standard",
+                                 "--", "*.py"], capture_output=True, timeout=120)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if listed.returncode != 0:
+        return None
+    files = []
+    for name in listed.stdout.decode("utf-8", "surrogateescape").split("\0"):
+        parts = name.split("/")
+        if name.endswith(".py") and not any(is_skipped_dir(part) for part in parts[:-1]):
+            path = os.path.join(folder, *parts)
+            if os.path.isfile(path):
+                files.append(path)
+    return files
 
 
 def _check_one(job) -> List[Finding]:
@@ -150,6 +182,12 @@ def _cwd_relative(path: str) -> str:
     return path if relative.startswith(os.pardir) else relative
 
 
+def _colour(args) -> bool:
+    if args.color != "auto":
+        return args.color == "always"
+    return not args.output and not os.environ.get("NO_COLOR") and sys.stdout.isatty()
+
+
 def _error(message: str) -> int:
     print(f"uniqueguard: error: {message}", file=sys.stderr)
     return 2
@@ -179,8 +217,9 @@ def run_check(args) -> int:
             progress.step()
     progress.close()
 
-    failures = _once_each([f for f in findings if f.failure is not None])
-    findings = sorted([f for f in findings if f.failure is None] + failures)
+    notes = _once_each([f for f in findings if f.code == "UNQ000"])
+    failures = [f for f in notes if f.failure is not None]
+    findings = sorted([f for f in findings if f.code != "UNQ000"] + notes)
     try:
         if args.write_baseline:
             return _write_baseline(args, findings, failures)
@@ -191,11 +230,17 @@ def run_check(args) -> int:
             relpath = baseline.relative_to(root)
         else:
             root, relpath = os.getcwd(), _cwd_relative
-        report = FORMATS[args.format](findings, relpath, baseline.fingerprints(findings, relpath), root)
+        if args.format == "text":
+            report = styled_text(findings, relpath, TextStyle(args.show_source, args.quiet, _colour(args)))
+        else:
+            report = FORMATS[args.format](findings, relpath, baseline.fingerprints(findings, relpath), root)
+        summary = (statistics(findings) if args.statistics else "") + (f"{len(findings)}\n" if args.count else "")
         if args.output:
             _write(args.output, report)
         else:
             sys.stdout.write(report)
+        # flake8 prints them after the report; beside a json/sarif document or a file they go to stderr.
+        (sys.stdout if args.format == "text" and not args.output else sys.stderr).write(summary)
     except OutputError as exc:
         return _error(str(exc))
     if failures:
@@ -203,10 +248,12 @@ def run_check(args) -> int:
     return 1 if findings and not args.exit_zero else 0
 
 
-def _once_each(failures: List[Finding]) -> List[Finding]:
-    """A bad configuration fails every file the same way: say each distinct failure once."""
+def _once_each(notes: List[Finding]) -> List[Finding]:
+    """UNQ000s are about the run, not the file they sit in: a bad configuration fails every file the same
+    way, a missing package or an unreadable models module matters to every file importing it, and each
+    `-j` worker notices them on its own. Say each distinct one once, on its first file."""
     seen: Dict[str, Finding] = {}
-    for item in sorted(failures):
+    for item in sorted(notes):
         seen.setdefault(item.message, item)
     return list(seen.values())
 
@@ -214,7 +261,7 @@ def _once_each(failures: List[Finding]) -> List[Finding]:
 def _new_against_baseline(args, findings: List[Finding], known) -> List[Finding]:
     relpath = baseline.relative_to(baseline.anchor(args.baseline))
     matched = baseline.match(findings, baseline.fingerprints(findings, relpath), known)
-    if matched.stale:
+    if matched.stale and not args.quiet:
         one = matched.stale == 1
         print(f"uniqueguard: {matched.stale} entr{'y' if one else 'ies'} of {args.baseline} no longer "
               f"match{'es' if one else ''} a finding (fixed or moved); `--write-baseline {args.baseline}` drops "
@@ -245,7 +292,8 @@ def _write_baseline(args, findings: List[Finding], failures: List[Finding]) -> i
                 (f"; {len(matched.new)} new finding(s) not added (--update-baseline adds them)"
                  if matched.new else ""))
     _write(path, baseline.render([f for f, _ in kept], [fp for _, fp in kept], relpath))
-    print(f"uniqueguard: recorded {len(kept)} finding(s) in {path}{note}", file=sys.stderr)
+    if not args.quiet:
+        print(f"uniqueguard: recorded {len(kept)} finding(s) in {path}{note}", file=sys.stderr)
     return 0
 
 

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import functools
+from collections import Counter
+from dataclasses import dataclass
 import io
 import json
 import os
@@ -17,7 +19,51 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
 def text(findings: List[Finding], relpath: Callable[[str], str], prints: List[str], root: str = "") -> str:
-    return "".join(f"{relpath(f.path)}:{f.line}:{f.col + 1}: {f.code} {f.message}\n" for f in findings)
+    return styled_text(findings, relpath, TextStyle())
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    """How the text format looks: flake8's `--show-source` and `--quiet`, colour on a terminal."""
+
+    show_source: bool = False
+    quiet: bool = False
+    color: bool = False
+
+
+_BOLD, _CYAN, _RED, _RESET = "\033[1m", "\033[36m", "\033[1;31m", "\033[0m"
+
+
+def styled_text(findings: List[Finding], relpath: Callable[[str], str], style: TextStyle) -> str:
+    if style.quiet:  # flake8's -q: the files with findings, once each
+        return "".join(f"{path}\n" for path in dict.fromkeys(relpath(f.path) for f in findings))
+    lines = []
+    for f in findings:
+        path, where = relpath(f.path), f"{f.line}:{f.col + 1}:"
+        if style.color:
+            lines.append(f"{_BOLD}{path}{_RESET}{_CYAN}:{_RESET}{where} {_RED}{f.code}{_RESET} {f.message}\n")
+        else:
+            lines.append(f"{path}:{where} {f.code} {f.message}\n")
+        if style.show_source:
+            lines.append(_source_excerpt(f))
+    return "".join(lines)
+
+
+def _source_excerpt(f: Finding) -> str:
+    """The finding's line and a caret under its column, as flake8's --show-source prints them."""
+    found = _utf8_lines(f.path)
+    if not 0 < f.line <= len(found):
+        return ""
+    line = found[f.line - 1].decode("utf-8", "replace").rstrip()
+    column = _character_column(f.path, f.line, f.col) - 1
+    indent = "".join(c if c == "\t" else " " for c in line[:column])
+    return f"{line}\n{indent}^\n"
+
+
+def statistics(findings: List[Finding]) -> str:
+    """flake8's --statistics: how many findings of each rule, then the rule's symbol."""
+    counts = Counter(f.code for f in findings)
+    return "".join(f"{counts[code]:<5} {code} {BY_CODE[code].symbol}\n" for code in sorted(counts))
 
 
 def as_json(findings: List[Finding], relpath: Callable[[str], str], prints: List[str], root: str = "") -> str:
