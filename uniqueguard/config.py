@@ -115,8 +115,9 @@ def _strings(option: str, source: str, value: Any) -> Tuple[str, ...]:
 def _bool(option: str, source: str, value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.strip().lower() in ("1", "true", "yes", "on", "0", "false", "no", "off"):
-        return value.strip().lower() in ("1", "true", "yes", "on")
+    if isinstance(value, str) and value.strip().lower() in ("1", "true", "yes", "y", "on", "0", "false", "no", "n",
+                                                            "off"):
+        return value.strip().lower() in ("1", "true", "yes", "y", "on")
     raise ConfigError(option, source, f"expected true or false, got {value!r}")
 
 
@@ -193,11 +194,11 @@ HELP = {
     "unique": "unique fields of models uniqueguard cannot read: app.Model:field,app.Model:a+b",
     "write-methods": "comma-separated extra manager methods that insert rows like create()",
     "guard-exceptions": "comma-separated dotted exceptions whose handlers also count as catching IntegrityError",
-    "atomic-requests": "true/false: override the settings' ATOMIC_REQUESTS",
-    "cache": "true/false: keep a persistent cache of model facts (default true)",
+    "atomic-requests": "override the settings' ATOMIC_REQUESTS",
+    "cache": "keep a persistent cache of model facts (default true)",
     "cache-dir": "folder of the facts cache (default $XDG_CACHE_HOME/uniqueguard)",
-    "strict": "true/false: also report writes through managers that cannot be resolved (UNQ005)",
-    "check-test-support": "true/false: also report modules importing a test framework or factory_boy and "
+    "strict": "also report writes through managers that cannot be resolved (UNQ005)",
+    "check-test-support": "also report modules importing a test framework or factory_boy and "
                           "migration functions ((apps, schema_editor), RunPython) outside migrations/",
     "select": "comma-separated codes or prefixes to report instead of the default rules",
     "extend-select": "comma-separated codes or prefixes to report in addition, e.g. UNQ004",
@@ -228,6 +229,15 @@ SPEC = {
 # --disable), so flake8 and pylint get no `--uniqueguard-` spelling of it; the command line does.
 SELECTION = ("select", "extend-select", "ignore", "per-file-ignores")
 HOST_OPTIONS = tuple(name for name in SPEC if name not in SELECTION)
+
+
+def is_flag(name: str) -> bool:
+    """A true/false setting: a flag (`--x` / `--no-x`) in every front end (fronts/option_spec.py)."""
+    return SPEC[name][1] is _bool
+
+
+def is_list(name: str) -> bool:
+    return SPEC[name][1] in (_strings, _codes)
 
 
 def options_from_mapping(mapping: Dict[str, Any], source: str, base_dir: Optional[str] = None) -> Options:
@@ -314,4 +324,4 @@ def read_pyproject(root: str) -> Options:
 
 
 __all__ = ["Options", "ConfigError", "options_from_mapping", "find_config", "read_config", "read_pyproject",
-           "SPEC", "HELP", "HOST_OPTIONS"]
+           "SPEC", "HELP", "HOST_OPTIONS", "is_flag", "is_list"]

@@ -100,10 +100,16 @@ def test_a_typo_in_root_or_settings_is_an_error(tmp_path):
 
 def test_a_bad_flake8_plugin_option_is_a_usage_error(tmp_path):
     tree = copy(REGISTRATION, tmp_path)
-    result = subprocess.run([sys.executable, "-m", "flake8", "--select=UNQ", "--uniqueguard-atomic-requests=maybe",
-                             "."], cwd=str(tree), capture_output=True, text=True, env=environment())
-    assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert "invalid uniqueguard option" in result.stderr
+    for args in (["--uniqueguard-unique=Invoice"], ["--uniqueguard-root=typo"]):
+        result = subprocess.run([sys.executable, "-m", "flake8", "--select=UNQ", *args, "."], cwd=str(tree),
+                                capture_output=True, text=True, env=environment())
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        assert "invalid uniqueguard option" in result.stderr
+    (tree / "setup.cfg").write_text("[flake8]\nuniqueguard-strict = maybe\n")
+    in_config = subprocess.run([sys.executable, "-m", "flake8", "--select=UNQ", "."], cwd=str(tree),
+                               capture_output=True, text=True, env=environment())
+    assert in_config.returncode == 2 and "Traceback" not in in_config.stderr
+    assert "invalid uniqueguard option 'strict'" in in_config.stderr
 
 
 # -------------------------------------------------------------------------- d13 (b): columns

@@ -306,3 +306,40 @@ def test_the_published_hook_through_pre_commit_try_repo(tmp_path):
     findings = [line for line in result.stdout.splitlines() if ": UNQ" in line]
     assert [line.split(": UNQ")[0] for line in findings] == [
         "accounts/signals.py:11:9", "accounts/signals.py:23:9", "accounts/views.py:11:16"]
+
+
+# ------------------------------------------------------------------------------ option spellings
+def test_one_spelling_per_option_and_flags_everywhere(tmp_path):
+    """A true/false setting is a flag in every front end (`--x` / `--no-x`, `--uniqueguard-x` /
+    `--uniqueguard-no-x`), and `x = true|false` in any config file, each over the configuration file."""
+    tree = _config_tree(tmp_path)
+    target = ["shop/config_views.py"]
+    strict = {("shop/config_views.py", 8, "UNQ005")}
+
+    def unresolved(found):
+        return {f for f in found if f[2] == "UNQ005"}
+
+    assert not unresolved(cli_findings(tree, *target))
+    assert unresolved(cli_findings(tree, "--strict", *target)) == strict
+    assert unresolved(run_flake8(tree, target, extra_args=["--uniqueguard-strict"])) == strict
+    assert unresolved(run_pylint(tree, target, extra_args=["--uniqueguard-strict"])) == strict
+    assert unresolved(run_pylint(tree, target, extra_args=["--uniqueguard-strict=yes"])) == strict
+    (tree / "pyproject.toml").write_text("[tool.uniqueguard]\nstrict = true\n")
+    assert unresolved(cli_findings(tree, *target)) == strict
+    assert not unresolved(cli_findings(tree, "--no-strict", *target))
+    assert not unresolved(run_flake8(tree, target, extra_args=["--uniqueguard-no-strict"]))
+    assert not unresolved(run_pylint(tree, target, extra_args=["--uniqueguard-no-strict"]))
+    assert not unresolved(run_pylint(tree, target, extra_args=["--uniqueguard-strict=no"]))
+    (tree / "pyproject.toml").unlink()
+    (tree / "setup.cfg").write_text("[flake8]\nuniqueguard-strict = true\n")
+    flake8 = subprocess.run([sys.executable, "-m", "flake8", "--select=UNQ", *target], cwd=str(tree),
+                            capture_output=True, text=True, env=environment())
+    assert ":8:" in flake8.stdout and "UNQ005" in flake8.stdout
+    (tree / "pylintrc").write_text("[MAIN]\nuniqueguard-strict=yes\n")
+    pylint = subprocess.run([sys.executable, "-m", "pylint", "--rcfile=pylintrc", "--load-plugins=uniqueguard",
+                             "--disable=all", "--enable=unresolved-write", "--score=n", *target],
+                            cwd=str(tree), capture_output=True, text=True, env=environment())
+    assert "unresolved-write" in pylint.stdout, pylint.stdout + pylint.stderr
+    for front in (["-m", "uniqueguard", "check", "--help"], ["-m", "flake8", "--help"]):
+        usage = subprocess.run([sys.executable, *front], capture_output=True, text=True, env=environment()).stdout
+        assert "-strict" in usage and "no-strict" in usage and "--uniqueguard-strict=" not in usage

@@ -335,6 +335,7 @@ class _Analysis:
             if not self._migration_code(call):
                 saves = isinstance(call.func, ast.Attribute) and call.func.attr in orm.SAVE
                 self._add(call, "UNQ005", messages.unresolved(call_label(call.func), saves))
+        self._report_missing_packages([])
         self._report_unreadable_imports()
         self.project.save_cache()
         self.graph.save()
@@ -526,14 +527,48 @@ class _Analysis:
                     break
 
 
+    def _report_missing_packages(self, unresolved: List[ast.Call]) -> None:
+        """UNQ000, once per process and package, when a manager-style write resolves to no model because
+        its class, or a base class of it, lives in a package the lint environment cannot read."""
+        problems = self.project.problems
+        declared = {model.split(".")[0] for model, _ in self.options.unique}  # the `unique` table covers them
+        for call in unresolved:
+            for package in self._missing_behind(call):
+                if package in problems.missing_reported or package in declared:
+                    continue
+                problems.missing_reported.add(package)
+                line, col = self._import_of(package) or (call.lineno, call.col_offset)
+                self.found.append(finding(self.path, line, col, "UNQ000", messages.missing_package(package)))
+
+    def _missing_behind(self, call: ast.Call) -> List[str]:
+        """Unreadable packages that the write's receiver (`Product` in `Product.objects.create()`), or a
+        base class of it, comes from."""
+        node = call.func
+        while isinstance(node, (ast.Attribute, ast.Call, ast.Subscript)):
+            node = node.func if isinstance(node, ast.Call) else node.value
+        names = self.scope.names
+        if not isinstance(node, ast.Name) or (node.id not in names.imports and node.id not in names.local_defs):
+            return []  # a parameter or a local: nothing says which package it comes from
+        dotted = self.resolver.dotted(node)
+        if not dotted:
+            return []
+        modules = self.project.modules
+        top = dotted.split(".")[0]
+        if modules.is_missing_package(top):
+            return [top]
+        cls = self.project.find_class(dotted)
+        bases = self.project.ancestors(cls) if cls is not None else []
+        return [base.split(".")[0] for base, facts in bases
+                if facts is None and modules.is_missing_package(base.split(".")[0])]
+
     def _import_of(self, package: str):
-        """(line, col) of this module's import from `package`, else the top of the file."""
+        """(line, col) of this module's import from `package`, or None."""
         for node in ast.walk(self.scope.tree):
             names = ([node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level
                      else [a.name for a in node.names] if isinstance(node, ast.Import) else [])
             if any(name == package or name.startswith(package + ".") for name in names):
                 return node.lineno, node.col_offset
-        return 1, 0
+        return None
 
 
 def _snippet(call: ast.Call, limit: int = 240) -> str:

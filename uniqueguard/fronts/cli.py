@@ -15,12 +15,13 @@ from typing import Dict, List, Optional, Sequence
 
 from .. import __version__
 from ..analysis.engine import check_source
-from ..config import HELP, ConfigError, Options, options_from_mapping
+from ..config import ConfigError, Options, options_from_mapping
 from ..docs import find_rule, page
 from ..findings import Finding, finding
 from ..index.discovery import folder_with, is_skipped_dir, walk_python_files
 from ..rules import RULES
 from . import baseline, suppress
+from .option_spec import add_cli_options, cli_mapping
 from .output import FORMATS, FROM_REPOSITORY_ROOT, TextStyle, statistics, styled_text
 
 PROGRESS_MINIMUM = 200  # files; smaller runs finish before a bar is worth drawing
@@ -39,10 +40,6 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--sarif-root", metavar="DIR", help=(
         "folder the paths of the sarif and github formats are relative to (default: the git root above "
         "the working directory, where GitHub looks them up)"))
-    check.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes to report "
-                       "(default: the rules that are on by default)")
-    check.add_argument("--extend-select", metavar="CODES", help="codes to report in addition, e.g. UNQ004")
-    check.add_argument("--ignore", metavar="CODES", help="codes or prefixes not to report")
     check.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="parallel processes (0: one per core)")
     check.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE")
     check.add_argument("--write-baseline", metavar="FILE", help=(
@@ -62,18 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--color", choices=["auto", "always", "never"], default="auto", help=(
         "colour the text format (auto: on a terminal, unless the NO_COLOR environment variable is set)"))
     check.add_argument("--no-progress", action="store_true", help="never draw a progress bar")
-    check.add_argument("--root", help=HELP["root"])
-    check.add_argument("--settings", help=HELP["settings"])
-    check.add_argument("--exclude", help=HELP["exclude"])
-    check.add_argument("--extend-exclude", help=HELP["extend-exclude"])
-    check.add_argument("--unique", help=HELP["unique"])
-    check.add_argument("--write-methods", help=HELP["write-methods"])
-    check.add_argument("--guard-exceptions", help=HELP["guard-exceptions"])
-    check.add_argument("--atomic-requests", choices=["true", "false"], help=HELP["atomic-requests"])
-    check.add_argument("--no-cache", action="store_true", help="do not read or write the facts cache")
-    check.add_argument("--cache-dir", help=HELP["cache-dir"])
-    check.add_argument("--strict", action="store_true", default=None, help=HELP["strict"])
-    check.add_argument("--check-test-support", action="store_true", default=None, help=HELP["check-test-support"])
+    add_cli_options(check)  # every configuration setting, spelled as in the config file (option_spec.py)
 
     explain = commands.add_parser("explain", help="print a rule's documentation")
     explain.add_argument("rule", nargs="?", help="UNQ001, W5801 or unguarded-create; none: list all rules")
@@ -81,13 +67,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _options(args) -> Options:
-    mapping = {"root": args.root, "settings": args.settings, "exclude": args.exclude,
-               "extend-exclude": args.extend_exclude, "unique": args.unique, "write-methods": args.write_methods,
-               "guard-exceptions": args.guard_exceptions, "atomic-requests": args.atomic_requests,
-               "cache": False if args.no_cache else None, "cache-dir": args.cache_dir, "strict": args.strict,
-               "check-test-support": args.check_test_support,
-               "select": args.select, "extend-select": args.extend_select, "ignore": args.ignore}
-    return options_from_mapping(mapping, "the command line")
+    return options_from_mapping(cli_mapping(args), "the command line")
 
 
 def source_files(paths: Sequence[str]) -> List[str]:

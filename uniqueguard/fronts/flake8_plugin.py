@@ -13,14 +13,12 @@ from dataclasses import replace
 from typing import Iterator, Tuple
 
 from .. import __version__
-from ..config import HELP, HOST_OPTIONS, ConfigError, Options, options_from_mapping
+from ..config import ConfigError, Options, options_from_mapping
 from ..analysis.engine import check_tree
+from .option_spec import add_flake8_options, flake8_mapping
 
 Result = Tuple[int, int, str, type]
 
-
-def _attribute(name: str) -> str:
-    return "uniqueguard_" + name.replace("-", "_")
 
 
 def _host_selected(selectors) -> Tuple[str, ...]:
@@ -43,9 +41,7 @@ class UniqueGuardPlugin:
 
     @classmethod
     def add_options(cls, parser) -> None:
-        for name in HOST_OPTIONS:
-            parser.add_option(f"--uniqueguard-{name}", default=None, parse_from_config=True,
-                              dest=_attribute(name), help=f"uniqueguard: {HELP[name]}")
+        add_flake8_options(parser)
 
     @classmethod
     def parse_options(cls, *args) -> None:
@@ -53,7 +49,7 @@ class UniqueGuardPlugin:
         options = args[1] if len(args) == 3 else args[0]
         host = _host_selected(list(getattr(options, "select", None) or ()) +
                               list(getattr(options, "extend_select", None) or ()))
-        mapping = {name: getattr(options, _attribute(name), None) for name in HOST_OPTIONS}
+        mapping = flake8_mapping(options)
         try:
             cls.options = replace(options_from_mapping(mapping, "flake8's options (command line or its config file)"),
                                   extend_select=host)

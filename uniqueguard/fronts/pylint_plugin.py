@@ -15,8 +15,9 @@ import astroid.builder
 from pylint.checkers import BaseChecker
 from pylint.constants import WarningScope
 
-from ..config import HELP, HOST_OPTIONS, ConfigError, Options, options_from_mapping
+from ..config import ConfigError, Options, options_from_mapping
 from . import pylint_trees
+from .option_spec import pylint_mapping, pylint_options
 from ..analysis.engine import check_source, check_tree, may_write
 from ..findings import Finding
 from ..rules import BY_CODE, RULES
@@ -43,25 +44,14 @@ def _host_selected(enabled) -> Tuple[str, ...]:
     return tuple(chosen)
 
 
-_BOOLEANS = ("strict", "cache", "atomic-requests", "check-test-support")
-_PYLINT_TYPES = {**{name: "yn" for name in _BOOLEANS}, "exclude": "csv", "extend-exclude": "csv",
-                 "write-methods": "csv", "guard-exceptions": "csv", "unique": "csv"}
-
-
-def _attribute(name: str) -> str:
-    return "uniqueguard_" + name.replace("-", "_")
-
-
 class UniqueGuardChecker(BaseChecker):
     name = "uniqueguard"
     msgs = _messages()
-    options = tuple((f"uniqueguard-{name}", {"default": None, "type": _PYLINT_TYPES.get(name, "string"),
-                                             "metavar": "<y or n>" if name in _BOOLEANS else "<value>",
-                                             "help": HELP[name]}) for name in HOST_OPTIONS)
+    options = pylint_options()
 
     def open(self) -> None:
         """Read the options once per run; a bad value stops pylint with a usage error, like its own."""
-        mapping = {name: getattr(self.linter.config, _attribute(name), None) for name in HOST_OPTIONS}
+        mapping = pylint_mapping(self.linter.config)
         try:
             self._options = replace(options_from_mapping(mapping, "pylint's options (command line or its rc file)"),
                                     extend_select=_host_selected(getattr(self.linter.config, "enable", ())))

@@ -13,7 +13,7 @@ import os
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import Set, Dict, Iterable, List, Optional, Tuple
+from typing import Dict, Iterable, List, Optional, Set, Tuple
 
 from . import discovery
 from .cache import FactsCache
@@ -31,8 +31,7 @@ class Problems:
     unreadable: Dict[str, str] = field(default_factory=dict)  # path → reason
     incomplete_walk: bool = False  # the tree was too large or had unreadable folders
     walk_reported: bool = False  # said once per process, on the first file analysed
-    missing: Dict[str, str] = field(default_factory=dict)  # top-level package → first name sought in it
-    missing_reported: Set[str] = field(default_factory=set)  # said once per process
+    missing_reported: Set[str] = field(default_factory=set)  # packages said missing, once per process
 
 
 def _is_indexed_file(folder: str, filename: str) -> bool:
@@ -180,7 +179,6 @@ class ModuleIndex:
         module_name, _, name = dotted.rpartition(".")
         facts = self.module(module_name)
         if facts is None:
-            self._note_missing(module_name, dotted)
             return None
         cls = facts.cls(name)
         if cls is not None:
@@ -197,16 +195,13 @@ class ModuleIndex:
                 return found
         return None
 
-    def _note_missing(self, module_name: str, dotted: str) -> None:
-        """Remember a class sought in a package that is nowhere to be read — not in the project, not
-        installed where the linter runs (pre-commit's isolated environment, a bare CI step) — so the
-        fronts can say which package to add instead of losing its models silently."""
-        top = module_name.split(".")[0]
-        if not top or top in self.problems.missing or top == "django" or top in _STANDARD_LIBRARY:
-            return
+    def is_missing_package(self, top: str) -> bool:
+        """Whether a top-level package is nowhere to be read: not in the project, not installed where
+        the linter runs (pre-commit's isolated environment, a bare CI step), not the standard library."""
+        if not top or top == "django" or top in _STANDARD_LIBRARY:
+            return False
         roots = list(self.source_roots) + _installed_roots(self.root)
-        if self.module_path(top) is None and not any(os.path.isdir(os.path.join(r, top)) for r in roots):
-            self.problems.missing[top] = dotted
+        return self.module_path(top) is None and not any(os.path.isdir(os.path.join(r, top)) for r in roots)
 
     def ancestors(self, cls: ClassFacts) -> List[Tuple[str, Optional[ClassFacts]]]:
         """(dotted name, facts or None) of every base class, depth first in declaration order."""
