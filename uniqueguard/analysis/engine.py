@@ -526,7 +526,6 @@ class _Analysis:
                                               messages.unreadable(relative, unreadable[path])))
                     break
 
-
     def _report_missing_packages(self, unresolved: List[ast.Call]) -> None:
         """UNQ000, once per process and package, when a manager-style write resolves to no model because
         its class, or a base class of it, lives in a package the lint environment cannot read."""

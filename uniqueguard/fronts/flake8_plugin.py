@@ -20,7 +20,6 @@ from .option_spec import add_flake8_options, flake8_mapping
 Result = Tuple[int, int, str, type]
 
 
-
 def _host_selected(selectors) -> Tuple[str, ...]:
     """What flake8's --select/--extend-select name of uniqueguard's codes more precisely than the `UNQ`
     family: handed to the engine as `extend-select`, so an off-by-default rule (UNQ004) named there is
