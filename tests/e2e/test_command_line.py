@@ -314,7 +314,7 @@ def test_one_spelling_per_option_and_flags_everywhere(tmp_path):
     `--uniqueguard-no-x`), and `x = true|false` in any config file, each over the configuration file."""
     tree = _config_tree(tmp_path)
     target = ["shop/config_views.py"]
-    strict = {("shop/config_views.py", 8, "UNQ005")}
+    strict = {("shop/config_views.py", 7, "UNQ005"), ("shop/config_views.py", 8, "UNQ005")}  # no `unique` here
 
     def unresolved(found):
         return {f for f in found if f[2] == "UNQ005"}

@@ -9,6 +9,7 @@ all three front ends; nothing here names a particular setting.
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any, Dict, Iterable
 
 from ..config import HELP, HOST_OPTIONS, SPEC, is_flag, is_list
@@ -26,8 +27,9 @@ def _mapping(source: Any, names: Iterable[str], prefix: str) -> Dict[str, Any]:
 
 # ------------------------------------------------------------------------------------------- flake8
 def add_flake8_options(parser) -> None:
-    """`--uniqueguard-<name>`; flags are store_const options so flake8's config file hands over its raw
-    text (`uniqueguard-strict = maybe` is then a clear error, not a traceback from configparser)."""
+    """`--uniqueguard-<name>`; flags are store_const options, so flake8's config file hands their value
+    over as raw text (`uniqueguard-strict = maybe` is then a clear error, not a traceback from
+    configparser's getboolean)."""
     for name in HOST_OPTIONS:
         if is_flag(name):
             parser.add_option(f"--uniqueguard-{name}", action="store_const", const="true", default=None,
@@ -44,10 +46,14 @@ def flake8_mapping(options) -> Dict[str, Any]:
 
 
 # ------------------------------------------------------------------------------------------- pylint
+BOOLEAN_WORDS = ("1", "true", "yes", "y", "on", "0", "false", "no", "n", "off")
+
+
 def _pylint_flag_action():
-    """An argparse action for a pylint flag. pylint hands rc-file values over as a separate argument
-    (`--uniqueguard-strict no`), so the flag takes an optional value; on the command line a value that
-    is not true/false (a path after the flag) is a usage error rather than a silent surprise."""
+    """An argparse action for a pylint flag. pylint hands an rc file's `uniqueguard-strict=no` over as two
+    arguments (`--uniqueguard-strict no`), so the flag takes an optional value. On the command line that
+    optional value may swallow the path typed after the flag: a value that is no true/false word and was
+    typed apart from the flag goes back among the leftover arguments, which pylint lints."""
     from pylint.config.callback_actions import _CallbackAction  # pylint's hook for such options
 
     class Flag(_CallbackAction):
@@ -59,6 +65,11 @@ def _pylint_flag_action():
             super().__init__(option_strings, dest, nargs="?", help=kwargs.get("help"), metavar=kwargs.get("metavar"))
 
         def __call__(self, parser, namespace, values, option_string=None):
+            if values is not None and str(values).strip().lower() not in BOOLEAN_WORDS and \
+                    _typed_apart(option_string, values):
+                leftovers = getattr(namespace, argparse._UNRECOGNIZED_ARGS_ATTR, [])
+                setattr(namespace, argparse._UNRECOGNIZED_ARGS_ATTR, leftovers + [values])
+                values = None
             if values is None:
                 values = "true" if self.turns_on else "false"
             elif not self.turns_on:
@@ -66,6 +77,11 @@ def _pylint_flag_action():
             setattr(namespace, self.setting, values)
 
     return Flag
+
+
+def _typed_apart(option_string, value) -> bool:
+    argv = sys.argv[1:]
+    return any(argv[i] == option_string and argv[i + 1] == value for i in range(len(argv) - 1))
 
 
 def pylint_options() -> tuple:
