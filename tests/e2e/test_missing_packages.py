@@ -2,8 +2,10 @@
 the lint environment cannot read (pre-commit's isolated environment, a bare CI step) is reported once per
 run, naming the package and how to add it, in every front. Real processes throughout."""
 import json
+import subprocess
+import sys
 
-from .harness import run_flake8, run_pylint
+from .harness import environment
 from .test_command_line import cli
 
 MODELS = '''import json
@@ -47,33 +49,46 @@ def _tree(tmp_path):
     return tree
 
 
-def _missing(messages):
-    return sorted(m.split()[1] for m in messages if m.startswith("package ") and "is not installed" in m)
+def _missing(stderr):
+    return sorted(line.split(" package ")[1].split()[0] for line in stderr.splitlines()
+                  if line.startswith("uniqueguard: note: ") and "is not installed where uniqueguard runs" in line)
 
 
 def test_the_command_line_names_each_missing_package_once(tmp_path):
     tree = _tree(tmp_path)
     for jobs in ("1", "2"):
         result = cli(tree, "check", "--format", "json", "-j", jobs, "shop")
-        rows = json.loads(result.stdout)
-        notes = [row for row in rows if row["code"] == "UNQ000"]
-        assert _missing(row["message"] for row in notes) == ["vendorbase", "vendorshop"], rows
-        assert all("additional_dependencies" in row["message"] and "pip install" in row["message"]
-                   and "`unique`" in row["message"] for row in notes)
-        assert result.returncode == 1
-    # Where the package is named, the note sits on the import.
-    text = cli(tree, "check", "shop/views.py").stdout
-    assert "shop/views.py:3:1: UNQ000 package vendorshop is not installed" in text
+        assert _missing(result.stderr) == ["vendorbase", "vendorshop"], result.stderr
+        notes = [line for line in result.stderr.splitlines() if line.startswith("uniqueguard: note:")]
+        assert all("additional_dependencies" in line and "pip install" in line and "`unique`" in line
+                   for line in notes)
+        assert not [row for row in json.loads(result.stdout) if row["code"] == "UNQ000"]  # not a finding
+        assert result.returncode == 1  # for the findings that are there
+    # Where the linted file imports the package, the note points at that import.
+    text = cli(tree, "check", "shop/views.py")
+    assert "uniqueguard: note: shop/views.py:3:1: package vendorshop is not installed" in text.stderr
+    assert "vendorshop" not in text.stdout
+    assert "note" not in cli(tree, "check", "-q", "shop/views.py").stderr
 
 
 def test_flake8_and_pylint_say_it_too(tmp_path):
     tree = _tree(tmp_path)
-    for found in (run_flake8(tree, ["shop/views.py"]), run_pylint(tree, ["shop/views.py"])):
-        assert ("shop/views.py", 3, "UNQ000") in found
+    for front in (["-m", "flake8", "--select=UNQ"], ["-m", "pylint", "--rcfile=/dev/null", "--load-plugins=uniqueguard",
+                                                     "--disable=all", "--enable=unguarded-create"]):
+        result = subprocess.run([sys.executable, *front, "shop/views.py", "shop/other_views.py"], cwd=str(tree),
+                                capture_output=True, text=True, env=environment())
+        # once per process: flake8 may run a worker per file
+        assert sorted(set(_missing(result.stderr))) == ["vendorbase", "vendorshop"], result.stderr
+        assert "UNQ000" not in result.stdout and "uniqueguard-unreadable" not in result.stdout
 
 
 def test_declaring_the_unique_fields_or_installing_the_package_settles_it(tmp_path):
     tree = _tree(tmp_path)
+    (tree / "pyproject.toml").write_text('[tool.uniqueguard]\nunique = {"vendorshop.Product" = ["sku"]}\n')
+    declared = cli(tree, "check", "shop/views.py")
+    assert _missing(declared.stderr) == ["vendorbase"]
+    assert "shop/views.py:10:5: UNQ001 Product.objects.create()" in declared.stdout
+    (tree / "pyproject.toml").unlink()
     vendor = tmp_path / "site-packages"
     for package, source in (("vendorbase", "from django.db import models\n\n\nclass TimeStampedModel(models.Model):\n"
                                            "    class Meta:\n        abstract = True\n"),
@@ -81,7 +96,5 @@ def test_declaring_the_unique_fields_or_installing_the_package_settles_it(tmp_pa
         (vendor / package).mkdir(parents=True)
         (vendor / package / "__init__.py").write_text("")
         (vendor / package / ("models.py" if package == "vendorbase" else "catalog.py")).write_text(source)
-    result = cli(tree, "check", "--format", "json", "shop/views.py", env={"PYTHONPATH": str(vendor)})
-    rows = json.loads(result.stdout)
-    assert not _missing(row["message"] for row in rows)
-    assert ("UNQ001", 9) in {(row["code"], row["line"]) for row in rows}  # Tag's unique name, base now read
+    installed = cli(tree, "check", "shop/views.py", env={"PYTHONPATH": str(vendor)})
+    assert not _missing(installed.stderr) and "shop/views.py:9:5: UNQ001" in installed.stdout

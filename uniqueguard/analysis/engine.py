@@ -335,7 +335,9 @@ class _Analysis:
             if not self._migration_code(call):
                 saves = isinstance(call.func, ast.Attribute) and call.func.attr in orm.SAVE
                 self._add(call, "UNQ005", messages.unresolved(call_label(call.func), saves))
-        self._report_missing_packages([])
+        self._report_missing_packages([node for node in self.scope.method_calls
+                                       if isinstance(node.func, ast.Attribute) and node.func.attr in self.finder.methods
+                                       and not self._migration_code(node)])
         self._report_unreadable_imports()
         self.project.save_cache()
         self.graph.save()
@@ -526,18 +528,19 @@ class _Analysis:
                                               messages.unreadable(relative, unreadable[path])))
                     break
 
-    def _report_missing_packages(self, unresolved: List[ast.Call]) -> None:
-        """UNQ000, once per process and package, when a manager-style write resolves to no model because
-        its class, or a base class of it, lives in a package the lint environment cannot read."""
+    def _report_missing_packages(self, writes: List[ast.Call]) -> None:
+        """A note (UNQ000, said on stderr by the fronts), once per process and package, when a write's
+        class, or a base class of it, lives in a package the lint environment cannot read: the model is
+        unknown, or the unique fields it inherits are."""
         problems = self.project.problems
         declared = {model.split(".")[0] for model, _ in self.options.unique}  # the `unique` table covers them
-        for call in unresolved:
+        for call in writes:
             for package in self._missing_behind(call):
                 if package in problems.missing_reported or package in declared:
                     continue
                 problems.missing_reported.add(package)
                 line, col = self._import_of(package) or (call.lineno, call.col_offset)
-                self.found.append(finding(self.path, line, col, "UNQ000", messages.missing_package(package)))
+                self.found.append(finding(self.path, line, col, "UNQ000", messages.missing_package(package), note=True))
 
     def _missing_behind(self, call: ast.Call) -> List[str]:
         """Unreadable packages that the write's receiver (`Product` in `Product.objects.create()`), or a

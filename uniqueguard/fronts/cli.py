@@ -197,9 +197,13 @@ def run_check(args) -> int:
             progress.step()
     progress.close()
 
-    notes = _once_each([f for f in findings if f.code == "UNQ000"])
-    failures = [f for f in notes if f.failure is not None]
-    findings = sorted([f for f in findings if f.code != "UNQ000"] + notes)
+    said = _once_each([f for f in findings if f.code == "UNQ000"])
+    failures = [f for f in said if f.failure is not None]
+    if not args.quiet:
+        for item in (f for f in said if f.note):
+            print(f"uniqueguard: note: {_cwd_relative(item.path)}:{item.line}:{item.col + 1}: {item.message}",
+                  file=sys.stderr)
+    findings = sorted([f for f in findings if f.code != "UNQ000"] + [f for f in said if not f.note])
     try:
         if args.write_baseline:
             return _write_baseline(args, findings, failures)

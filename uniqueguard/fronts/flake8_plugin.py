@@ -15,9 +15,11 @@ from typing import Iterator, Tuple
 from .. import __version__
 from ..config import ConfigError, Options, options_from_mapping
 from ..analysis.engine import check_tree
+from ..findings import said_once
 from .option_spec import add_flake8_options, flake8_mapping
 
 Result = Tuple[int, int, str, type]
+_SAID: set = set()  # notes about the environment already printed by this process
 
 
 def _host_selected(selectors) -> Tuple[str, ...]:
@@ -61,4 +63,8 @@ class UniqueGuardPlugin:
     def run(self) -> Iterator[Result]:
         source = "".join(self.lines) if self.lines is not None else None
         for finding in check_tree(self.tree, self.filename, self.options, source):
+            if finding.note:
+                if said_once(finding, _SAID):
+                    print(f"uniqueguard: note: {finding.path}:{finding.line}: {finding.message}", file=sys.stderr)
+                continue
             yield finding.line, finding.col, f"{finding.code} {finding.message}", type(self)

@@ -19,7 +19,7 @@ from ..config import ConfigError, Options, options_from_mapping
 from . import pylint_trees
 from .option_spec import pylint_mapping, pylint_options
 from ..analysis.engine import check_source, check_tree, may_write
-from ..findings import Finding
+from ..findings import Finding, said_once
 from ..rules import BY_CODE, RULES
 
 
@@ -42,6 +42,9 @@ def _host_selected(enabled) -> Tuple[str, ...]:
                (len(n) == 1 and rule.pylint_id.startswith(n.upper())) for n in names):
             chosen.append(rule.code)
     return tuple(chosen)
+
+
+_SAID: set = set()  # notes about the environment already printed by this process
 
 
 class UniqueGuardChecker(BaseChecker):
@@ -75,6 +78,10 @@ class UniqueGuardChecker(BaseChecker):
             self._report(finding)
 
     def _report(self, finding: Finding) -> None:
+        if finding.note:
+            if said_once(finding, _SAID):
+                print(f"uniqueguard: note: {finding.path}:{finding.line}: {finding.message}", file=sys.stderr)
+            return
         self.add_message(BY_CODE[finding.code].symbol, line=finding.line, col_offset=finding.col,
                          end_lineno=finding.end_line or None, end_col_offset=finding.end_col or None,
                          args=(finding.message,))

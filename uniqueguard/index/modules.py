@@ -200,7 +200,7 @@ class ModuleIndex:
         the linter runs (pre-commit's isolated environment, a bare CI step), not the standard library."""
         if not top or top == "django" or top in _STANDARD_LIBRARY:
             return False
-        roots = list(self.source_roots) + _installed_roots(self.root)
+        roots = list(self.source_roots) + _installed_roots(self.root) + [STUBS_ROOT]  # stubs stand in for some
         return self.module_path(top) is None and not any(os.path.isdir(os.path.join(r, top)) for r in roots)
 
     def ancestors(self, cls: ClassFacts) -> List[Tuple[str, Optional[ClassFacts]]]:
