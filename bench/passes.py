@@ -43,7 +43,7 @@ def engine(root: str, out: str) -> None:
     for path in python_files(root):
         with open(path, "rb") as handle:
             data = handle.read()
-        for finding in check_source(data, path, options):
+        for finding in (f for f in check_source(data, path, options) if not getattr(f, "note", False)):
             relative = relative_posix(path, root)
             rows.append({"path": relative, "line": finding.line, "code": finding.code, "message": finding.message,
                          "excluded_by_default": matches(relative, DEFAULT_EXCLUDE),
