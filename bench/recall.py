@@ -121,7 +121,8 @@ def judge(case: dict, cache: str) -> dict:
             continue
         if full not in findings:
             with open(full, "rb") as handle:
-                findings[full] = [f for f in check_source(handle.read(), full, options) if not getattr(f, "note", False)]
+                found = check_source(handle.read(), full, options)
+            findings[full] = [f for f in found if not getattr(f, "note", False)]
         for finding in findings[full]:
             if abs(finding.line - line) <= SLACK:
                 near = {"path": path, "line": finding.line, "code": finding.code, "message": finding.message}

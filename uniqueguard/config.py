@@ -69,7 +69,7 @@ class Options:
     def merged_over(self, lower: "Options") -> "Options":
         """These options, with anything unset taken from `lower`; `extend-select`, `ignore` and
         `per-file-ignores` add up across layers instead (a front end's `--ignore` keeps the file's)."""
-        values = {}
+        values: Dict[str, Any] = {}
         for item in fields(self):
             mine, theirs = getattr(self, item.name), getattr(lower, item.name)
             if item.name in ADDITIVE:

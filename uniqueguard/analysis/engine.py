@@ -563,11 +563,15 @@ class _Analysis:
         return [base.split(".")[0] for base, facts in bases
                 if facts is None and modules.is_missing_package(base.split(".")[0])]
 
-    def _import_of(self, package: str):
+    def _import_of(self, package: str) -> Optional[Tuple[int, int]]:
         """(line, col) of this module's import from `package`, or None."""
         for node in ast.walk(self.scope.tree):
-            names = ([node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level
-                     else [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""] if not node.level else []
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
             if any(name == package or name.startswith(package + ".") for name in names):
                 return node.lineno, node.col_offset
         return None
