@@ -68,11 +68,16 @@ def run_engine(root: str) -> list:
 
     warnings.simplefilter("ignore")
     options = Options(root=root, cache=False)
+    if "select" in getattr(Options, "__dataclass_fields__", {}):  # the engine applies rule selection: all rules
+        from uniqueguard.rules import RULES
+
+        options = Options(**{**options.__dict__, "extend_select": tuple(rule.code for rule in RULES)})
     rows, seen = [], collections.Counter()
     for path in corpora.python_files(root):
         with open(path, "rb") as handle:
             data = handle.read()
-        for finding in sorted(check_source(data, path, options), key=lambda f: (f.line, f.col, f.code, f.message)):
+        found = [f for f in check_source(data, path, options) if not getattr(f, "note", False)]
+        for finding in sorted(found, key=lambda f: (f.line, f.col, f.code, f.message)):
             relative = relative_posix(path, root)
             seen[(relative, finding.context, finding.snippet)] += 1
             rows.append({"path": relative, "line": finding.line, "rule": finding.code, "context": finding.context,

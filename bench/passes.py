@@ -35,11 +35,15 @@ def engine(root: str, out: str) -> None:
     from uniqueguard.paths import DEFAULT_EXCLUDE, matches, relative_posix
 
     options = Options(root=root, exclude=(), cache=False)
+    if "select" in getattr(Options, "__dataclass_fields__", {}):  # the engine applies rule selection: all rules
+        from uniqueguard.rules import RULES
+
+        options = Options(**{**options.__dict__, "extend_select": tuple(rule.code for rule in RULES)})
     rows = []
     for path in python_files(root):
         with open(path, "rb") as handle:
             data = handle.read()
-        for finding in check_source(data, path, options):
+        for finding in (f for f in check_source(data, path, options) if not getattr(f, "note", False)):
             relative = relative_posix(path, root)
             rows.append({"path": relative, "line": finding.line, "code": finding.code, "message": finding.message,
                          "excluded_by_default": matches(relative, DEFAULT_EXCLUDE),

@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 
 from uniqueguard.analysis.engine import Options, check_source
+from uniqueguard.rules import RULES
+
+ALL_CODES = tuple(rule.code for rule in RULES)
 
 # The fixture trees are code to lint, not tests to run (their own tests/ folders import Django).
 collect_ignore = ["fixtures", "data"]
@@ -36,10 +39,14 @@ class Project:
         return [(f.line, f.code) for f in self.findings(relpath, options, strict)]
 
     def findings(self, relpath: str, options: Options = Options(), strict: bool = False):
+        """Every rule's verdicts, the off-by-default UNQ004 too (a front end's selection is tested in e2e)."""
         path = self.root / relpath
         if strict:
             options = dataclasses.replace(options, strict=True)
-        return check_source(path.read_bytes(), str(path), options)
+        if options.select is None:
+            options = dataclasses.replace(options, extend_select=options.extend_select + ALL_CODES)
+        # Notes about the environment (a package not installed) are said on stderr, not reported.
+        return [f for f in check_source(path.read_bytes(), str(path), options) if not f.note]
 
 
 @pytest.fixture

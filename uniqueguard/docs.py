@@ -12,7 +12,6 @@ from typing import Optional
 from .rules import BY_CODE, BY_SYMBOL, Rule
 
 DOCS_ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rule_docs")
-HELP_URI = "https://github.com/uniqueguard/uniqueguard/blob/main/uniqueguard/rule_docs/{code}.md"
 
 
 def find_rule(name: str) -> Optional[Rule]:
@@ -31,7 +30,3 @@ def page(rule: Rule) -> str:
             return handle.read()
     except OSError:
         return f"# {rule.code} `{rule.symbol}` (pylint {rule.pylint_id})\n\n{rule.title}.\n"
-
-
-def help_uri(rule: Rule) -> str:
-    return HELP_URI.format(code=rule.code)

@@ -30,12 +30,21 @@ class Finding:
     context: str = ""  # the enclosing class/function, e.g. "RegisterView.post": stable across line shifts
     snippet: str = ""  # the call's own text, whitespace-normalised: stable across line shifts
     failure: Optional[Failure] = field(default=None, compare=False)  # set on UNQ000s that fail the run
+    note: bool = field(default=False, compare=False)  # about the environment, said once on stderr (fronts)
 
 
 def finding(path: str, line: int, col: int, code: str, message: str, end_line: int = 0, end_col: int = 0,
-            context: str = "", snippet: str = "", failure: Optional[Failure] = None) -> Finding:
+            context: str = "", snippet: str = "", failure: Optional[Failure] = None, note: bool = False) -> Finding:
     """The one way findings are made."""
-    return Finding(path, line, col, code, message, end_line, end_col, context, snippet, failure)
+    return Finding(path, line, col, code, message, end_line, end_col, context, snippet, failure, note)
+
+
+def said_once(item: Finding, seen: set) -> bool:
+    """True the first time a front end meets this note's message in this process."""
+    if item.message in seen:
+        return False
+    seen.add(item.message)
+    return True
 
 
 def run_failure(path: str, failure: Failure, message: str) -> Finding:

@@ -100,10 +100,16 @@ def test_a_typo_in_root_or_settings_is_an_error(tmp_path):
 
 def test_a_bad_flake8_plugin_option_is_a_usage_error(tmp_path):
     tree = copy(REGISTRATION, tmp_path)
-    result = subprocess.run([sys.executable, "-m", "flake8", "--select=UNQ", "--uniqueguard-atomic-requests=maybe",
-                             "."], cwd=str(tree), capture_output=True, text=True, env=environment())
-    assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert "invalid uniqueguard option" in result.stderr
+    for args in (["--uniqueguard-unique=Invoice"], ["--uniqueguard-root=typo"]):
+        result = subprocess.run([sys.executable, "-m", "flake8", "--select=UNQ", *args, "."], cwd=str(tree),
+                                capture_output=True, text=True, env=environment())
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        assert "invalid uniqueguard option" in result.stderr
+    (tree / "setup.cfg").write_text("[flake8]\nuniqueguard-strict = maybe\n")
+    in_config = subprocess.run([sys.executable, "-m", "flake8", "--select=UNQ", "."], cwd=str(tree),
+                               capture_output=True, text=True, env=environment())
+    assert in_config.returncode == 2 and "Traceback" not in in_config.stderr
+    assert "invalid uniqueguard option 'strict'" in in_config.stderr
 
 
 # -------------------------------------------------------------------------- d13 (b): columns
@@ -134,3 +140,26 @@ def test_a_baseline_matches_from_any_working_directory(tmp_path):
     assert json.loads((tree / "accounts" / "base.json").read_text())["findings"][0]["path"] == "accounts/views.py"
     from_below = cli(tree / "accounts", "check", "--baseline", "base.json", "views.py")
     assert from_below.returncode == 0, from_below.stdout
+
+
+def test_stale_baseline_entries_are_counted_and_pruned(tmp_path):
+    tree = _shop(tmp_path)
+    views = tree / "shop" / "views.py"
+    two = ("from shop.models import Tag\n\n\ndef a(n):\n    Tag.objects.create(name=n)\n\n\n"
+           "def b(n):\n    Tag.objects.create(name=n)\n")
+    views.write_text(two)
+    assert cli(tree, "check", "--write-baseline", "base.json", ".").returncode == 0
+    views.write_text(two.replace("def b(n):\n    Tag.objects.create(name=n)\n",
+                                 "def c(n):\n    Tag(name=n).save()\n"))  # b fixed, c new
+    run = cli(tree, "check", "--baseline", "base.json", ".")
+    assert run.returncode == 1 and [line.split(":")[1] for line in run.stdout.splitlines()] == ["9"]
+    assert "1 entry of base.json no longer matches" in run.stderr
+    pruned = cli(tree, "check", "--write-baseline", "base.json", ".")
+    assert pruned.returncode == 0
+    assert "recorded 1 finding(s) in base.json, dropped 1 that no longer match; 1 new finding(s) not added" \
+        in pruned.stderr
+    assert [e["context"] for e in json.loads((tree / "base.json").read_text())["findings"]] == ["a"]
+    assert "no longer match" not in cli(tree, "check", "--baseline", "base.json", ".").stderr
+    updated = cli(tree, "check", "--write-baseline", "base.json", "--update-baseline", ".")
+    assert updated.returncode == 0 and "recorded 2 finding(s)" in updated.stderr
+    assert cli(tree, "check", "--baseline", "base.json", ".").returncode == 0

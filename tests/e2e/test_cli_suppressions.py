@@ -2,12 +2,13 @@
 format and `--write-baseline` honour them, `--disable-noqa` turns them off; flake8 and pylint keep
 their own handling of the same comments. Real processes throughout."""
 import json
+import shutil
 
 import pytest
 
 from .harness import run_flake8, run_pylint
 from .test_cli_reliability import _shop
-from .test_command_line import cli
+from .test_command_line import _pre_commit_env, cli, git_and_pre_commit, local_hook
 
 VIEWS = '''from shop.models import Tag
 
@@ -124,7 +125,38 @@ def test_flake8_and_pylint_keep_their_own_handling(tmp_path):
 
 def test_the_repro_case_exits_0(tmp_path):
     tree = _shop(tmp_path)
-    (tree / "shop" / "views.py").write_text(
-        "from shop.models import Tag\n\ndef add(n):\n    Tag.objects.create(name=n)  # noqa: UNQ001\n")
+    source = "from shop.models import Tag\n\ndef add(n):\n    Tag.objects.create(name=n)  # noqa: UNQ001\n"
+    (tree / "shop" / "views.py").write_text(source)
     result = cli(tree, "check", "shop")
     assert result.returncode == 0 and result.stdout == ""
+
+
+def test_pre_commit_hook_in_a_repository_whose_manage_py_is_in_a_subfolder(tmp_path):
+    """This repository's hook (its entry, run by pre-commit) on a repository with the Django project in
+    `site/`: it reports the finding, respects `# noqa`, and uses a baseline committed at the root."""
+    pytest.importorskip("pre_commit")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    shutil.move(str(_shop(tmp_path / "scratch")), str(repo / "site"))
+    local_hook(repo, ["--baseline", ".uniqueguard-baseline.json"])
+    git, pre_commit = git_and_pre_commit(repo, _pre_commit_env(tmp_path))
+    views = repo / "site" / "shop" / "views.py"
+    old = "from shop.models import Tag\n\n\ndef old(n):\n    Tag.objects.create(name=n)\n"
+    views.write_text(old)
+
+    git("init", "-q")
+    recorded = cli(repo / "site", "check", "--write-baseline", "../.uniqueguard-baseline.json", ".")
+    assert recorded.returncode == 0 and "recorded 1 finding(s)" in recorded.stderr
+    git("add", "-A")
+    git("commit", "-q", "-m", "legacy code and its baseline", "--no-verify")
+
+    views.write_text(old + "\n\ndef new(n):\n    Tag.objects.create(name=n)\n")
+    git("add", "site/shop/views.py")
+    failed = pre_commit()
+    assert failed.returncode == 1, failed.stdout
+    assert "site/shop/views.py:9:5: UNQ001" in failed.stdout and ":5:5:" not in failed.stdout  # old one baselined
+
+    views.write_text(old + "\n\ndef new(n):\n    Tag.objects.create(name=n)  # noqa: UNQ001\n")
+    git("add", "site/shop/views.py")
+    passed = pre_commit()
+    assert passed.returncode == 0, passed.stdout

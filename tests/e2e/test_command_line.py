@@ -71,7 +71,7 @@ def test_json_spans_the_whole_call():
 
 def test_github_annotations():
     tree = CORE / "registration"
-    (line,) = cli(tree, "check", "--format", "github", "accounts/views.py").stdout.splitlines()
+    (line,) = cli(tree, "check", "--format", "github", "--sarif-root", ".", "accounts/views.py").stdout.splitlines()
     assert line.startswith("::warning file=accounts/views.py,line=11,col=16,endLine=15,endColumn=10,"
                            "title=UNQ001 unguarded-create::User.objects.create_user() may violate")
 
@@ -80,7 +80,7 @@ def test_sarif_validates_against_the_official_schema(tmp_path):
     jsonschema = pytest.importorskip("jsonschema")
     tree = CORE / "races"
     out = tmp_path / "report.sarif"
-    result = cli(tree, "check", "--format", "sarif", "-o", str(out), ".")
+    result = cli(tree, "check", "--format", "sarif", "--sarif-root", ".", "-o", str(out), ".")
     assert result.returncode == 1 and result.stdout == ""
     document = json.loads(out.read_text())
     schema = json.loads(SCHEMA.read_text())
@@ -90,8 +90,8 @@ def test_sarif_validates_against_the_official_schema(tmp_path):
     run = document["runs"][0]
     rules = run["tool"]["driver"]["rules"]
     assert [r["id"] for r in rules][:5] == ["UNQ000", "UNQ001", "UNQ002", "UNQ003", "UNQ004"]
-    assert all(r["help"]["text"].startswith("# " + r["id"]) and r["helpUri"].endswith(r["id"] + ".md")
-               for r in rules)
+    assert all(r["help"]["text"].startswith("# " + r["id"]) and r["help"]["markdown"] == r["help"]["text"]
+               and "helpUri" not in r for r in rules)
     results = run["results"]
     assert {(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
              r["locations"][0]["physicalLocation"]["region"]["startLine"], r["ruleId"]) for r in results} == expected(tree)
@@ -248,26 +248,35 @@ def _pre_commit_env(tmp_path):
                         "GIT_COMMITTER_EMAIL": "t@example.com"})
 
 
-def test_pre_commit_hook_checks_only_the_staged_files_against_all_models(tmp_path):
-    pytest.importorskip("pre_commit")
-    repo = copy(CORE / "registration", tmp_path)
-    env = _pre_commit_env(tmp_path)
+def local_hook(repo: Path, args=()) -> None:
+    """A pre-commit config running this repository's published hook entry from the test's environment."""
     hooks = Path(__file__).resolve().parents[2] / ".pre-commit-hooks.yaml"
-    hook = next(line.split(":", 1)[1].strip() for line in hooks.read_text().splitlines()
-                if line.strip().startswith("entry:"))
-    assert hook == "uniqueguard check"
+    entry = next(line.split(":", 1)[1].strip() for line in hooks.read_text().splitlines()
+                 if line.strip().startswith("entry:"))
+    assert entry == "uniqueguard check"
     (repo / ".pre-commit-config.yaml").write_text(
         "repos:\n  - repo: local\n    hooks:\n      - id: uniqueguard\n        name: uniqueguard\n"
         f"        entry: {Path(sys.executable).with_name('uniqueguard')} check\n"
+        + (f"        args: [{', '.join(args)}]\n" if args else "") +
         "        language: system\n        types: [python]\n")
 
+
+def git_and_pre_commit(repo: Path, env: dict):
+    """(git(*args), pre_commit()) bound to the repository and the private environment."""
     def git(*args):
         subprocess.run(["git", *args], cwd=str(repo), check=True, capture_output=True, env=env)
 
     def pre_commit():
         return subprocess.run([sys.executable, "-m", "pre_commit", "run"], cwd=str(repo), capture_output=True,
                               text=True, env=env, timeout=600)
+    return git, pre_commit
 
+
+def test_pre_commit_hook_checks_only_the_staged_files_against_all_models(tmp_path):
+    pytest.importorskip("pre_commit")
+    repo = copy(CORE / "registration", tmp_path)
+    local_hook(repo)
+    git, pre_commit = git_and_pre_commit(repo, _pre_commit_env(tmp_path))
     git("init", "-q")
     git("add", ".pre-commit-config.yaml", "accounts/models.py", "accounts/forms.py", "accounts/__init__.py")
     git("commit", "-q", "-m", "models", "--no-verify")
@@ -297,3 +306,40 @@ def test_the_published_hook_through_pre_commit_try_repo(tmp_path):
     findings = [line for line in result.stdout.splitlines() if ": UNQ" in line]
     assert [line.split(": UNQ")[0] for line in findings] == [
         "accounts/signals.py:11:9", "accounts/signals.py:23:9", "accounts/views.py:11:16"]
+
+
+# ------------------------------------------------------------------------------ option spellings
+def test_one_spelling_per_option_and_flags_everywhere(tmp_path):
+    """A true/false setting is a flag in every front end (`--x` / `--no-x`, `--uniqueguard-x` /
+    `--uniqueguard-no-x`), and `x = true|false` in any config file, each over the configuration file."""
+    tree = _config_tree(tmp_path)
+    target = ["shop/config_views.py"]
+    strict = {("shop/config_views.py", 7, "UNQ005"), ("shop/config_views.py", 8, "UNQ005")}  # no `unique` here
+
+    def unresolved(found):
+        return {f for f in found if f[2] == "UNQ005"}
+
+    assert not unresolved(cli_findings(tree, *target))
+    assert unresolved(cli_findings(tree, "--strict", *target)) == strict
+    assert unresolved(run_flake8(tree, target, extra_args=["--uniqueguard-strict"])) == strict
+    assert unresolved(run_pylint(tree, target, extra_args=["--uniqueguard-strict"])) == strict
+    assert unresolved(run_pylint(tree, target, extra_args=["--uniqueguard-strict=yes"])) == strict
+    (tree / "pyproject.toml").write_text("[tool.uniqueguard]\nstrict = true\n")
+    assert unresolved(cli_findings(tree, *target)) == strict
+    assert not unresolved(cli_findings(tree, "--no-strict", *target))
+    assert not unresolved(run_flake8(tree, target, extra_args=["--uniqueguard-no-strict"]))
+    assert not unresolved(run_pylint(tree, target, extra_args=["--uniqueguard-no-strict"]))
+    assert not unresolved(run_pylint(tree, target, extra_args=["--uniqueguard-strict=no"]))
+    (tree / "pyproject.toml").unlink()
+    (tree / "setup.cfg").write_text("[flake8]\nuniqueguard-strict = true\n")
+    flake8 = subprocess.run([sys.executable, "-m", "flake8", "--select=UNQ", *target], cwd=str(tree),
+                            capture_output=True, text=True, env=environment())
+    assert ":8:" in flake8.stdout and "UNQ005" in flake8.stdout
+    (tree / "pylintrc").write_text("[MAIN]\nuniqueguard-strict=yes\n")
+    pylint = subprocess.run([sys.executable, "-m", "pylint", "--rcfile=pylintrc", "--load-plugins=uniqueguard",
+                             "--disable=all", "--enable=unresolved-write", "--score=n", *target],
+                            cwd=str(tree), capture_output=True, text=True, env=environment())
+    assert "unresolved-write" in pylint.stdout, pylint.stdout + pylint.stderr
+    for front in (["-m", "uniqueguard", "check", "--help"], ["-m", "flake8", "--help"]):
+        usage = subprocess.run([sys.executable, *front], capture_output=True, text=True, env=environment()).stdout
+        assert "-strict" in usage and "no-strict" in usage and "--uniqueguard-strict=" not in usage

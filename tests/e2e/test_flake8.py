@@ -19,5 +19,5 @@ def test_tests_and_migrations_are_reported_only_when_not_excluded():
         for relpath in excluded_write_files(tree):
             assert run_flake8(tree, [relpath]) == set(), relpath
             assert run_flake8(tree, [relpath], extra_args=[
-                "--uniqueguard-exclude=nothing.py", "--uniqueguard-check-test-support=true"]), relpath
+                "--uniqueguard-exclude=nothing.py", "--uniqueguard-check-test-support"]), relpath
     assert sum(len(excluded_write_files(tree)) for tree in TREES) >= 3

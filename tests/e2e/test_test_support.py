@@ -27,8 +27,8 @@ def _cli(*args):
 def test_opting_in_reports_what_the_code_marks_as_test_support():
     want = expected(TREE) | BY_CONTENT
     assert _cli("--check-test-support", ".") == want
-    assert run_flake8(TREE, extra_args=["--uniqueguard-check-test-support=true"]) == want
-    assert run_pylint(TREE, extra_args=["--uniqueguard-check-test-support=y"]) == want
+    assert run_flake8(TREE, extra_args=["--uniqueguard-check-test-support"]) == want
+    assert run_pylint(TREE, extra_args=["--uniqueguard-check-test-support"]) == want
 
 
 def test_replacing_exclude_reports_the_support_paths():

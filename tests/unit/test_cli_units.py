@@ -5,6 +5,7 @@ import json
 from uniqueguard.fronts import cli
 from uniqueguard.findings import Finding
 from uniqueguard.fronts.output import github, sarif
+from uniqueguard.selection import selected_codes
 
 
 class FakeTerminal(io.StringIO):
@@ -13,10 +14,10 @@ class FakeTerminal(io.StringIO):
 
 
 def test_selection_matches_flake8_semantics():
-    assert cli.selected_codes(None, None, None) == {"UNQ000", "UNQ001", "UNQ002", "UNQ003", "UNQ005"}
-    assert "UNQ004" not in cli.selected_codes("UNQ", None, None)
-    assert "UNQ004" in cli.selected_codes("UNQ", "UNQ004", None)
-    assert cli.selected_codes("UNQ00", None, "UNQ000,UNQ005") == {"UNQ001", "UNQ002", "UNQ003", "UNQ004"}
+    assert selected_codes(None, (), ()) == {"UNQ000", "UNQ001", "UNQ002", "UNQ003", "UNQ005"}
+    assert "UNQ004" not in selected_codes(("UNQ",), (), ())
+    assert "UNQ004" in selected_codes(("UNQ",), ("UNQ004",), ())
+    assert selected_codes(("UNQ00",), (), ("UNQ000", "UNQ005")) == {"UNQ001", "UNQ002", "UNQ003", "UNQ004"}
 
 
 def test_progress_bar_only_on_a_terminal_and_for_large_runs(monkeypatch):

@@ -16,7 +16,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from .. import orm
 from . import messages
-from ..config import ConfigError, Options, read_pyproject
+from ..config import ConfigError, Options, find_config, read_config
 from ..index.discovery import ParseFailure, find_root, module_name, parse_source
 from ..index.facts import resolve_relative
 from ..index.uniqueness import UniqueSet
@@ -47,7 +47,9 @@ def check_source(source, path: str, options: Options = Options(), report_unparsa
     try:
         return _checked(None, path, options, source)
     except ParseFailure as exc:
-        return [finding(path, exc.line, 0, "UNQ000", messages.unparsable(str(exc)))] if report_unparsable else []
+        if not report_unparsable or not effective_options(_placed(path), options).reports("UNQ000", _placed(path)):
+            return []
+        return [finding(path, exc.line, 0, "UNQ000", messages.unparsable(str(exc)))]
 
 
 def check_tree(tree: ast.Module, path: str, options: Options = Options(), source=None) -> List[Finding]:
@@ -231,16 +233,17 @@ def _placed(path: str) -> str:
 
 
 def effective_options(path: str, options: Options) -> Options:
-    """The front end's options over `[tool.uniqueguard]` of the project's pyproject.toml (re-read when
-    the file changes: an editor's long-running linter sees an edit at once)."""
-    root = options.root or find_root(path)
-    return _merged_options(root, _mtime(os.path.join(root, "pyproject.toml")), options)
+    """The front end's options over the nearest configuration file above the linted file (config.py's
+    find_config; re-read when the file changes: an editor's long-running linter sees an edit at once).
+    The project root is the configured `root`, else the nearest project marker above the file."""
+    config = find_config(os.path.dirname(path))
+    return _merged_options(config, _mtime(config) if config else 0.0, options, find_root(path))
 
 
-@functools.lru_cache(maxsize=64)
-def _merged_options(root: str, mtime: float, options: Options) -> Options:
-    merged = options.merged_over(read_pyproject(root))
-    return merged if merged.root else replace(merged, root=root)
+@functools.lru_cache(maxsize=256)
+def _merged_options(config, mtime: float, options: Options, found_root: str) -> Options:
+    merged = options.merged_over(read_config(config)) if config else options
+    return merged if merged.root else replace(merged, root=found_root)
 
 
 def _mtime(path: str) -> float:
@@ -371,10 +374,13 @@ class _Analysis:
             if not self._migration_code(call):
                 saves = isinstance(call.func, ast.Attribute) and call.func.attr in orm.SAVE
                 self._add(call, "UNQ005", messages.unresolved(call_label(call.func), saves))
+        self._report_missing_packages([node for node in self.scope.method_calls
+                                       if isinstance(node.func, ast.Attribute) and node.func.attr in self.finder.methods
+                                       and not self._migration_code(node)])
         self._report_unreadable_imports()
         self.project.save_cache()
         self.graph.save()
-        return sorted(self.found)
+        return sorted(f for f in self.found if self.options.reports(f.code, self.real_path))
 
     def _with_callers(self, judged: Judged) -> Optional[Verdict]:
         """A write nothing in its function guards, its callers considered: silent when every caller
@@ -575,6 +581,54 @@ class _Analysis:
                     self.found.append(finding(self.path, node.lineno, node.col_offset, "UNQ000",
                                               messages.unreadable(relative, unreadable[path])))
                     break
+
+    def _report_missing_packages(self, writes: List[ast.Call]) -> None:
+        """A note (UNQ000, said on stderr by the fronts), once per process and package, when a write's
+        class, or a base class of it, lives in a package the lint environment cannot read: the model is
+        unknown, or the unique fields it inherits are."""
+        problems = self.project.problems
+        declared = {model.split(".")[0] for model, _ in self.options.unique}  # the `unique` table covers them
+        for call in writes:
+            for package in self._missing_behind(call):
+                if package in problems.missing_reported or package in declared:
+                    continue
+                problems.missing_reported.add(package)
+                line, col = self._import_of(package) or (call.lineno, call.col_offset)
+                self.found.append(finding(self.path, line, col, "UNQ000", messages.missing_package(package), note=True))
+
+    def _missing_behind(self, call: ast.Call) -> List[str]:
+        """Unreadable packages that the write's receiver (`Product` in `Product.objects.create()`), or a
+        base class of it, comes from."""
+        node = call.func
+        while isinstance(node, (ast.Attribute, ast.Call, ast.Subscript)):
+            node = node.func if isinstance(node, ast.Call) else node.value
+        names = self.scope.names
+        if not isinstance(node, ast.Name) or (node.id not in names.imports and node.id not in names.local_defs):
+            return []  # a parameter or a local: nothing says which package it comes from
+        dotted = self.resolver.dotted(node)
+        if not dotted:
+            return []
+        modules = self.project.modules
+        top = dotted.split(".")[0]
+        if modules.is_missing_package(top):
+            return [top]
+        cls = self.project.find_class(dotted)
+        bases = self.project.ancestors(cls) if cls is not None else []
+        return [base.split(".")[0] for base, facts in bases
+                if facts is None and modules.is_missing_package(base.split(".")[0])]
+
+    def _import_of(self, package: str) -> Optional[Tuple[int, int]]:
+        """(line, col) of this module's import from `package`, or None."""
+        for node in ast.walk(self.scope.tree):
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""] if not node.level else []
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            if any(name == package or name.startswith(package + ".") for name in names):
+                return node.lineno, node.col_offset
+        return None
 
 
 def _snippet(call: ast.Call, limit: int = 240) -> str:

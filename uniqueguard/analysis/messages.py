@@ -130,6 +130,12 @@ def unreadable(module_path: str, reason: str) -> str:
     return f"cannot read {module_path} ({reason}): writes to its models are not checked"
 
 
+def missing_package(package: str) -> str:
+    return (f"package {package} is not installed where uniqueguard runs, so its models are unknown and writes "
+            f"to them are not checked; add it to pre-commit's additional_dependencies, pip install it in the "
+            f"CI step, or declare its models' unique fields in the `unique` configuration table")
+
+
 def unparsable(reason: str) -> str:
     return f"cannot parse this file ({reason}): its writes are not checked"
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, List, Tuple
 
 from ..findings import Finding
+from ..index.discovery import folder_with
 from ..paths import relative_posix
 
 FORMAT = 1
@@ -33,16 +34,7 @@ class BaselineError(ValueError):
 def anchor(baseline_path: str) -> str:
     """The folder a baseline's paths are relative to (see the module docstring)."""
     start = os.path.dirname(os.path.abspath(baseline_path))
-    for markers in ((".git",), CONFIG_FILES):
-        folder = start
-        while True:
-            if any(os.path.exists(os.path.join(folder, m)) for m in markers):
-                return folder
-            parent = os.path.dirname(folder)
-            if parent == folder:
-                break
-            folder = parent
-    return start
+    return folder_with(start, (".git",)) or folder_with(start, CONFIG_FILES) or start
 
 
 def relative_to(root: str) -> Callable[[str], str]:

@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from typing import Dict, List, Optional, Sequence
 
 from .. import __version__
 from ..analysis.engine import check_source, run_notes, start_run
-from ..config import HELP, ConfigError, Options, options_from_mapping
+from ..config import ConfigError, Options, options_from_mapping
 from ..docs import find_rule, page
 from ..findings import Finding, finding
-from ..index.discovery import walk_python_files
+from ..index.discovery import folder_with, is_skipped_dir, walk_python_files
 from ..rules import RULES
 from . import baseline, suppress
-from .output import FORMATS
+from .option_spec import add_cli_options, cli_mapping
+from .output import FORMATS, FROM_REPOSITORY_ROOT, TextStyle, statistics, styled_text
 
 PROGRESS_MINIMUM = 200  # files; smaller runs finish before a bar is worth drawing
 
@@ -35,10 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*", default=["."], help="files or folders (default: .)")
     check.add_argument("--format", choices=sorted(FORMATS), default="text")
     check.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of stdout")
-    check.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes to report "
-                       "(default: the rules that are on by default)")
-    check.add_argument("--extend-select", metavar="CODES", help="codes to report in addition, e.g. UNQ004")
-    check.add_argument("--ignore", metavar="CODES", help="codes or prefixes not to report")
+    check.add_argument("--sarif-root", metavar="DIR", help=(
+        "folder the paths of the sarif and github formats are relative to (default: the git root above "
+        "the working directory, where GitHub looks them up)"))
     check.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="parallel processes (0: one per core)")
     check.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE")
     check.add_argument("--write-baseline", metavar="FILE", help=(
@@ -48,19 +49,17 @@ def _parser() -> argparse.ArgumentParser:
                        help="with --write-baseline: also add new findings to an existing FILE")
     check.add_argument("--disable-noqa", action="store_true",
                        help="report findings even on lines with `# noqa` or `# pylint: disable` comments")
+    check.add_argument("--exit-zero", action="store_true",
+                       help="exit 0 even when there are findings (a failed run still exits 2)")
+    check.add_argument("--statistics", action="store_true", help="count the findings of each rule at the end")
+    check.add_argument("--count", action="store_true", help="print the number of findings at the end")
+    check.add_argument("--show-source", action="store_true", help="text format: show each finding's line")
+    check.add_argument("-q", "--quiet", action="store_true",
+                       help="text format: only the files with findings; no notes on stderr")
+    check.add_argument("--color", choices=["auto", "always", "never"], default="auto", help=(
+        "colour the text format (auto: on a terminal, unless the NO_COLOR environment variable is set)"))
     check.add_argument("--no-progress", action="store_true", help="never draw a progress bar")
-    check.add_argument("--root", help=HELP["root"])
-    check.add_argument("--settings", help=HELP["settings"])
-    check.add_argument("--exclude", help=HELP["exclude"])
-    check.add_argument("--extend-exclude", help=HELP["extend-exclude"])
-    check.add_argument("--unique", help=HELP["unique"])
-    check.add_argument("--write-methods", help=HELP["write-methods"])
-    check.add_argument("--guard-exceptions", help=HELP["guard-exceptions"])
-    check.add_argument("--atomic-requests", choices=["true", "false"], help=HELP["atomic-requests"])
-    check.add_argument("--no-cache", action="store_true", help="do not read or write the facts cache")
-    check.add_argument("--cache-dir", help=HELP["cache-dir"])
-    check.add_argument("--strict", action="store_true", default=None, help=HELP["strict"])
-    check.add_argument("--check-test-support", action="store_true", default=None, help=HELP["check-test-support"])
+    add_cli_options(check)  # every configuration setting, spelled as in the config file (option_spec.py)
 
     explain = commands.add_parser("explain", help="print a rule's documentation")
     explain.add_argument("rule", nargs="?", help="UNQ001, W5801 or unguarded-create; none: list all rules")
@@ -68,44 +67,45 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _options(args) -> Options:
-    mapping = {"root": args.root, "settings": args.settings, "exclude": args.exclude,
-               "extend-exclude": args.extend_exclude, "unique": args.unique, "write-methods": args.write_methods,
-               "guard-exceptions": args.guard_exceptions, "atomic-requests": args.atomic_requests,
-               "cache": False if args.no_cache else None, "cache-dir": args.cache_dir, "strict": args.strict,
-               "check-test-support": args.check_test_support}
-    return options_from_mapping(mapping, "the command line")
-
-
-def _codes(text: Optional[str]) -> List[str]:
-    return [c.strip().upper() for c in (text or "").split(",") if c.strip()]
-
-
-def selected_codes(select: Optional[str], extend: Optional[str], ignore: Optional[str]) -> set:
-    """Which codes to report. Like the flake8 front: an off-by-default rule is on only when named."""
-    chosen = _codes(select) or ["UNQ"]
-    extra = _codes(extend)
-    result = set()
-    for rule in RULES:
-        named = [s for s in chosen + extra if rule.code.startswith(s)]
-        if not named:
-            continue
-        if rule.default_enabled or any(len(s) > len("UNQ") for s in named):
-            result.add(rule.code)
-    return {code for code in result if not any(code.startswith(i) for i in _codes(ignore))}
+    return options_from_mapping(cli_mapping(args), "the command line")
 
 
 def source_files(paths: Sequence[str]) -> List[str]:
-    """Files named on the command line, and `.py` files under folders (skipping venvs, VCS, caches)."""
+    """Files named on the command line, and `.py` files under folders: those git does not ignore
+    (`.gitignore`, `.git/info/exclude`, the global excludes) in a git work tree, and never in venvs,
+    VCS, caches or build output (the index's SKIP_DIRS)."""
     found: List[str] = []
     for path in paths:
         if os.path.isdir(path):
-            files, _ = walk_python_files(path, lambda folder, name: True)
+            files = _git_listed(path)
+            if files is None:
+                files, _ = walk_python_files(path, lambda folder, name: True)
             found.extend(files)
         elif os.path.exists(path) or os.path.islink(path):
             found.append(path)
         else:
             raise FileNotFoundError(path)
     return sorted(dict.fromkeys(os.path.normpath(p) for p in found))
+
+
+def _git_listed(folder: str) -> Optional[List[str]]:
+    """The `.py` files under `folder` that git tracks or would not ignore; None outside a work tree
+    (or without git), where the plain walk is used."""
+    try:
+        listed = subprocess.run(["git", "-C", folder, "ls-files", "-z", "--cached", "--others", "--exclude-standard",
+                                 "--", "*.py"], capture_output=True, timeout=120)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if listed.returncode != 0:
+        return None
+    files = []
+    for name in listed.stdout.decode("utf-8", "surrogateescape").split("\0"):
+        parts = name.split("/")
+        if name.endswith(".py") and not any(is_skipped_dir(part) for part in parts[:-1]):
+            path = os.path.join(folder, *parts)
+            if os.path.isfile(path):
+                files.append(path)
+    return files
 
 
 def _check_one(job) -> List[Finding]:
@@ -162,6 +162,12 @@ def _cwd_relative(path: str) -> str:
     return path if relative.startswith(os.pardir) else relative
 
 
+def _colour(args) -> bool:
+    if args.color != "auto":
+        return args.color == "always"
+    return not args.output and not os.environ.get("NO_COLOR") and sys.stdout.isatty()
+
+
 def _error(message: str) -> int:
     print(f"uniqueguard: error: {message}", file=sys.stderr)
     return 2
@@ -192,30 +198,47 @@ def run_check(args) -> int:
             progress.step()
     progress.close()
 
-    wanted = selected_codes(args.select, args.extend_select, args.ignore)
-    failures = _once_each([f for f in findings if f.failure is not None])
-    findings = sorted([f for f in findings if f.code in wanted and f.failure is None] + failures)
+    said = _once_each([f for f in findings if f.code == "UNQ000"])
+    failures = [f for f in said if f.failure is not None]
+    if not args.quiet:
+        for item in (f for f in said if f.note):
+            print(f"uniqueguard: note: {_cwd_relative(item.path)}:{item.line}:{item.col + 1}: {item.message}",
+                  file=sys.stderr)
+    findings = sorted([f for f in findings if f.code != "UNQ000"] + [f for f in said if not f.note])
     try:
         if args.write_baseline:
             return _write_baseline(args, findings, failures)
         if known is not None:
             findings = _new_against_baseline(args, findings, known)
-        report = FORMATS[args.format](findings, _cwd_relative, baseline.fingerprints(findings, _cwd_relative))
+        if args.format in FROM_REPOSITORY_ROOT:
+            root = os.path.abspath(args.sarif_root or folder_with(os.getcwd(), (".git",)) or os.getcwd())
+            relpath = baseline.relative_to(root)
+        else:
+            root, relpath = os.getcwd(), _cwd_relative
+        if args.format == "text":
+            report = styled_text(findings, relpath, TextStyle(args.show_source, args.quiet, _colour(args)))
+        else:
+            report = FORMATS[args.format](findings, relpath, baseline.fingerprints(findings, relpath), root)
+        summary = (statistics(findings) if args.statistics else "") + (f"{len(findings)}\n" if args.count else "")
         if args.output:
             _write(args.output, report)
         else:
             sys.stdout.write(report)
+        # flake8 prints them after the report; beside a json/sarif document or a file they go to stderr.
+        (sys.stdout if args.format == "text" and not args.output else sys.stderr).write(summary)
     except OutputError as exc:
         return _error(str(exc))
     if failures:
         return 2
-    return 1 if findings else 0
+    return 1 if findings and not args.exit_zero else 0
 
 
-def _once_each(failures: List[Finding]) -> List[Finding]:
-    """A bad configuration fails every file the same way: say each distinct failure once."""
+def _once_each(notes: List[Finding]) -> List[Finding]:
+    """UNQ000s are about the run, not the file they sit in: a bad configuration fails every file the same
+    way, a missing package or an unreadable models module matters to every file importing it, and each
+    `-j` worker notices them on its own. Say each distinct one once, on its first file."""
     seen: Dict[str, Finding] = {}
-    for item in sorted(failures):
+    for item in sorted(notes):
         seen.setdefault(item.message, item)
     return list(seen.values())
 
@@ -223,10 +246,11 @@ def _once_each(failures: List[Finding]) -> List[Finding]:
 def _new_against_baseline(args, findings: List[Finding], known) -> List[Finding]:
     relpath = baseline.relative_to(baseline.anchor(args.baseline))
     matched = baseline.match(findings, baseline.fingerprints(findings, relpath), known)
-    if matched.stale:
-        print(f"uniqueguard: {matched.stale} entr{'y' if matched.stale == 1 else 'ies'} of {args.baseline} "
-              f"no longer match a finding (fixed or moved); `--write-baseline {args.baseline}` drops them",
-              file=sys.stderr)
+    if matched.stale and not args.quiet:
+        one = matched.stale == 1
+        print(f"uniqueguard: {matched.stale} entr{'y' if one else 'ies'} of {args.baseline} no longer "
+              f"match{'es' if one else ''} a finding (fixed or moved); `--write-baseline {args.baseline}` drops "
+              f"{'it' if one else 'them'}", file=sys.stderr)
     return [f for f, _ in matched.new]
 
 
@@ -253,7 +277,8 @@ def _write_baseline(args, findings: List[Finding], failures: List[Finding]) -> i
                 (f"; {len(matched.new)} new finding(s) not added (--update-baseline adds them)"
                  if matched.new else ""))
     _write(path, baseline.render([f for f, _ in kept], [fp for _, fp in kept], relpath))
-    print(f"uniqueguard: recorded {len(kept)} finding(s) in {path}{note}", file=sys.stderr)
+    if not args.quiet:
+        print(f"uniqueguard: recorded {len(kept)} finding(s) in {path}{note}", file=sys.stderr)
     return 0
 
 
@@ -278,7 +303,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     return run_check(args)
 
 
-__all__ = ["main", "selected_codes", "source_files"]
+__all__ = ["main", "source_files"]
 
 
 def main_exit() -> None:

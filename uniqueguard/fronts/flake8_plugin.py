@@ -1,38 +1,33 @@
 """The flake8 front end: flake8's parsed tree in, `UNQ` tuples out. No analysis lives here.
 
-flake8 handles `# noqa`, `--select`/`--extend-select`, `-j` and output formats itself; UNQ004 is added to
-flake8's default ignore list so it stays off until a user selects it. Options are `--uniqueguard-<name>`
+flake8 handles `# noqa`, `--select`/`--ignore`, its own `per-file-ignores`, `-j` and output formats
+itself; the engine applies uniqueguard's own selection (an off-by-default rule stays off until a user
+names it in flake8's selection or in uniqueguard's configuration). Options are `--uniqueguard-<name>`
 on the command line or `uniqueguard-<name> = ...` in flake8's config, over `[tool.uniqueguard]`.
 """
 from __future__ import annotations
 
 import ast
 import sys
+from dataclasses import replace
 from typing import Iterator, Tuple
 
 from .. import __version__
-from ..config import HELP, SPEC, ConfigError, Options, options_from_mapping
+from ..config import ConfigError, Options, options_from_mapping
 from ..analysis.engine import check_tree, run_notes, start_run
-from ..rules import RULES
+from ..findings import said_once
+from .option_spec import add_flake8_options, flake8_mapping
 
 Result = Tuple[int, int, str, type]
+_SAID: set = set()  # notes about the environment already printed by this process
 
 
-def _attribute(name: str) -> str:
-    return "uniqueguard_" + name.replace("-", "_")
-
-
-OPTIONAL = tuple(rule.code for rule in RULES if not rule.default_enabled)
-
-
-def _hidden(selectors) -> frozenset:
-    """Off-by-default codes not named in --select/--extend-select more precisely than the `UNQ` family.
-
-    flake8 lets an explicit `--select=UNQ` override its default ignore list, which would switch UNQ004
-    on for everyone who selects the family; a rule that is off by default stays off until named.
-    """
-    named = [s.strip() for s in selectors if s and len(s.strip()) > len("UNQ")]
-    return frozenset(code for code in OPTIONAL if not any(code.startswith(s) for s in named))
+def _host_selected(selectors) -> Tuple[str, ...]:
+    """What flake8's --select/--extend-select name of uniqueguard's codes more precisely than the `UNQ`
+    family: handed to the engine as `extend-select`, so an off-by-default rule (UNQ004) named there is
+    on, and `--select=UNQ` alone does not switch it on (selection.py)."""
+    return tuple(s.strip().upper() for s in selectors
+                 if s and s.strip().upper().startswith("UNQ") and len(s.strip()) > len("UNQ"))
 
 
 def _files(options, paths) -> list:
@@ -48,7 +43,6 @@ class UniqueGuardPlugin:
     name = "uniqueguard"
     version = __version__
     options = Options()
-    hidden = frozenset(OPTIONAL)
 
     def __init__(self, tree: ast.Module, filename: str, lines=None):
         self.tree = tree
@@ -57,20 +51,18 @@ class UniqueGuardPlugin:
 
     @classmethod
     def add_options(cls, parser) -> None:
-        parser.extend_default_ignore(list(OPTIONAL))
-        for name in SPEC:
-            parser.add_option(f"--uniqueguard-{name}", default=None, parse_from_config=True,
-                              dest=_attribute(name), help=f"uniqueguard: {HELP[name]}")
+        add_flake8_options(parser)
 
     @classmethod
     def parse_options(cls, *args) -> None:
         """flake8 calls this as (option_manager, options, filenames), older versions as (options)."""
         options = args[1] if len(args) == 3 else args[0]
-        cls.hidden = _hidden(list(getattr(options, "select", None) or ()) +
-                             list(getattr(options, "extend_select", None) or ()))
-        mapping = {name: getattr(options, _attribute(name), None) for name in SPEC}
+        host = _host_selected(list(getattr(options, "select", None) or ()) +
+                              list(getattr(options, "extend_select", None) or ()))
+        mapping = flake8_mapping(options)
         try:
-            cls.options = options_from_mapping(mapping, "flake8's options (command line or its config file)")
+            cls.options = replace(options_from_mapping(mapping, "flake8's options (command line or its config file)"),
+                                  extend_select=host)
         except ConfigError as exc:
             # A usage error, like flake8's own bad options: one line and exit 2 (flake8's ExecutionError
             # would exit 1, which CI reads as "findings").
@@ -82,6 +74,8 @@ class UniqueGuardPlugin:
     def run(self) -> Iterator[Result]:
         source = "".join(self.lines) if self.lines is not None else None
         for finding in check_tree(self.tree, self.filename, self.options, source) + run_notes(self.filename):
-            if finding.code in self.hidden:
+            if finding.note:
+                if said_once(finding, _SAID):
+                    print(f"uniqueguard: note: {finding.path}:{finding.line}: {finding.message}", file=sys.stderr)
                 continue
             yield finding.line, finding.col, f"{finding.code} {finding.message}", type(self)

@@ -8,51 +8,56 @@ are `--uniqueguard-<name>` (command line or rc file), over `[tool.uniqueguard]`.
 from __future__ import annotations
 
 import sys
-from typing import Any, Dict, List, Optional
+from dataclasses import replace
+from typing import Any, List, Optional, Tuple
 
 import astroid.builder
 from pylint.checkers import BaseChecker
 from pylint.constants import WarningScope
 
-from ..config import HELP, SPEC, ConfigError, Options, options_from_mapping
+from ..config import ConfigError, Options, options_from_mapping
 from . import pylint_trees
+from .option_spec import pylint_mapping, pylint_options
 from ..analysis.engine import check_source, check_tree, may_write
-from ..findings import Finding
+from ..findings import Finding, said_once
 from ..rules import BY_CODE, RULES
 
 
 def _messages() -> dict:
-    """pylint's `msgs` from the rule table. Line-scoped: the engine reports positions, not astroid nodes."""
-    messages = {}
+    """pylint's `msgs` from the rule table. Line-scoped: the engine reports positions, not astroid nodes.
+
+    Every message is enabled as far as pylint is concerned: the engine leaves an off-by-default rule
+    (UNQ004) out until it is named — in pylint's `--enable` (see `_host_selected`) or in uniqueguard's
+    configuration (`extend-select`) — and pylint's `--disable` still silences any of them."""
+    return {rule.pylint_id: ("%s", rule.symbol, rule.title + ".", {"scope": WarningScope.LINE}) for rule in RULES}
+
+
+def _host_selected(enabled) -> Tuple[str, ...]:
+    """The rules pylint's `--enable` names (pylint has expanded `all`, the checker's name `uniqueguard`
+    and categories into message symbols by the time the checker opens)."""
+    names = {str(n).strip() for n in enabled or () if str(n).strip()}
+    chosen = []
     for rule in RULES:
-        options: Dict[str, object] = {"scope": WarningScope.LINE}
-        if not rule.default_enabled:
-            options["default_enabled"] = False
-        messages[rule.pylint_id] = ("%s", rule.symbol, rule.title + ".", options)
-    return messages
+        if any(n.lower() in ("all", rule.symbol) or n.upper() == rule.pylint_id or
+               (len(n) == 1 and rule.pylint_id.startswith(n.upper())) for n in names):
+            chosen.append(rule.code)
+    return tuple(chosen)
 
 
-_BOOLEANS = ("strict", "cache", "atomic-requests", "check-test-support")
-_PYLINT_TYPES = {**{name: "yn" for name in _BOOLEANS}, "exclude": "csv", "extend-exclude": "csv",
-                 "write-methods": "csv", "guard-exceptions": "csv", "unique": "csv"}
-
-
-def _attribute(name: str) -> str:
-    return "uniqueguard_" + name.replace("-", "_")
+_SAID: set = set()  # notes about the environment already printed by this process
 
 
 class UniqueGuardChecker(BaseChecker):
     name = "uniqueguard"
     msgs = _messages()
-    options = tuple((f"uniqueguard-{name}", {"default": None, "type": _PYLINT_TYPES.get(name, "string"),
-                                             "metavar": "<y or n>" if name in _BOOLEANS else "<value>",
-                                             "help": HELP[name]}) for name in SPEC)
+    options = pylint_options()
 
     def open(self) -> None:
         """Read the options once per run; a bad value stops pylint with a usage error, like its own."""
-        mapping = {name: getattr(self.linter.config, _attribute(name), None) for name in SPEC}
+        mapping = pylint_mapping(self.linter.config)
         try:
-            self._options = options_from_mapping(mapping, "pylint's options (command line or its rc file)")
+            self._options = replace(options_from_mapping(mapping, "pylint's options (command line or its rc file)"),
+                                    extend_select=_host_selected(getattr(self.linter.config, "enable", ())))
         except ConfigError as exc:
             print(f"pylint: error: {exc}", file=sys.stderr)
             raise SystemExit(32) from None
@@ -78,6 +83,10 @@ class UniqueGuardChecker(BaseChecker):
             self._report(finding)
 
     def _report(self, finding: Finding) -> None:
+        if finding.note:
+            if said_once(finding, _SAID):
+                print(f"uniqueguard: note: {finding.path}:{finding.line}: {finding.message}", file=sys.stderr)
+            return
         self.add_message(BY_CODE[finding.code].symbol, line=finding.line, col_offset=finding.col,
                          end_lineno=finding.end_line or None, end_col_offset=finding.end_col or None,
                          args=(finding.message,))

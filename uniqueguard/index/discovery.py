@@ -71,6 +71,18 @@ def is_install_folder(folder: str) -> bool:
             and os.path.isfile(os.path.join(folder, "encodings", "__init__.py")))
 
 
+def folder_with(start: str, markers) -> Optional[str]:
+    """The nearest folder at or above `start` holding one of `markers` (`.git`: the repository root)."""
+    folder = os.path.abspath(start)
+    while True:
+        if any(os.path.exists(os.path.join(folder, m)) for m in markers):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+
+
 def is_skipped_dir(name: str) -> bool:
     return name in SKIP_DIRS or name.endswith(".egg-info") or (name.startswith(".") and name != ".")
 

@@ -13,7 +13,7 @@ import os
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Dict, Iterable, List, Optional, Set, Tuple
 
 from . import discovery
 from .cache import FactsCache, stamp
@@ -33,6 +33,7 @@ class Problems:
     user_model: Optional[str] = None  # why the user model is not what AUTH_USER_MODEL says (registry)
     walk_reported: bool = False  # said once per process, on the first file analysed ...
     walk_carrier: Optional[str] = None  # ... or on this file, the run's first, when a front named it
+    missing_reported: Set[str] = field(default_factory=set)  # packages said missing, once per process
 
 
 def _is_indexed_file(folder: str, filename: str) -> bool:
@@ -245,6 +246,14 @@ class ModuleIndex:
             stack.extend(f"{star}.{name}" for star in reversed(facts.star_imports))
         return None
 
+    def is_missing_package(self, top: str) -> bool:
+        """Whether a top-level package is nowhere to be read: not in the project, not installed where
+        the linter runs (pre-commit's isolated environment, a bare CI step), not the standard library."""
+        if not top or top == "django" or top in _STANDARD_LIBRARY:
+            return False
+        roots = list(self.source_roots) + _installed_roots(self.root) + [STUBS_ROOT]  # stubs stand in for some
+        return self.module_path(top) is None and not any(os.path.isdir(os.path.join(r, top)) for r in roots)
+
     def ancestors(self, cls: ClassFacts) -> List[Tuple[str, Optional[ClassFacts]]]:
         """(dotted name, facts or None) of every base class, depth first in declaration order."""
         result: List[Tuple[str, Optional[ClassFacts]]] = []
@@ -280,6 +289,7 @@ _INSTALLED_ROOTS: Optional[List[str]] = None
 # where the linter was started from, not an install: left out too.
 _STARTUP_PATH = tuple(sys.path)
 _STARTUP_CWD = os.getcwd()
+_STANDARD_LIBRARY = frozenset(getattr(sys, "stdlib_module_names", ())) | frozenset(sys.builtin_module_names)
 
 
 def _installed_roots(project_root: str) -> List[str]:
