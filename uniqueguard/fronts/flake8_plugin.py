@@ -8,6 +8,7 @@ on the command line or `uniqueguard-<name> = ...` in flake8's config, over `[too
 from __future__ import annotations
 
 import ast
+import inspect
 import sys
 from dataclasses import replace
 from typing import Iterator, Tuple
@@ -35,8 +36,11 @@ def _files(options, paths) -> list:
     from flake8.discover_files import expand_paths
 
     exclude = (*(getattr(options, "exclude", None) or ()), *(getattr(options, "extend_exclude", None) or ()))
-    return list(expand_paths(paths=paths, stdin_display_name=getattr(options, "stdin_display_name", "stdin"),
-                             filename_patterns=getattr(options, "filename", None) or ["*.py"], exclude=exclude))
+    arguments = {"paths": paths, "stdin_display_name": getattr(options, "stdin_display_name", "stdin"),
+                 "filename_patterns": getattr(options, "filename", None) or ["*.py"], "exclude": exclude}
+    if "is_running_from_diff" in inspect.signature(expand_paths).parameters:  # flake8 5.x (its --diff mode)
+        arguments["is_running_from_diff"] = bool(getattr(options, "diff", False))
+    return list(expand_paths(**arguments))
 
 
 class UniqueGuardPlugin:
