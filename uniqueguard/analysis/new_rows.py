@@ -14,6 +14,7 @@ from typing import Any, Dict, NamedTuple, Optional, Tuple
 
 from .function_ids import enclosing_id
 from .scope import BindingKind, FUNCTION_NODES, ModuleScope, call_label
+from ..index import named
 from ..index.uniqueness import ModelInfo, UniqueSet
 
 
@@ -232,7 +233,32 @@ class NewRows:
             manager = self.resolver.manager(func.value)
             return (manager.model, func.attr, manager.name) if manager is not None and manager.model else None
         model = self.resolver.model_class(func)
+        if model is None:
+            model = self._copy_of(value)
         return (model, None, None) if model is not None else None
+
+    def _copy_of(self, call: ast.Call) -> Optional[ModelInfo]:
+        """The model of `obj` when `call` builds a new, unsaved instance of its class — `obj.__class__(...)`,
+        `type(obj)(...)`, or a project function whose every `return` is one of those for a parameter
+        (`copy_model_instance(obj)`): saved, it is a new row, as `M(...)` is."""
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr == "__class__":
+            return self.resolver.instance_model(func.value)
+        if (isinstance(func, ast.Call) and isinstance(func.func, ast.Name) and func.func.id == "type"
+                and len(func.args) == 1 and not func.keywords):
+            return self.resolver.instance_model(func.args[0])
+        dotted = self.resolver.dotted(func) if isinstance(func, (ast.Name, ast.Attribute)) else None
+        found = named.function_facts(self.resolver.project, dotted) if dotted else None
+        if found is None:
+            return None
+        position = named.copied_parameter(found[0])
+        if position is None:
+            return None
+        name = found[0].params[position]
+        passed = [k.value for k in call.keywords if k.arg == name]
+        if position < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[:position + 1]):
+            passed.append(call.args[position])
+        return self.resolver.instance_model(passed[0]) if len(passed) == 1 else None
 
     def _own_facts(self):
         """The linted module's facts, for its own receivers (built from its tree on first use)."""
@@ -369,7 +395,9 @@ def _distinct_in(value: Optional[ast.AST], targets: Dict[str, int], iterable, re
         return False
     names = {n.id for n in ast.walk(value) if isinstance(n, ast.Name) and n.id in targets}
     if isinstance(value, ast.Attribute) and value.attr not in ("pk", "id"):
-        return False  # `row.name`: attributes of distinct rows may repeat
+        # `row.name`: attributes of distinct rows may repeat — unless the rows are unique on it there
+        return (isinstance(value.value, ast.Name) and targets.get(value.value.id) == -1
+                and _unique_among_rows(value.attr, iterable, resolver))
     for name in names:
         position = targets[name]
         source = iterable
@@ -396,3 +424,76 @@ def _distinct_in(value: Optional[ast.AST], targets: Dict[str, int], iterable, re
             if found is not None and found.model is not None:
                 return True  # the rows of a queryset
     return False
+
+
+# Queryset methods that neither add rows nor repeat one: what a `for row in <chain>` may be built of.
+ROW_PRESERVING = frozenset({"filter", "exclude", "order_by", "select_related", "prefetch_related", "only",
+                            "defer", "all", "using", "iterator", "distinct", "reverse", "select_for_update"})
+EQUALS = ((), ("exact",), ("pk",), ("id",))
+
+
+def _unique_among_rows(attribute: str, iterable: ast.AST, resolver) -> bool:
+    """Whether `row.<attribute>` differs for every row of the queryset `iterable`: its model has a
+    (non-conditional) unique set of that field and fields the queryset pins to one value
+    (`Price.objects.filter(product=p, shop=s)` with `(product, shop, group)` unique: each row's `group`
+    is its own). Filters through a many-valued relation may repeat a row, so any such filter spoils it."""
+    found = resolver.manager(iterable) if isinstance(iterable, (ast.Call, ast.Attribute)) else None
+    if found is None or found.model is None:
+        return False
+    model = found.model
+    pinned = set(found.implied)
+    node = iterable
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ROW_PRESERVING:
+        if node.func.attr == "filter":
+            if node.args:
+                return False  # `Q(...)` objects: what they join is not read
+            for keyword in node.keywords:
+                pinned_field = _filter_field(model, keyword, resolver.project)
+                if pinned_field is False:
+                    return False
+                if pinned_field:
+                    pinned.add(pinned_field)
+        node = node.func.value
+    if isinstance(node, ast.Call):
+        return False  # a method that may add or repeat rows (`union()`, `values()`...)
+    name = _field_name(model, attribute) or attribute
+    return any(name in s.fields and not s.conditional and set(s.fields) - {name} <= pinned
+               for s in model.unique_sets)
+
+
+def _filter_field(model: ModelInfo, keyword: ast.keyword, project):
+    """The field a filter keyword pins to one value (`shop=s`, `shop_id=s`, `shop__pk=s`); "" when it
+    filters otherwise without repeating rows (a lookup, forward relations only: `order__number=...`);
+    False when it may repeat rows (through a many-valued or reverse relation), names no field of the
+    model, is `**kwargs`, or pins NULL, which does not make rows unique."""
+    if keyword.arg is None or (isinstance(keyword.value, ast.Constant) and keyword.value.value is None):
+        return False
+    parts = keyword.arg.split("__")
+    head = _field_name(model, parts[0])
+    if head is None:
+        return False
+    if tuple(parts[1:]) in EQUALS:
+        return head
+    current: Optional[ModelInfo] = model
+    for index, part in enumerate(parts):
+        name = _field_name(current, part) if current is not None else None
+        field = current.fields.get(name) if current is not None and name else None
+        if name is None:
+            return "" if index == len(parts) - 1 and index > 0 else False  # the lookup (`__startswith`)
+        if field is None or field.relation is None:
+            return "" if index >= len(parts) - 2 else False  # a column, then at most its lookup
+        if field.relation not in ("fk", "o2o"):
+            return False  # a many-to-many: one row per related row
+        current = project.related_model(current, field)
+    return ""
+
+
+def _field_name(model: ModelInfo, name: str) -> Optional[str]:
+    """The field `name` spells on `model` (`pk`, `<relation>_id` included); None when it is none."""
+    if name == "pk":
+        return next((f.name for f in model.fields.values() if f.primary_key), "id")
+    if name in model.fields or name == "id":
+        return name
+    if name.endswith("_id") and getattr(model.fields.get(name[:-3]), "relation", None) in ("fk", "o2o"):
+        return name[:-3]
+    return None

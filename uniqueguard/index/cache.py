@@ -22,7 +22,7 @@ from typing import Any, Dict, Optional
 from .. import __version__
 from .facts import UNKNOWN, CallValue, ClassFacts, DictValue, MethodFacts, ModuleFacts, ReceiverFacts, Ref
 
-FORMAT = 9  # 9: class bases written as generic aliases (ModelSerializer[Role]) are their origin
+FORMAT = 10  # 10: returns keep `obj.__class__(...)` / `type(obj)(...)` whatever their arguments (copy helpers)
 
 
 def default_directory() -> str:

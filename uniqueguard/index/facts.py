@@ -434,6 +434,11 @@ def _small(value: Any, depth: int = 0) -> Any:
         parts = list(value.args) + [item for _, item in value.kwargs]
         if len(parts) <= 6 and all(_small(part, depth + 1) is part for part in parts):
             return value
+        if value.func.endswith(".__class__") or (
+                value.func == "type()" and value.args and isinstance(value.args[0], Ref)):
+            # `obj.__class__(**data)`, `type(obj)(...)`: a new instance of an argument's class (a copy
+            # helper); what it is given does not matter, only whose class it is
+            return CallValue(value.func, value.args[:1] if value.func == "type()" else ())
     return UNKNOWN
 
 

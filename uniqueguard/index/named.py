@@ -181,6 +181,27 @@ def model_returned_by(project, facts: Optional[ModuleFacts], dotted: str, hops: 
     return agreed(project, module, function.returns, hops + 1)
 
 
+def copied_parameter(function) -> Optional[int]:
+    """The position of the parameter whose class every `return` of `function` (MethodFacts) instantiates
+    — `obj.__class__(...)`, `type(obj)(...)`: a project helper building a new, unsaved instance of its
+    argument's model (`copy_model_instance(product)`); None for anything else."""
+    found = set()
+    for value in function.returns:
+        if not isinstance(value, CallValue):
+            return None
+        if value.func.endswith(".__class__") and value.func.count(".") == 1:
+            found.add(value.func.partition(".")[0])
+        elif (value.func == "type()" and value.args and isinstance(value.args[0], Ref)
+              and "." not in value.args[0].dotted):
+            found.add(value.args[0].dotted)
+        else:
+            return None
+    if len(found) != 1:
+        return None
+    name = found.pop()
+    return function.params.index(name) if name in function.params else None
+
+
 def agreed(project, facts: Optional[ModuleFacts], values, hops: int = 0):
     """The model every value names, when they all name the same one (a bare `None` return is ignored)."""
     return the_one([model_of_value(project, facts, value, hops) for value in values if value is not None])
@@ -194,4 +215,4 @@ def the_one(models):
 
 
 __all__ = ["model_of_value", "model_of_dotted", "model_of_call", "model_of_setting", "model_returned_by",
-           "function_facts", "agreed", "the_one", "setting_name", "swappable_models"]
+           "function_facts", "copied_parameter", "agreed", "the_one", "setting_name", "swappable_models"]
