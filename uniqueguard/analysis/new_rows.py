@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 from typing import Any, Dict, NamedTuple, Optional, Tuple
 
+from .fresh_values import unset_field_is_fresh
 from .function_ids import enclosing_id
 from .scope import BindingKind, FUNCTION_NODES, ModuleScope, call_label
 from ..index import named
@@ -260,9 +261,54 @@ class NewRows:
             passed.append(call.args[position])
         return self.resolver.instance_model(passed[0]) if len(passed) == 1 else None
 
+    def object_of_the_round(self, value: ast.AST) -> bool:
+        """Whether `value` is `obj.pk` / `obj.id` of an object built without a primary key (`obj =
+        IpAddress(subnet=s, ip=a)`) by a statement that surely ran in the same round of every loop
+        around `value`: until saved its pk is NULL, or its default, drawn per object (a UUID), and once
+        saved it is a new row's — so each object of a batch references its own one, which no row holds
+        yet. A model whose primary key is a field without a fresh default is not such an object."""
+        if not (isinstance(value, ast.Attribute) and value.attr in ("pk", "id") and isinstance(value.value, ast.Name)):
+            return False
+        name = value.value.id
+        binding, func = self.scope.binding_before(name, value)
+        if (binding is None or func is None or binding.kind is not BindingKind.ASSIGN
+                or not isinstance(binding.value, ast.Call) or binding.value.args
+                or any(k.arg in (None, "pk", "id") for k in binding.value.keywords)):
+            return False
+        built = binding.value
+        if self.scope.statement_of(built) not in self.scope.ran_before(value):
+            return False
+        loops = {id(loop) for loop, _, _ in _loops_around(self.scope, value)}
+        if loops - {id(loop) for loop, _, _ in _loops_around(self.scope, built)}:
+            return False  # built once, read in every round of a loop around the read
+        if any(isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Store) and n.attr in ("pk", "id")
+               and isinstance(n.value, ast.Name) and n.value.id == name for n in ast.walk(func)):
+            return False  # `obj.pk = ...`: a key chosen by the code
+        model = self.resolver.model_class(built.func)
+        if model is None:
+            return self._unread_model(built.func)
+        pk = next((f for f in model.fields.values() if f.primary_key), None)
+        return pk is None or pk.kind.endswith("AutoField") or (
+            pk.default is not None and unset_field_is_fresh(self.resolver.project, pk, _PK_SET))
+
+    def _unread_model(self, func: ast.AST) -> bool:
+        """A class bound to a model loader (`IpAddress = swapper.load_model("ipam", "IpAddress")`,
+        `apps.get_model(...)`) whose model the project cannot read: a model, with Django's own primary
+        key unless its source says otherwise, which nobody can read here."""
+        if not isinstance(func, ast.Name):
+            return False
+        binding, _ = self.scope.binding_before(func.id, func)
+        loader = binding.value if binding is not None and binding.kind is BindingKind.ASSIGN else None
+        callee = self.resolver.dotted(loader.func) if isinstance(loader, ast.Call) else None
+        return callee is not None and callee.rpartition(".")[2] in MODEL_LOADERS
+
     def _own_facts(self):
         """The linted module's facts, for its own receivers (built from its tree on first use)."""
         return self.resolver.project.module(self.scope.module) if self.scope.module else None
+
+
+MODEL_LOADERS = ("load_model", "get_model")  # swapper.load_model, apps.get_model: they return a model class
+_PK_SET = UniqueSet(("pk",), "primary_key", "")
 
 
 # ------------------------------------------------------------------------------ post_save, created

@@ -189,7 +189,7 @@ class Resolver:
     def _model_returned_by(self, call: ast.Call):
         """`cls.user_model()`, `self.get_model()`, `helper()`: a function of this module whose every
         `return` names the same model class."""
-        func = self._local_function(call.func)
+        func = self.local_function(call.func)
         if func is None or func in self._returning:
             return None
         self._returning.add(func)
@@ -201,7 +201,7 @@ class Resolver:
             self._returning.discard(func)
         return named.the_one(models)
 
-    def _local_function(self, target: ast.AST):
+    def local_function(self, target: ast.AST):
         """The def a call target names in this module: `name`, or `self.name` / `cls.name` in its class."""
         if isinstance(target, ast.Name):
             for node in self.scope.tree.body:

@@ -25,6 +25,7 @@ READS_ONLY = frozenset({"len", "list", "tuple", "set", "sorted", "reversed", "it
                         "any", "all", "min", "max", "sum", "bool", "print", "isinstance", "repr", "str"})
 
 UNKNOWN_FIELDS = None  # "this write may set any field"
+MAX_LIST_HOPS = 2  # functions a list of objects is followed through (handed on, or passed in)
 
 
 @dataclass
@@ -108,15 +109,18 @@ class WriteFinder:
         self._summaries: Dict[ast.AST, "_ScopeSummary"] = {}
 
     def _write(self, call, method, label, model, fields, sources=None, values=None, insert=True,
-               new_row=True, **extra) -> Write:
+               new_row=True, own_objects: Tuple[frozenset, ...] = (), **extra) -> Write:
         """A Write risking the unique sets that `fields` (None: unknown, so all) touch. `new_row`: the
-        write surely inserts, so a field it leaves unset takes its default."""
+        write surely inserts, so a field it leaves unset takes its default. `own_objects`: per element
+        of a batch, the fields it points at an object built in its own round (`ip_id=ip.id`)."""
         written = None if fields is UNKNOWN_FIELDS else frozenset(fields)
         values = values or {}
         risked = []
         for unique_set in _risked(model, fields, values, self.resolver.static_value, insert):
             if any(f in values and self._fresh_in(values[f], unique_set) for f in unique_set.fields):
                 continue  # `Token(user=user, key=uuid4())`: a fresh token or NULL in the set
+            if own_objects and all(any(f in mine for f in unique_set.fields) for mine in own_objects):
+                continue  # each object references its own new one: no row, nor another object, holds it
             if insert and new_row and written is not None and any(
                     f not in written and f in model.fields
                     and unset_field_is_fresh(self.resolver.project, model.fields[f], unique_set)
@@ -370,6 +374,7 @@ class WriteFinder:
         validated = self._elements_validated(elements, call)
         fields: Optional[Set[str]] = set()
         shared: Optional[Dict[str, ast.AST]] = None  # field → the value every element gives it
+        own: List[frozenset] = []  # per element: the fields it sets to an object built in its own round
         for element in elements:
             element = self._follow(element)
             if isinstance(element, ast.Call) and self.resolver.model_class(element.func) is not None:
@@ -377,6 +382,8 @@ class WriteFinder:
                 shared = values if shared is None else {
                     name: value for name, value in shared.items()
                     if name in values and ast.dump(values[name]) == ast.dump(value)}
+                own.append(frozenset(name for name, value in values.items()
+                                     if self.new_rows.object_of_the_round(value)))
                 if more is UNKNOWN_FIELDS:  # `Label(project=project, **entry)`: the keyword still holds
                     fields = UNKNOWN_FIELDS
                     break
@@ -389,33 +396,48 @@ class WriteFinder:
         # Values all objects share (`[Line(order=order, ...) for ...]`): one pointing at a row inserted
         # just before keeps every set holding it from colliding with an existing row.
         return self._write(call, method, label, model, fields, values=shared if len(elements) == 1 or
-                           fields is not UNKNOWN_FIELDS else None, validated_by=validated)
+                           fields is not UNKNOWN_FIELDS else None, validated_by=validated,
+                           own_objects=tuple(own) if fields is not UNKNOWN_FIELDS else ())
 
-    def list_elements(self, iterable: ast.AST, before: ast.AST) -> Optional[List[ast.AST]]:
+    def list_elements(self, iterable: ast.AST, before: ast.AST, depth: int = 0) -> Optional[List[ast.AST]]:
         """The element expressions of a list built earlier in the function: a literal, a comprehension's
         element, or `objs = []` filled by `objs.append(x)` / `.extend([...])` / `.insert(i, x)` before
-        `before`. None when something else may add to it."""
+        `before` — also by a function of this module it is handed to (`self.collect(objs)`, whose
+        parameter is only filled so), and, for a parameter of a nested function, the lists its enclosing
+        function passes it. None when something else may add to it."""
         target = self._follow(iterable)
         if isinstance(target, (ast.ListComp, ast.GeneratorExp)):
             return [target.elt]
+        if isinstance(iterable, ast.Name) and target is iterable:
+            return self._lists_passed(iterable, depth)
         if not isinstance(target, (ast.List, ast.Tuple)):
             return None
         elements: List[ast.AST] = list(target.elts)
         if not isinstance(iterable, ast.Name):
             return elements
-        func = self.scope.enclosing_function(iterable)
         end = (getattr(before, "lineno", 0), getattr(before, "col_offset", 0))
+        _, home = self.scope.binding_before(iterable.id, iterable)  # a lambda reads its function's list
+        filled = self._filled(iterable.id, home, end, depth)
+        return elements + filled if filled is not None else None
+
+    def _filled(self, name: str, func, end: Tuple[int, int], depth: int) -> Optional[List[ast.AST]]:
+        """What the function appends to its local list `name` before `end`, or hands it to a function of
+        this module to append; None when something else is done to it (it may hold anything)."""
+        elements: List[ast.AST] = []
         for node in ast.walk(func or self.scope.tree):
             if (isinstance(node, ast.Call) and (node.lineno, node.col_offset) < end
                     and not (isinstance(node.func, ast.Name) and node.func.id in READS_ONLY)
                     and not (isinstance(node.func, ast.Attribute) and node.func.attr in orm.BULK)
-                    and any(isinstance(arg, ast.Name) and arg.id == iterable.id
+                    and any(isinstance(arg, ast.Name) and arg.id == name
                             for arg in list(node.args) + [k.value for k in node.keywords])):
-                return None  # handed to another function, which may fill it (`self.collect(objs)`)
+                handed = self._filled_by_callee(node, name, depth)
+                if handed is None:
+                    return None  # handed to another function, which may fill it with anything
+                elements.extend(handed)
         for node in self.scope.method_calls:
             callee = node.func
             if not (isinstance(callee, ast.Attribute) and isinstance(callee.value, ast.Name)
-                    and callee.value.id == iterable.id and (node.lineno, node.col_offset) < end
+                    and callee.value.id == name and (node.lineno, node.col_offset) < end
                     and self.scope.enclosing_function(node) is func):
                 continue
             method = callee.attr
@@ -428,6 +450,62 @@ class WriteFinder:
             else:
                 return None  # something else done to the list: it may hold other objects
         return elements
+
+    def _filled_by_callee(self, call: ast.Call, name: str, depth: int) -> Optional[List[ast.AST]]:
+        """What a function of this module appends to the list `name` it is handed (`self.collect(objs)`,
+        `collect(objs)`), when that parameter is only ever filled; None otherwise."""
+        callee = self._defined_here(call.func) if depth < MAX_LIST_HOPS else None
+        if callee is None or isinstance(callee, ast.Lambda):
+            return None
+        param = _parameter_for(call, name, callee, self.scope)
+        bindings = self.scope.bindings(callee).get(param) if param else None
+        if param is None or not bindings or any(b.kind is not BindingKind.PARAM for b in bindings):
+            return None
+        return self._filled(param, callee, (10 ** 9, 0), depth + 1)
+
+    def _lists_passed(self, param: ast.Name, depth: int) -> Optional[List[ast.AST]]:
+        """The elements of the lists an enclosing function passes its nested function for the parameter
+        `param` (`def _save(objs): ...bulk_create(objs)`, called as `_save(rows)`, also from a lambda),
+        when every reference to the nested function is such a call; None otherwise."""
+        func = self.scope.enclosing_function(param)
+        outer = self.scope.enclosing_function(func) if func is not None else None
+        if (depth >= MAX_LIST_HOPS or func is None or outer is None or isinstance(func, ast.Lambda)
+                or isinstance(outer, ast.Lambda)
+                or any(b.kind is not BindingKind.PARAM for b in self.scope.bindings(func).get(param.id, ()))):
+            return None
+        elements: List[ast.AST] = []
+        calls = 0
+        for node in ast.walk(outer):
+            if not (isinstance(node, ast.Name) and node.id == func.name and isinstance(node.ctx, ast.Load)):
+                continue
+            call = self.scope.parent(node)
+            if not (isinstance(call, ast.Call) and call.func is node):
+                return None  # the nested function escapes: called from where nobody can see
+            index = _position_of(func, param.id, self.scope)
+            passed = [k.value for k in call.keywords if k.arg == param.id]
+            if 0 <= index < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[:index + 1]):
+                passed.append(call.args[index])
+            if len(passed) != 1 or not isinstance(passed[0], ast.Name):
+                return None
+            # a call in a lambda may run later (`on_commit(lambda: _save(rows))`): every append counts
+            found = self.list_elements(passed[0], _after(outer), depth + 1)
+            if found is None:
+                return None
+            elements.extend(found)
+            calls += 1
+        return elements if calls else None
+
+    def _defined_here(self, func: ast.AST):
+        """The def a call names in this module: a nested function of an enclosing one, a module-level
+        function, a method of the enclosing class through `self` / `cls`."""
+        if isinstance(func, ast.Name):
+            around = self.scope.enclosing_function(func)
+            while around is not None:
+                for statement in around.body if isinstance(around.body, list) else ():
+                    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name == func.id:
+                        return statement
+                around = self.scope.enclosing_function(around)
+        return self.resolver.local_function(func)
 
     def _elements_validated(self, elements: List[ast.AST], call: ast.Call) -> Optional[str]:
         """`conn.full_clean()` on every object, by name, before the list goes to bulk_create()."""
@@ -875,3 +953,38 @@ def _cleaned_data_source(expr: ast.AST, follow) -> Optional[Source]:
     if holder is None or key is None:
         return None
     return Source(holder, key)
+
+
+def _position_of(func, name: str, scope: ModuleScope) -> int:
+    """The index a positional argument for parameter `name` has in a call of `func` (-1: none): a
+    method called through `self.` / `cls.` takes its first parameter implicitly."""
+    positional = [a.arg for a in list(getattr(func.args, "posonlyargs", [])) + list(func.args.args)]
+    if name not in positional:
+        return -1
+    index = positional.index(name)
+    if isinstance(scope.parent(func), ast.ClassDef) and not any(
+            isinstance(d, ast.Name) and d.id == "staticmethod" for d in func.decorator_list):
+        index -= 1
+    return index
+
+
+def _parameter_for(call: ast.Call, name: str, func, scope: ModuleScope) -> Optional[str]:
+    """The parameter of `func` the argument `name` of `call` binds, when it is passed exactly once."""
+    keywords = [k.arg for k in call.keywords if isinstance(k.value, ast.Name) and k.value.id == name]
+    positions = [i for i, a in enumerate(call.args) if isinstance(a, ast.Name) and a.id == name]
+    if len(keywords) + len(positions) != 1 or any(isinstance(a, ast.Starred) for a in call.args):
+        return None
+    if keywords:
+        return keywords[0]
+    params = [a.arg for a in list(getattr(func.args, "posonlyargs", [])) + list(func.args.args)]
+    for param in params:
+        if _position_of(func, param, scope) == positions[0]:
+            return param
+    return None
+
+
+def _after(func) -> ast.AST:
+    """A node placed after the whole function: every statement of it comes before."""
+    marker = ast.Pass()
+    marker.lineno, marker.col_offset = getattr(func, "end_lineno", 10 ** 9) or 10 ** 9, 10 ** 6
+    return marker
