@@ -16,6 +16,7 @@ from .fresh_values import unset_field_is_fresh
 from .function_ids import enclosing_id
 from .scope import BindingKind, FUNCTION_NODES, ModuleScope, call_label
 from ..index import named
+from ..paths import inside
 from ..index.uniqueness import ModelInfo, UniqueSet
 
 
@@ -249,7 +250,11 @@ class NewRows:
                 and len(func.args) == 1 and not func.keywords):
             return self.resolver.instance_model(func.args[0])
         dotted = self.resolver.dotted(func) if isinstance(func, (ast.Name, ast.Attribute)) else None
-        found = named.function_facts(self.resolver.project, dotted) if dotted else None
+        project = self.resolver.project
+        path = project.module_path(dotted.rpartition(".")[0]) if dotted and "." in dotted else None
+        if dotted is None or path is None or not inside(path, project.root):
+            return None  # only the project's own helpers: an installed package's module is not read for it
+        found = named.function_facts(project, dotted)
         if found is None:
             return None
         position = named.copied_parameter(found[0])
