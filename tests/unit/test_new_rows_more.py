@@ -163,6 +163,11 @@ def test_batches_of_objects_built_per_round(project, build, field, ref, expected
     ("def f(label, host, rows):\n    def _save(objs):\n        Index.objects.bulk_create(objs)\n\n    out = []\n"
      "    for row in rows:\n        out.append(Index(keyword=label, subnet_id=row.id, host=host))\n"
      "    run(lambda: _save(out))\n", ["UNQ001"]),
+    ("def f(label, host, rows):\n    def _save(objs):\n        objs.append(Index(keyword=label, host=host))\n"
+     "        Index.objects.bulk_create(objs)\n\n    out = []\n"
+     "    for row in rows:\n        lease = Lease(number=row)\n"
+     "        out.append(Index(keyword=label, subnet_id=lease.id, host=host))\n    run(lambda: _save(out))\n",
+     ["UNQ001"]),
     # ... unless it escapes, or the list is passed to a function that is not the project's
     ("def f(label, host, rows):\n    def _save(objs):\n        Index.objects.bulk_create(objs)\n\n    out = []\n"
      "    for row in rows:\n        lease = Lease(number=row)\n"

@@ -408,14 +408,16 @@ class WriteFinder:
         target = self._follow(iterable)
         if isinstance(target, (ast.ListComp, ast.GeneratorExp)):
             return [target.elt]
+        end = (getattr(before, "lineno", 0), getattr(before, "col_offset", 0))
         if isinstance(iterable, ast.Name) and target is iterable:
-            return self._lists_passed(iterable, depth)
+            passed = self._lists_passed(iterable, depth)  # a parameter: what the callers pass, plus appends
+            added = self._filled(iterable.id, self.scope.enclosing_function(iterable), end, depth)
+            return passed + added if passed is not None and added is not None else None
         if not isinstance(target, (ast.List, ast.Tuple)):
             return None
         elements: List[ast.AST] = list(target.elts)
         if not isinstance(iterable, ast.Name):
             return elements
-        end = (getattr(before, "lineno", 0), getattr(before, "col_offset", 0))
         _, home = self.scope.binding_before(iterable.id, iterable)  # a lambda reads its function's list
         filled = self._filled(iterable.id, home, end, depth)
         return elements + filled if filled is not None else None
