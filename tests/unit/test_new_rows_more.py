@@ -66,7 +66,8 @@ def test_copies_are_new_rows(project, body, expected):
     assert lint(project, body) == expected
 
 
-LOOP = "def f(src, n):\n    new = Order.objects.create(number=n)\n    for line in {rows}:\n" \
+LOOP = "def f(src, n):\n    new = Order.objects.create(number=n)\n    qs = Line.objects.filter(order=src)\n" \
+       "    for line in {rows}:\n" \
        "        Line.objects.create(order=new, position=line.{attr}, note=line.note)\n"
 
 
@@ -82,6 +83,10 @@ LOOP = "def f(src, n):\n    new = Order.objects.create(number=n)\n    for line i
     ("Line.objects.filter(order=src, order__tags__name='a')", "position", ["UNQ001"]),
     ("Line.objects.filter(order__in=src)", "position", ["UNQ001"]),
     ("Line.objects.filter(order=src).union(Line.objects.filter(order=src))", "position", ["UNQ001"]),
+    # through locals holding the queryset
+    ("qs", "position", []),
+    ("qs.union(Line.objects.filter(order=src))", "position", ["UNQ001"]),
+    ("qs.values('position')", "position", ["UNQ001"]),
     # an attribute the rows are not unique on
     ("Line.objects.filter(order=src)", "note", ["UNQ001"]),
 ])

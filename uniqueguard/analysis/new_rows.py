@@ -481,6 +481,7 @@ def _distinct_in(value: Optional[ast.AST], targets: Dict[str, int], iterable, re
 ROW_PRESERVING = frozenset({"filter", "exclude", "order_by", "select_related", "prefetch_related", "only",
                             "defer", "all", "using", "iterator", "distinct", "reverse", "select_for_update"})
 EQUALS = ((), ("exact",), ("pk",), ("id",))
+MAX_CHAIN = 24  # queryset methods and local names followed from a loop's iterable
 
 
 def _unique_among_rows(attribute: str, iterable: ast.AST, resolver) -> bool:
@@ -488,13 +489,23 @@ def _unique_among_rows(attribute: str, iterable: ast.AST, resolver) -> bool:
     (non-conditional) unique set of that field and fields the queryset pins to one value
     (`Price.objects.filter(product=p, shop=s)` with `(product, shop, group)` unique: each row's `group`
     is its own). Filters through a many-valued relation may repeat a row, so any such filter spoils it."""
-    found = resolver.manager(iterable) if isinstance(iterable, (ast.Call, ast.Attribute)) else None
+    found = resolver.manager(iterable) if isinstance(iterable, (ast.Call, ast.Attribute, ast.Name)) else None
     if found is None or found.model is None:
         return False
     model = found.model
     pinned = set(found.implied)
     node = iterable
-    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ROW_PRESERVING:
+    for _ in range(MAX_CHAIN):
+        if isinstance(node, ast.Name):  # `qs = Price.objects.filter(...)`, then `for p in qs.filter(...)`
+            binding, _ = resolver.scope.binding_before(node.id, node)
+            if binding is None or binding.kind is not BindingKind.ASSIGN or binding.value is None:
+                break
+            node = binding.value
+            continue
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            break
+        if node.func.attr not in ROW_PRESERVING:
+            return False  # a method that may add or repeat rows (`union()`, `values()`...)
         if node.func.attr == "filter":
             if node.args:
                 return False  # `Q(...)` objects: what they join is not read
@@ -505,8 +516,10 @@ def _unique_among_rows(attribute: str, iterable: ast.AST, resolver) -> bool:
                 if pinned_field:
                     pinned.add(pinned_field)
         node = node.func.value
+    else:
+        return False
     if isinstance(node, ast.Call):
-        return False  # a method that may add or repeat rows (`union()`, `values()`...)
+        return False
     name = _field_name(model, attribute) or attribute
     return any(name in s.fields and not s.conditional and set(s.fields) - {name} <= pinned
                for s in model.unique_sets)
