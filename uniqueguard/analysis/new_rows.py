@@ -293,6 +293,8 @@ class NewRows:
         if model is None:
             return self._unread_model(built.func)
         pk = next((f for f in model.fields.values() if f.primary_key), None)
+        if pk is not None and any(k.arg == pk.name for k in built.keywords):
+            return False  # `Subnet(uuid=value)`: the key is chosen
         return pk is None or pk.kind.endswith("AutoField") or (
             pk.default is not None and unset_field_is_fresh(self.resolver.project, pk, _PK_SET))
 
