@@ -140,6 +140,9 @@ INSERTS_FROM_KEYWORDS = CREATE | UPSERT
 QUERIES = names(Kind.EXISTENCE, Kind.COUNT, Kind.LOOKUP, Kind.LOADER, Kind.FILTER)
 # Calls that return a queryset of the same model (`M.objects.using("x").filter(...).create()`).
 QUERYSET_CHAIN = names(Kind.FILTER, Kind.CHAIN)
+# Queryset calls that neither repeat a row nor add one, so a loop over the result sees each row once
+# (`annotate()` / `alias()` may join a many-valued relation, `complex_filter()` takes Q objects).
+ROW_PRESERVING = (QUERYSET_CHAIN - {"annotate", "alias", "complex_filter"}) | {"iterator"}
 # Calls whose value is one instance of the manager's model.
 INSTANCE_RETURNING = frozenset(s for row in TABLE if row.returns_instance for s in _spellings(row))
 # Existence checks in front of a write: `exists()` and the loaders that answer None when nothing matches.
@@ -151,5 +154,5 @@ INSTANCE_VALIDATION = names(Kind.VALIDATION)
 
 __all__ = ["Kind", "Method", "TABLE", "method", "kind_of", "sync_name", "own_savepoint", "names", "CREATE",
            "USER_CREATE", "BULK", "UPSERT", "SAVE", "WRITES", "WRITE_PRIMITIVES", "INSERTING_BODIES",
-           "INSERTS_FROM_KEYWORDS", "QUERIES", "QUERYSET_CHAIN", "INSTANCE_RETURNING", "PRESENCE_CHECKS",
-           "COUNTS", "LOOKUPS", "INSTANCE_VALIDATION"]
+           "INSERTS_FROM_KEYWORDS", "QUERIES", "QUERYSET_CHAIN", "ROW_PRESERVING", "INSTANCE_RETURNING",
+           "PRESENCE_CHECKS", "COUNTS", "LOOKUPS", "INSTANCE_VALIDATION"]

@@ -15,6 +15,7 @@ from typing import Any, Dict, NamedTuple, Optional, Tuple
 from .fresh_values import unset_field_is_fresh
 from .function_ids import enclosing_id
 from .scope import BindingKind, FUNCTION_NODES, ModuleScope, call_label
+from .. import orm
 from ..index import named
 from ..paths import inside
 from ..index.uniqueness import ModelInfo, UniqueSet
@@ -479,9 +480,6 @@ def _distinct_in(value: Optional[ast.AST], targets: Dict[str, int], iterable, re
     return False
 
 
-# Queryset methods that neither add rows nor repeat one: what a `for row in <chain>` may be built of.
-ROW_PRESERVING = frozenset({"filter", "exclude", "order_by", "select_related", "prefetch_related", "only",
-                            "defer", "all", "using", "iterator", "distinct", "reverse", "select_for_update"})
 EQUALS = ((), ("exact",), ("pk",), ("id",))
 MAX_CHAIN = 24  # queryset methods and local names followed from a loop's iterable
 
@@ -506,7 +504,7 @@ def _unique_among_rows(attribute: str, iterable: ast.AST, resolver) -> bool:
             continue
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
             break
-        if node.func.attr not in ROW_PRESERVING:
+        if node.func.attr not in orm.ROW_PRESERVING:
             return False  # a method that may add or repeat rows (`union()`, `values()`...)
         if node.func.attr == "filter":
             if node.args:
