@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import enum
 from dataclasses import dataclass
-from typing import List, Optional, Tuple
+from typing import FrozenSet, List, Optional, Set, Tuple
 
 from .. import orm
 from ..index.sources import project_function, project_method
@@ -260,6 +260,8 @@ class ExistenceCheck:
     line: int
     text: str  # e.g. "exists()"
     model: str = ""  # qualname of the model whose rows were checked
+    # The model's fields the query pins (`filter(user=u)`: user); None when unknown or none (all rows).
+    fields: Optional[FrozenSet[str]] = None
 
 
 class CheckFinder:
@@ -270,31 +272,38 @@ class CheckFinder:
         self.scope = scope
         self.resolver = resolver
 
-    def find(self, write_node: ast.AST, model) -> Optional[ExistenceCheck]:
+    def find(self, write_node: ast.AST, model, keys: Optional[FrozenSet[str]] = None) -> Optional[ExistenceCheck]:
+        """The check the write is reached after. With `keys` (the fields of the unique sets at risk), a
+        query that pins only other fields (`filter(owner=u).exists()` before inserting a unique `name`)
+        is no check for the row: another owner's row with that name is not looked for."""
         statement = self.scope.statement_of(write_node)
+
+        def for_keys(check: Optional[ExistenceCheck]) -> bool:
+            return check is not None and (keys is None or check.fields is None or bool(check.fields & keys))
+
         for child, parent in self.scope.ancestors(statement):
             if isinstance(parent, ast.ClassDef):
                 return None
             if isinstance(parent, ast.If):
                 polarity, check = self._polarity(parent.test, model)
-                if check is not None:
+                if for_keys(check):
                     if (child in parent.body and polarity == "absent") or (
                             child in parent.orelse and polarity == "present"):
                         return check
             if isinstance(parent, (ast.For, ast.AsyncFor)) and child in parent.body:
                 check = self._missing_rows(parent.iter, model)
-                if check is not None:
+                if for_keys(check):
                     return check
             if isinstance(parent, ast.ExceptHandler) and self._catches_does_not_exist(parent):
                 tried = self.scope.parent(parent)
                 check = self._get_in(tried.body if isinstance(tried, TryNodes) else [], model)
-                if check is not None:
+                if for_keys(check):
                     return check
             for block in ("body", "orelse", "finalbody"):
                 statements = getattr(parent, block, None)
                 if isinstance(statements, list) and child in statements:
                     found = self._early_exit(statements[: statements.index(child)], model)
-                    if found is not None:
+                    if for_keys(found):
                         return found
             if isinstance(parent, FUNCTION_NODES):
                 return None
@@ -416,7 +425,7 @@ class CheckFinder:
         found = self.resolver.manager(expr.func.value)
         if found is None or found.model is None or (model is not None and found.model.qualname != model.qualname):
             return None
-        return ExistenceCheck(expr.lineno, f"{method}()", found.model.qualname)
+        return ExistenceCheck(expr.lineno, f"{method}()", found.model.qualname, pinned_fields(expr, found.model))
 
     # ------------------------------------------------------------- the rows, read before the write
     def _existing_rows(self, expr: Optional[ast.AST], model, depth: int = 0) -> bool:
@@ -455,7 +464,8 @@ class CheckFinder:
     def _own_manager(self, expr: ast.AST, model) -> bool:
         """Whether `expr` is a manager or queryset of `model` (`self` in its manager, `M.objects`)."""
         found = self.resolver.manager(expr)
-        return found is not None and found.model is not None and (model is None or found.model.qualname == model.qualname)
+        return (found is not None and found.model is not None
+                and (model is None or found.model.qualname == model.qualname))
 
     def _filled_from_rows(self, name: str, scope, model, depth: int) -> bool:
         """`names = []` then `names.append(tag.name)` in `for tag in <rows of model>`."""
@@ -527,7 +537,7 @@ class CheckFinder:
             spelling = f"{getattr(expr.func, 'id', 'helper')}()"
         if answer is None:
             return None, None
-        return answer[0], ExistenceCheck(expr.lineno, spelling, answer[1])
+        return answer[0], ExistenceCheck(expr.lineno, spelling, *answer[1:])
 
     def _manager_method(self, call: ast.AST, model):
         """(def, Names) of the project manager method `call` calls on a manager of `model`."""
@@ -566,36 +576,62 @@ class CheckFinder:
                     found = self.resolver.manager(node.func.value)
                     if found is not None and found.model is not None and (
                             model is None or found.model.qualname == model.qualname):
-                        return ExistenceCheck(node.lineno, "get()", found.model.qualname)
+                        return ExistenceCheck(node.lineno, "get()", found.model.qualname,
+                                              pinned_fields(node, found.model))
         return None
 
 
-def _returns_existence(function, model_of, model=None) -> Optional[Tuple[str, str]]:
-    """("present" | "absent", the model's qualname) when every `return` of `function` answers whether
-    rows of one model exist: `<queryset>.exists()` (also negated, or through a local or cache entry),
-    `<queryset>.count() == 0` and its kin (`username_is_acceptable()`: true when no row has the name),
-    or a constant that never says the opposite of the query (`return False` before the query of a
-    function that is true when the row is absent: its true answer always comes from the query).
-    `model_of(receiver)` names the model a receiver queries (for a manager method, its own model); with
-    `model` given, only queries on it count."""
+def _returns_existence(function, model_of, model=None) -> Optional[Tuple[str, str, Optional[FrozenSet[str]]]]:
+    """("present" | "absent", the model's qualname, the fields its queries pin) when every `return` of
+    `function` answers whether rows of one model exist: `<queryset>.exists()` (also negated, or through
+    a local or cache entry), `<queryset>.count() == 0` and its kin (`username_is_acceptable()`: true
+    when no row has the name), or a constant that never says the opposite of the query (`return False`
+    before the query of a function that is true when the row is absent: its true answer always comes
+    from the query). `model_of(receiver)` names the model a receiver queries (for a manager method, its
+    own model); with `model` given, only queries on it count."""
     returns = [n.value for n in ast.walk(function) if isinstance(n, ast.Return)]
     answers, constants, found = set(), set(), set()
+    pinned: Optional[Set[str]] = set()
     for value in returns:
         if isinstance(value, ast.Constant) and isinstance(value.value, bool):
             constants.add(value.value)
             continue
         polarity, receiver = _existence_answer(function, value)
-        queried = model_of(receiver) if receiver is not None else None
+        if polarity is None or receiver is None:
+            return None
+        queried = model_of(receiver)
         if queried is None or (model is not None and queried.qualname != model.qualname):
             return None
         answers.add(polarity)
         found.add(queried.qualname)
+        fields = pinned_fields(receiver, queried)
+        pinned = None if pinned is None or fields is None else pinned | fields
     if len(answers) != 1 or len(found) != 1:
         return None
-    polarity = answers.pop()
-    if constants - {polarity == "present"}:  # a constant saying "absent" (or "present") without a query
+    answer: str = answers.pop()
+    if constants - {answer == "present"}:  # a constant saying "absent" (or "present") without a query
         return None
-    return polarity, found.pop()
+    return answer, found.pop(), frozenset(pinned) if pinned else None
+
+
+def pinned_fields(query: ast.AST, model) -> Optional[FrozenSet[str]]:
+    """The fields of `model` a queryset chain's filters pin by keyword (`filter(user=u).get(day=d)`: user
+    and day; `Q(username=n) | Q(email=e)` inside one: username and email), relations spanned counting as
+    the relation (`user__email`: user). None when none are, or when a keyword is unknown (`**kwargs`)
+    or names no field (an annotation): then the query may look at anything."""
+    heads: Set[str] = set()
+    node = query
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        if node.func.attr in orm.QUERIES:
+            keywords = list(node.keywords) + [k for arg in node.args for sub in ast.walk(arg)
+                                              if isinstance(sub, ast.Call) for k in sub.keywords]
+            for keyword in keywords:
+                if keyword.arg is None:
+                    return None
+                heads.add(keyword.arg.split("__")[0])
+        node = node.func.value
+    fields = {model.field_for(head) for head in heads}
+    return None if not fields or None in fields else frozenset(f for f in fields if f)
 
 
 def _existence_answer(function, value: Optional[ast.AST], depth: int = 0) -> Tuple[Optional[str], Optional[ast.AST]]:

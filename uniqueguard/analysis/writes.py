@@ -545,8 +545,8 @@ class WriteFinder:
         something more: an existing row that matches the unique key but not the rest is not found, and
         the create() that follows collides with it. Looking it up by the key alone would hand back a row
         whose other fields differ from what the code asked for (the old target of a synonym, another
-        tenant's row), so the fix named is to catch the IntegrityError. Also a unique field the model's save() derives from
-        a looked-up one (`self.slug = slugify(self.name)`): two lookups deriving the same value collide."""
+        tenant's row), so the fix named is to catch the IntegrityError. Also a unique field the model's save()
+        derives from a looked-up one (`self.slug = slugify(self.name)`): two lookups deriving the same value collide."""
         found = []
         for unique_set in model.unique_sets:
             if unique_set.conditional or not set(unique_set.fields) <= lookup:
