@@ -583,6 +583,7 @@ class WriteFinder:
         binding, scope = self.scope.binding_before(receiver.id, call)
         if binding is None:
             return None
+        binding = self.scope.binding_on_branch(receiver.id, call, binding)
         if binding.kind in (BindingKind.ASSIGN, BindingKind.PARAM) and self._validator_of(receiver) is not None:
             return self.form_save(call)
         prior = self._saved_before(receiver.id, binding, call)
