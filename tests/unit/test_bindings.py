@@ -14,12 +14,17 @@ class Comment(models.Model):
 """
 
 
-def _seen(source: str, name: str, line: int):
-    """(kind, line) of the binding the first use of `name` on `line` sees."""
+def _use(source: str, name: str, line: int):
+    """(the module's scope, the first use of `name` on `line`)."""
     tree = ast.parse(source)
-    scope = ModuleScope(tree, "m", False)
     use = next(n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == name and n.lineno == line
                and isinstance(n.ctx, ast.Load))
+    return ModuleScope(tree, "m", False), use
+
+
+def _seen(source: str, name: str, line: int):
+    """(kind, line) of the binding the first use of `name` on `line` sees."""
+    scope, use = _use(source, name, line)
     binding, _ = scope.binding_before(name, use)
     return (binding.kind, binding.line) if binding is not None else None
 
@@ -103,10 +108,7 @@ def test_a_short_chain_is_still_followed(project):
 
 def _on_branch(source: str, name: str, line: int):
     """The line of the binding of `name` in effect at its use on `line`, branches of one flag considered."""
-    tree = ast.parse(source)
-    scope = ModuleScope(tree, "m", False)
-    use = next(n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == name and n.lineno == line
-               and isinstance(n.ctx, ast.Load))
+    scope, use = _use(source, name, line)
     binding, _ = scope.binding_before(name, use)
     return scope.binding_on_branch(name, use, binding).line
 

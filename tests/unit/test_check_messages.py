@@ -87,6 +87,11 @@ def findings(project, body, path="shop/views.py"):
      "UNQ001", "nothing catches"),
     ("def f(n, u):\n    if not Tag.objects.filter(owner=u, name=n).exists():\n        Tag.objects.create(name=n)\n",
      "UNQ002", "the exists() check at line 4"),
+    # `Q(...) | Q(...)` lookups pin each field they name: one of them is the unique name
+    ("from django.db.models import Q\ndef f(n, u):\n    found = Tag.objects.filter(Q(name=n) | Q(owner=u)).first()\n"
+     "    if found is None:\n        Tag.objects.create(name=n, owner=u)\n", "UNQ002", "the first() check at line 5"),
+    ("from django.db.models import Q\ndef f(n, u):\n    found = Tag.objects.filter(Q(owner=u) | Q(owner=None)).first()\n"
+     "    if found is None:\n        Tag.objects.create(name=n, owner=u)\n", "UNQ001", "nothing catches"),
     # a batch built under a check: the check guards every row; the fix skips what a concurrent run added
     ("def f(names):\n    have = [t.name for t in Tag.objects.filter(name__in=names)]\n    batch = []\n"
      "    for n in names:\n        if n not in have:\n            batch.append(Tag(name=n))\n"
