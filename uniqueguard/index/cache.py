@@ -22,7 +22,8 @@ from typing import Any, Dict, Optional
 from .. import __version__
 from .facts import UNKNOWN, CallValue, ClassFacts, DictValue, MethodFacts, ModuleFacts, ReceiverFacts, Ref
 
-FORMAT = 10  # 10: returns keep `obj.__class__(...)` / `type(obj)(...)` whatever their arguments (copy helpers)
+FORMAT = 11  # 11: returns keep `obj.__class__(...)` / `type(obj)(...)` whatever their arguments (copy helpers);
+# 10: `Manager.from_queryset(QS)` bases are Manager and QS; 9: generic aliases are their origin
 
 
 def default_directory() -> str:
