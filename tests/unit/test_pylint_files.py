@@ -8,6 +8,16 @@ from uniqueguard.analysis import engine
 from uniqueguard.fronts import pylint_files
 
 
+@pytest.fixture(autouse=True)
+def astroid_forgets_the_modules_built_here():
+    """pylint runs in this process: the modules astroid built for them must not stand in for another
+    test's modules of the same name (nor spare them being built and judged)."""
+    yield
+    from astroid import MANAGER
+
+    MANAGER.clear_cache()
+
+
 def test_without_the_private_hook_nothing_is_installed():
     assert pylint_files.install(type("Linter", (), {}), lambda *a: None) is False
 
