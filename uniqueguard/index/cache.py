@@ -22,7 +22,7 @@ from typing import Any, Dict, Optional
 from .. import __version__
 from .facts import UNKNOWN, CallValue, ClassFacts, DictValue, MethodFacts, ModuleFacts, ReceiverFacts, Ref
 
-FORMAT = 9  # 9: class bases written as generic aliases (ModelSerializer[Role]) are their origin
+FORMAT = 10  # 10: `Manager.from_queryset(QS)` bases are Manager and QS; 9: generic aliases are their origin
 
 
 def default_directory() -> str:
