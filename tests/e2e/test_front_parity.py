@@ -87,7 +87,7 @@ def _notes(lines):
     return [line for line in lines if "UNQ000" in line or "uniqueguard-unreadable" in line]
 
 
-def _over_the_walk_limit(tmp_path: Path) -> Path:
+def _over_the_walk_limit(tmp_path: Path, package_text: str = "") -> Path:
     """A project whose tree has more entries than the walk reads (the drivers lower the limit to 50)."""
     tree = tmp_path / "project"
     tree.mkdir()
@@ -97,7 +97,7 @@ def _over_the_walk_limit(tmp_path: Path) -> Path:
         (tree / "aaa_data" / f"f{index}.txt").write_text("")
     shop = tree / "shop"
     shop.mkdir()
-    (shop / "__init__.py").write_text("")
+    (shop / "__init__.py").write_text(package_text)
     (shop / "models.py").write_text("from django.db import models\n\nclass Tag(models.Model):\n"
                                     "    name = models.CharField(max_length=50, unique=True)\n")
     for index in range(1, 7):
@@ -129,3 +129,13 @@ def test_pylint_says_an_incomplete_walk_once_per_run_however_its_workers_start(t
     methods = [m for m in ("fork", "spawn", "forkserver") if m in multiprocessing.get_all_start_methods()]
     for method in methods:
         assert _walk_output(tree, "pylint", "2", method) == serial, method
+
+
+@pytest.mark.parametrize("front", ["flake8", "pylint"])
+def test_the_note_skips_a_first_file_its_host_will_not_lint(front, tmp_path):
+    """flake8 and pylint never run a plugin on a file that does not parse (they report E999 /
+    syntax-error themselves): the note goes on the next file instead of being lost."""
+    tree = _over_the_walk_limit(tmp_path, package_text="def broken(:\n")
+    serial = _walk_output(tree, front, "1")
+    assert len(_notes(serial)) == 1 and _notes(serial)[0].lstrip("./").startswith("shop/models.py:1:")
+    assert _walk_output(tree, front, "2") == serial
