@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import re
 import weakref
-from typing import Callable, Optional
+from typing import Callable, Dict, Optional, Tuple
 
 from ..index.facts import Ref
 from ..index.sources import project_function, project_method
@@ -79,8 +79,15 @@ def unset_field_is_fresh(project, field, unique_set, model=None) -> bool:
     """Whether an insert that leaves `field` unset gives it a value no existing row holds: a random or
     timestamp default, auto_now(_add), a random value the model's own save() fills it with when empty,
     or NULL (nullable, no default, NULLs distinct)."""
-    if field.auto_now or (model is not None and field.name in filled_by_save(project, model)):
+    if field.auto_now or _fresh_default(project, field, unique_set):
         return True
+    when = filled_by_save(project, model).get(field.name) if model is not None else None
+    if when == "empty":  # `if not self.key:` fills it only when the value left unset is empty
+        return field.default is None or (isinstance(field.default, (str, int, float, bool)) and not field.default)
+    return when == "always" or (when == "none" and field.default is None and field.null)
+
+
+def _fresh_default(project, field, unique_set) -> bool:
     default = field.default
     if default is None:
         return field.null and unique_set.nulls_distinct and not field.primary_key
@@ -130,24 +137,23 @@ def _local_value(function, value: ast.AST) -> ast.AST:
 _FILLED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # project → {model: fields}
 
 
-def filled_by_save(project, model) -> frozenset:
+def filled_by_save(project, model) -> Dict[str, str]:
     """Fields the model's own `save()` (its class's or the nearest base's) gives a fresh random value
-    before the row is written: `if not self.key: self.key = get_random_string(32)` (also `self.key is
-    None`), or the assignment alone, in the body ahead of `super().save(...)` or in a method of the model
-    that body calls there (`self._fill_values()`, followed FOLLOWED_LEVELS deep). An insert leaving such a
-    field unset writes that value. Read once per model and project."""
+    before the row is written, and when: "empty" for `if not self.key: self.key = get_random_string(32)`,
+    "none" for `if self.key is None:`, "always" for the assignment alone — in the body ahead of
+    `super().save(...)`, or in a method of the model that body calls there (`self._fill_values()`,
+    followed FOLLOWED_LEVELS deep). Read once per model and project."""
     known = _FILLED.setdefault(project, {})
     if model.qualname not in known:
-        known[model.qualname] = frozenset(_filled_by_save(project, model))
+        known[model.qualname] = _filled_by_save(project, model)
     return known[model.qualname]
 
 
-def _filled_by_save(project, model) -> set:
+def _filled_by_save(project, model) -> Dict[str, str]:
     chain = [model.facts] + [f for _, f in project.ancestors(model.facts)] if model.facts is not None else []
     owners = [f for f in chain if f is not None and not f.module.startswith("django.")]
-    owner = next((f for f in owners if f.method("save") is not None), None)
-    if owner is None:
-        return set()
+    if not any(f.method("save") is not None for f in owners):
+        return {}
 
     def method(name):
         holder = next((f for f in owners if f.method(name) is not None), None)
@@ -156,32 +162,30 @@ def _filled_by_save(project, model) -> set:
     return _filled_in(project, method("save"), method, FOLLOWED_LEVELS, until_super=True)
 
 
-def _filled_in(project, found, method, levels: int, until_super: bool = False) -> set:
-    """Fields the statements of a method body fill with a fresh value (see `filled_by_save`)."""
+def _filled_in(project, found, method, levels: int, until_super: bool = False) -> Dict[str, str]:
+    """Fields the statements of a method body fill with a fresh value, and when (see `filled_by_save`)."""
     if found is None or levels <= 0:
-        return set()
+        return {}
     function, names = found
     self_name = function.args.args[0].arg if function.args.args else "self"
-    filled: set = set()
+    filled: Dict[str, str] = {}
     for stmt in function.body:
         if until_super and _calls_super_save(stmt):
             break
-        if isinstance(stmt, ast.If) and not stmt.orelse:
-            empty = _empty_test(stmt.test, self_name)
-            statements = stmt.body if empty is not None else []
-        else:
-            empty, statements = None, [stmt]
-        for inner in statements:
+        test = _empty_test(stmt.test, self_name) if isinstance(stmt, ast.If) and not stmt.orelse else None
+        empty, when = test if test is not None else (None, "always")
+        for inner in stmt.body if test is not None else [stmt]:
             target = _self_assigned(inner, self_name)
             value = inner.value if isinstance(inner, ast.Assign) else None
             if (target is not None and value is not None and (empty is None or target == empty)
                     and _fresh_value(project, value, names)):
-                filled.add(target)
+                filled[target] = "always" if filled.get(target) == "always" else when
             call = inner.value if isinstance(inner, ast.Expr) and isinstance(inner.value, ast.Call) else None
             if (empty is None and call is not None and not call.args and not call.keywords
                     and isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name)
                     and call.func.value.id == self_name):
-                filled |= _filled_in(project, method(call.func.attr), method, levels - 1)
+                for name, how in _filled_in(project, method(call.func.attr), method, levels - 1).items():
+                    filled[name] = "always" if filled.get(name) == "always" else how
     return filled
 
 
@@ -202,17 +206,18 @@ def _self_assigned(stmt: ast.stmt, self_name: str) -> Optional[str]:
     return None
 
 
-def _empty_test(test: ast.AST, self_name: str) -> Optional[str]:
-    """`x` for `not self.x` and `self.x is None`: the field is filled only when the row lacks a value."""
+def _empty_test(test: ast.AST, self_name: str) -> Optional[Tuple[str, str]]:
+    """(`x`, "empty") for `not self.x`, (`x`, "none") for `self.x is None`: the field is filled only
+    when the row lacks a value."""
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        test = test.operand
+        test, when = test.operand, "empty"
     elif (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is)
           and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None):
-        test = test.left
+        test, when = test.left, "none"
     else:
         return None
     if isinstance(test, ast.Attribute) and isinstance(test.value, ast.Name) and test.value.id == self_name:
-        return test.attr
+        return test.attr, when
     return None
 
 
