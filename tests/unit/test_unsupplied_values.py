@@ -74,8 +74,10 @@ def test_field_class_init_defaults_through_the_subclass_chain(project):
 
 
 def test_an_unread_change_is_never_guessed(project):
-    found = fields(project, "    a = Guessing(max_length=80, unique=True)\n")
+    found = fields(project, "    a = Guessing(max_length=80, unique=True, null=True)\n"
+                            "    b = Guessing(max_length=80, primary_key=True)\n")
     assert not found["a"].null and found["a"].unique  # unique as declared; null unknown: not nullable
+    assert found["b"].primary_key and found["b"].unique
 
 
 def test_fields_the_models_own_save_fills_with_a_fresh_value(project):
