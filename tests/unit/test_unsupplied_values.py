@@ -78,6 +78,7 @@ def test_an_unread_change_is_never_guessed(project):
                             "    b = Guessing(max_length=80, primary_key=True)\n")
     assert not found["a"].null and found["a"].unique  # unique as declared; null unknown: not nullable
     assert found["b"].primary_key and found["b"].unique
+    assert [f.name for f in found.values()] == list(found)
 
 
 def test_fields_the_models_own_save_fills_with_a_fresh_value(project):

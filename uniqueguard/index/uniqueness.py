@@ -150,9 +150,9 @@ def field_info(name: str, call: CallValue, project: Optional["ModelLookup"] = No
     kind = call.last
     relation = _relation_kind(kind)
     options = field_options(call, project)
-    for name in ("primary_key", "unique"):  # what the class's __init__ does to them was not read:
-        if options.get(name) is UNKNOWN:  # as declared (a set is never lost to an unread __init__)
-            options[name] = call.kwarg(name)
+    for option in ("primary_key", "unique"):  # what the class's __init__ does to them was not read:
+        if options.get(option) is UNKNOWN:  # as declared (a set is never lost to an unread __init__)
+            options[option] = call.kwarg(option)
     primary_key = options.get("primary_key") is True
     unique_value = options.get("unique")
     unique = (unique_value is True or relation == "o2o" or (primary_key and kind not in AUTO_FIELDS)
