@@ -23,7 +23,8 @@ from .. import __version__
 from .facts import (KEYWORD_HOWS, UNKNOWN, CallValue, ClassFacts, DictValue, MethodFacts, ModuleFacts,
                     ReceiverFacts, Ref)
 
-FORMAT = 10  # 10: what a field class's `__init__` does to its keywords (MethodFacts.keyword_changes)
+FORMAT = 11  # 11: what a field class's `__init__` does to its keywords (MethodFacts.keyword_changes);
+# 10: `Manager.from_queryset(QS)` bases are Manager and QS; 9: generic aliases are their origin
 
 
 def default_directory() -> str:
