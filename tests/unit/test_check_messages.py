@@ -92,6 +92,19 @@ def findings(project, body, path="shop/views.py"):
      "    if found is None:\n        Tag.objects.create(name=n, owner=u)\n", "UNQ002", "the first() check at line 5"),
     ("from django.db.models import Q\ndef f(n, u):\n    found = Tag.objects.filter(Q(owner=u) | Q(owner=None)).first()\n"
      "    if found is None:\n        Tag.objects.create(name=n, owner=u)\n", "UNQ001", "nothing catches"),
+    # a flag the `except DoesNotExist` of a get() sets, bound only to the opposite constant elsewhere
+    ("def f(n):\n    found = True\n    try:\n        Tag.objects.get(name=n)\n    except Tag.DoesNotExist:\n"
+     "        found = False\n    if not found:\n        Tag.objects.create(name=n)\n", "UNQ002",
+     "the get() check at line 6"),
+    ("def f(n):\n    missing = False\n    try:\n        Tag.objects.get(name=n)\n    except Tag.DoesNotExist:\n"
+     "        missing = True\n    if missing:\n        Tag.objects.create(name=n)\n", "UNQ002",
+     "the get() check at line 6"),
+    # ... not when the caller may set it too, nor when the get() looks at another field
+    ("def f(n, missing=False):\n    try:\n        Tag.objects.get(name=n)\n    except Tag.DoesNotExist:\n"
+     "        missing = True\n    if missing:\n        Tag.objects.create(name=n)\n", "UNQ001", "nothing catches"),
+    ("def f(n, u):\n    missing = False\n    try:\n        Tag.objects.get(owner=u)\n"
+     "    except Tag.DoesNotExist:\n        missing = True\n    if missing:\n        Tag.objects.create(name=n)\n",
+     "UNQ001", "nothing catches"),
     # a batch built under a check: the check guards every row; the fix skips what a concurrent run added
     ("def f(names):\n    have = [t.name for t in Tag.objects.filter(name__in=names)]\n    batch = []\n"
      "    for n in names:\n        if n not in have:\n            batch.append(Tag(name=n))\n"

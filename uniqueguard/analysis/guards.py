@@ -346,6 +346,9 @@ class CheckFinder:
                 return "absent", parts[0][1]
             return None, None
         if isinstance(test, ast.Name):
+            flagged = self._missing_flag(test, model)
+            if flagged[1] is not None:
+                return flagged
             binding, _ = self.scope.binding_before(test.id, test)
             if binding is not None and binding.kind is BindingKind.ASSIGN and binding.value is not None:
                 return self._polarity(binding.value, model, depth + 1)
@@ -358,6 +361,38 @@ class CheckFinder:
         if check is not None:
             return "present", check
         return self._project_check(test, model)
+
+    def _missing_flag(self, flag: ast.Name, model) -> Tuple[Optional[str], Optional[ExistenceCheck]]:
+        """A flag that says the row is missing: set to a constant in an `except DoesNotExist` whose
+        `try` looks the row up (`found = False`), and bound only to the opposite constant anywhere else
+        in the function (`found = True` before the `try`). Its value then tells whether the get() failed.
+        A parameter or any other value may say anything: no check."""
+        func = self.scope.enclosing_function(flag)
+        if func is None:
+            return None, None
+        in_handler: List[Tuple[bool, ExistenceCheck]] = []
+        elsewhere = set()
+        for binding in self.scope.bindings(func).get(flag.id, ()):
+            value = binding.value
+            if binding.kind is not BindingKind.ASSIGN or not (isinstance(value, ast.Constant)
+                                                              and isinstance(value.value, bool)):
+                return None, None
+            handler = next((p for _, p in self.scope.ancestors(value) if isinstance(p, (ast.ExceptHandler,)
+                                                                                    + FUNCTION_NODES)), None)
+            if isinstance(handler, ast.ExceptHandler) and self._catches_does_not_exist(handler):
+                tried = self.scope.parent(handler)
+                check = self._get_in(tried.body if isinstance(tried, TryNodes) else [], model)
+                if check is None:
+                    return None, None
+                in_handler.append((value.value, check))
+            else:
+                elsewhere.add(value.value)
+        if not in_handler or len({v for v, _ in in_handler}) != 1 or not elsewhere:
+            return None, None
+        missing, check = in_handler[0]
+        if missing in elsewhere:
+            return None, None
+        return ("absent" if missing else "present"), check
 
     def _related_row(self, expr: Optional[ast.AST], model) -> Optional[ExistenceCheck]:
         """`hasattr(user, "profile")` or `user.profile` (truthy when the related row exists), where
