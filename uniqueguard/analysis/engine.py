@@ -467,9 +467,14 @@ class _Analysis:
         check = self.checks.find(node, write.model, keys)
         if check is None and write.origin is not None:  # `try: get() except DoesNotExist: obj = M()` ... obj.save()
             check = self.checks.find(write.origin, write.model, keys)
+        picked = None
+        if check is None:  # `username = self.get_safe_username(name)`: a pick after reading the taken values
+            check = picked = self.checks.picked_by_query(write.values, keys, write.model)
         if check is not None:
+            # a value picked to be new must not be looked up: get_or_create would hand back the row the
+            # concurrent run inserted with it (another user's)
             return self._with_fix(replace(base, rule="UNQ002", check=CheckSeen(check.text, check.line)), write,
-                                  unvalidated, form_fixes, race=True)
+                                  unvalidated, form_fixes, race=True, reuse=picked is None)
         if write.created_elsewhere is not None:
             return replace(base, fix=Fix.UPDATE_EXISTING, creator=self._creator(write))
         return self._with_fix(base, write, unvalidated, form_fixes, race=False)
@@ -552,12 +557,13 @@ class _Analysis:
 
     # ----------------------------------------------------------------------------------------- fixes
     def _with_fix(self, verdict: Verdict, write: Write, unvalidated: Tuple[UniqueSet, ...],
-                  form_fixes: Tuple[FormFix, ...], race: bool) -> Verdict:
-        """The concrete fix for an unguarded write (race: after an existence check, forms aside)."""
+                  form_fixes: Tuple[FormFix, ...], race: bool, reuse: bool = True) -> Verdict:
+        """The concrete fix for an unguarded write (race: after an existence check, forms aside; `reuse`
+        False: the value was picked to be new, so the row holding it is never the one wanted)."""
         method = write.method
         transaction = transaction_around(self.scope, write, self.atomic_requests, self.project)
         verdict = replace(verdict, savepoint_for=transaction)
-        reusable = reusable_field(write, unvalidated)  # hints.py: when reusing the row is the fix
+        reusable = reusable_field(write, unvalidated) if reuse else None  # hints.py: when reusing the row is the fix
         if race:
             if method in orm.BULK:  # the rows a concurrent run inserted are skipped
                 return replace(verdict, fix=Fix.IGNORE_CONFLICTS)
