@@ -369,6 +369,7 @@ class _Analysis:
             if verdict is not None:
                 self.found.append(finding(self.path, judged.line, judged.col, verdict.rule, messages.render(verdict),
                                           judged.end_line, judged.end_col, judged.context, judged.snippet))
+                self._note_unread_validation(verdict, judged.line, judged.col)
         self._report_open_calls()
         for call in self.finder.find_unresolved() if self.options.strict else ():
             if not self._migration_code(call):
@@ -595,6 +596,17 @@ class _Analysis:
                 problems.missing_reported.add(package)
                 line, col = self._import_of(package) or (call.lineno, call.col_offset)
                 self.found.append(finding(self.path, line, col, "UNQ000", messages.missing_package(package), note=True))
+
+    def _note_unread_validation(self, verdict: Verdict, line: int, col: int) -> None:
+        """A note, once per process and package, when the validation a verdict counts was read from a class
+        whose bases come from a package the lint environment lacks: what they add is unknown."""
+        problems = self.project.problems
+        for seen in verdict.validated_by:
+            for package in seen.unread:
+                if package not in problems.missing_reported:
+                    problems.missing_reported.add(package)
+                    self.found.append(finding(self.path, line, col, "UNQ000",
+                                              messages.unread_validation(package, seen.form), note=True))
 
     def _missing_behind(self, call: ast.Call) -> List[str]:
         """Unreadable packages that the write's receiver (`Product` in `Product.objects.create()`), or a

@@ -123,6 +123,8 @@ def _form_fix(fix: FormFix) -> str:
 
 
 def _validation(seen: ValidationSeen) -> str:
+    if seen.field_class:
+        return f"{seen.form}'s {seen.field_class}.clean()"
     return f"{seen.form}.{seen.method}()" if seen.method else seen.form
 
 
@@ -134,6 +136,12 @@ def missing_package(package: str) -> str:
     return (f"package {package} is not installed where uniqueguard runs, so its models are unknown and writes "
             f"to them are not checked; add it to pre-commit's additional_dependencies, pip install it in the "
             f"CI step, or declare its models' unique fields in the `unique` configuration table")
+
+
+def unread_validation(package: str, form: str) -> str:
+    return (f"package {package} is not installed where uniqueguard runs: {form} derives from its classes and was "
+            f"read from its own declarations alone, so what they add to or remove from validation is unknown; "
+            f"add it to pre-commit's additional_dependencies or pip install it in the CI step")
 
 
 def unparsable(reason: str) -> str:
@@ -151,5 +159,5 @@ def incomplete_walk(root: str) -> str:
             f"models in the unread part are unknown; set `root` to the project's own folder")
 
 
-__all__ = ["render", "describe_sets", "form_fix_phrases", "unreadable", "unparsable", "unresolved",
+__all__ = ["render", "describe_sets", "form_fix_phrases", "unreadable", "unread_validation", "unparsable", "unresolved",
            "incomplete_walk"]

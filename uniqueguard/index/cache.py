@@ -22,7 +22,7 @@ from typing import Any, Dict, Optional
 from .. import __version__
 from .facts import UNKNOWN, CallValue, ClassFacts, DictValue, MethodFacts, ModuleFacts, ReceiverFacts, Ref
 
-FORMAT = 9  # 9: class bases written as generic aliases (ModelSerializer[Role]) are their origin
+FORMAT = 10  # 10: a method's `self.fields["x"] = Field(...)` (form_fields)
 
 
 def default_directory() -> str:
@@ -123,13 +123,13 @@ def _pairs(value: Any, first=_str) -> tuple:
 
 def _encode_method(m: MethodFacts) -> list:
     return [m.name, m.lineno, list(m.params), list(m.decorators), m.queries, list(m.super_calls), list(m.inserts),
-            _encode(m.returns), _encode(m.attributes)]
+            _encode(m.returns), _encode(m.attributes), _encode(m.form_fields)]
 
 
 def _decode_method(v: list) -> MethodFacts:
-    _list(v, 9)
+    _list(v, 10)
     return MethodFacts(_str(v[0]), _int(v[1]), _strs(v[2]), _strs(v[3]), _bool(v[4]), _strs(v[5]), _strs(v[6]),
-                       _tuple(_decode(v[7])), _pairs(_decode(v[8])))
+                       _tuple(_decode(v[7])), _pairs(_decode(v[8])), _pairs(_decode(v[9])))
 
 
 def _encode_class(c: Optional[ClassFacts]) -> Optional[list]:

@@ -107,6 +107,9 @@ class MethodFacts:
     # that hands out a model class (`get_voucher_model()`) names that model in every module calling it.
     returns: tuple = ()
     attributes: tuple = ()  # ((attr, literal), ...): `self.<attr> = value` statements of the body
+    # ((name, literal), ...): `self.fields["<name>"] = Field(...)` statements — a form adding a field in
+    # `__init__()`, whose field class may validate the value (validation.py)
+    form_fields: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -373,9 +376,9 @@ def _method_facts(node, names: Names) -> MethodFacts:
             if isinstance(target, ast.Call) and isinstance(target.func, ast.Name) and target.func.id == "super":
                 super_calls.append(sub.func.attr)
     inserts = _inserted_classes(node, _with_inner_imports(node, names)) if node.name in INSERTING_METHODS else ()
-    returns, attributes = _returns_and_attributes(node, _with_inner_imports(node, names))
+    returns, attributes, form_fields = _returns_and_attributes(node, _with_inner_imports(node, names))
     return MethodFacts(node.name, node.lineno, params, decorators, queries, tuple(super_calls), inserts,
-                       returns, attributes)
+                       returns, attributes, form_fields)
 
 
 MAX_RETURNS = 8  # a function returning more different things than this names no one model
@@ -396,15 +399,21 @@ def _own_statements(function):
                 stack.extend(reversed(children))
 
 
-def _returns_and_attributes(function, names: Names) -> Tuple[tuple, tuple]:
-    """(returned literals, `self.<attr> = value` pairs) of a function body. Only values that may name a
-    model or build an instance are kept (names, strings, calls with simple arguments); anything else is
-    UNKNOWN, so a cached fact stays small and an unknown return still spoils agreement."""
+def _returns_and_attributes(function, names: Names) -> Tuple[tuple, tuple, tuple]:
+    """(returned literals, `self.<attr> = value` pairs, `self.fields["x"] = value` pairs) of a function
+    body. Only values that may name a model or build an instance are kept (names, strings, calls with
+    simple arguments); anything else is UNKNOWN, so a cached fact stays small and an unknown return still
+    spoils agreement."""
     assigned: Dict[str, list] = {}
     returned = []
     attributes: List[Tuple[str, Any]] = []
+    form_fields: List[Tuple[str, Any]] = []
     self_name = _parameters(function, keyword_only=False)[:1]
     for stmt in _own_statements(function):
+        field = _form_field_assigned(stmt, self_name)
+        if field is not None and len(form_fields) < MAX_RETURNS:
+            built = literal(stmt.value, names)  # only the class matters: the call's arguments are dropped
+            form_fields.append((field, CallValue(built.func) if isinstance(built, CallValue) else UNKNOWN))
         if isinstance(stmt, ast.Return) and stmt.value is not None:
             returned.append(stmt.value)
         elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
@@ -421,8 +430,20 @@ def _returns_and_attributes(function, names: Names) -> Tuple[tuple, tuple]:
         else:
             values.append(value)
     if len(values) > MAX_RETURNS:
-        return (UNKNOWN,), tuple(attributes)
-    return tuple(_small(literal(value, names)) for value in values), tuple(attributes)
+        return (UNKNOWN,), tuple(attributes), tuple(form_fields)
+    return tuple(_small(literal(value, names)) for value in values), tuple(attributes), tuple(form_fields)
+
+
+def _form_field_assigned(stmt, self_name: list) -> Optional[str]:
+    """"x" for `self.fields["x"] = ...` (a form adding a field in `__init__()`), else None."""
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Subscript)):
+        return None
+    target = stmt.targets[0]
+    holder, key = target.value, target.slice
+    if (isinstance(holder, ast.Attribute) and holder.attr == "fields" and isinstance(holder.value, ast.Name)
+            and [holder.value.id] == self_name and isinstance(key, ast.Constant) and isinstance(key.value, str)):
+        return key.value
+    return None
 
 
 def _small(value: Any, depth: int = 0) -> Any:
