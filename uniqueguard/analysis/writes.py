@@ -336,7 +336,7 @@ class WriteFinder:
     def _note_source(self, sources: Dict[str, Source], name: str, value: ast.AST) -> None:
         value = self._follow(value)
         source = _cleaned_data_source(value, self._follow)
-        if source is None and _sanitising_call(value):
+        if source is None and isinstance(value, ast.Call) and _sanitising_call(value):
             # `strip_all_tags(form.cleaned_data["username"])` written to `username`: the validated value,
             # cleaned once more; only under its own key (`slugify(data["title"])` into `slug` is not it)
             inner = _cleaned_data_source(self._follow(value.args[0]), self._follow)
