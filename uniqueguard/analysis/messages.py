@@ -55,6 +55,14 @@ def helper_call(call: str, helper, check) -> Tuple[str, str]:
     return helper.code, f"{call}() reaches the write at {helper.where}: {helper.message}"
 
 
+def helper_call_validated(call: str, helper, validated: Iterable[ValidationSeen]) -> str:
+    """UNQ004 at a call of a helper whose unique values this call passes from validated form data."""
+    forms = " and ".join(_validation(v) for v in validated)
+    return (f"{call}() reaches {helper.label}() ({helper.where}), which may violate unique {helper.fields}; "
+            f"{forms} checks the values passed, but two requests can both pass; wrap the call in try/except "
+            f"IntegrityError")
+
+
 def _fix(verdict: Verdict, named: bool) -> str:
     """The fix; `named`: the message already said IntegrityError, so `try/except` is enough."""
     catch = "try/except" if named else "try/except IntegrityError"

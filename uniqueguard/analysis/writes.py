@@ -344,6 +344,12 @@ class WriteFinder:
         if source is not None:
             sources[name] = source
 
+    def form_source(self, name: str, value: ast.AST) -> Optional[Source]:
+        """Where `value`, written to the field `name`, comes from when a form or serializer gave it."""
+        found: Dict[str, Source] = {}
+        self._note_source(found, name, value)
+        return found.get(name)
+
     def _validator_of(self, holder: ast.AST):
         return self.resolver.validator(holder)
 

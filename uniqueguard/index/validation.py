@@ -18,7 +18,7 @@ from typing import Callable, FrozenSet, Optional, Tuple
 from .. import orm
 from .facts import QUERY_METHODS, CallValue, ClassFacts, ModuleFacts, Ref
 from .modules import ModuleIndex
-from .sources import project_method
+from .sources import project_function, project_method
 from .uniqueness import ModelInfo, UniqueSet
 
 # How a literal read from a module's facts names a model (`Meta.model = Book`, `get_user_model()`):
@@ -285,6 +285,74 @@ def validator_for(project: ModuleIndex, model_of_value: ModelOfValue, cls: Class
                      model_checked if kind is ValidatorKind.MODEL_FORM else None, model_cleans,
                      frozenset(_read_only_fields(chain, meta)) if kind.is_serializer else frozenset(),
                      field_classes, _unread_packages(project, cls))
+
+
+def classes_returned(project, dotted: str) -> Optional[Tuple[str, ...]]:
+    """The classes a project function without arguments returns (`get_registration_form_class()`), as
+    dotted names; None when one return is anything else. The settings hook such a factory offers —
+    `custom = getattr(settings, "X", None)` then `if custom: return load(custom)` — returns nothing when
+    the project's settings, as read, do not set X (the `getattr` default, as for swappable models)."""
+    found = project_function(project, dotted)
+    if found is None:
+        return None
+    function, names = found
+    body = getattr(function, "body", [])
+    unset = set()
+    for node in _body_statements(body):
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                and _unset_setting(project, names, node.value)):
+            unset.add(node.targets[0].id)
+    classes = []
+    for stmt, hooks in _returns(body, ()):
+        if any(name in unset for name in hooks):
+            continue  # under `if custom:` where custom is a setting the project does not set
+        returned = names.of(stmt.value) if stmt.value is not None else None
+        if not returned:
+            return None
+        classes.append(returned)
+    return tuple(classes) or None
+
+
+def _body_statements(body):
+    for stmt in body:
+        yield stmt
+        if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for name in ("body", "orelse", "finalbody", "handlers"):
+                yield from _body_statements(getattr(stmt, name, None) or [])
+
+
+def _returns(body, hooks: tuple):
+    """(return statement, names of the `if <name>:` tests it sits under) of a body, nested defs aside."""
+    for stmt in body:
+        if isinstance(stmt, ast.Return):
+            yield stmt, hooks
+        elif isinstance(stmt, ast.If):
+            test = stmt.test
+            name = test.id if isinstance(test, ast.Name) else None
+            if (isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and len(test.ops) == 1
+                    and isinstance(test.ops[0], ast.IsNot) and isinstance(test.comparators[0], ast.Constant)
+                    and test.comparators[0].value is None):
+                name = test.left.id
+            yield from _returns(stmt.body, hooks + ((name,) if name else ()))
+            yield from _returns(stmt.orelse, hooks)
+        elif not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for name in ("body", "orelse", "finalbody", "handlers"):
+                yield from _returns(getattr(stmt, name, None) or [], hooks)
+
+
+def _unset_setting(project, names, value: ast.AST) -> bool:
+    """`getattr(settings, "X", None)` (or no default) for a setting the project's settings do not set."""
+    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "getattr"
+            and len(value.args) in (2, 3) and isinstance(value.args[1], ast.Constant)
+            and isinstance(value.args[1].value, str)):
+        return False
+    holder = names.of(value.args[0]) or ""
+    if not (holder == "settings" or holder.endswith(".settings")):
+        return False
+    default = value.args[2] if len(value.args) == 3 else None
+    if default is not None and not (isinstance(default, ast.Constant) and default.value is None):
+        return False
+    return value.args[1].value not in project.settings.values
 
 
 def _unread_packages(project: ModuleIndex, cls: ClassFacts) -> Tuple[str, ...]:
