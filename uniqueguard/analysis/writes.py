@@ -47,13 +47,20 @@ class Write:
     commit_false_form: Optional[ast.AST] = None  # obj from `form.save(commit=False)`
     own_savepoint: bool = False  # get_or_create / update_or_create wrap the insert in a savepoint
     lookup_hint: Optional[str] = None  # for get_or_create: the defaults key that breaks it
-    # For get_or_create whose lookup pins a unique key and more: (Fix, the key, what else it asks).
+    # For get_or_create whose lookup pins something beside a unique key it risks: (Fix, the key, what else it asks).
     lookup_fix: Optional[Tuple["Fix", str, Tuple[str, ...]]] = None
     origin: Optional[ast.AST] = None  # where a saved instance was built: existence checks guard that
     validated_by: Optional[str] = None  # `obj.full_clean()` ran on the instance before this save()
     # A one-to-one to a row inserted just before, which a receiver or the parent's own code also creates.
     created_elsewhere: Optional[Creator] = None
     values: Dict[str, ast.AST] = field(default_factory=dict)  # field → the expression written, when known
+
+
+def _outside(keys: List[Tuple[str, Optional[str]]], unique_set: UniqueSet) -> Tuple[str, ...]:
+    """The get_or_create lookups that pin something other than a field of `unique_set` (the field, or
+    the keyword as written when it names none): a row holding the set's values with other values there
+    is not found by that lookup."""
+    return tuple(dict.fromkeys(name or arg for arg, name in keys if name not in unique_set.fields))
 
 
 def _risked(model: ModelInfo, fields, values: Dict[str, ast.AST], evaluate,
@@ -400,8 +407,11 @@ class WriteFinder:
             fields = UNKNOWN_FIELDS
         # Values all objects share (`[Line(order=order, ...) for ...]`): one pointing at a row inserted
         # just before keeps every set holding it from colliding with an existing row.
+        # One object appended in a loop (`if day not in existing: batch.append(Entry(...))`): an existence
+        # check around where it is built guards every row of the batch, as for a saved instance.
         return self._write(call, method, label, model, fields, values=shared if len(elements) == 1 or
-                           fields is not UNKNOWN_FIELDS else None, validated_by=validated)
+                           fields is not UNKNOWN_FIELDS else None, validated_by=validated,
+                           origin=elements[0] if len(elements) == 1 and elements[0] is not call else None)
 
     def list_elements(self, iterable: ast.AST, before: ast.AST) -> Optional[List[ast.AST]]:
         """The element expressions of a list built earlier in the function: a literal, a comprehension's
@@ -526,10 +536,13 @@ class WriteFinder:
         candidates = _risked(model, lookup | defaults, values, self.resolver.static_value)
         risked = [s for s in candidates if not set(s.fields) <= lookup and set(s.fields) & defaults]
         hint = None
-        if risked and not any(set(s.fields) <= lookup for s in model.unique_sets):
+        lookup_fix = None
+        outside = _outside(keys, risked[0]) if risked else ()
+        if outside:  # the lookup asks for more than the set: moving the field in would not find the row either
+            lookup_fix = (Fix.ROW_NOT_FOUND, " and ".join(risked[0].fields), outside)
+        elif risked and not any(set(s.fields) <= lookup for s in model.unique_sets):
             # moving a field into a lookup that already pins a unique set would change which row is found
             hint = sorted(set(risked[0].fields) & defaults)[0]
-        lookup_fix = None
         written = set(lookup | defaults)
         for unique_set, fix in self._over_pinned(model, keys, lookup, values) if not overridden else ():
             written |= set(unique_set.fields)  # a derived field is written by save() itself
@@ -542,15 +555,17 @@ class WriteFinder:
     def _over_pinned(self, model: ModelInfo, keys, lookup: set, values: Dict[str, ast.AST]):
         """(unique set, the fix) for the sets a get_or_create lookup pins together with
         something more: an existing row that matches the unique key but not the rest is not found, and
-        the create() that follows collides with it. Also a unique field the model's save() derives from
-        a looked-up one (`self.slug = slugify(self.name)`): two lookups deriving the same value collide."""
+        the create() that follows collides with it. Looking it up by the key alone would hand back a row
+        whose other fields differ from what the code asked for (the old target of a synonym, another
+        tenant's row), so the fix named is to catch the IntegrityError. Also a unique field the model's save()
+        derives from a looked-up one (`self.slug = slugify(self.name)`): two lookups deriving the same value collide."""
         found = []
         for unique_set in model.unique_sets:
             if unique_set.conditional or not set(unique_set.fields) <= lookup:
                 continue
-            extra = [arg for arg, name in keys if name not in unique_set.fields]
+            extra = _outside(keys, unique_set)
             if extra and self._new_row_free(unique_set, model, values):
-                found.append((unique_set, (Fix.LOOKUP_BY_KEY, " and ".join(unique_set.fields), tuple(extra))))
+                found.append((unique_set, (Fix.ROW_NOT_FOUND, " and ".join(unique_set.fields), extra)))
         for field_name, source in _derived_in_save(self.resolver.project, model):
             derived = next((s for s in model.unique_sets if s.fields == (field_name,)), None)
             if derived is not None and field_name not in lookup and source in lookup:
@@ -580,6 +595,7 @@ class WriteFinder:
         binding, scope = self.scope.binding_before(receiver.id, call)
         if binding is None:
             return None
+        binding = self.scope.binding_on_branch(receiver.id, call, binding)
         if binding.kind in (BindingKind.ASSIGN, BindingKind.PARAM) and self._validator_of(receiver) is not None:
             return self.form_save(call)
         prior = self._saved_before(receiver.id, binding, call)

@@ -22,7 +22,8 @@ from typing import Any, Dict, Optional
 from .. import __version__
 from .facts import UNKNOWN, CallValue, ClassFacts, DictValue, MethodFacts, ModuleFacts, ReceiverFacts, Ref
 
-FORMAT = 10  # 10: a method's `self.fields["x"] = Field(...)` (form_fields)
+FORMAT = 11  # 11: a method's `self.fields["x"] = Field(...)` (form_fields); 10: `Manager.from_queryset(QS)` bases
+# are Manager and QS; 9: generic aliases are their origin
 
 
 def default_directory() -> str:

@@ -490,12 +490,16 @@ def _row_class(call: ast.Call) -> Optional[ast.AST]:
 
 
 def _base_names(bases, names: Names) -> list:
-    """Dotted names of a class's bases; `with_metaclass(Meta, A, B)` (six, future) stands for A, B."""
+    """Dotted names of a class's bases; `with_metaclass(Meta, A, B)` (six, future) stands for A, B, and
+    `Manager.from_queryset(QS)` for Manager and QS (Django copies the queryset's methods onto the manager
+    class it makes, so `self.prefetch()` in the manager is QS's method)."""
     found: List[str] = []
     for base in bases:
-        if (isinstance(base, ast.Call) and (names.of(base.func) or "").rpartition(".")[2] == "with_metaclass"
-                and len(base.args) > 1):
+        called = (names.of(base.func) or "").rpartition(".")[2] if isinstance(base, ast.Call) else ""
+        if called == "with_metaclass" and len(base.args) > 1:
             found.extend(names.of(arg) or "" for arg in base.args[1:])
+        elif called == "from_queryset" and isinstance(base.func, ast.Attribute) and len(base.args) == 1:
+            found.extend(names.of(node) or "" for node in (base.func.value, base.args[0]))
         else:  # `ModelSerializer[Role]` (a generic alias) is ModelSerializer
             found.append(names.of(base.value if isinstance(base, ast.Subscript) else base) or "")
     return found
