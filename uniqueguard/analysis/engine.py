@@ -460,25 +460,28 @@ class _Analysis:
             call = calls.get((found.site.line, found.site.col))
             if call is not None:
                 validated = self._validated_arguments(call, found.helper)
-                if validated == ():
+                if validated is not None and not validated[0]:
                     continue  # every unique set gets a NULL from this call: nothing can collide
                 if validated is not None:
                     code, message = "UNQ004", messages.helper_call_validated(call_label(call.func), found.helper,
-                                                                             validated)
+                                                                             *validated)
                 else:
                     code, message = messages.helper_call(call_label(call.func), found.helper, found.check)
                 self._add(call, code, message)
 
-    def _validated_arguments(self, call: ast.Call, helper: HelperWrite) -> Optional[Tuple[ValidationSeen, ...]]:
+    def _validated_arguments(self, call: ast.Call, helper: HelperWrite
+                             ) -> Optional[Tuple[Tuple[UniqueSet, ...], Tuple[ValidationSeen, ...]]]:
         """What validates every unique set a helper's write risks, given what this call passes for the
         parameters their values come from: a validated form's or serializer's data
         (`create_account(username=form.cleaned_data["username"])` with a form whose class checks the
         name), or NULL (`None`, or left out where the default is None) in some field of the set, which
-        never collides. () when every set gets a NULL; None when some set is open at this call."""
+        never collides. (the sets validated, what validates them) — none when every set gets a NULL — or
+        None when some set is open at this call."""
         model = self.project.model(helper.model) if helper.inputs else None
         if model is None:
             return None
         seen: List[ValidationSeen] = []
+        validated: List[UniqueSet] = []
         for entry in helper.inputs.split(";"):
             pairs = [pair.partition("=") for pair in entry.split(",")]
             fields = tuple(field for field, _, _ in pairs)
@@ -504,7 +507,8 @@ class _Analysis:
                         return None
                     if validator.seen_for(unique_set) not in seen:
                         seen.append(validator.seen_for(unique_set))
-        return tuple(seen)
+                validated.append(unique_set)
+        return tuple(validated), tuple(seen)
 
     def _verdict(self, write: Write, guard: Optional[Guard]) -> Optional[Verdict]:
         """The rule a write breaks, with what was seen around it and the fix, callers left aside; None

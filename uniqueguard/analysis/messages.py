@@ -55,10 +55,12 @@ def helper_call(call: str, helper, check) -> Tuple[str, str]:
     return helper.code, f"{call}() reaches the write at {helper.where}: {helper.message}"
 
 
-def helper_call_validated(call: str, helper, validated: Iterable[ValidationSeen]) -> str:
-    """UNQ004 at a call of a helper whose unique values this call passes from validated form data."""
+def helper_call_validated(call: str, helper, unique_sets: Iterable, validated: Iterable[ValidationSeen]) -> str:
+    """UNQ004 at a call of a helper whose unique values this call passes from validated form data; the
+    sets named are those it validates (a set this call gives a NULL cannot collide)."""
     forms = " and ".join(_validation(v) for v in validated)
-    return (f"{call}() reaches {helper.label}() ({helper.where}), which may violate unique {helper.fields}; "
+    return (f"{call}() reaches {helper.label}() ({helper.where}), which may violate unique "
+            f"{describe_sets(unique_sets)}; "
             f"{forms} checks the values passed, but two requests can both pass; wrap the call in try/except "
             f"IntegrityError")
 
