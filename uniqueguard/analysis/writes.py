@@ -15,6 +15,7 @@ from ..index.facts import UNKNOWN, CallValue, Ref, dotted_name
 from .fresh_values import is_random_token, unset_field_is_fresh
 from .new_rows import Creator, NewRows
 from .resolve import Resolver, unchained
+from .returned_dicts import returned_keys, unchanged_dict
 from .scope import Binding, BindingKind, ModuleScope, call_label
 from .verdict import Fix
 from ..index.uniqueness import ModelInfo, UniqueSet, as_inherited
@@ -126,7 +127,7 @@ class WriteFinder:
                 continue  # `Token(user=user, key=uuid4())`: a fresh token or NULL in the set
             if insert and new_row and written is not None and any(
                     f not in written and f in model.fields
-                    and unset_field_is_fresh(self.resolver.project, model.fields[f], unique_set)
+                    and unset_field_is_fresh(self.resolver.project, model.fields[f], unique_set, model)
                     for f in unique_set.fields):
                 continue  # a random or timestamp default, or NULL, that nobody supplies
             at_risk, creator = self.new_rows.verdict(unique_set, model, values)
@@ -280,8 +281,9 @@ class WriteFinder:
         return (UNKNOWN_FIELDS if unknown else fields), sources, values
 
     def _expand(self, value: ast.AST, model: ModelInfo):
-        """Fields of `**value`: a dict literal, a local dict, or a form's cleaned_data; None if unknown."""
-        value = self._follow(value)
+        """Fields of `**value`: a dict literal, a local dict, a form's cleaned_data, or the dict a project
+        function returns (`returned_dicts.py`); None if unknown."""
+        given, value = value, self._follow(value)
         if isinstance(value, ast.Dict):
             fields = set()
             sources: Dict[str, Source] = {}
@@ -302,6 +304,10 @@ class WriteFinder:
                 return None
             fields = {name for name in map(model.field_for, validator.fields) if name is not None}
             return fields, {f: Source(holder, None) for f in fields}, {}
+        if isinstance(value, ast.Call) and (not isinstance(given, ast.Name) or unchanged_dict(given, None, self.scope)):
+            keys = returned_keys(value, self.scope, self.resolver)
+            if keys is not None:
+                return {name for name in map(model.field_for, keys) if name is not None}, {}, {}
         return None
 
     def _fresh_in(self, value: ast.AST, unique_set: UniqueSet) -> bool:
