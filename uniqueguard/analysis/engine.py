@@ -30,7 +30,7 @@ from ..paths import matches, relative_posix
 from ..index.project import built_projects, project_for
 from .hints import reusable_field, transaction_around
 from .resolve import Resolver
-from .scope import ModuleScope, call_label
+from .scope import BindingKind, ModuleScope, call_label
 from .support_code import MigrationCode, is_test_support_module
 from .verdict import CheckSeen, CreatorSeen, Fix, HandlerSeen, Verdict
 from .writes import Write, WriteFinder
@@ -289,6 +289,7 @@ class Judged:
     handled: bool  # a handler around it in its own function catches IntegrityError
     own_atomic: bool  # a savepoint of its own: get_or_create, or an atomic block around it in its function
     verdict: Optional[Verdict]
+    inputs: str = ""  # the parameters its unique values come from (HelperWrite.inputs)
 
 
 class _Analysis:
@@ -363,7 +364,7 @@ class _Analysis:
                 self.helpers.setdefault(judged.function, []).append(HelperWrite(
                     judged.function, judged.model, verdict.call,
                     f"{relative_posix(self.real_path, self.project.root)}:{judged.line}", verdict.rule,
-                    messages.render(verdict), messages.describe_sets(judged.base.unique_sets)))
+                    messages.render(verdict), messages.describe_sets(judged.base.unique_sets), judged.inputs))
         self.shared.record(self.real_path, self.helpers)
 
     def _judge(self, write: Write) -> Judged:
@@ -375,7 +376,36 @@ class _Analysis:
                       getattr(call, "end_col_offset", None) or call.col_offset, self.scope.context_of(call),
                       _snippet(call), enclosing_id(self.scope, call), write.model.qualname,
                       Verdict("UNQ001", write.label, write.model.name, write.risked, Fix.CATCH),
-                      guard is not None, own_atomic, verdict)
+                      guard is not None, own_atomic, verdict, self._inputs(write, verdict))
+
+    def _inputs(self, write: Write, verdict: Optional[Verdict]) -> str:
+        """HelperWrite.inputs: for each unique set the verdict names, the parameter of the enclosing
+        function each of its fields is written from, so a call site passing a validated form's values
+        for all of them is UNQ004 there (`_report_open_calls`)."""
+        func = self.scope.enclosing_function(write.call)
+        if verdict is None or func is None or isinstance(func, ast.Lambda) or write.written is None:
+            return ""
+        positional = [a.arg for a in list(getattr(func.args, "posonlyargs", [])) + list(func.args.args)]
+        shift = 1 if isinstance(self.scope.parent(func), ast.ClassDef) and not any(
+            isinstance(d, ast.Name) and d.id == "staticmethod" for d in func.decorator_list) else 0
+        keywords = [a.arg for a in func.args.kwonlyargs]
+        defaults = dict(zip(positional[len(positional) - len(func.args.defaults):], func.args.defaults))
+        defaults.update((a.arg, d) for a, d in zip(func.args.kwonlyargs, func.args.kw_defaults) if d is not None)
+        sets = []
+        for unique_set in verdict.unique_sets:
+            pairs = []
+            for name in unique_set.fields:
+                value = write.values.get(name)
+                param = value.id if isinstance(value, ast.Name) else None
+                bindings = self.scope.bindings(func).get(param) if param else None
+                index = positional.index(param) - shift if param in positional else -1
+                if (not bindings or any(b.kind != BindingKind.PARAM for b in bindings)
+                        or (index < 0 and param not in keywords)):
+                    return ""  # a value no call passes: no call site can validate this write
+                none = isinstance(defaults.get(param), ast.Constant) and defaults[param].value is None
+                pairs.append(f"{name}={param}@{index}@{'none' if none else ''}")
+            sets.append(",".join(pairs))
+        return ";".join(sets)
 
     def run(self) -> List[Finding]:
         self.judge_writes()
@@ -388,6 +418,7 @@ class _Analysis:
             if verdict is not None:
                 self.found.append(finding(self.path, judged.line, judged.col, verdict.rule, messages.render(verdict),
                                           judged.end_line, judged.end_col, judged.context, judged.snippet))
+                self._note_unread_validation(verdict, judged.line, judged.col)
         self._report_open_calls()
         for call in self.finder.find_unresolved() if self.options.strict else ():
             if not self._migration_code(call):
@@ -447,8 +478,56 @@ class _Analysis:
         for found in open_calls:
             call = calls.get((found.site.line, found.site.col))
             if call is not None:
-                code, message = messages.helper_call(call_label(call.func), found.helper, found.check)
+                validated = self._validated_arguments(call, found.helper)
+                if validated is not None and not validated[0]:
+                    continue  # every unique set gets a NULL from this call: nothing can collide
+                if validated is not None:
+                    code, message = "UNQ004", messages.helper_call_validated(call_label(call.func), found.helper,
+                                                                             *validated)
+                else:
+                    code, message = messages.helper_call(call_label(call.func), found.helper, found.check)
                 self._add(call, code, message)
+
+    def _validated_arguments(self, call: ast.Call, helper: HelperWrite
+                             ) -> Optional[Tuple[Tuple[UniqueSet, ...], Tuple[ValidationSeen, ...]]]:
+        """What validates every unique set a helper's write risks, given what this call passes for the
+        parameters their values come from: a validated form's or serializer's data
+        (`create_account(username=form.cleaned_data["username"])` with a form whose class checks the
+        name), or NULL (`None`, or left out where the default is None) in some field of the set, which
+        never collides. (the sets validated, what validates them) — none when every set gets a NULL — or
+        None when some set is open at this call."""
+        model = self.project.model(helper.model) if helper.inputs else None
+        if model is None:
+            return None
+        seen: List[ValidationSeen] = []
+        validated: List[UniqueSet] = []
+        for entry in helper.inputs.split(";"):
+            pairs = [pair.partition("=") for pair in entry.split(",")]
+            fields = tuple(field for field, _, _ in pairs)
+            unique_set = next((s for s in model.unique_sets if s.fields == fields), None)
+            if unique_set is None:
+                return None
+            arguments = []
+            for field, _, passed in pairs:
+                param, _, rest = passed.partition("@")
+                index, _, default = rest.partition("@")
+                argument = _argument(call, param, int(index) if index.lstrip("-").isdigit() else -1)
+                null = (argument is None and default == "none") or (
+                    isinstance(argument, ast.Constant) and argument.value is None)
+                if null and unique_set.nulls_distinct:
+                    break  # NULL in the set: no row can equal it
+                arguments.append((field, argument))
+            else:
+                for field, argument in arguments:
+                    source = self.finder.form_source(field, argument) if argument is not None else None
+                    validator = self.resolver.validator(source.holder) if source is not None else None
+                    if (validator is None or source is None or source.field not in (None, field)
+                            or not validator.validates(unique_set, model)):
+                        return None
+                    if validator.seen_for(unique_set) not in seen:
+                        seen.append(validator.seen_for(unique_set))
+                validated.append(unique_set)
+        return tuple(validated), tuple(seen)
 
     def _verdict(self, write: Write, guard: Optional[Guard]) -> Optional[Verdict]:
         """The rule a write breaks, with what was seen around it and the fix, callers left aside; None
@@ -624,6 +703,17 @@ class _Analysis:
                 line, col = self._import_of(package) or (call.lineno, call.col_offset)
                 self.found.append(finding(self.path, line, col, "UNQ000", messages.missing_package(package), note=True))
 
+    def _note_unread_validation(self, verdict: Verdict, line: int, col: int) -> None:
+        """A note, once per process and package, when the validation a verdict counts was read from a class
+        whose bases come from a package the lint environment lacks: what they add is unknown."""
+        problems = self.project.problems
+        for seen in verdict.validated_by:
+            for package in seen.unread:
+                if package not in problems.missing_reported:
+                    problems.missing_reported.add(package)
+                    self.found.append(finding(self.path, line, col, "UNQ000",
+                                              messages.unread_validation(package, seen.form), note=True))
+
     def _missing_behind(self, call: ast.Call) -> List[str]:
         """Unreadable packages that the write's receiver (`Product` in `Product.objects.create()`), or a
         base class of it, comes from."""
@@ -657,6 +747,16 @@ class _Analysis:
             if any(name == package or name.startswith(package + ".") for name in names):
                 return node.lineno, node.col_offset
         return None
+
+
+def _argument(call: ast.Call, param: str, index: int) -> Optional[ast.AST]:
+    """The expression a call passes for the parameter `param` at call position `index` (-1: keyword only)."""
+    for keyword in call.keywords:
+        if keyword.arg == param:
+            return keyword.value
+    if 0 <= index < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[:index + 1]):
+        return call.args[index]
+    return None
 
 
 def _snippet(call: ast.Call, limit: int = 240) -> str:

@@ -38,6 +38,10 @@ class HelperWrite:
     code: str
     message: str
     fields: str  # the unique sets at risk, described
+    # Which parameters the written unique values come from, per unique set of the verdict:
+    # "f=param@index,g=param@index;h=param@index" (call-site index: `self` left out). A set with a field
+    # not written from a parameter is left out: no call can validate it (engine._inputs).
+    inputs: str = ""
 
 
 @dataclass(frozen=True)

@@ -311,7 +311,7 @@ class SummariesCache(JsonStore):
     state of the project's model modules, its helper writes' summaries (plain lists)."""
 
     SUFFIX = "-helpers.json"
-    FORMAT = 1
+    FORMAT = 2  # 2: helper writes say which parameters their unique values come from (inputs)
 
     def _entry(self, path: str) -> dict:
         payload = self.payload(path)

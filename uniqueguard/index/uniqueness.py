@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Dict, List, Optional, Protocol, Sequence, Tuple
 
-from .facts import KWARGS_GET, UNKNOWN, CallValue, ClassFacts, Ref
+from .facts import KWARGS_GET, UNKNOWN, CallValue, ClassFacts, DictValue, Ref
 
 MODEL_ROOTS = frozenset({"django.db.models.Model", "django.db.models.base.Model",
                          "django.contrib.gis.db.models.Model"})
@@ -146,6 +146,22 @@ def declares_field(value: object, project: Optional["ModelLookup"] = None) -> bo
     return cls is not None and any(is_field_call(CallValue(dotted)) for dotted, _ in project.ancestors(cls))
 
 
+def spread_options(call: CallValue, project: ModelLookup, module: str) -> CallValue:
+    """A field call whose `**options` name a module-level dict literal of the project
+    (`CharField(**app_settings.HARDWARE_ID_OPTIONS)`) with that dict's string keys as keywords: the
+    options as the module writes them (a later `.update()` from settings is not seen)."""
+    extra = []
+    for key, value in call.kwargs:
+        if key is None and isinstance(value, Ref):
+            spread = project.module_value(value.dotted if "." in value.dotted else f"{module}.{value.dotted}")
+            if isinstance(spread, DictValue):
+                extra += [(k, v) for k, v in spread.items if isinstance(k, str)]
+    if not extra:
+        return call
+    written = {key for key, _ in call.kwargs}
+    return CallValue(call.func, call.args, call.kwargs + tuple((k, v) for k, v in extra if k not in written))
+
+
 def field_info(name: str, call: CallValue, project: Optional["ModelLookup"] = None) -> FieldInfo:
     kind = call.last
     relation = _relation_kind(kind)
@@ -274,6 +290,8 @@ class ModelLookup(Protocol):
 
     def ancestors(self, cls: ClassFacts) -> List[Tuple[str, Optional[ClassFacts]]]: ...
 
+    def module_value(self, dotted: str) -> object: ...
+
 
 class _Builder:
     """Builds one ModelInfo; kept as a small object so each Django rule is one method."""
@@ -381,7 +399,7 @@ class _Builder:
                 parent_sets.extend(base.unique_sets)
         for name, value in cls.assigns:
             if declares_field(value, self.project):
-                local[name] = field_info(name, value, self.project)
+                local[name] = field_info(name, spread_options(value, self.project, cls.module), self.project)
             elif value is None and name in local:
                 del local[name]  # `username = None` removes an abstract parent's field
             elif name == "USERNAME_FIELD" and isinstance(value, str):
