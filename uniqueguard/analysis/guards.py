@@ -453,7 +453,8 @@ class CheckFinder:
         if not isinstance(expr, (ast.Call, ast.Attribute)):
             return False
         found = self.resolver.manager(expr)
-        if found is not None and found.model is not None and found.model.qualname == model.qualname:
+        if (found is not None and found.model is not None
+                and (model is None or found.model.qualname == model.qualname)):  # None: rows of any model
             return True
         method = self._manager_method(expr, model)  # `Setting.objects.get_settings_dict(category)`
         return method is not None and _returns_own_rows(method[0])
@@ -528,7 +529,7 @@ class CheckFinder:
         if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
             return None
         manager = self.resolver.manager(call.func.value)
-        if manager is None or manager.model is None or manager.model.qualname != model.qualname:
+        if manager is None or manager.model is None or (model is not None and manager.model.qualname != model.qualname):
             return None
         project = self.resolver.project
         for dotted in manager.model.managers.get(manager.name, ()):
