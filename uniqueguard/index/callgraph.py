@@ -246,11 +246,12 @@ class CallGraph:
         if key in self._calls:
             return self._calls[key]
         found = self.cache.get(path, self.fingerprint, name)
-        if found is None and _names_only_where_never_used(self.text(path), name):
-            found = NameCalls()  # only its own `def` and plain imports: nothing to read the module for
         if found is None:
-            extracted = self.extractor(path, frozenset([name])) if self.extractor is not None else {}
-            found = extracted.get(name, NameCalls()) if extracted is not None else None
+            if _names_only_where_never_used(self.text(path), name):
+                found = NameCalls()  # only its own `def` and plain imports: nothing to read the module for
+            else:
+                extracted = self.extractor(path, frozenset([name])) if self.extractor is not None else {}
+                found = extracted.get(name, NameCalls()) if extracted is not None else None
             if found is not None:
                 self.cache.put(path, self.fingerprint, name, found)
         self._calls[key] = found
