@@ -26,8 +26,8 @@ from ..index.validation import FormFix, FormFixKind, ValidationSeen
 from ..findings import Failure, Finding, finding, run_failure
 from .function_ids import enclosing_id
 from .helpers import HelperWrite, Shared
-from .guards import (CheckFinder, Guard, GuardKind, TryNodes, atomic_around, catches_integrity_error, handler_guard,
-                     never_commits, reraises, savepoint_between)
+from .guards import (CheckFinder, Guard, GuardKind, TryNodes, atomic_around, handler_guard, never_commits,
+                     only_reraises, savepoint_between)
 from ..paths import matches, relative_posix
 from ..index.project import begin_check, built_projects, project_for
 from .hints import reusable_field, transaction_around
@@ -511,11 +511,7 @@ class _Analysis:
         if (guard.kind is not GuardKind.TRY or write.own_savepoint
                 or savepoint_between(self.scope, write.call, guard.node)):
             return None
-        if not isinstance(guard.node, TryNodes):
-            return None
-        handlers = [h for h in guard.node.handlers
-                    if catches_integrity_error(self.scope, h.type, self.extra_guards) is not None]
-        if handlers and all(reraises(h) for h in handlers):
+        if not isinstance(guard.node, TryNodes) or only_reraises(self.scope, guard.node, self.extra_guards):
             return None
         atomic = atomic_around(self.scope, guard.node, self.atomic_requests, self.project)
         if atomic is None:

@@ -126,7 +126,7 @@ class CallsCache(JsonStore):
     """Call facts per file and function name, valid for one state of the project's model modules."""
 
     SUFFIX = "-calls.json"
-    FORMAT = 1
+    FORMAT = 2  # 2: a caller's handler that only re-raises records no atomic block
 
     def get(self, path: str, fingerprint: str, name: str) -> Optional[NameCalls]:
         payload = self.payload(path)
