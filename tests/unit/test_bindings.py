@@ -14,12 +14,17 @@ class Comment(models.Model):
 """
 
 
-def _seen(source: str, name: str, line: int):
-    """(kind, line) of the binding the first use of `name` on `line` sees."""
+def _use(source: str, name: str, line: int):
+    """(the module's scope, the first use of `name` on `line`)."""
     tree = ast.parse(source)
-    scope = ModuleScope(tree, "m", False)
     use = next(n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == name and n.lineno == line
                and isinstance(n.ctx, ast.Load))
+    return ModuleScope(tree, "m", False), use
+
+
+def _seen(source: str, name: str, line: int):
+    """(kind, line) of the binding the first use of `name` on `line` sees."""
+    scope, use = _use(source, name, line)
     binding, _ = scope.binding_before(name, use)
     return (binding.kind, binding.line) if binding is not None else None
 
@@ -99,3 +104,27 @@ def test_a_short_chain_is_still_followed(project):
             again.save()
         """)
     assert project.lint("shop/views.py") == [(8, "UNQ001")]
+
+
+def _on_branch(source: str, name: str, line: int):
+    """The line of the binding of `name` in effect at its use on `line`, branches of one flag considered."""
+    scope, use = _use(source, name, line)
+    binding, _ = scope.binding_before(name, use)
+    return scope.binding_on_branch(name, use, binding).line
+
+
+BRANCHES = "def f(flag):\n    if flag:\n        x = 1\n    else:\n        x = 2\n    if {test}:\n        x.save()\n"
+
+
+@pytest.mark.parametrize("test, line", [
+    ("flag", 3),  # the same flag, true again: the `if` branch's binding
+    ("not flag", 5),  # false: the `else` branch's (also the last in source order)
+    ("other", 5),  # another test: source order
+])
+def test_a_flag_tested_twice_selects_the_binding_of_its_branch(test, line):
+    assert _on_branch(BRANCHES.format(test=test), "x", 7) == line
+
+
+def test_a_flag_rebound_in_between_selects_nothing():
+    source = BRANCHES.format(test="flag").replace("    if flag:\n        x.save()", "    flag = g()\n    if flag:\n        x.save()")
+    assert _on_branch(source, "x", 8) == 5

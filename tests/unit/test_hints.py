@@ -31,6 +31,17 @@ MODELS = """
 
         class Meta:
             unique_together = [("owner", "day")]
+
+
+    class Author(models.Model):
+        username = models.CharField(max_length=40, unique=True)
+        email = models.EmailField()
+
+
+    class Synonym(models.Model):
+        source = models.CharField(max_length=40, unique=True)
+        target = models.CharField(max_length=40)
+        owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
 """
 SERIALIZERS = """
     from rest_framework import serializers
@@ -84,6 +95,15 @@ def message(project, body):
      "wrap in try/except", "move handle"),
     ("def f(u, h):\n    Entry.objects.get_or_create(day=u, defaults={'owner': h})\n",
      "move owner from defaults into the lookup", None),
+    # ... and so does moving it in beside a lookup of another field: `email=e, username=e` finds no row
+    # whose username is e but whose email differs, and the insert collides all the same
+    ("def f(e):\n    Author.objects.get_or_create(email=e, defaults={'username': e, 'email': e})\n",
+     "a row with this username but another email is not found by the lookup; wrap in try/except", "move"),
+    # a lookup that pins the key and more: looking up by the key alone would return the row with its old
+    # values (an old target, another owner), so the fix is to catch the collision
+    ("def f(s, t, u):\n    Synonym.objects.get_or_create(source=s, target=t, owner=u)\n",
+     "a row with this source but another target or owner is not found by the lookup; wrap in try/except",
+     "defaults"),
     # inside a transaction, the try needs its own savepoint or following the hint makes UNQ003
     ("@transaction.atomic\ndef f(s):\n    Page.objects.create(slug=s, title='x')\n",
      "with `with transaction.atomic():` inside the try (it runs inside @transaction.atomic", None),

@@ -487,9 +487,10 @@ class _Analysis:
         if not unvalidated:
             return replace(base, rule="UNQ004", validated_by=validated_by)
         base = replace(base, unique_sets=unvalidated)
-        check = self.checks.find(node, write.model)
+        keys = frozenset(f for s in unvalidated for f in s.fields)  # a check of other fields is none for these
+        check = self.checks.find(node, write.model, keys)
         if check is None and write.origin is not None:  # `try: get() except DoesNotExist: obj = M()` ... obj.save()
-            check = self.checks.find(write.origin, write.model)
+            check = self.checks.find(write.origin, write.model, keys)
         if check is not None:
             return self._with_fix(replace(base, rule="UNQ002", check=CheckSeen(check.text, check.line)), write,
                                   unvalidated, form_fixes, race=True)
@@ -578,6 +579,8 @@ class _Analysis:
         verdict = replace(verdict, savepoint_for=transaction)
         reusable = reusable_field(write, unvalidated)  # hints.py: when reusing the row is the fix
         if race:
+            if method in orm.BULK:  # the rows a concurrent run inserted are skipped
+                return replace(verdict, fix=Fix.IGNORE_CONFLICTS)
             return replace(verdict, fix=Fix.GET_OR_CREATE, fix_field=reusable) if reusable else verdict
         verdict = replace(verdict, form_fixes=form_fixes)
         if method in orm.UPSERT and write.lookup_fix is not None:  # look the row up by its unique key

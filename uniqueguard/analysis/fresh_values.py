@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Callable, Optional
+import weakref
+from typing import Callable, Dict, Optional, Tuple
 
 from ..index.facts import Ref
-from ..index.sources import project_function
+from ..index.sources import project_function, project_method
 
 RANDOM_SOURCES = frozenset({
     "uuid.uuid4", "uuid.uuid1", "secrets.token_hex", "secrets.token_urlsafe", "secrets.token_bytes",
@@ -74,11 +75,19 @@ def _joined_random_picks(call: ast.Call, qualify) -> bool:
 
 
 # ---------------------------------------------------------------------------- fields left unset
-def unset_field_is_fresh(project, field, unique_set) -> bool:
+def unset_field_is_fresh(project, field, unique_set, model=None) -> bool:
     """Whether an insert that leaves `field` unset gives it a value no existing row holds: a random or
-    timestamp default, auto_now(_add), or NULL (nullable, no default, NULLs distinct)."""
-    if field.auto_now:
+    timestamp default, auto_now(_add), a random value the model's own save() fills it with when empty,
+    or NULL (nullable, no default, NULLs distinct)."""
+    if field.auto_now or _fresh_default(project, field, unique_set):
         return True
+    when = filled_by_save(project, model).get(field.name) if model is not None else None
+    if when == "empty":  # `if not self.key:` fills it only when the value left unset is empty
+        return field.default is None or (isinstance(field.default, (str, int, float, bool)) and not field.default)
+    return when == "always" or (when == "none" and field.default is None and field.null)
+
+
+def _fresh_default(project, field, unique_set) -> bool:
     default = field.default
     if default is None:
         return field.null and unique_set.nulls_distinct and not field.primary_key
@@ -122,3 +131,101 @@ def _local_value(function, value: ast.AST) -> ast.AST:
     bound = [n for n in ast.walk(function) if isinstance(n, ast.Assign) and len(n.targets) == 1
              and isinstance(n.targets[0], ast.Name) and n.targets[0].id == value.id]
     return bound[0].value if len(bound) == 1 else value
+
+
+# ------------------------------------------------------------------------- the model's own save()
+_FILLED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # project → {model: fields}
+
+
+def filled_by_save(project, model) -> Dict[str, str]:
+    """Fields the model's own `save()` (its class's or the nearest base's) gives a fresh random value
+    before the row is written, and when: "empty" for `if not self.key: self.key = get_random_string(32)`,
+    "none" for `if self.key is None:`, "always" for the assignment alone — in the body ahead of
+    `super().save(...)`, or in a method of the model that body calls there (`self._fill_values()`,
+    followed FOLLOWED_LEVELS deep). Read once per model and project."""
+    known = _FILLED.setdefault(project, {})
+    if model.qualname not in known:
+        known[model.qualname] = _filled_by_save(project, model)
+    return known[model.qualname]
+
+
+def _filled_by_save(project, model) -> Dict[str, str]:
+    chain = [model.facts] + [f for _, f in project.ancestors(model.facts)] if model.facts is not None else []
+    owners = [f for f in chain if f is not None and not f.module.startswith("django.")]
+    if not any(f.method("save") is not None for f in owners):
+        return {}
+
+    def method(name):
+        holder = next((f for f in owners if f.method(name) is not None), None)
+        return project_method(project, holder.qualname, name) if holder is not None else None
+
+    return _filled_in(project, method("save"), method, FOLLOWED_LEVELS, until_super=True)
+
+
+def _filled_in(project, found, method, levels: int, until_super: bool = False) -> Dict[str, str]:
+    """Fields the statements of a method body fill with a fresh value, and when (see `filled_by_save`)."""
+    if found is None or levels <= 0:
+        return {}
+    function, names = found
+    self_name = function.args.args[0].arg if function.args.args else "self"
+    filled: Dict[str, str] = {}
+    for stmt in function.body:
+        if until_super and _calls_super_save(stmt):
+            break
+        test = _empty_test(stmt.test, self_name) if isinstance(stmt, ast.If) and not stmt.orelse else None
+        empty, when = test if test is not None else (None, "always")
+        for inner in stmt.body if test is not None else [stmt]:
+            target = _self_assigned(inner, self_name)
+            value = inner.value if isinstance(inner, ast.Assign) else None
+            if (target is not None and value is not None and (empty is None or target == empty)
+                    and _fresh_value(project, value, names)):
+                filled[target] = "always" if filled.get(target) == "always" else when
+            call = inner.value if isinstance(inner, ast.Expr) and isinstance(inner.value, ast.Call) else None
+            if (empty is None and call is not None and not call.args and not call.keywords
+                    and isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name)
+                    and call.func.value.id == self_name):
+                for name, how in _filled_in(project, method(call.func.attr), method, levels - 1).items():
+                    filled[name] = "always" if filled.get(name) == "always" else how
+    return filled
+
+
+def _fresh_value(project, value: ast.AST, names) -> bool:
+    """A random token, or a call of a timestamp or of a project function returning one of those."""
+    if is_random_token(value, names.of, by_name=False):
+        return True
+    callee = names.of(value.func) if isinstance(value, ast.Call) and not value.args and not value.keywords else None
+    return callee is not None and (callee in TIMESTAMPS or _returns_fresh(project, callee, FOLLOWED_LEVELS))
+
+
+def _self_assigned(stmt: ast.stmt, self_name: str) -> Optional[str]:
+    """`x` for `self.x = ...`."""
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+        target = stmt.targets[0]
+        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == self_name:
+            return target.attr
+    return None
+
+
+def _empty_test(test: ast.AST, self_name: str) -> Optional[Tuple[str, str]]:
+    """(`x`, "empty") for `not self.x`, (`x`, "none") for `self.x is None`: the field is filled only
+    when the row lacks a value."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test, when = test.operand, "empty"
+    elif (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is)
+          and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None):
+        test, when = test.left, "none"
+    else:
+        return None
+    if isinstance(test, ast.Attribute) and isinstance(test.value, ast.Name) and test.value.id == self_name:
+        return test.attr, when
+    return None
+
+
+def _calls_super_save(stmt: ast.stmt) -> bool:
+    """A statement calling `super().save(...)` (or `super(Cls, self).save(...)`): the row is written."""
+    for node in ast.walk(stmt):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "save"
+                and isinstance(node.func.value, ast.Call) and isinstance(node.func.value.func, ast.Name)
+                and node.func.value.func.id == "super"):
+            return True
+    return False

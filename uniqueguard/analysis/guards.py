@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import enum
 from dataclasses import dataclass
-from typing import List, Optional, Tuple
+from typing import FrozenSet, List, Optional, Set, Tuple
 
 from .. import orm
 from ..index.sources import project_function, project_method
@@ -268,6 +268,8 @@ class ExistenceCheck:
     line: int
     text: str  # e.g. "exists()"
     model: str = ""  # qualname of the model whose rows were checked
+    # The model's fields the query pins (`filter(user=u)`: user); None when unknown or none (all rows).
+    fields: Optional[FrozenSet[str]] = None
 
 
 class CheckFinder:
@@ -278,31 +280,38 @@ class CheckFinder:
         self.scope = scope
         self.resolver = resolver
 
-    def find(self, write_node: ast.AST, model) -> Optional[ExistenceCheck]:
+    def find(self, write_node: ast.AST, model, keys: Optional[FrozenSet[str]] = None) -> Optional[ExistenceCheck]:
+        """The check the write is reached after. With `keys` (the fields of the unique sets at risk), a
+        query that pins only other fields (`filter(owner=u).exists()` before inserting a unique `name`)
+        is no check for the row: another owner's row with that name is not looked for."""
         statement = self.scope.statement_of(write_node)
+
+        def for_keys(check: Optional[ExistenceCheck]) -> bool:
+            return check is not None and (keys is None or check.fields is None or bool(check.fields & keys))
+
         for child, parent in self.scope.ancestors(statement):
             if isinstance(parent, ast.ClassDef):
                 return None
             if isinstance(parent, ast.If):
                 polarity, check = self._polarity(parent.test, model)
-                if check is not None:
+                if for_keys(check):
                     if (child in parent.body and polarity == "absent") or (
                             child in parent.orelse and polarity == "present"):
                         return check
             if isinstance(parent, (ast.For, ast.AsyncFor)) and child in parent.body:
                 check = self._missing_rows(parent.iter, model)
-                if check is not None:
+                if for_keys(check):
                     return check
             if isinstance(parent, ast.ExceptHandler) and self._catches_does_not_exist(parent):
                 tried = self.scope.parent(parent)
                 check = self._get_in(tried.body if isinstance(tried, TryNodes) else [], model)
-                if check is not None:
+                if for_keys(check):
                     return check
             for block in ("body", "orelse", "finalbody"):
                 statements = getattr(parent, block, None)
                 if isinstance(statements, list) and child in statements:
                     found = self._early_exit(statements[: statements.index(child)], model)
-                    if found is not None:
+                    if for_keys(found):
                         return found
             if isinstance(parent, FUNCTION_NODES):
                 return None
@@ -353,10 +362,10 @@ class CheckFinder:
             return self._polarity(test.value, model, depth + 1)
         if isinstance(test, ast.Compare) and len(test.ops) == 1:
             return self._compare(test, model, depth)
-        check = self._row_query(test, model) or self._related_row(test, model) or self._project_check(test, model)
+        check = self._row_query(test, model) or self._related_row(test, model)
         if check is not None:
             return "present", check
-        return None, None
+        return self._project_check(test, model)
 
     def _related_row(self, expr: Optional[ast.AST], model) -> Optional[ExistenceCheck]:
         """`hasattr(user, "profile")` or `user.profile` (truthy when the related row exists), where
@@ -408,13 +417,8 @@ class CheckFinder:
         check = self._row_query(subject, model, counts=True) if subject is not None else None
         if check is None or not isinstance(right, ast.Constant) or not isinstance(right.value, int):
             return None, None
-        value = right.value
-        if (isinstance(op, ast.Eq) and value == 0) or (isinstance(op, ast.LtE) and value == 0) or (
-                isinstance(op, ast.Lt) and value == 1):
-            return "absent", check
-        if (isinstance(op, (ast.Gt, ast.NotEq)) and value == 0) or (isinstance(op, ast.GtE) and value == 1):
-            return "present", check
-        return None, None
+        polarity = _count_polarity(op, right)
+        return (polarity, check) if polarity else (None, None)
 
     def _row_query(self, expr: Optional[ast.AST], model, counts: bool = False) -> Optional[ExistenceCheck]:
         """`M.objects.filter(...).exists()`, `.first()`, `.count()` on the same model."""
@@ -429,7 +433,7 @@ class CheckFinder:
         found = self.resolver.manager(expr.func.value)
         if found is None or found.model is None or (model is not None and found.model.qualname != model.qualname):
             return None
-        return ExistenceCheck(expr.lineno, f"{method}()", found.model.qualname)
+        return ExistenceCheck(expr.lineno, f"{method}()", found.model.qualname, pinned_fields(expr, found.model))
 
     # ------------------------------------------------------------- the rows, read before the write
     def _existing_rows(self, expr: Optional[ast.AST], model, depth: int = 0) -> bool:
@@ -449,7 +453,7 @@ class CheckFinder:
         if isinstance(expr, ast.Name):
             binding, scope = self.scope.binding_before(expr.id, expr)
             if binding is None or binding.kind != "assign" or binding.value is None:
-                return False
+                return self._own_manager(expr, model)  # `self` in a manager: `self.all()` lost its call above
             value = binding.value
             empty = (isinstance(value, (ast.List, ast.Set, ast.Dict))
                      and not getattr(value, "elts", getattr(value, "keys", None))) or (
@@ -460,12 +464,16 @@ class CheckFinder:
             return self._existing_rows(value, model, depth + 1)
         if not isinstance(expr, (ast.Call, ast.Attribute)):
             return False
-        found = self.resolver.manager(expr)
-        if (found is not None and found.model is not None
-                and (model is None or found.model.qualname == model.qualname)):  # None: rows of any model
+        if self._own_manager(expr, model):
             return True
         method = self._manager_method(expr, model)  # `Setting.objects.get_settings_dict(category)`
         return method is not None and _returns_own_rows(method[0])
+
+    def _own_manager(self, expr: ast.AST, model) -> bool:
+        """Whether `expr` is a manager or queryset of `model` (`self` in its manager, `M.objects`)."""
+        found = self.resolver.manager(expr)
+        return (found is not None and found.model is not None
+                and (model is None or found.model.qualname == model.qualname))
 
     def _filled_from_rows(self, name: str, scope, model, depth: int) -> bool:
         """`names = []` then `names.append(tag.name)` in `for tag in <rows of model>`."""
@@ -505,32 +513,39 @@ class CheckFinder:
                         return check
         return None
 
-    def _project_check(self, expr: ast.AST, model) -> Optional[ExistenceCheck]:
-        """A call of the project's own manager method or function whose body is an existence query on
-        `model` (`ContributorAgreement.objects.has_agreed(user, c)`, `is_opted_out()`)."""
+    def _project_check(self, expr: ast.AST, model) -> Tuple[Optional[str], Optional[ExistenceCheck]]:
+        """(what it says when true, the check) for a call of the project's own manager method or
+        function whose body answers an existence query on `model`
+        (`ContributorAgreement.objects.has_agreed(user, c)`, `is_opted_out()`, a `count() == 0` helper)."""
         if isinstance(expr, ast.Await):
             expr = expr.value
         if not isinstance(expr, ast.Call):
-            return None
+            return None, None
         project = self.resolver.project
+        answer = None
         if isinstance(expr.func, ast.Attribute):
-            found = self._manager_method(expr, model)
-            if found is not None and _returns_existence(found[0], lambda node: _self_model(node, model), project):
-                return ExistenceCheck(expr.lineno, f"{expr.func.attr}()")
-            return None
-        dotted = self.resolver.dotted(expr.func)
-        found = project_function(project, dotted) if dotted else None
-        if found is not None:
-            function, names = found
+            manager = self.resolver.manager(expr.func.value)
+            owner = model if model is not None else getattr(manager, "model", None)
+            found = self._manager_method(expr, owner) if owner is not None else None
+            if found is not None:
+                answer = _returns_existence(found[0], lambda node: _self_model(node, owner))
+            spelling = f"{expr.func.attr}()"
+        else:
+            dotted = self.resolver.dotted(expr.func)
+            found = project_function(project, dotted) if dotted else None
+            if found is not None:
+                function, names = found
 
-            def model_of(node):
-                manager = unchained(node)
-                target = names.of(manager.value) if isinstance(manager, ast.Attribute) else None
-                return project.model(target) if target else None
+                def model_of(node):
+                    manager = unchained(node)
+                    target = names.of(manager.value) if isinstance(manager, ast.Attribute) else None
+                    return project.model(target) if target else None
 
-            if _returns_existence(function, model_of, project, model):
-                return ExistenceCheck(expr.lineno, f"{getattr(expr.func, 'id', 'helper')}()")
-        return None
+                answer = _returns_existence(function, model_of, model)
+            spelling = f"{getattr(expr.func, 'id', 'helper')}()"
+        if answer is None:
+            return None, None
+        return answer[0], ExistenceCheck(expr.lineno, spelling, *answer[1:])
 
     def _manager_method(self, call: ast.AST, model):
         """(def, Names) of the project manager method `call` calls on a manager of `model`."""
@@ -540,7 +555,12 @@ class CheckFinder:
         if manager is None or manager.model is None or (model is not None and manager.model.qualname != model.qualname):
             return None
         project = self.resolver.project
-        for dotted in manager.model.managers.get(manager.name, ()):
+        classes = manager.model.managers.get(manager.name, ())
+        if not classes and isinstance(call.func.value, ast.Name) and call.func.value.id == "self":
+            func = self.scope.enclosing_function(call)  # `self.prefetch()` in the manager's own method
+            owner = self.scope.enclosing_class(func) if func is not None else None
+            classes = (f"{self.scope.module}.{owner.name}",) if owner is not None else ()
+        for dotted in classes:
             cls = project.find_class(dotted)
             for facts in [cls] + [f for _, f in project.ancestors(cls)] if cls is not None else ():
                 if facts is not None and facts.method(call.func.attr) is not None:
@@ -564,32 +584,97 @@ class CheckFinder:
                     found = self.resolver.manager(node.func.value)
                     if found is not None and found.model is not None and (
                             model is None or found.model.qualname == model.qualname):
-                        return ExistenceCheck(node.lineno, "get()", found.model.qualname)
+                        return ExistenceCheck(node.lineno, "get()", found.model.qualname,
+                                              pinned_fields(node, found.model))
         return None
 
 
-def _returns_existence(function, model_of, project, model=None) -> bool:
-    """Whether every `return` of `function` is an existence query (`<queryset>.exists()`, also negated
-    or through a local) on `model` (`model_of(receiver)` names the model a receiver queries; for a
-    manager method, its own model)."""
+def _returns_existence(function, model_of, model=None) -> Optional[Tuple[str, str, Optional[FrozenSet[str]]]]:
+    """("present" | "absent", the model's qualname, the fields its queries pin) when every `return` of
+    `function` answers whether rows of one model exist: `<queryset>.exists()` (also negated, or through
+    a local or cache entry), `<queryset>.count() == 0` and its kin (`username_is_acceptable()`: true
+    when no row has the name), or a constant that never says the opposite of the query (`return False`
+    before the query of a function that is true when the row is absent: its true answer always comes
+    from the query). `model_of(receiver)` names the model a receiver queries (for a manager method, its
+    own model); with `model` given, only queries on it count."""
     returns = [n.value for n in ast.walk(function) if isinstance(n, ast.Return)]
-    if not returns:
-        return False
+    answers, constants, found = set(), set(), set()
+    pinned: Optional[Set[str]] = set()
     for value in returns:
-        if isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.Not):
-            value = value.operand
-        if isinstance(value, (ast.Name, ast.Subscript, ast.Attribute)):  # a local, or a cache entry
-            spelled = ast.dump(value, annotate_fields=False).replace("Store()", "Load()")
-            bound = [n.value for n in ast.walk(function) if isinstance(n, ast.Assign) and len(n.targets) == 1
-                     and ast.dump(n.targets[0], annotate_fields=False).replace("Store()", "Load()") == spelled]
-            value = bound[0] if len(bound) == 1 else value
-        if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
-                and value.func.attr in EXISTENCE_ENDINGS):
-            return False
-        found = model_of(value.func.value)
-        if found is None or (model is not None and found.qualname != model.qualname):
-            return False
-    return True
+        if isinstance(value, ast.Constant) and isinstance(value.value, bool):
+            constants.add(value.value)
+            continue
+        polarity, receiver = _existence_answer(function, value)
+        if polarity is None or receiver is None:
+            return None
+        queried = model_of(receiver)
+        if queried is None or (model is not None and queried.qualname != model.qualname):
+            return None
+        answers.add(polarity)
+        found.add(queried.qualname)
+        fields = pinned_fields(receiver, queried)
+        pinned = None if pinned is None or fields is None else pinned | fields
+    if len(answers) != 1 or len(found) != 1:
+        return None
+    answer: str = answers.pop()
+    if constants - {answer == "present"}:  # a constant saying "absent" (or "present") without a query
+        return None
+    return answer, found.pop(), frozenset(pinned) if pinned else None
+
+
+def pinned_fields(query: ast.AST, model) -> Optional[FrozenSet[str]]:
+    """The fields of `model` a queryset chain's filters pin by keyword (`filter(user=u).get(day=d)`: user
+    and day; `Q(username=n) | Q(email=e)` inside one: username and email), relations spanned counting as
+    the relation (`user__email`: user). None when none are, or when a keyword is unknown (`**kwargs`)
+    or names no field (an annotation): then the query may look at anything."""
+    heads: Set[str] = set()
+    node = query
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        if node.func.attr in orm.QUERIES:
+            keywords = list(node.keywords) + [k for arg in node.args for sub in ast.walk(arg)
+                                              if isinstance(sub, ast.Call) for k in sub.keywords]
+            for keyword in keywords:
+                if keyword.arg is None:
+                    return None
+                heads.add(keyword.arg.split("__")[0])
+        node = node.func.value
+    fields = {model.field_for(head) for head in heads}
+    return None if not fields or None in fields else frozenset(f for f in fields if f)
+
+
+def _existence_answer(function, value: Optional[ast.AST], depth: int = 0) -> Tuple[Optional[str], Optional[ast.AST]]:
+    """("present" | "absent", the queryset asked) for a returned existence query; (None, None) else."""
+    if value is None or depth > 3:
+        return None, None
+    if isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.Not):
+        polarity, receiver = _existence_answer(function, value.operand, depth + 1)
+        return {"present": "absent", "absent": "present"}.get(polarity or ""), receiver
+    if isinstance(value, (ast.Name, ast.Subscript, ast.Attribute)):  # a local, or a cache entry
+        spelled = ast.dump(value, annotate_fields=False).replace("Store()", "Load()")
+        bound = [n.value for n in ast.walk(function) if isinstance(n, ast.Assign) and len(n.targets) == 1
+                 and ast.dump(n.targets[0], annotate_fields=False).replace("Store()", "Load()") == spelled]
+        return _existence_answer(function, bound[0], depth + 1) if len(bound) == 1 else (None, None)
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in EXISTENCE_ENDINGS:
+        return "present", value.func.value
+    if isinstance(value, ast.Compare) and len(value.ops) == 1:
+        counted = value.left
+        if (isinstance(counted, ast.Call) and isinstance(counted.func, ast.Attribute)
+                and counted.func.attr in orm.COUNTS):
+            return _count_polarity(value.ops[0], value.comparators[0]), counted.func.value
+    return None, None
+
+
+def _count_polarity(op: ast.cmpop, right: ast.AST) -> Optional[str]:
+    """What `count() <op> right` says about the rows when true: `== 0` absent, `> 0` present."""
+    if not (isinstance(right, ast.Constant) and isinstance(right.value, int) and not isinstance(right.value, bool)):
+        return None
+    value = right.value
+    if (isinstance(op, ast.Eq) and value == 0) or (isinstance(op, ast.LtE) and value == 0) or (
+            isinstance(op, ast.Lt) and value == 1):
+        return "absent"
+    if (isinstance(op, (ast.Gt, ast.NotEq)) and value == 0) or (isinstance(op, ast.GtE) and value == 1):
+        return "present"
+    return None
 
 
 def _self_model(receiver: ast.AST, model):

@@ -63,9 +63,9 @@ def _fix(verdict: Verdict, named: bool) -> str:
         text = f"use {verdict.model}.objects.get_or_create({verdict.fix_field}=...) or {catch}"
     elif fix is Fix.MOVE_TO_LOOKUP:
         text = f"move {verdict.fix_field} from defaults into the lookup, or use {catch}"
-    elif fix is Fix.LOOKUP_BY_KEY:
-        text = (f"look the row up by {verdict.fix_field} alone and pass {' and '.join(verdict.fix_rest)} in "
-                f"defaults, or use {catch}")
+    elif fix is Fix.ROW_NOT_FOUND:
+        text = (f"a row with this {verdict.fix_field} but another {_either(verdict.fix_rest)} is not found by "
+                f"the lookup; wrap in {catch}")
     elif fix is Fix.LOOKUP_BY_DERIVED:
         source = verdict.fix_rest[0] if verdict.fix_rest else "?"
         text = (f"look the row up by {verdict.fix_field} (which {verdict.model}.save() derives from {source}), "
@@ -81,6 +81,12 @@ def _fix(verdict: Verdict, named: bool) -> str:
                  else verdict.savepoint_for)
         text += f", with `with transaction.atomic():` inside the try (it runs inside {where})"
     return text + "".join(" and " + phrase for phrase in form_fix_phrases(verdict.form_fixes))
+
+
+def _either(names) -> str:
+    """`a`, `a or b`, `a, b or c`."""
+    names = list(names) or ["value"]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
 
 
 def form_fix_phrases(fixes: Iterable[FormFix]) -> List[str]:

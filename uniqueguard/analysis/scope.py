@@ -246,6 +246,49 @@ class ModuleScope:
             return candidates[-1], None
         return _seen_at(candidates, position), None
 
+    def binding_on_branch(self, name: str, use: ast.AST, binding: Binding) -> Binding:
+        """The binding of `name` in effect at `use` when source order picked one that cannot run on the
+        way there: the picked one sits in one branch of `if flag:` / `else:`, `use` under a later `if flag:`
+        (or `if not flag:`) taking the other, and `flag` is a local not rebound in between. Python runs
+        only the branch the test selects, so the matching branch's binding is the one in effect
+        (`if create: lang = get_or_create(...)[0]` / `else: lang = Language(...)`, then `if create:
+        lang.save()` saves the row it got, not the unsaved instance)."""
+        if binding.value is None:
+            return binding
+        placed = self._flag_branch(self.statement_of(binding.value))
+        if placed is None:
+            return binding
+        branch_if, flag, truth = placed
+        at_use = self._flag_branch(self.statement_of(use), flag)
+        if at_use is None or at_use[0] is branch_if or at_use[2] == truth:
+            return binding
+        func = self.enclosing_function(use)
+        if func is None or self.enclosing_function(branch_if) is not func:
+            return binding
+        start, position = _position(branch_if), _position(use)
+        if any(start < (b.line, b.col) < position for b in self.bindings(func).get(flag, ())):
+            return binding  # the flag may have changed
+        matching = [b for b in self.bindings(func).get(name, ()) if b.visible <= position and b.value is not None
+                    and self._flag_branch(self.statement_of(b.value)) == (branch_if, flag, at_use[2])]
+        return matching[-1] if matching else binding
+
+    def _flag_branch(self, statement: ast.AST, flag: Optional[str] = None) -> Optional[Tuple[ast.If, str, bool]]:
+        """(the `if`, the flag, the flag's truth there) for the nearest `if <name>:` / `if not <name>:`
+        around `statement` in its function (with `flag`, the nearest testing that name)."""
+        for child, parent in self.ancestors(statement):
+            if isinstance(parent, FUNCTION_NODES) or isinstance(parent, ast.ClassDef):
+                return None
+            if not isinstance(parent, ast.If) or child is parent.test:
+                continue
+            test, negated = parent.test, False
+            if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+                test, negated = test.operand, True
+            if isinstance(test, ast.Name) and (flag is None or test.id == flag):
+                return parent, test.id, (child in parent.body) != negated
+            if flag is None:
+                return None  # the nearest `if` tests something else
+        return None
+
     # --------------------------------------------------------------------------------------- names
     def names_at(self, node: ast.AST) -> Names:
         """The module's import names, plus imports made inside the functions around `node`."""

@@ -18,7 +18,10 @@ class Fix(enum.Enum):
     CATCH = "catch"  # wrap the write in try/except IntegrityError
     GET_OR_CREATE = "get_or_create"  # reuse the existing row: Model.objects.get_or_create(field=...)
     MOVE_TO_LOOKUP = "move to lookup"  # get_or_create: the defaults field belongs in the lookup
-    LOOKUP_BY_KEY = "lookup by key"  # get_or_create: look up by the unique key alone, the rest in defaults
+    # get_or_create: the lookup pins more than the unique key (or another field), so a row holding the key
+    # with other values is not found and the insert collides; catch it (re-keying the lookup would change
+    # which row comes back)
+    ROW_NOT_FOUND = "row not found"
     LOOKUP_BY_DERIVED = "lookup by derived"  # get_or_create: look up by the field save() derives
     IGNORE_CONFLICTS = "ignore_conflicts"  # bulk_create(..., ignore_conflicts=True)
     SAVEPOINT = "savepoint"  # `with transaction.atomic():` inside the try, around the write
@@ -61,8 +64,8 @@ class Verdict:
     model: str  # the written model's name
     unique_sets: Tuple[UniqueSet, ...]  # the sets at risk the message names
     fix: Fix
-    fix_field: Optional[str] = None  # GET_OR_CREATE's keyword, MOVE_TO_LOOKUP's defaults field, LOOKUP_BY_*'s key
-    fix_rest: Tuple[str, ...] = ()  # LOOKUP_BY_KEY: the other lookups; LOOKUP_BY_DERIVED: the source field
+    fix_field: Optional[str] = None  # GET_OR_CREATE's keyword, MOVE_TO_LOOKUP's field, the key
+    fix_rest: Tuple[str, ...] = ()  # ROW_NOT_FOUND: the other lookups; LOOKUP_BY_DERIVED: the source field
     form_fixes: Tuple[FormFix, ...] = ()
     validated_by: Tuple[ValidationSeen, ...] = ()  # UNQ004
     check: Optional[CheckSeen] = None  # UNQ002

@@ -15,6 +15,7 @@ from ..index.facts import UNKNOWN, CallValue, Ref
 from .fresh_values import is_random_token, unset_field_is_fresh
 from .new_rows import Creator, NewRows
 from .resolve import Resolver, unchained
+from .returned_dicts import returned_keys, unchanged_dict
 from .scope import Binding, BindingKind, ModuleScope, call_label
 from .verdict import Fix
 from ..index.uniqueness import ModelInfo, UniqueSet, as_inherited
@@ -47,13 +48,20 @@ class Write:
     commit_false_form: Optional[ast.AST] = None  # obj from `form.save(commit=False)`
     own_savepoint: bool = False  # get_or_create / update_or_create wrap the insert in a savepoint
     lookup_hint: Optional[str] = None  # for get_or_create: the defaults key that breaks it
-    # For get_or_create whose lookup pins a unique key and more: (Fix, the key, what else it asks).
+    # For get_or_create whose lookup pins something beside a unique key it risks: (Fix, the key, what else it asks).
     lookup_fix: Optional[Tuple["Fix", str, Tuple[str, ...]]] = None
     origin: Optional[ast.AST] = None  # where a saved instance was built: existence checks guard that
     validated_by: Optional[str] = None  # `obj.full_clean()` ran on the instance before this save()
     # A one-to-one to a row inserted just before, which a receiver or the parent's own code also creates.
     created_elsewhere: Optional[Creator] = None
     values: Dict[str, ast.AST] = field(default_factory=dict)  # field → the expression written, when known
+
+
+def _outside(keys: List[Tuple[str, Optional[str]]], unique_set: UniqueSet) -> Tuple[str, ...]:
+    """The get_or_create lookups that pin something other than a field of `unique_set` (the field, or
+    the keyword as written when it names none): a row holding the set's values with other values there
+    is not found by that lookup."""
+    return tuple(dict.fromkeys(name or arg for arg, name in keys if name not in unique_set.fields))
 
 
 def _risked(model: ModelInfo, fields, values: Dict[str, ast.AST], evaluate,
@@ -119,7 +127,7 @@ class WriteFinder:
                 continue  # `Token(user=user, key=uuid4())`: a fresh token or NULL in the set
             if insert and new_row and written is not None and any(
                     f not in written and f in model.fields
-                    and unset_field_is_fresh(self.resolver.project, model.fields[f], unique_set)
+                    and unset_field_is_fresh(self.resolver.project, model.fields[f], unique_set, model)
                     for f in unique_set.fields):
                 continue  # a random or timestamp default, or NULL, that nobody supplies
             at_risk, creator = self.new_rows.verdict(unique_set, model, values)
@@ -273,8 +281,9 @@ class WriteFinder:
         return (UNKNOWN_FIELDS if unknown else fields), sources, values
 
     def _expand(self, value: ast.AST, model: ModelInfo):
-        """Fields of `**value`: a dict literal, a local dict, or a form's cleaned_data; None if unknown."""
-        value = self._follow(value)
+        """Fields of `**value`: a dict literal, a local dict, a form's cleaned_data, or the dict a project
+        function returns (`returned_dicts.py`); None if unknown."""
+        given, value = value, self._follow(value)
         if isinstance(value, ast.Dict):
             fields = set()
             sources: Dict[str, Source] = {}
@@ -295,6 +304,10 @@ class WriteFinder:
                 return None
             fields = {name for name in map(model.field_for, validator.fields) if name is not None}
             return fields, {f: Source(holder, None) for f in fields}, {}
+        if isinstance(value, ast.Call) and (not isinstance(given, ast.Name) or unchanged_dict(given, None, self.scope)):
+            keys = returned_keys(value, self.scope, self.resolver)
+            if keys is not None:
+                return {name for name in map(model.field_for, keys) if name is not None}, {}, {}
         return None
 
     def _fresh_in(self, value: ast.AST, unique_set: UniqueSet) -> bool:
@@ -388,8 +401,11 @@ class WriteFinder:
             fields = UNKNOWN_FIELDS
         # Values all objects share (`[Line(order=order, ...) for ...]`): one pointing at a row inserted
         # just before keeps every set holding it from colliding with an existing row.
+        # One object appended in a loop (`if day not in existing: batch.append(Entry(...))`): an existence
+        # check around where it is built guards every row of the batch, as for a saved instance.
         return self._write(call, method, label, model, fields, values=shared if len(elements) == 1 or
-                           fields is not UNKNOWN_FIELDS else None, validated_by=validated)
+                           fields is not UNKNOWN_FIELDS else None, validated_by=validated,
+                           origin=elements[0] if len(elements) == 1 and elements[0] is not call else None)
 
     def list_elements(self, iterable: ast.AST, before: ast.AST) -> Optional[List[ast.AST]]:
         """The element expressions of a list built earlier in the function: a literal, a comprehension's
@@ -514,10 +530,13 @@ class WriteFinder:
         candidates = _risked(model, lookup | defaults, values, self.resolver.static_value)
         risked = [s for s in candidates if not set(s.fields) <= lookup and set(s.fields) & defaults]
         hint = None
-        if risked and not any(set(s.fields) <= lookup for s in model.unique_sets):
+        lookup_fix = None
+        outside = _outside(keys, risked[0]) if risked else ()
+        if outside:  # the lookup asks for more than the set: moving the field in would not find the row either
+            lookup_fix = (Fix.ROW_NOT_FOUND, " and ".join(risked[0].fields), outside)
+        elif risked and not any(set(s.fields) <= lookup for s in model.unique_sets):
             # moving a field into a lookup that already pins a unique set would change which row is found
             hint = sorted(set(risked[0].fields) & defaults)[0]
-        lookup_fix = None
         written = set(lookup | defaults)
         for unique_set, fix in self._over_pinned(model, keys, lookup, values) if not overridden else ():
             written |= set(unique_set.fields)  # a derived field is written by save() itself
@@ -530,15 +549,17 @@ class WriteFinder:
     def _over_pinned(self, model: ModelInfo, keys, lookup: set, values: Dict[str, ast.AST]):
         """(unique set, the fix) for the sets a get_or_create lookup pins together with
         something more: an existing row that matches the unique key but not the rest is not found, and
-        the create() that follows collides with it. Also a unique field the model's save() derives from
-        a looked-up one (`self.slug = slugify(self.name)`): two lookups deriving the same value collide."""
+        the create() that follows collides with it. Looking it up by the key alone would hand back a row
+        whose other fields differ from what the code asked for (the old target of a synonym, another
+        tenant's row), so the fix named is to catch the IntegrityError. Also a unique field the model's save()
+        derives from a looked-up one (`self.slug = slugify(self.name)`): two lookups deriving the same value collide."""
         found = []
         for unique_set in model.unique_sets:
             if unique_set.conditional or not set(unique_set.fields) <= lookup:
                 continue
-            extra = [arg for arg, name in keys if name not in unique_set.fields]
+            extra = _outside(keys, unique_set)
             if extra and self._new_row_free(unique_set, model, values):
-                found.append((unique_set, (Fix.LOOKUP_BY_KEY, " and ".join(unique_set.fields), tuple(extra))))
+                found.append((unique_set, (Fix.ROW_NOT_FOUND, " and ".join(unique_set.fields), extra)))
         for field_name, source in _derived_in_save(self.resolver.project, model):
             derived = next((s for s in model.unique_sets if s.fields == (field_name,)), None)
             if derived is not None and field_name not in lookup and source in lookup:
@@ -568,6 +589,7 @@ class WriteFinder:
         binding, scope = self.scope.binding_before(receiver.id, call)
         if binding is None:
             return None
+        binding = self.scope.binding_on_branch(receiver.id, call, binding)
         if binding.kind in (BindingKind.ASSIGN, BindingKind.PARAM) and self._validator_of(receiver) is not None:
             return self.form_save(call)
         prior = self._saved_before(receiver.id, binding, call)

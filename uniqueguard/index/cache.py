@@ -20,9 +20,11 @@ import time
 from typing import Any, Dict, Optional
 
 from .. import __version__
-from .facts import UNKNOWN, CallValue, ClassFacts, DictValue, MethodFacts, ModuleFacts, ReceiverFacts, Ref
+from .facts import (KEYWORD_HOWS, UNKNOWN, CallValue, ClassFacts, DictValue, MethodFacts, ModuleFacts,
+                    ReceiverFacts, Ref)
 
-FORMAT = 9  # 9: class bases written as generic aliases (ModelSerializer[Role]) are their origin
+FORMAT = 11  # 11: what a field class's `__init__` does to its keywords (MethodFacts.keyword_changes);
+# 10: `Manager.from_queryset(QS)` bases are Manager and QS; 9: generic aliases are their origin
 
 
 def default_directory() -> str:
@@ -123,13 +125,22 @@ def _pairs(value: Any, first=_str) -> tuple:
 
 def _encode_method(m: MethodFacts) -> list:
     return [m.name, m.lineno, list(m.params), list(m.decorators), m.queries, list(m.super_calls), list(m.inserts),
-            _encode(m.returns), _encode(m.attributes)]
+            _encode(m.returns), _encode(m.attributes), _encode(m.keyword_changes)]
 
 
 def _decode_method(v: list) -> MethodFacts:
-    _list(v, 9)
+    _list(v, 10)
     return MethodFacts(_str(v[0]), _int(v[1]), _strs(v[2]), _strs(v[3]), _bool(v[4]), _strs(v[5]), _strs(v[6]),
-                       _tuple(_decode(v[7])), _pairs(_decode(v[8])))
+                       _tuple(_decode(v[7])), _pairs(_decode(v[8])), _keyword_changes(_decode(v[9])))
+
+
+def _keyword_changes(value: Any) -> tuple:
+    changes = []
+    for item in _tuple(value):
+        if len(_tuple(item)) != 3 or item[1] not in KEYWORD_HOWS:
+            raise ShapeError("expected (keyword, how, literal) triples")
+        changes.append((_str(item[0]), item[1], item[2]))
+    return tuple(changes)
 
 
 def _encode_class(c: Optional[ClassFacts]) -> Optional[list]:

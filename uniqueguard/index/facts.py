@@ -107,6 +107,9 @@ class MethodFacts:
     # that hands out a model class (`get_voucher_model()`) names that model in every module calling it.
     returns: tuple = ()
     attributes: tuple = ()  # ((attr, literal), ...): `self.<attr> = value` statements of the body
+    # For `__init__`: what it does to the keywords it is given before Django's field sees them
+    # (`kwargs.setdefault("null", True)`), as ((keyword, how, literal), ...); see `keyword_changes`.
+    keyword_changes: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -374,8 +377,119 @@ def _method_facts(node, names: Names) -> MethodFacts:
                 super_calls.append(sub.func.attr)
     inserts = _inserted_classes(node, _with_inner_imports(node, names)) if node.name in INSERTING_METHODS else ()
     returns, attributes = _returns_and_attributes(node, _with_inner_imports(node, names))
+    changes = keyword_changes(node, names) if node.name == "__init__" else ()
     return MethodFacts(node.name, node.lineno, params, decorators, queries, tuple(super_calls), inserts,
-                       returns, attributes)
+                       returns, attributes, changes)
+
+
+# How `keyword_changes` says an `__init__` treats one keyword: "default" (kept when given, else the
+# literal), "set" (the literal, whatever was given), "drop" (not passed on: Django's own default),
+# "unknown" (changed in a way not read: under a condition, by `update()`...). Keyword "*": every keyword.
+KEYWORD_HOWS = ("default", "set", "drop", "unknown")
+KWARGS_GET = "**.get"  # `kwargs.get("blank")` in a recorded value: the keyword as the caller gave it
+
+
+def keyword_changes(function, names: Names) -> tuple:
+    """What an `__init__` (a project field class's) does to its keywords before `super().__init__()`
+    passes them on, in order: `kwargs.setdefault("null", True)`, `kwargs["unique"] = True`,
+    `kwargs.pop("x")`, a keyword parameter with a default passed on as `null=null`, and the keywords the
+    `super().__init__(...)` call spells. Only statements of the body itself, before that call, are read;
+    a change under a condition or to a computed key is "unknown", and no `super().__init__()` at the top
+    of the body makes everything unknown: what cannot be read is never guessed."""
+    args = function.args
+    kwargs = args.kwarg.arg if args.kwarg is not None else None
+    params = list(getattr(args, "posonlyargs", [])) + list(args.args)
+    defaults = dict(zip([a.arg for a in params[len(params) - len(args.defaults):]], args.defaults))
+    defaults.update((a.arg, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None)
+
+    def value(node):
+        return _kwargs_reads(literal(node, names), kwargs)
+
+    changes: list = []
+    for stmt in function.body:
+        call = stmt.value if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) else None
+        if call is not None and _is_super_init(call):
+            passed = {kw.arg for kw in call.keywords if kw.arg is not None}
+            passed |= {arg.id for arg in call.args if isinstance(arg, ast.Name)}  # by position: not read
+            if kwargs is not None and not any(kw.arg is None and isinstance(kw.value, ast.Name)
+                                              and kw.value.id == kwargs for kw in call.keywords):
+                return tuple(changes) + (("*", "unknown", None),)  # the keywords given go elsewhere
+            changes += [(name, "drop", None) for name in defaults if name not in passed]
+            changes += [(arg.id, "unknown", None) for arg in call.args
+                        if isinstance(arg, ast.Name) and arg.id in defaults]
+            for kw in call.keywords:
+                if kw.arg is None:
+                    continue
+                if isinstance(kw.value, ast.Name) and kw.value.id in defaults:
+                    changes.append((kw.arg, "default", value(defaults[kw.value.id])))
+                else:
+                    changes.append((kw.arg, "set", value(kw.value)))
+            return tuple(changes)
+        if kwargs is None:
+            continue
+        change = _keyword_change(stmt, kwargs, value)
+        if change is not None:
+            changes.append(change)
+            continue
+        for sub in iter_nodes(stmt):  # a change under a condition, or one not read: unknown
+            touched = _touched_keyword(sub, kwargs)
+            if touched is not None:
+                changes.append((touched, "unknown", None))
+    return (("*", "unknown", None),)
+
+
+def _is_super_init(call: ast.Call) -> bool:
+    func = call.func
+    return (isinstance(func, ast.Attribute) and func.attr == "__init__" and isinstance(func.value, ast.Call)
+            and isinstance(func.value.func, ast.Name) and func.value.func.id == "super")
+
+
+def _keyword_change(stmt: ast.stmt, kwargs: str, value) -> Optional[tuple]:
+    """A top-level `kwargs.setdefault("k", v)`, `kwargs["k"] = v`, `kwargs.pop("k")` / `del kwargs["k"]`."""
+    call = stmt.value if isinstance(stmt, (ast.Expr, ast.Assign)) and isinstance(stmt.value, ast.Call) else None
+    if (call is not None and isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name)
+            and call.func.value.id == kwargs and call.args and _string(call.args[0]) is not None):
+        key = _string(call.args[0])
+        if call.func.attr == "setdefault" and len(call.args) == 2 and isinstance(stmt, ast.Expr):
+            return key, "default", value(call.args[1])
+        if call.func.attr == "pop":
+            return key, "drop", None
+    slot = stmt.targets[0] if isinstance(stmt, (ast.Assign, ast.Delete)) and len(stmt.targets) == 1 else None
+    if not (isinstance(slot, ast.Subscript) and _keyword_slot(slot, kwargs)):
+        return None
+    key = _string(slot.slice)
+    if isinstance(stmt, ast.Assign):
+        return (key, "set", value(stmt.value)) if key is not None else ("*", "unknown", None)
+    return (key, "drop", None) if key is not None else None
+
+
+def _touched_keyword(node: ast.AST, kwargs: str) -> Optional[str]:
+    """The keyword a node may change (`"*"` when not a literal one), or None when it changes none."""
+    if isinstance(node, ast.Subscript) and isinstance(node.ctx, (ast.Store, ast.Del)) and _keyword_slot(node, kwargs):
+        return _string(node.slice) or "*"
+    if isinstance(node, ast.Name) and node.id == kwargs and isinstance(node.ctx, ast.Store):
+        return "*"
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == kwargs and node.func.attr in ("setdefault", "pop", "update", "clear", "popitem")):
+        return (_string(node.args[0]) if node.args and node.func.attr in ("setdefault", "pop") else None) or "*"
+    return None
+
+
+def _keyword_slot(node: ast.AST, kwargs: str) -> bool:
+    return isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == kwargs
+
+
+def _string(node: ast.AST) -> Optional[str]:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _kwargs_reads(value: Any, kwargs: Optional[str], depth: int = 0) -> Any:
+    """`kwargs.get("blank")` inside a recorded value, spelled `**.get` whatever the parameter's name."""
+    if not isinstance(value, CallValue) or depth > 3:
+        return value
+    func = KWARGS_GET if kwargs is not None and value.func == f"{kwargs}.get" else value.func
+    return CallValue(func, tuple(_kwargs_reads(a, kwargs, depth + 1) for a in value.args),
+                     tuple((k, _kwargs_reads(v, kwargs, depth + 1)) for k, v in value.kwargs))
 
 
 MAX_RETURNS = 8  # a function returning more different things than this names no one model
@@ -469,12 +583,16 @@ def _row_class(call: ast.Call) -> Optional[ast.AST]:
 
 
 def _base_names(bases, names: Names) -> list:
-    """Dotted names of a class's bases; `with_metaclass(Meta, A, B)` (six, future) stands for A, B."""
+    """Dotted names of a class's bases; `with_metaclass(Meta, A, B)` (six, future) stands for A, B, and
+    `Manager.from_queryset(QS)` for Manager and QS (Django copies the queryset's methods onto the manager
+    class it makes, so `self.prefetch()` in the manager is QS's method)."""
     found: List[str] = []
     for base in bases:
-        if (isinstance(base, ast.Call) and (names.of(base.func) or "").rpartition(".")[2] == "with_metaclass"
-                and len(base.args) > 1):
+        called = (names.of(base.func) or "").rpartition(".")[2] if isinstance(base, ast.Call) else ""
+        if called == "with_metaclass" and len(base.args) > 1:
             found.extend(names.of(arg) or "" for arg in base.args[1:])
+        elif called == "from_queryset" and isinstance(base.func, ast.Attribute) and len(base.args) == 1:
+            found.extend(names.of(node) or "" for node in (base.func.value, base.args[0]))
         else:  # `ModelSerializer[Role]` (a generic alias) is ModelSerializer
             found.append(names.of(base.value if isinstance(base, ast.Subscript) else base) or "")
     return found

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Dict, List, Optional, Protocol, Sequence, Tuple
 
-from .facts import UNKNOWN, CallValue, ClassFacts, Ref
+from .facts import KWARGS_GET, UNKNOWN, CallValue, ClassFacts, Ref
 
 MODEL_ROOTS = frozenset({"django.db.models.Model", "django.db.models.base.Model",
                          "django.contrib.gis.db.models.Model"})
@@ -146,11 +146,15 @@ def declares_field(value: object, project: Optional["ModelLookup"] = None) -> bo
     return cls is not None and any(is_field_call(CallValue(dotted)) for dotted, _ in project.ancestors(cls))
 
 
-def field_info(name: str, call: CallValue) -> FieldInfo:
+def field_info(name: str, call: CallValue, project: Optional["ModelLookup"] = None) -> FieldInfo:
     kind = call.last
     relation = _relation_kind(kind)
-    primary_key = call.kwarg("primary_key") is True
-    unique_value = call.kwarg("unique")
+    options = field_options(call, project)
+    for option in ("primary_key", "unique"):  # what the class's __init__ does to them was not read:
+        if options.get(option) is UNKNOWN:  # as declared (a set is never lost to an unread __init__)
+            options[option] = call.kwarg(option)
+    primary_key = options.get("primary_key") is True
+    unique_value = options.get("unique")
     unique = (unique_value is True or relation == "o2o" or (primary_key and kind not in AUTO_FIELDS)
               or _truthy_option(unique_value))
     unique_if = None
@@ -158,10 +162,53 @@ def field_info(name: str, call: CallValue) -> FieldInfo:
         unique_if = unique_value.dotted if isinstance(unique_value, Ref) else "a setting"
     target = call.kwarg("to", call.args[0] if call.args else None) if relation else None
     related_name = call.kwarg("related_name")
-    return FieldInfo(name, kind, unique and relation != "m2m", primary_key, call.kwarg("null") is True,
+    return FieldInfo(name, kind, unique and relation != "m2m", primary_key, options.get("null") is True,
                      relation, target, related_name if isinstance(related_name, str) else None,
-                     call.kwarg("through"), call.kwarg("default"),
-                     call.kwarg("auto_now") is True or call.kwarg("auto_now_add") is True, unique_if)
+                     call.kwarg("through"), options.get("default"),
+                     options.get("auto_now") is True or options.get("auto_now_add") is True, unique_if)
+
+
+def field_options(call: CallValue, project: Optional["ModelLookup"] = None) -> Dict[str, object]:
+    """The keywords Django's field receives from a declaration: those written, as a project field
+    class's `__init__` changes them on the way (`kwargs.setdefault("null", True)`, read into
+    `MethodFacts.keyword_changes`), subclass first, through its bases up to Django's own classes. A
+    keyword changed in a way the facts do not read is UNKNOWN; a base that cannot be read changes nothing
+    (as before any `__init__` was read: the declaration is what is known)."""
+    options: Dict[str, object] = {key: value for key, value in call.kwargs if key is not None}
+    if project is None or "." not in call.func or any(key is None for key, _ in call.kwargs):
+        return options
+    cls = project.find_class(call.func)
+    chain: List[Optional[ClassFacts]] = [cls] if cls is not None else []
+    chain += [f for _, f in project.ancestors(cls)] if cls is not None else []
+    for facts in chain:
+        if facts is None or facts.module.startswith("django."):
+            continue
+        init = facts.method("__init__")
+        for key, how, value in init.keyword_changes if init is not None else ():
+            for name in (list(options) + list(FIELD_OPTIONS) if key == "*" else [key]):
+                if how == "drop":
+                    options.pop(name, None)
+                elif how == "unknown":
+                    options[name] = UNKNOWN
+                elif how == "set" or name not in options:
+                    options[name] = _option_value(value, options)
+    return options
+
+
+# The keywords whose value the engine reads from a field declaration.
+FIELD_OPTIONS = ("unique", "primary_key", "null", "default", "auto_now", "auto_now_add")
+
+
+def _option_value(value: object, options: Dict[str, object]) -> object:
+    """A recorded value as the options given so far make it: `bool(kwargs.get("blank"))`."""
+    if isinstance(value, CallValue) and value.func == KWARGS_GET:
+        if not (value.args and isinstance(value.args[0], str)):
+            return UNKNOWN
+        return options.get(value.args[0], value.args[1] if len(value.args) > 1 else None)
+    if isinstance(value, CallValue) and value.func == "bool" and len(value.args) == 1 and not value.kwargs:
+        inner = _option_value(value.args[0], options)
+        return bool(inner) if inner is None or isinstance(inner, (bool, int, str)) else UNKNOWN
+    return value
 
 
 def _strings_in(value) -> List[str]:
@@ -332,7 +379,7 @@ class _Builder:
                 parent_sets.extend(base.unique_sets)
         for name, value in cls.assigns:
             if declares_field(value, self.project):
-                local[name] = field_info(name, value)
+                local[name] = field_info(name, value, self.project)
             elif value is None and name in local:
                 del local[name]  # `username = None` removes an abstract parent's field
             elif name == "USERNAME_FIELD" and isinstance(value, str):
