@@ -1,7 +1,8 @@
 """uniqueguard: find Django writes that can raise IntegrityError on a unique constraint, unguarded.
 
-One engine (`uniqueguard.engine`), several front doors: the flake8 plugin (`UNQ` codes, auto-registered),
-the pylint plugin (`pylint --load-plugins=uniqueguard`, `W58xx` messages) and the command line.
+One engine (`uniqueguard.analysis.engine`), several front doors: the flake8 plugin (`UNQ` codes,
+auto-registered), the pylint plugin (`pylint --load-plugins=uniqueguard`, `W58xx` messages) and the
+command line.
 """
 __version__ = "0.1.0"
 

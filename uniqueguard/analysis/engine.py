@@ -136,25 +136,44 @@ def _checked(tree: Optional[ast.Module], path: str, options: Options, source) ->
 
 
 @engine_call()
-def start_run(paths: Sequence[str], options: Options = Options(), files=None) -> None:
+def start_run(paths: Sequence[str], options: Options = Options(), files=None) -> Tuple[str, ...]:
     """A front end names its run's paths here, in its parent process, before any worker starts: for
     each project whose tree cannot be read completely, the note saying so goes on the run's first file
-    of that project in sorted order (`run_notes`), once per run, whatever the number of workers and
+    of that project in sorted order that parses (`run_notes`), once per run, whatever the number of workers and
     whichever worker lints that file. `files()`, when given, lists the run's files and is called only
-    when a tree is incomplete. The index is built here, so forked workers inherit it instead of each
-    walking the tree again."""
+    when a tree is incomplete; when it returns None (the front could not list them) nothing is named and
+    the note comes once per process, as without a front's help. The index is built here, so forked
+    workers inherit it instead of each walking the tree again.
+
+    Returns those first files (absolute paths). A worker that did not inherit this process's memory
+    (spawned) is handed them and names them again as its paths: each is then its project's first."""
     if not any(_incomplete(path, options) for path in paths):
-        return
+        return ()
+    listed = files() if files is not None else paths
+    if listed is None:
+        return ()
     firsts: Dict[str, str] = {}
-    for path in sorted(_placed(p) for p in (files() if files is not None else paths)):
+    for path in sorted(_placed(p) for p in listed):
         try:
             merged = effective_options(path, options)
         except ConfigError:
             continue  # reported on every file by the analysis itself
         project = project_for(path, merged)
-        if project.problems.incomplete_walk:
-            firsts.setdefault(project.root, path)
-            project.problems.walk_carrier = firsts[project.root]
+        if project.problems.incomplete_walk and project.root not in firsts and _parses(path):
+            firsts[project.root] = project.problems.walk_carrier = path
+    return tuple(sorted(firsts.values()))
+
+
+def _parses(path: str) -> bool:
+    """Whether a host will run the plugin on this file at all: flake8 and pylint skip a file that does
+    not parse (E999, syntax-error), and a note carried there would be lost. Only when a tree is
+    incomplete, and usually one parse per project and run: its first file parses."""
+    try:
+        with open(path, "rb") as handle:
+            parse_source(handle.read(), path)
+        return True
+    except (OSError, ParseFailure):
+        return False
 
 
 def _incomplete(path: str, options: Options) -> bool:

@@ -2,7 +2,8 @@
 
 The engine works on the standard library `ast`, like the flake8 front end, so both report the same
 findings. It is not parsed twice: `pylint_trees` takes the `ast` tree astroid built the module from
-(checked byte for byte against the file; a plain parse when astroid's private hook is missing). Options
+(checked byte for byte against the file; a plain parse when astroid's private hook is missing). What a
+run says once (an incomplete project tree) is placed before any worker starts (`pylint_files`). Options
 are `--uniqueguard-<name>` (command line or rc file), over `[tool.uniqueguard]`.
 """
 from __future__ import annotations
@@ -16,9 +17,9 @@ from pylint.checkers import BaseChecker
 from pylint.constants import WarningScope
 
 from ..config import ConfigError, Options, options_from_mapping
-from . import pylint_trees
+from . import pylint_files, pylint_trees
 from .option_spec import pylint_mapping, pylint_options
-from ..analysis.engine import check_source, check_tree, may_write
+from ..analysis.engine import check_source, check_tree, may_write, run_notes, start_run
 from ..findings import Finding, said_once
 from ..rules import BY_CODE, RULES
 
@@ -45,6 +46,32 @@ def _host_selected(enabled) -> Tuple[str, ...]:
 
 
 _SAID: set = set()  # notes about the environment already printed by this process
+_NAMED: set = set()  # the carriers (pylint_files) this process has named to the engine
+
+
+def _options(linter) -> Options:
+    """uniqueguard's options for this run, from pylint's (a ConfigError for a bad value)."""
+    read = options_from_mapping(pylint_mapping(linter.config), "pylint's options (command line or its rc file)")
+    return replace(read, extend_select=_host_selected(getattr(linter.config, "enable", ())))
+
+
+def _enabled(linter) -> bool:
+    """Whether pylint will print any of the plugin's messages in this run."""
+    return any(linter.is_message_enabled(rule.symbol) for rule in RULES)
+
+
+def _name_the_run(linter, paths, files) -> None:
+    """In pylint's own process, before any worker: where the run's once-only notes go (pylint_files).
+    Nothing is read when the plugin's messages are all disabled."""
+    if not _enabled(linter):
+        return
+    try:
+        options = _options(linter)
+    except ConfigError:
+        return  # the checker's `open` stops the run with the error
+    carriers = start_run(paths, options, files)
+    _NAMED.add(carriers)
+    pylint_files.carry(linter, carriers)
 
 
 class UniqueGuardChecker(BaseChecker):
@@ -53,16 +80,19 @@ class UniqueGuardChecker(BaseChecker):
     options = pylint_options()
 
     def open(self) -> None:
-        """Read the options once per run; a bad value stops pylint with a usage error, like its own."""
-        mapping = pylint_mapping(self.linter.config)
+        """Read the options once per run; a bad value stops pylint with a usage error, like its own. A
+        worker that did not inherit the parent's memory (spawned) names the run's carriers again."""
         try:
-            self._options = replace(options_from_mapping(mapping, "pylint's options (command line or its rc file)"),
-                                    extend_select=_host_selected(getattr(self.linter.config, "enable", ())))
+            self._options = _options(self.linter)
         except ConfigError as exc:
             print(f"pylint: error: {exc}", file=sys.stderr)
             raise SystemExit(32) from None
         linter: Any = self.linter  # an attribute of ours on pylint's linter: what pylint_trees judges with
         linter._uniqueguard_options = self._options
+        carriers = pylint_files.carried(linter)
+        if carriers and carriers not in _NAMED:
+            _NAMED.add(carriers)
+            start_run(carriers, self._options)
 
     def close(self) -> None:
         pylint_trees.drop_all()
@@ -79,7 +109,7 @@ class UniqueGuardChecker(BaseChecker):
         found = pylint_trees.take(path, source)
         if found is None:
             found = check_source(source, path, getattr(self, "_options", Options()))
-        for finding in found:
+        for finding in found + run_notes(path):
             self._report(finding)
 
     def _report(self, finding: Finding) -> None:
@@ -98,11 +128,17 @@ def _judge(linter, path: str, text: str, tree) -> Optional[List[Finding]]:
     options = getattr(linter, "_uniqueguard_options", None)
     if options is None or not path.endswith(".py") or not may_write(text, options.write_methods):
         return None
-    if not any(linter.is_message_enabled(rule.symbol) for rule in RULES):
+    if not _enabled(linter):
         return None
     return check_tree(tree, path, options, text)
 
 
 def register(linter) -> None:
-    linter.register_checker(UniqueGuardChecker(linter))
+    """One checker per linter. pylint 3.0 to 4.0 call this again in each `-j N` worker, on a linter that
+    already holds the checker it unpickled (pylint 4.1 deregisters that one first): a second checker
+    would print every message twice, and `-j2` would differ from `-j1`. The process-wide hooks are
+    installed each time (idempotent): a worker that was not forked has none yet."""
+    if not any(isinstance(checker, UniqueGuardChecker) for checker in linter.get_checkers()):
+        linter.register_checker(UniqueGuardChecker(linter))
     pylint_trees.install(type(linter), astroid.builder, _judge)
+    pylint_files.install(type(linter), _name_the_run)

@@ -168,6 +168,11 @@ def field_info(name: str, call: CallValue, project: Optional["ModelLookup"] = No
                      options.get("auto_now") is True or options.get("auto_now_add") is True, unique_if)
 
 
+# The keywords whose value the engine reads from a field declaration.
+DJANGO_MODULES = ("django.",)  # Django's own classes: their keywords are the documented ones
+FIELD_OPTIONS = ("unique", "primary_key", "null", "default", "auto_now", "auto_now_add")
+
+
 def field_options(call: CallValue, project: Optional["ModelLookup"] = None) -> Dict[str, object]:
     """The keywords Django's field receives from a declaration: those written, as a project field
     class's `__init__` changes them on the way (`kwargs.setdefault("null", True)`, read into
@@ -175,13 +180,14 @@ def field_options(call: CallValue, project: Optional["ModelLookup"] = None) -> D
     keyword changed in a way the facts do not read is UNKNOWN; a base that cannot be read changes nothing
     (as before any `__init__` was read: the declaration is what is known)."""
     options: Dict[str, object] = {key: value for key, value in call.kwargs if key is not None}
-    if project is None or "." not in call.func or any(key is None for key, _ in call.kwargs):
-        return options
+    if (project is None or "." not in call.func or call.func.startswith(DJANGO_MODULES)
+            or any(key is None for key, _ in call.kwargs)):
+        return options  # Django's own fields keep the keywords they are given: no module read for them
     cls = project.find_class(call.func)
     chain: List[Optional[ClassFacts]] = [cls] if cls is not None else []
     chain += [f for _, f in project.ancestors(cls)] if cls is not None else []
     for facts in chain:
-        if facts is None or facts.module.startswith("django."):
+        if facts is None or facts.module.startswith(DJANGO_MODULES):
             continue
         init = facts.method("__init__")
         for key, how, value in init.keyword_changes if init is not None else ():
@@ -193,10 +199,6 @@ def field_options(call: CallValue, project: Optional["ModelLookup"] = None) -> D
                 elif how == "set" or name not in options:
                     options[name] = _option_value(value, options)
     return options
-
-
-# The keywords whose value the engine reads from a field declaration.
-FIELD_OPTIONS = ("unique", "primary_key", "null", "default", "auto_now", "auto_now_add")
 
 
 def _option_value(value: object, options: Dict[str, object]) -> object:
