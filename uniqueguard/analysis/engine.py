@@ -8,7 +8,9 @@ let it through (→ UNQ002)? Otherwise it is UNQ001. No front end makes any of t
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
+import gc
 import os
 import re
 from dataclasses import dataclass, replace
@@ -24,10 +26,10 @@ from ..index.validation import FormFix, FormFixKind, ValidationSeen
 from ..findings import Failure, Finding, finding, run_failure
 from .function_ids import enclosing_id
 from .helpers import HelperWrite, Shared
-from .guards import (CheckFinder, Guard, GuardKind, TryNodes, atomic_around, catches_integrity_error, handler_guard,
-                     never_commits, reraises, savepoint_between)
+from .guards import (CheckFinder, Guard, GuardKind, TryNodes, atomic_around, handler_guard, never_commits,
+                     only_reraises, savepoint_between)
 from ..paths import matches, relative_posix
-from ..index.project import built_projects, project_for
+from ..index.project import begin_check, built_projects, project_for
 from .hints import reusable_field, transaction_around
 from .resolve import Resolver
 from .scope import BindingKind, ModuleScope, call_label
@@ -36,6 +38,38 @@ from .verdict import CheckSeen, CreatorSeen, Fix, HandlerSeen, Verdict
 from .writes import Write, WriteFinder
 
 
+@contextlib.contextmanager
+def engine_call():
+    """One front end's call into the engine: a module's check, or a run's start.
+
+    Two things hold for its duration. The index compares the files it has read with the disk once, at
+    the start (`begin_check`), not at every lookup. And Python's cyclic garbage collector is paused:
+    the analysis allocates hundreds of thousands of short-lived AST nodes and dicts, none in reference
+    cycles; each burst of allocations triggers collections, and every full collection walks every live
+    object again — the trees, scopes and facts kept for the project's other modules. On published
+    applications that walking cost as much as the analysis itself. Reference counting still frees
+    everything at once; a cycle made meanwhile (in the host linter's objects too) is collected as soon
+    as the collector runs again. A nested call changes nothing; the host's own setting is restored."""
+    if _CALL_DEPTH[0]:
+        yield
+        return
+    _CALL_DEPTH[0] += 1
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        begin_check()
+        yield
+    finally:
+        _CALL_DEPTH[0] -= 1
+        if paused:
+            gc.enable()
+
+
+_CALL_DEPTH = [0]
+
+
+@engine_call()
 def check_source(source, path: str, options: Options = Options(), report_unparsable: bool = False) -> List[Finding]:
     """Check a file's bytes or text. A module with no write call at all is not even parsed. A file that
     does not parse (syntax error, undeclared non-UTF-8, NUL bytes, inconsistent tabs) yields no findings
@@ -52,6 +86,7 @@ def check_source(source, path: str, options: Options = Options(), report_unparsa
         return [finding(path, exc.line, 0, "UNQ000", messages.unparsable(str(exc)))]
 
 
+@engine_call()
 def check_tree(tree: ast.Module, path: str, options: Options = Options(), source=None) -> List[Finding]:
     """All findings for one module, never raising: an internal failure becomes one UNQ000 finding.
 
@@ -75,11 +110,15 @@ def _checked(tree: Optional[ast.Module], path: str, options: Options, source) ->
         text_ = _text(source) if source is not None else None
         judged = _judged_before(placed, merged, source)
         reader = None
+        if judged is not None and judged[0] is None:
+            return []  # test support, seen when it was read for its helpers
         if judged is None:
-            reader = _shared(project_for(placed, merged), merged).extractor.kept(placed, text_)
+            shared = _shared(project_for(placed, merged), merged)
+            reader = shared.extractor.kept(placed, text_)
             if tree is None:
                 tree = reader.scope.tree if reader is not None else parse_source(source, path)
             if not merged.check_test_support and is_test_support_module(tree):
+                shared.remember_test_support(placed, text_)
                 return []
         analysis = _Analysis(tree, path, options, text_=text_, judged=judged)
         if reader is not None and reader.scope.tree is tree:  # read for the call graph from this text
@@ -96,6 +135,7 @@ def _checked(tree: Optional[ast.Module], path: str, options: Options, source) ->
                                                     f"({type(exc).__name__}: {exc}); please report this")]
 
 
+@engine_call()
 def start_run(paths: Sequence[str], options: Options = Options(), files=None) -> Tuple[str, ...]:
     """A front end names its run's paths here, in its parent process, before any worker starts: for
     each project whose tree cannot be read completely, the note saying so goes on the run's first file
@@ -206,6 +246,7 @@ def _for_helpers(path: str, text_: str, options: Options) -> Optional["_Analysis
         except ParseFailure:
             return None
         if not options.check_test_support and is_test_support_module(tree):
+            _shared(project_for(path, options), options).remember_test_support(path, text_)
             return None
         analysis = _Analysis(tree, path, options, linted=False, text_=text_, merged=True)
         extractor.keep(path, analysis.scope, analysis.resolver, text_)
@@ -216,8 +257,9 @@ def _for_helpers(path: str, text_: str, options: Options) -> Optional["_Analysis
     return analysis
 
 
-def _judged_before(placed: str, merged: Options, source) -> Optional[List["Judged"]]:
-    """The writes of this module as judged earlier in this process (for its helpers), from this very text."""
+def _judged_before(placed: str, merged: Options, source) -> Optional[tuple]:
+    """(judged writes, missing packages) of this module as found earlier in this process (for its
+    helpers), from this very text."""
     if source is None:
         return None
     return _shared(project_for(placed, merged), merged).judged_for(placed, _text(source))
@@ -297,7 +339,7 @@ class _Analysis:
     were judged earlier (read for its helpers before it was linted) is reported without them."""
 
     def __init__(self, tree: Optional[ast.Module], path: str, options: Options, linted: bool = True,
-                 text_=None, judged: Optional[List[Judged]] = None, merged: bool = False):
+                 text_=None, judged: Optional[tuple] = None, merged: bool = False):
         self.path = path
         self.linted = linted  # False: read for the writes its functions make, on behalf of their callers
         self.text = text_  # the text parsed, when known: judgments are reused only for the same text
@@ -316,7 +358,9 @@ class _Analysis:
         self.shared = _shared(self.project, self.options)
         self.graph = self.shared.graph
         self.callers = self.shared.callers
-        self.judged = judged
+        # (judged writes, missing packages behind them) when found earlier from this very text
+        self.judged: Optional[List[Judged]] = judged[0] if judged is not None else None
+        self.missing: List[Tuple[str, int, int]] = judged[1] if judged is not None else []
         self.helpers: Dict[str, List[HelperWrite]] = {}  # function id → its writes nothing in it guards
         self.found: List[Finding] = []
         if self.dotted and tree is not None:  # its own facts, if asked for, come from this tree
@@ -357,7 +401,8 @@ class _Analysis:
                            if not self._migration_code(write.call)]
             if self.project.user_model_asked:  # remembered with the verdicts, which may be reused
                 self.project.user_model_files.add(self.real_path)
-            self.shared.remember(self.real_path, self.text, self.judged)
+            self.missing = self._missing_packages()
+            self.shared.remember(self.real_path, self.text, self.judged, self.missing)
         for judged in self.judged:
             if not judged.handled and judged.verdict is not None and judged.function is not None:
                 verdict = judged.verdict
@@ -424,9 +469,7 @@ class _Analysis:
             if not self._migration_code(call):
                 saves = isinstance(call.func, ast.Attribute) and call.func.attr in orm.SAVE
                 self._add(call, "UNQ005", messages.unresolved(call_label(call.func), saves))
-        self._report_missing_packages([node for node in self.scope.method_calls
-                                       if isinstance(node.func, ast.Attribute) and node.func.attr in self.finder.methods
-                                       and not self._migration_code(node)])
+        self._report_missing_packages()
         self._report_unreadable_imports()
         self.project.save_cache()
         self.graph.save()
@@ -572,11 +615,7 @@ class _Analysis:
         if (guard.kind is not GuardKind.TRY or write.own_savepoint
                 or savepoint_between(self.scope, write.call, guard.node)):
             return None
-        if not isinstance(guard.node, TryNodes):
-            return None
-        handlers = [h for h in guard.node.handlers
-                    if catches_integrity_error(self.scope, h.type, self.extra_guards) is not None]
-        if handlers and all(reraises(h) for h in handlers):
+        if not isinstance(guard.node, TryNodes) or only_reraises(self.scope, guard.node, self.extra_guards):
             return None
         atomic = atomic_around(self.scope, guard.node, self.atomic_requests, self.project)
         if atomic is None:
@@ -689,18 +728,30 @@ class _Analysis:
                                               messages.unreadable(relative, unreadable[path])))
                     break
 
-    def _report_missing_packages(self, writes: List[ast.Call]) -> None:
+    def _missing_packages(self) -> List[Tuple[str, int, int]]:
+        """(package, line, col) for each package the lint environment cannot read that a write's class,
+        or a base class of it, lives in; the place is this module's import from it, else the write.
+        Found with the writes and kept with their verdicts: a module judged earlier is not read again."""
+        found: List[Tuple[str, int, int]] = []
+        declared = {model.split(".")[0] for model, _ in self.options.unique}  # the `unique` table covers them
+        for call in self.scope.method_calls:
+            if (not isinstance(call.func, ast.Attribute) or call.func.attr not in self.finder.methods
+                    or self._migration_code(call)):
+                continue
+            for package in self._missing_behind(call):
+                if package not in declared and all(package != seen for seen, _, _ in found):
+                    line, col = self._import_of(package) or (call.lineno, call.col_offset)
+                    found.append((package, line, col))
+        return found
+
+    def _report_missing_packages(self) -> None:
         """A note (UNQ000, said on stderr by the fronts), once per process and package, when a write's
         class, or a base class of it, lives in a package the lint environment cannot read: the model is
         unknown, or the unique fields it inherits are."""
         problems = self.project.problems
-        declared = {model.split(".")[0] for model, _ in self.options.unique}  # the `unique` table covers them
-        for call in writes:
-            for package in self._missing_behind(call):
-                if package in problems.missing_reported or package in declared:
-                    continue
+        for package, line, col in self.missing:
+            if package not in problems.missing_reported:
                 problems.missing_reported.add(package)
-                line, col = self._import_of(package) or (call.lineno, call.col_offset)
                 self.found.append(finding(self.path, line, col, "UNQ000", messages.missing_package(package), note=True))
 
     def _note_unread_validation(self, verdict: Verdict, line: int, col: int) -> None:

@@ -247,6 +247,14 @@ def _rolls_back(resolver, func: ast.AST) -> bool:
     return False
 
 
+def only_reraises(scope, try_node: ast.AST, extra: frozenset) -> bool:
+    """Whether every handler of `try_node` that catches IntegrityError only re-raises: the atomic block
+    around it rolls back, so no query runs in a broken transaction (no UNQ003)."""
+    handlers = [h for h in getattr(try_node, "handlers", ())
+                if catches_integrity_error(scope, h.type, extra) is not None]
+    return bool(handlers) and all(reraises(h) for h in handlers)
+
+
 def reraises(handler: ast.ExceptHandler) -> bool:
     """A handler that only re-raises lets the atomic block roll back: no query runs in the broken transaction."""
     if not handler.body or not isinstance(handler.body[-1], ast.Raise):
@@ -579,7 +587,7 @@ class CheckFinder:
         if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
             return None
         manager = self.resolver.manager(call.func.value)
-        if manager is None or manager.model is None or manager.model.qualname != model.qualname:
+        if manager is None or manager.model is None or (model is not None and manager.model.qualname != model.qualname):
             return None
         project = self.resolver.project
         classes = manager.model.managers.get(manager.name, ())
