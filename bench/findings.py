@@ -106,8 +106,47 @@ def _short(row: dict) -> str:
     return f"{row['path']}:{row.get('line', '?')} {row['rule']} {row['context'] or '<module>'}: `{row['call'][:90]}`"
 
 
+def _subject(message: str) -> str:
+    """What a message is about, whatever its rule: the write and the unique sets it risks (the text before
+    the first "; "), so a finding that changed rule still pairs with its judgement."""
+    return message.split("; ")[0]
+
+
+def pair_occurrences(rows: list, entries: list) -> None:
+    """Number the findings that share a function and a call's text (a helper call reaching two writes) by
+    the judgement that names the same write and sets, not by their sorted order, which a change of rule
+    reshuffles (UNQ001 → UNQ004 sorts after its sibling); rows left over take the numbers left over."""
+    groups = collections.defaultdict(list)
+    for row in rows:
+        groups[(row["path"], row["context"], row["call"])].append(row)
+    judged = collections.defaultdict(list)
+    for entry in entries:
+        judged[(entry["path"], entry["context"], entry["call"])].append(entry)
+    for key, members in groups.items():
+        candidates = judged.get(key, [])
+        if len(members) < 2 or not candidates:
+            continue
+        free = sorted(e.get("occurrence", 1) for e in candidates)
+        by_subject = {}
+        for entry in candidates:
+            by_subject.setdefault(_subject(entry.get("message", "")), []).append(entry.get("occurrence", 1))
+        left = []
+        for row in members:
+            matches = [o for o in by_subject.get(_subject(row["message"]), []) if o in free]
+            if matches:
+                row["occurrence"] = matches[0]
+                free.remove(matches[0])
+            else:
+                left.append(row)
+        taken = {row["occurrence"] for row in members if row not in left}
+        spare = [o for o in free if o not in taken] + list(range(len(members) + len(candidates) + 1, 10_000))
+        for row, occurrence in zip(left, spare):
+            row["occurrence"] = occurrence
+
+
 def compare(name: str, rows: list, judged: dict, out, brief: bool = False) -> dict:
     """Print one corpus's comparison; return its figures."""
+    pair_occurrences(rows, judged["findings"])
     by_key = {_key(e): e for e in judged["findings"]}
     current = {_key(r): r for r in rows}
     counts = collections.Counter(r["rule"] for r in rows)

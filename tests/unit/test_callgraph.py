@@ -278,3 +278,21 @@ def test_a_warm_single_file_run_of_a_caller_reads_the_helpers_writes_from_the_ca
         path) or real_parse_source(source, path, *args, **kwargs))
     assert project.lint("shop/other.py") == [(4, "UNQ001")]
     assert [os.path.relpath(p, project.root) for p in parsed if "services" in p or "views" in p] == []
+
+
+@pytest.mark.parametrize("text, skipped", [
+    ("def issue(code):\n    pass\n", True),  # its own definition only
+    ("from shop.services import issue\nfrom shop import services\n", True),  # a plain import, never used
+    ("class A:\n    async def issue(self):\n        pass\n", True),
+    ("from shop.services import issue\n\ndef f():\n    issue(1)\n", False),  # a call
+    ("from shop.services import issue as give\n\ndef f():\n    give(1)\n", False),  # called by its alias
+    ("def issue(self): return issue(self.code)\n", False),  # a one-line def that calls its namesake
+    ("from shop.services import issue; issue(1)\n", False),
+    ("handlers = {'coupon': issue}\n", False),  # passed on: an escape
+    ("# issue() is called by the cron job\n", False),  # a comment: read the module
+    ("from shop.services import (\n    issue,\n)\n", False),  # a continuation line: read the module
+])
+def test_modules_that_only_define_or_import_a_name_are_not_read(text, skipped):
+    from uniqueguard.index.callgraph import _names_only_where_never_used
+
+    assert _names_only_where_never_used(text, "issue") is skipped

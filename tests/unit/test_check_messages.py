@@ -92,6 +92,19 @@ def findings(project, body, path="shop/views.py"):
      "    if found is None:\n        Tag.objects.create(name=n, owner=u)\n", "UNQ002", "the first() check at line 5"),
     ("from django.db.models import Q\ndef f(n, u):\n    found = Tag.objects.filter(Q(owner=u) | Q(owner=None)).first()\n"
      "    if found is None:\n        Tag.objects.create(name=n, owner=u)\n", "UNQ001", "nothing catches"),
+    # a flag the `except DoesNotExist` of a get() sets, bound only to the opposite constant elsewhere
+    ("def f(n):\n    found = True\n    try:\n        Tag.objects.get(name=n)\n    except Tag.DoesNotExist:\n"
+     "        found = False\n    if not found:\n        Tag.objects.create(name=n)\n", "UNQ002",
+     "the get() check at line 6"),
+    ("def f(n):\n    missing = False\n    try:\n        Tag.objects.get(name=n)\n    except Tag.DoesNotExist:\n"
+     "        missing = True\n    if missing:\n        Tag.objects.create(name=n)\n", "UNQ002",
+     "the get() check at line 6"),
+    # ... not when the caller may set it too, nor when the get() looks at another field
+    ("def f(n, missing=False):\n    try:\n        Tag.objects.get(name=n)\n    except Tag.DoesNotExist:\n"
+     "        missing = True\n    if missing:\n        Tag.objects.create(name=n)\n", "UNQ001", "nothing catches"),
+    ("def f(n, u):\n    missing = False\n    try:\n        Tag.objects.get(owner=u)\n"
+     "    except Tag.DoesNotExist:\n        missing = True\n    if missing:\n        Tag.objects.create(name=n)\n",
+     "UNQ001", "nothing catches"),
     # a batch built under a check: the check guards every row; the fix skips what a concurrent run added
     ("def f(names):\n    have = [t.name for t in Tag.objects.filter(name__in=names)]\n    batch = []\n"
      "    for n in names:\n        if n not in have:\n            batch.append(Tag(name=n))\n"
@@ -109,3 +122,38 @@ def test_queryset_method_of_a_from_queryset_manager(project):
     found = findings(project, "", path="shop/models.py")
     assert [(f.code, f.line) for f in found] == [("UNQ002", 16)], found
     assert "the `in` check at line 15" in found[0].message
+
+
+BASE_COMMAND = """
+    from .models import Tag
+
+
+    class Importer:
+        def safe_name(self, name):
+            taken = Tag.objects.filter(name__istartswith=name).values_list("name", flat=True)
+            if len(taken) == 0:
+                return name
+            return f"{name}{len(taken)}"
+
+        def owner_name(self, user):
+            return "x" if Tag.objects.filter(owner=user).exists() else "y"
+"""
+
+
+@pytest.mark.parametrize("body, code, text", [
+    # a value a base class's method picks after reading the taken names: a check; its hint never reuses
+    # the row holding the value (it was picked to be new)
+    ("    def run(self, name):\n        name = self.safe_name(name)\n        Tag.objects.create(name=name)\n",
+     "UNQ002", "the safe_name() check at line 7 races with concurrent inserts; wrap in try/except IntegrityError"),
+    # ... but not a method that queries another field
+    ("    def run(self, user):\n        name = self.owner_name(user)\n        Tag.objects.create(name=name)\n",
+     "UNQ001", "nothing catches IntegrityError"),
+])
+def test_a_value_picked_after_a_query(project, body, code, text):
+    project.write("shop/models.py", MODELS)
+    project.write("shop/base.py", BASE_COMMAND)
+    project.write("shop/command.py", "from .base import Importer\nfrom .models import Tag\n\n\n"
+                  "class Command(Importer):\n" + body)
+    found = project.findings("shop/command.py")
+    assert [f.code for f in found] == [code], found
+    assert text in found[0].message

@@ -18,7 +18,7 @@ from .. import orm
 from ..index.callgraph import CallSite, Check, NameCalls, function_id
 from .function_ids import enclosing_id, function_qualname
 from ..index.facts import CallValue, ClassFacts
-from .guards import CheckFinder, atomic_around, handler_guard, savepoint_between
+from .guards import CheckFinder, atomic_around, handler_guard, only_reraises, savepoint_between
 from .new_rows import NewRows
 from .resolve import Resolver
 from ..paths import inside
@@ -211,7 +211,8 @@ class CallSites:
             return None
         guard = handler_guard(self.scope, call, self.extra)
         atomic: tuple = ()
-        if guard is not None and guard.kind == "try" and not savepoint_between(self.scope, call, guard.node):
+        if (guard is not None and guard.kind == "try" and not savepoint_between(self.scope, call, guard.node)
+                and not only_reraises(self.scope, guard.node, self.extra)):  # a re-raise rolls back: no UNQ003
             context = atomic_around(self.scope, guard.node, self.atomic_requests, self.project)
             if context is not None:
                 atomic = (context.line, context.how)

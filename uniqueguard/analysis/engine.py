@@ -8,7 +8,9 @@ let it through (→ UNQ002)? Otherwise it is UNQ001. No front end makes any of t
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
+import gc
 import os
 import re
 from dataclasses import dataclass, replace
@@ -24,18 +26,50 @@ from ..index.validation import FormFix, FormFixKind, ValidationSeen
 from ..findings import Failure, Finding, finding, run_failure
 from .function_ids import enclosing_id
 from .helpers import HelperWrite, Shared
-from .guards import (CheckFinder, Guard, GuardKind, TryNodes, atomic_around, catches_integrity_error, handler_guard,
-                     never_commits, reraises, savepoint_between)
+from .guards import (CheckFinder, Guard, GuardKind, TryNodes, atomic_around, handler_guard, never_commits,
+                     only_reraises, savepoint_between)
 from ..paths import matches, relative_posix
-from ..index.project import built_projects, project_for
+from ..index.project import begin_check, built_projects, project_for
 from .hints import reusable_field, transaction_around
 from .resolve import Resolver
-from .scope import ModuleScope, call_label
+from .scope import BindingKind, ModuleScope, call_label
 from .support_code import MigrationCode, is_test_support_module
 from .verdict import CheckSeen, CreatorSeen, Fix, HandlerSeen, Verdict
 from .writes import Write, WriteFinder
 
 
+@contextlib.contextmanager
+def engine_call():
+    """One front end's call into the engine: a module's check, or a run's start.
+
+    Two things hold for its duration. The index compares the files it has read with the disk once, at
+    the start (`begin_check`), not at every lookup. And Python's cyclic garbage collector is paused:
+    the analysis allocates hundreds of thousands of short-lived AST nodes and dicts, none in reference
+    cycles; each burst of allocations triggers collections, and every full collection walks every live
+    object again — the trees, scopes and facts kept for the project's other modules. On published
+    applications that walking cost as much as the analysis itself. Reference counting still frees
+    everything at once; a cycle made meanwhile (in the host linter's objects too) is collected as soon
+    as the collector runs again. A nested call changes nothing; the host's own setting is restored."""
+    if _CALL_DEPTH[0]:
+        yield
+        return
+    _CALL_DEPTH[0] += 1
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        begin_check()
+        yield
+    finally:
+        _CALL_DEPTH[0] -= 1
+        if paused:
+            gc.enable()
+
+
+_CALL_DEPTH = [0]
+
+
+@engine_call()
 def check_source(source, path: str, options: Options = Options(), report_unparsable: bool = False) -> List[Finding]:
     """Check a file's bytes or text. A module with no write call at all is not even parsed. A file that
     does not parse (syntax error, undeclared non-UTF-8, NUL bytes, inconsistent tabs) yields no findings
@@ -52,6 +86,7 @@ def check_source(source, path: str, options: Options = Options(), report_unparsa
         return [finding(path, exc.line, 0, "UNQ000", messages.unparsable(str(exc)))]
 
 
+@engine_call()
 def check_tree(tree: ast.Module, path: str, options: Options = Options(), source=None) -> List[Finding]:
     """All findings for one module, never raising: an internal failure becomes one UNQ000 finding.
 
@@ -75,11 +110,15 @@ def _checked(tree: Optional[ast.Module], path: str, options: Options, source) ->
         text_ = _text(source) if source is not None else None
         judged = _judged_before(placed, merged, source)
         reader = None
+        if judged is not None and judged[0] is None:
+            return []  # test support, seen when it was read for its helpers
         if judged is None:
-            reader = _shared(project_for(placed, merged), merged).extractor.kept(placed, text_)
+            shared = _shared(project_for(placed, merged), merged)
+            reader = shared.extractor.kept(placed, text_)
             if tree is None:
                 tree = reader.scope.tree if reader is not None else parse_source(source, path)
             if not merged.check_test_support and is_test_support_module(tree):
+                shared.remember_test_support(placed, text_)
                 return []
         analysis = _Analysis(tree, path, options, text_=text_, judged=judged)
         if reader is not None and reader.scope.tree is tree:  # read for the call graph from this text
@@ -96,6 +135,7 @@ def _checked(tree: Optional[ast.Module], path: str, options: Options, source) ->
                                                     f"({type(exc).__name__}: {exc}); please report this")]
 
 
+@engine_call()
 def start_run(paths: Sequence[str], options: Options = Options(), files=None) -> Tuple[str, ...]:
     """A front end names its run's paths here, in its parent process, before any worker starts: for
     each project whose tree cannot be read completely, the note saying so goes on the run's first file
@@ -206,6 +246,7 @@ def _for_helpers(path: str, text_: str, options: Options) -> Optional["_Analysis
         except ParseFailure:
             return None
         if not options.check_test_support and is_test_support_module(tree):
+            _shared(project_for(path, options), options).remember_test_support(path, text_)
             return None
         analysis = _Analysis(tree, path, options, linted=False, text_=text_, merged=True)
         extractor.keep(path, analysis.scope, analysis.resolver, text_)
@@ -216,8 +257,9 @@ def _for_helpers(path: str, text_: str, options: Options) -> Optional["_Analysis
     return analysis
 
 
-def _judged_before(placed: str, merged: Options, source) -> Optional[List["Judged"]]:
-    """The writes of this module as judged earlier in this process (for its helpers), from this very text."""
+def _judged_before(placed: str, merged: Options, source) -> Optional[tuple]:
+    """(judged writes, missing packages) of this module as found earlier in this process (for its
+    helpers), from this very text."""
     if source is None:
         return None
     return _shared(project_for(placed, merged), merged).judged_for(placed, _text(source))
@@ -289,6 +331,7 @@ class Judged:
     handled: bool  # a handler around it in its own function catches IntegrityError
     own_atomic: bool  # a savepoint of its own: get_or_create, or an atomic block around it in its function
     verdict: Optional[Verdict]
+    inputs: str = ""  # the parameters its unique values come from (HelperWrite.inputs)
 
 
 class _Analysis:
@@ -296,7 +339,7 @@ class _Analysis:
     were judged earlier (read for its helpers before it was linted) is reported without them."""
 
     def __init__(self, tree: Optional[ast.Module], path: str, options: Options, linted: bool = True,
-                 text_=None, judged: Optional[List[Judged]] = None, merged: bool = False):
+                 text_=None, judged: Optional[tuple] = None, merged: bool = False):
         self.path = path
         self.linted = linted  # False: read for the writes its functions make, on behalf of their callers
         self.text = text_  # the text parsed, when known: judgments are reused only for the same text
@@ -315,7 +358,9 @@ class _Analysis:
         self.shared = _shared(self.project, self.options)
         self.graph = self.shared.graph
         self.callers = self.shared.callers
-        self.judged = judged
+        # (judged writes, missing packages behind them) when found earlier from this very text
+        self.judged: Optional[List[Judged]] = judged[0] if judged is not None else None
+        self.missing: List[Tuple[str, int, int]] = judged[1] if judged is not None else []
         self.helpers: Dict[str, List[HelperWrite]] = {}  # function id → its writes nothing in it guards
         self.found: List[Finding] = []
         if self.dotted and tree is not None:  # its own facts, if asked for, come from this tree
@@ -356,14 +401,15 @@ class _Analysis:
                            if not self._migration_code(write.call)]
             if self.project.user_model_asked:  # remembered with the verdicts, which may be reused
                 self.project.user_model_files.add(self.real_path)
-            self.shared.remember(self.real_path, self.text, self.judged)
+            self.missing = self._missing_packages()
+            self.shared.remember(self.real_path, self.text, self.judged, self.missing)
         for judged in self.judged:
             if not judged.handled and judged.verdict is not None and judged.function is not None:
                 verdict = judged.verdict
                 self.helpers.setdefault(judged.function, []).append(HelperWrite(
                     judged.function, judged.model, verdict.call,
                     f"{relative_posix(self.real_path, self.project.root)}:{judged.line}", verdict.rule,
-                    messages.render(verdict), messages.describe_sets(judged.base.unique_sets)))
+                    messages.render(verdict), messages.describe_sets(judged.base.unique_sets), judged.inputs))
         self.shared.record(self.real_path, self.helpers)
 
     def _judge(self, write: Write) -> Judged:
@@ -375,7 +421,36 @@ class _Analysis:
                       getattr(call, "end_col_offset", None) or call.col_offset, self.scope.context_of(call),
                       _snippet(call), enclosing_id(self.scope, call), write.model.qualname,
                       Verdict("UNQ001", write.label, write.model.name, write.risked, Fix.CATCH),
-                      guard is not None, own_atomic, verdict)
+                      guard is not None, own_atomic, verdict, self._inputs(write, verdict))
+
+    def _inputs(self, write: Write, verdict: Optional[Verdict]) -> str:
+        """HelperWrite.inputs: for each unique set the verdict names, the parameter of the enclosing
+        function each of its fields is written from, so a call site passing a validated form's values
+        for all of them is UNQ004 there (`_report_open_calls`)."""
+        func = self.scope.enclosing_function(write.call)
+        if verdict is None or func is None or isinstance(func, ast.Lambda) or write.written is None:
+            return ""
+        positional = [a.arg for a in list(getattr(func.args, "posonlyargs", [])) + list(func.args.args)]
+        shift = 1 if isinstance(self.scope.parent(func), ast.ClassDef) and not any(
+            isinstance(d, ast.Name) and d.id == "staticmethod" for d in func.decorator_list) else 0
+        keywords = [a.arg for a in func.args.kwonlyargs]
+        defaults = dict(zip(positional[len(positional) - len(func.args.defaults):], func.args.defaults))
+        defaults.update((a.arg, d) for a, d in zip(func.args.kwonlyargs, func.args.kw_defaults) if d is not None)
+        sets = []
+        for unique_set in verdict.unique_sets:
+            pairs = []
+            for name in unique_set.fields:
+                value = write.values.get(name)
+                param = value.id if isinstance(value, ast.Name) else None
+                bindings = self.scope.bindings(func).get(param) if param else None
+                index = positional.index(param) - shift if param in positional else -1
+                if (not bindings or any(b.kind != BindingKind.PARAM for b in bindings)
+                        or (index < 0 and param not in keywords)):
+                    return ""  # a value no call passes: no call site can validate this write
+                none = isinstance(defaults.get(param), ast.Constant) and defaults[param].value is None
+                pairs.append(f"{name}={param}@{index}@{'none' if none else ''}")
+            sets.append(",".join(pairs))
+        return ";".join(sets)
 
     def run(self) -> List[Finding]:
         self.judge_writes()
@@ -388,14 +463,13 @@ class _Analysis:
             if verdict is not None:
                 self.found.append(finding(self.path, judged.line, judged.col, verdict.rule, messages.render(verdict),
                                           judged.end_line, judged.end_col, judged.context, judged.snippet))
+                self._note_unread_validation(verdict, judged.line, judged.col)
         self._report_open_calls()
         for call in self.finder.find_unresolved() if self.options.strict else ():
             if not self._migration_code(call):
                 saves = isinstance(call.func, ast.Attribute) and call.func.attr in orm.SAVE
                 self._add(call, "UNQ005", messages.unresolved(call_label(call.func), saves))
-        self._report_missing_packages([node for node in self.scope.method_calls
-                                       if isinstance(node.func, ast.Attribute) and node.func.attr in self.finder.methods
-                                       and not self._migration_code(node)])
+        self._report_missing_packages()
         self._report_unreadable_imports()
         self.project.save_cache()
         self.graph.save()
@@ -447,8 +521,56 @@ class _Analysis:
         for found in open_calls:
             call = calls.get((found.site.line, found.site.col))
             if call is not None:
-                code, message = messages.helper_call(call_label(call.func), found.helper, found.check)
+                validated = self._validated_arguments(call, found.helper)
+                if validated is not None and not validated[0]:
+                    continue  # every unique set gets a NULL from this call: nothing can collide
+                if validated is not None:
+                    code, message = "UNQ004", messages.helper_call_validated(call_label(call.func), found.helper,
+                                                                             *validated)
+                else:
+                    code, message = messages.helper_call(call_label(call.func), found.helper, found.check)
                 self._add(call, code, message)
+
+    def _validated_arguments(self, call: ast.Call, helper: HelperWrite
+                             ) -> Optional[Tuple[Tuple[UniqueSet, ...], Tuple[ValidationSeen, ...]]]:
+        """What validates every unique set a helper's write risks, given what this call passes for the
+        parameters their values come from: a validated form's or serializer's data
+        (`create_account(username=form.cleaned_data["username"])` with a form whose class checks the
+        name), or NULL (`None`, or left out where the default is None) in some field of the set, which
+        never collides. (the sets validated, what validates them) — none when every set gets a NULL — or
+        None when some set is open at this call."""
+        model = self.project.model(helper.model) if helper.inputs else None
+        if model is None:
+            return None
+        seen: List[ValidationSeen] = []
+        validated: List[UniqueSet] = []
+        for entry in helper.inputs.split(";"):
+            pairs = [pair.partition("=") for pair in entry.split(",")]
+            fields = tuple(field for field, _, _ in pairs)
+            unique_set = next((s for s in model.unique_sets if s.fields == fields), None)
+            if unique_set is None:
+                return None
+            arguments = []
+            for field, _, passed in pairs:
+                param, _, rest = passed.partition("@")
+                index, _, default = rest.partition("@")
+                argument = _argument(call, param, int(index) if index.lstrip("-").isdigit() else -1)
+                null = (argument is None and default == "none") or (
+                    isinstance(argument, ast.Constant) and argument.value is None)
+                if null and unique_set.nulls_distinct:
+                    break  # NULL in the set: no row can equal it
+                arguments.append((field, argument))
+            else:
+                for field, argument in arguments:
+                    source = self.finder.form_source(field, argument) if argument is not None else None
+                    validator = self.resolver.validator(source.holder) if source is not None else None
+                    if (validator is None or source is None or source.field not in (None, field)
+                            or not validator.validates(unique_set, model)):
+                        return None
+                    if validator.seen_for(unique_set) not in seen:
+                        seen.append(validator.seen_for(unique_set))
+                validated.append(unique_set)
+        return tuple(validated), tuple(seen)
 
     def _verdict(self, write: Write, guard: Optional[Guard]) -> Optional[Verdict]:
         """The rule a write breaks, with what was seen around it and the fix, callers left aside; None
@@ -467,9 +589,14 @@ class _Analysis:
         check = self.checks.find(node, write.model, keys)
         if check is None and write.origin is not None:  # `try: get() except DoesNotExist: obj = M()` ... obj.save()
             check = self.checks.find(write.origin, write.model, keys)
+        picked = None
+        if check is None:  # `username = self.get_safe_username(name)`: a pick after reading the taken values
+            check = picked = self.checks.picked_by_query(write.values, keys, write.model)
         if check is not None:
+            # a value picked to be new must not be looked up: get_or_create would hand back the row the
+            # concurrent run inserted with it (another user's)
             return self._with_fix(replace(base, rule="UNQ002", check=CheckSeen(check.text, check.line)), write,
-                                  unvalidated, form_fixes, race=True)
+                                  unvalidated, form_fixes, race=True, reuse=picked is None)
         if write.created_elsewhere is not None:
             return replace(base, fix=Fix.UPDATE_EXISTING, creator=self._creator(write))
         return self._with_fix(base, write, unvalidated, form_fixes, race=False)
@@ -488,11 +615,7 @@ class _Analysis:
         if (guard.kind is not GuardKind.TRY or write.own_savepoint
                 or savepoint_between(self.scope, write.call, guard.node)):
             return None
-        if not isinstance(guard.node, TryNodes):
-            return None
-        handlers = [h for h in guard.node.handlers
-                    if catches_integrity_error(self.scope, h.type, self.extra_guards) is not None]
-        if handlers and all(reraises(h) for h in handlers):
+        if not isinstance(guard.node, TryNodes) or only_reraises(self.scope, guard.node, self.extra_guards):
             return None
         atomic = atomic_around(self.scope, guard.node, self.atomic_requests, self.project)
         if atomic is None:
@@ -552,12 +675,13 @@ class _Analysis:
 
     # ----------------------------------------------------------------------------------------- fixes
     def _with_fix(self, verdict: Verdict, write: Write, unvalidated: Tuple[UniqueSet, ...],
-                  form_fixes: Tuple[FormFix, ...], race: bool) -> Verdict:
-        """The concrete fix for an unguarded write (race: after an existence check, forms aside)."""
+                  form_fixes: Tuple[FormFix, ...], race: bool, reuse: bool = True) -> Verdict:
+        """The concrete fix for an unguarded write (race: after an existence check, forms aside; `reuse`
+        False: the value was picked to be new, so the row holding it is never the one wanted)."""
         method = write.method
         transaction = transaction_around(self.scope, write, self.atomic_requests, self.project)
         verdict = replace(verdict, savepoint_for=transaction)
-        reusable = reusable_field(write, unvalidated)  # hints.py: when reusing the row is the fix
+        reusable = reusable_field(write, unvalidated) if reuse else None  # hints.py: when reusing the row is the fix
         if race:
             if method in orm.BULK:  # the rows a concurrent run inserted are skipped
                 return replace(verdict, fix=Fix.IGNORE_CONFLICTS)
@@ -604,19 +728,42 @@ class _Analysis:
                                               messages.unreadable(relative, unreadable[path])))
                     break
 
-    def _report_missing_packages(self, writes: List[ast.Call]) -> None:
+    def _missing_packages(self) -> List[Tuple[str, int, int]]:
+        """(package, line, col) for each package the lint environment cannot read that a write's class,
+        or a base class of it, lives in; the place is this module's import from it, else the write.
+        Found with the writes and kept with their verdicts: a module judged earlier is not read again."""
+        found: List[Tuple[str, int, int]] = []
+        declared = {model.split(".")[0] for model, _ in self.options.unique}  # the `unique` table covers them
+        for call in self.scope.method_calls:
+            if (not isinstance(call.func, ast.Attribute) or call.func.attr not in self.finder.methods
+                    or self._migration_code(call)):
+                continue
+            for package in self._missing_behind(call):
+                if package not in declared and all(package != seen for seen, _, _ in found):
+                    line, col = self._import_of(package) or (call.lineno, call.col_offset)
+                    found.append((package, line, col))
+        return found
+
+    def _report_missing_packages(self) -> None:
         """A note (UNQ000, said on stderr by the fronts), once per process and package, when a write's
         class, or a base class of it, lives in a package the lint environment cannot read: the model is
         unknown, or the unique fields it inherits are."""
         problems = self.project.problems
-        declared = {model.split(".")[0] for model, _ in self.options.unique}  # the `unique` table covers them
-        for call in writes:
-            for package in self._missing_behind(call):
-                if package in problems.missing_reported or package in declared:
-                    continue
+        for package, line, col in self.missing:
+            if package not in problems.missing_reported:
                 problems.missing_reported.add(package)
-                line, col = self._import_of(package) or (call.lineno, call.col_offset)
                 self.found.append(finding(self.path, line, col, "UNQ000", messages.missing_package(package), note=True))
+
+    def _note_unread_validation(self, verdict: Verdict, line: int, col: int) -> None:
+        """A note, once per process and package, when the validation a verdict counts was read from a class
+        whose bases come from a package the lint environment lacks: what they add is unknown."""
+        problems = self.project.problems
+        for seen in verdict.validated_by:
+            for package in seen.unread:
+                if package not in problems.missing_reported:
+                    problems.missing_reported.add(package)
+                    self.found.append(finding(self.path, line, col, "UNQ000",
+                                              messages.unread_validation(package, seen.form), note=True))
 
     def _missing_behind(self, call: ast.Call) -> List[str]:
         """Unreadable packages that the write's receiver (`Product` in `Product.objects.create()`), or a
@@ -651,6 +798,16 @@ class _Analysis:
             if any(name == package or name.startswith(package + ".") for name in names):
                 return node.lineno, node.col_offset
         return None
+
+
+def _argument(call: ast.Call, param: str, index: int) -> Optional[ast.AST]:
+    """The expression a call passes for the parameter `param` at call position `index` (-1: keyword only)."""
+    for keyword in call.keywords:
+        if keyword.arg == param:
+            return keyword.value
+    if 0 <= index < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[:index + 1]):
+        return call.args[index]
+    return None
 
 
 def _snippet(call: ast.Call, limit: int = 240) -> str:

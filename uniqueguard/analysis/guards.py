@@ -247,6 +247,14 @@ def _rolls_back(resolver, func: ast.AST) -> bool:
     return False
 
 
+def only_reraises(scope, try_node: ast.AST, extra: frozenset) -> bool:
+    """Whether every handler of `try_node` that catches IntegrityError only re-raises: the atomic block
+    around it rolls back, so no query runs in a broken transaction (no UNQ003)."""
+    handlers = [h for h in getattr(try_node, "handlers", ())
+                if catches_integrity_error(scope, h.type, extra) is not None]
+    return bool(handlers) and all(reraises(h) for h in handlers)
+
+
 def reraises(handler: ast.ExceptHandler) -> bool:
     """A handler that only re-raises lets the atomic block roll back: no query runs in the broken transaction."""
     if not handler.body or not isinstance(handler.body[-1], ast.Raise):
@@ -346,6 +354,9 @@ class CheckFinder:
                 return "absent", parts[0][1]
             return None, None
         if isinstance(test, ast.Name):
+            flagged = self._missing_flag(test, model)
+            if flagged[1] is not None:
+                return flagged
             binding, _ = self.scope.binding_before(test.id, test)
             if binding is not None and binding.kind is BindingKind.ASSIGN and binding.value is not None:
                 return self._polarity(binding.value, model, depth + 1)
@@ -358,6 +369,38 @@ class CheckFinder:
         if check is not None:
             return "present", check
         return self._project_check(test, model)
+
+    def _missing_flag(self, flag: ast.Name, model) -> Tuple[Optional[str], Optional[ExistenceCheck]]:
+        """A flag that says the row is missing: set to a constant in an `except DoesNotExist` whose
+        `try` looks the row up (`found = False`), and bound only to the opposite constant anywhere else
+        in the function (`found = True` before the `try`). Its value then tells whether the get() failed.
+        A parameter or any other value may say anything: no check."""
+        func = self.scope.enclosing_function(flag)
+        if func is None:
+            return None, None
+        in_handler: List[Tuple[bool, ExistenceCheck]] = []
+        elsewhere = set()
+        for binding in self.scope.bindings(func).get(flag.id, ()):
+            value = binding.value
+            if binding.kind is not BindingKind.ASSIGN or not (isinstance(value, ast.Constant)
+                                                              and isinstance(value.value, bool)):
+                return None, None
+            handler = next((p for _, p in self.scope.ancestors(value) if isinstance(p, (ast.ExceptHandler,)
+                                                                                    + FUNCTION_NODES)), None)
+            if isinstance(handler, ast.ExceptHandler) and self._catches_does_not_exist(handler):
+                tried = self.scope.parent(handler)
+                check = self._get_in(tried.body if isinstance(tried, TryNodes) else [], model)
+                if check is None:
+                    return None, None
+                in_handler.append((value.value, check))
+            else:
+                elsewhere.add(value.value)
+        if not in_handler or len({v for v, _ in in_handler}) != 1 or not elsewhere:
+            return None, None
+        missing, check = in_handler[0]
+        if missing in elsewhere:
+            return None, None
+        return ("absent" if missing else "present"), check
 
     def _related_row(self, expr: Optional[ast.AST], model) -> Optional[ExistenceCheck]:
         """`hasattr(user, "profile")` or `user.profile` (truthy when the related row exists), where
@@ -544,7 +587,7 @@ class CheckFinder:
         if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
             return None
         manager = self.resolver.manager(call.func.value)
-        if manager is None or manager.model is None or manager.model.qualname != model.qualname:
+        if manager is None or manager.model is None or (model is not None and manager.model.qualname != model.qualname):
             return None
         project = self.resolver.project
         classes = manager.model.managers.get(manager.name, ())
@@ -558,6 +601,51 @@ class CheckFinder:
                 if facts is not None and facts.method(call.func.attr) is not None:
                     return project_method(project, f"{facts.module}.{facts.name}", call.func.attr)
         return None
+
+    def picked_by_query(self, values, keys: FrozenSet[str], model) -> Optional[ExistenceCheck]:
+        """A unique value the project's own function picks after reading the values taken
+        (`username = self.get_safe_username(name)`, whose body lists the usernames like it and appends a
+        number; a slug loop that asks `filter(slug=candidate).exists()`): the pick is a check, and two
+        runs pick the same free value. The function's body must query `model` on that very field."""
+        project = self.resolver.project
+        for name in sorted(keys):
+            value = values.get(name)
+            if isinstance(value, ast.Name):
+                binding, _ = self.scope.binding_before(value.id, value)
+                value = binding.value if binding is not None and binding.kind is BindingKind.ASSIGN else None
+            found = self._callee(value) if isinstance(value, ast.Call) else None
+            if found is None:
+                continue
+            function, names = found
+            for node in ast.walk(function):
+                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                        and node.func.attr in orm.QUERIES | ROW_VALUES):
+                    continue
+                manager = unchained(node.func.value)
+                target = names.of(manager.value) if isinstance(manager, ast.Attribute) else None
+                queried = project.model(target) if target else None
+                if queried is None or queried.qualname != model.qualname:
+                    continue
+                listed = {a.value for a in node.args if isinstance(a, ast.Constant)} \
+                    if node.func.attr in ("values_list", "values") else set()
+                if name in (pinned_fields(node, queried) or ()) or name in listed:
+                    assert isinstance(value, ast.Call)
+                    spelling = getattr(value.func, "attr", None) or getattr(value.func, "id", "helper")
+                    return ExistenceCheck(value.lineno, f"{spelling}()", model.qualname, frozenset({name}))
+        return None
+
+    def _callee(self, call: ast.Call):
+        """(def, its module's Names) of the project function or `self`/`cls` method a call names."""
+        func = call.func
+        project = self.resolver.project
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"):
+            _, facts = self.resolver.enclosing_class_facts(call)
+            for owner in [facts] + [f for _, f in project.ancestors(facts)] if facts is not None else ():
+                if owner is not None and owner.method(func.attr) is not None:
+                    return project_method(project, f"{owner.module}.{owner.name}", func.attr)
+            return None
+        dotted = self.resolver.dotted(func) if isinstance(func, ast.Name) else None
+        return project_function(project, dotted) if dotted else None
 
     def _catches_does_not_exist(self, handler: ast.ExceptHandler) -> bool:
         names = _exception_names(self.scope, handler.type) if handler.type is not None else []

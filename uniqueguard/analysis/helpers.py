@@ -38,6 +38,10 @@ class HelperWrite:
     code: str
     message: str
     fields: str  # the unique sets at risk, described
+    # Which parameters the written unique values come from, per unique set of the verdict:
+    # "f=param@index,g=param@index;h=param@index" (call-site index: `self` left out). A set with a field
+    # not written from a parameter is left out: no call can validate it (engine._inputs).
+    inputs: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,7 @@ class Shared:
         self.callers = Callers(project, self.graph, self.reported)
         self._analyse = analyse  # (path, text) → a module's analysis, not linted, with its `.helpers`
         self._helpers: Dict[tuple, Dict[str, List[HelperWrite]]] = {}
-        self._judged: Dict[tuple, tuple] = {}  # (path, stamp) → (hash of the text, judged writes)
+        self._judged: Dict[tuple, tuple] = {}  # (path, stamp) → (hash of the text, judged writes, missing)
         self._reported: Dict[str, bool] = {}  # path → whether the configuration reports it
 
     def reported(self, path: str) -> bool:
@@ -103,14 +107,22 @@ class Shared:
                     self._helpers[key] = analysis.helpers
         return self._helpers[key]
 
-    def remember(self, path: str, text: Optional[str], judged: list) -> None:
-        """A module's writes as judged (plain data), so linting it later need not judge them again."""
+    def remember(self, path: str, text: Optional[str], judged: Optional[list], missing: list) -> None:
+        """A module's writes as judged (plain data), and the unreadable packages behind them, so linting
+        it later need not read it again."""
         if text is not None:
-            self._judged[(os.path.abspath(path), stamp(path))] = (hash(text), judged)
+            self._judged[(os.path.abspath(path), stamp(path))] = (hash(text), judged, missing)
 
-    def judged_for(self, path: str, text: str) -> Optional[list]:
+    def remember_test_support(self, path: str, text: Optional[str]) -> None:
+        """A module found to be test support: no helpers, nothing to lint, not to be read again."""
+        self.remember(path, text, None, [])
+        self._helpers[(os.path.abspath(path), stamp(path))] = {}
+
+    def judged_for(self, path: str, text: str) -> Optional[tuple]:
+        """(judged writes, missing packages) remembered for this very text, or None; the writes are None
+        for a module that is test support."""
         found = self._judged.get((os.path.abspath(path), stamp(path)))
-        return found[1] if found is not None and found[0] == hash(text) else None
+        return found[1:] if found is not None and found[0] == hash(text) else None
 
     def open_calls(self, path: str, text: str) -> List[OpenCall]:
         """The calls in `path` (whose text is `text`) of helpers judged at their call sites, that

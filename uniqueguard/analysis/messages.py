@@ -55,6 +55,16 @@ def helper_call(call: str, helper, check) -> Tuple[str, str]:
     return helper.code, f"{call}() reaches the write at {helper.where}: {helper.message}"
 
 
+def helper_call_validated(call: str, helper, unique_sets: Iterable, validated: Iterable[ValidationSeen]) -> str:
+    """UNQ004 at a call of a helper whose unique values this call passes from validated form data; the
+    sets named are those it validates (a set this call gives a NULL cannot collide)."""
+    forms = " and ".join(_validation(v) for v in validated)
+    return (f"{call}() reaches {helper.label}() ({helper.where}), which may violate unique "
+            f"{describe_sets(unique_sets)}; "
+            f"{forms} checks the values passed, but two requests can both pass; wrap the call in try/except "
+            f"IntegrityError")
+
+
 def _fix(verdict: Verdict, named: bool) -> str:
     """The fix; `named`: the message already said IntegrityError, so `try/except` is enough."""
     catch = "try/except" if named else "try/except IntegrityError"
@@ -129,6 +139,8 @@ def _form_fix(fix: FormFix) -> str:
 
 
 def _validation(seen: ValidationSeen) -> str:
+    if seen.field_class:
+        return f"{seen.form}'s {seen.field_class}.clean()"
     return f"{seen.form}.{seen.method}()" if seen.method else seen.form
 
 
@@ -140,6 +152,12 @@ def missing_package(package: str) -> str:
     return (f"package {package} is not installed where uniqueguard runs, so its models are unknown and writes "
             f"to them are not checked; add it to pre-commit's additional_dependencies, pip install it in the "
             f"CI step, or declare its models' unique fields in the `unique` configuration table")
+
+
+def unread_validation(package: str, form: str) -> str:
+    return (f"package {package} is not installed where uniqueguard runs: {form} derives from its classes and was "
+            f"read from its own declarations alone, so what they add to or remove from validation is unknown; "
+            f"add it to pre-commit's additional_dependencies or pip install it in the CI step")
 
 
 def unparsable(reason: str) -> str:
@@ -157,5 +175,5 @@ def incomplete_walk(root: str) -> str:
             f"models in the unread part are unknown; set `root` to the project's own folder")
 
 
-__all__ = ["render", "describe_sets", "form_fix_phrases", "unreadable", "unparsable", "unresolved",
+__all__ = ["render", "describe_sets", "form_fix_phrases", "unreadable", "unread_validation", "unparsable", "unresolved",
            "incomplete_walk"]

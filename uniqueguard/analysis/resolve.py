@@ -21,7 +21,7 @@ from ..index import named
 from ..index.facts import UNKNOWN, ClassFacts, ModuleFacts, iter_nodes, literal, names_auth_user_model
 from .scope import BindingKind, ModuleScope
 from ..index.uniqueness import ModelInfo
-from ..index.validation import Validator, validator_for
+from ..index.validation import Validator, classes_returned, validator_for
 
 GET_USER_MODEL = ("django.contrib.auth.get_user_model",)
 GET_MODEL = ("django.apps.apps.get_model", "apps.get_model")
@@ -596,6 +596,18 @@ class Resolver:
                 one = self.validator_of_class(self.dotted(binding.value.body))
                 other = self.validator_of_class(self.dotted(binding.value.orelse))
                 return one.common(other) if one is not None and other is not None else None
+            value = binding.value if binding is not None and binding.kind == "assign" else None
+            if isinstance(value, ast.Call) and not value.args and not value.keywords:
+                # `RegisterForm = forms.get_registration_form_class()`: the classes it returns
+                dotted = self.dotted(value.func)
+                classes = classes_returned(self.project, dotted) if dotted else None
+                common: Optional[Validator] = None
+                for index, dotted_class in enumerate(classes or ()):
+                    one = self.validator_of_class(dotted_class)
+                    if one is None:
+                        return None
+                    common = one if index == 0 else (common.common(one) if common is not None else None)
+                return common
         return self.validator_of_class(self.dotted(func))
 
     def validator_of_class(self, dotted: Optional[str]) -> Optional[Validator]:

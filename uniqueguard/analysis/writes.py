@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set, Tuple
 
 from .. import orm
-from ..index.facts import UNKNOWN, CallValue, Ref
+from ..index.facts import UNKNOWN, CallValue, Ref, dotted_name
 from .fresh_values import is_random_token, unset_field_is_fresh
 from .new_rows import Creator, NewRows
 from .resolve import Resolver, unchained
@@ -351,9 +351,21 @@ class WriteFinder:
         return expr
 
     def _note_source(self, sources: Dict[str, Source], name: str, value: ast.AST) -> None:
-        source = _cleaned_data_source(self._follow(value), self._follow)
+        value = self._follow(value)
+        source = _cleaned_data_source(value, self._follow)
+        if source is None and isinstance(value, ast.Call) and _sanitising_call(value):
+            # `strip_all_tags(form.cleaned_data["username"])` written to `username`: the validated value,
+            # cleaned once more; only under its own key (`slugify(data["title"])` into `slug` is not it)
+            inner = _cleaned_data_source(self._follow(value.args[0]), self._follow)
+            source = inner if inner is not None and inner.field == name else None
         if source is not None:
             sources[name] = source
+
+    def form_source(self, name: str, value: ast.AST) -> Optional[Source]:
+        """Where `value`, written to the field `name`, comes from when a form or serializer gave it."""
+        found: Dict[str, Source] = {}
+        self._note_source(found, name, value)
+        return found.get(name)
 
     def _validator_of(self, holder: ast.AST):
         return self.resolver.validator(holder)
@@ -956,6 +968,12 @@ def _cleaned_data_holder(expr: ast.AST) -> Optional[ast.AST]:
     if isinstance(expr, ast.Name) and expr.id in ("validated_data", "cleaned_data"):
         return expr
     return None
+
+
+def _sanitising_call(expr: ast.AST) -> bool:
+    """`f(value)`: a function (not a method of the value) given that one value and nothing else."""
+    return (isinstance(expr, ast.Call) and len(expr.args) == 1 and not expr.keywords
+            and not isinstance(expr.args[0], ast.Starred) and dotted_name(expr.func) is not None)
 
 
 def _cleaned_data_source(expr: ast.AST, follow) -> Optional[Source]:

@@ -23,9 +23,10 @@ from .. import __version__
 from .facts import (KEYWORD_HOWS, UNKNOWN, CallValue, ClassFacts, DictValue, MethodFacts, ModuleFacts,
                     ReceiverFacts, Ref)
 
-FORMAT = 12  # 12: returns keep `obj.__class__(...)` / `type(obj)(...)` whatever their arguments (copy helpers);
-# 11: what a field class's `__init__` does to its keywords (MethodFacts.keyword_changes);
-# 10: `Manager.from_queryset(QS)` bases are Manager and QS; 9: generic aliases are their origin
+FORMAT = 13  # 13: returns keep `obj.__class__(...)` / `type(obj)(...)` whatever their arguments (copy
+# helpers); 12: a method's `self.fields["x"] = Field(...)` (MethodFacts.form_fields); 11: what a field
+# class's `__init__` does to its keywords (keyword_changes); 10: `Manager.from_queryset(QS)` bases are
+# Manager and QS; 9: generic aliases are their origin
 
 
 def default_directory() -> str:
@@ -126,13 +127,14 @@ def _pairs(value: Any, first=_str) -> tuple:
 
 def _encode_method(m: MethodFacts) -> list:
     return [m.name, m.lineno, list(m.params), list(m.decorators), m.queries, list(m.super_calls), list(m.inserts),
-            _encode(m.returns), _encode(m.attributes), _encode(m.keyword_changes)]
+            _encode(m.returns), _encode(m.attributes), _encode(m.keyword_changes), _encode(m.form_fields)]
 
 
 def _decode_method(v: list) -> MethodFacts:
-    _list(v, 10)
+    _list(v, 11)
     return MethodFacts(_str(v[0]), _int(v[1]), _strs(v[2]), _strs(v[3]), _bool(v[4]), _strs(v[5]), _strs(v[6]),
-                       _tuple(_decode(v[7])), _pairs(_decode(v[8])), _keyword_changes(_decode(v[9])))
+                       _tuple(_decode(v[7])), _pairs(_decode(v[8])), _keyword_changes(_decode(v[9])),
+                       _pairs(_decode(v[10])))
 
 
 def _keyword_changes(value: Any) -> tuple:

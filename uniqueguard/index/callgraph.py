@@ -126,7 +126,7 @@ class CallsCache(JsonStore):
     """Call facts per file and function name, valid for one state of the project's model modules."""
 
     SUFFIX = "-calls.json"
-    FORMAT = 1
+    FORMAT = 2  # 2: a caller's handler that only re-raises records no atomic block
 
     def get(self, path: str, fingerprint: str, name: str) -> Optional[NameCalls]:
         payload = self.payload(path)
@@ -247,8 +247,11 @@ class CallGraph:
             return self._calls[key]
         found = self.cache.get(path, self.fingerprint, name)
         if found is None:
-            extracted = self.extractor(path, frozenset([name])) if self.extractor is not None else {}
-            found = extracted.get(name, NameCalls()) if extracted is not None else None
+            if _names_only_where_never_used(self.text(path), name):
+                found = NameCalls()  # only its own `def` and plain imports: nothing to read the module for
+            else:
+                extracted = self.extractor(path, frozenset([name])) if self.extractor is not None else {}
+                found = extracted.get(name, NameCalls()) if extracted is not None else None
             if found is not None:
                 self.cache.put(path, self.fingerprint, name, found)
         self._calls[key] = found
@@ -285,6 +288,31 @@ class CallGraph:
             self._last_save = now
 
 
+_IMPORT_LINE = re.compile(r"[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]")
+
+
+def _names_only_where_never_used(text: Optional[str], name: str) -> bool:
+    """Whether every mention of `name` in `text` is its own `def` line or a plain import line (no `as`,
+    no `;`): then the module neither calls nor passes the function, and need not be parsed to say so.
+    Any other mention — a call, a reference, a string, a comment, a continuation line — says "read it"."""
+    if not text:
+        return False
+    pattern = re.compile(r"\b" + re.escape(name) + r"\b")
+    definition = re.compile(r"[ \t]*(?:async[ \t]+)?def[ \t]+" + re.escape(name) + r"\b")
+    for match in pattern.finditer(text):
+        start = text.rfind("\n", 0, match.start()) + 1
+        end = text.find("\n", match.end())
+        line = text[start:end if end >= 0 else len(text)]
+        if ";" in line:
+            return False
+        if definition.match(line) and len(pattern.findall(line)) == 1:
+            continue
+        if _IMPORT_LINE.match(line) and " as " not in line and "\\" not in line:
+            continue
+        return False
+    return True
+
+
 def _defs_holding(text: str, writes: "re.Pattern[str]") -> List[str]:
     """Names of the `def`s whose bodies hold a write call: a write belongs to the nearest `def` above it
     indented less than its line; `super().save()` is not a write."""
@@ -311,7 +339,7 @@ class SummariesCache(JsonStore):
     state of the project's model modules, its helper writes' summaries (plain lists)."""
 
     SUFFIX = "-helpers.json"
-    FORMAT = 1
+    FORMAT = 2  # 2: helper writes say which parameters their unique values come from (inputs)
 
     def _entry(self, path: str) -> dict:
         payload = self.payload(path)

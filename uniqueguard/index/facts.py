@@ -110,6 +110,9 @@ class MethodFacts:
     # For `__init__`: what it does to the keywords it is given before Django's field sees them
     # (`kwargs.setdefault("null", True)`), as ((keyword, how, literal), ...); see `keyword_changes`.
     keyword_changes: tuple = ()
+    # ((name, literal), ...): `self.fields["<name>"] = Field(...)` statements — a form adding a field in
+    # `__init__()`, whose field class may validate the value (validation.py)
+    form_fields: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -376,10 +379,10 @@ def _method_facts(node, names: Names) -> MethodFacts:
             if isinstance(target, ast.Call) and isinstance(target.func, ast.Name) and target.func.id == "super":
                 super_calls.append(sub.func.attr)
     inserts = _inserted_classes(node, _with_inner_imports(node, names)) if node.name in INSERTING_METHODS else ()
-    returns, attributes = _returns_and_attributes(node, _with_inner_imports(node, names))
+    returns, attributes, form_fields = _returns_and_attributes(node, _with_inner_imports(node, names))
     changes = keyword_changes(node, names) if node.name == "__init__" else ()
     return MethodFacts(node.name, node.lineno, params, decorators, queries, tuple(super_calls), inserts,
-                       returns, attributes, changes)
+                       returns, attributes, changes, form_fields)
 
 
 # How `keyword_changes` says an `__init__` treats one keyword: "default" (kept when given, else the
@@ -510,15 +513,21 @@ def _own_statements(function):
                 stack.extend(reversed(children))
 
 
-def _returns_and_attributes(function, names: Names) -> Tuple[tuple, tuple]:
-    """(returned literals, `self.<attr> = value` pairs) of a function body. Only values that may name a
-    model or build an instance are kept (names, strings, calls with simple arguments); anything else is
-    UNKNOWN, so a cached fact stays small and an unknown return still spoils agreement."""
+def _returns_and_attributes(function, names: Names) -> Tuple[tuple, tuple, tuple]:
+    """(returned literals, `self.<attr> = value` pairs, `self.fields["x"] = value` pairs) of a function
+    body. Only values that may name a model or build an instance are kept (names, strings, calls with
+    simple arguments); anything else is UNKNOWN, so a cached fact stays small and an unknown return still
+    spoils agreement."""
     assigned: Dict[str, list] = {}
     returned = []
     attributes: List[Tuple[str, Any]] = []
+    form_fields: List[Tuple[str, Any]] = []
     self_name = _parameters(function, keyword_only=False)[:1]
     for stmt in _own_statements(function):
+        field = _form_field_assigned(stmt, self_name)
+        if field is not None and len(form_fields) < MAX_RETURNS:
+            built = literal(stmt.value, names)  # only the class matters: the call's arguments are dropped
+            form_fields.append((field, CallValue(built.func) if isinstance(built, CallValue) else UNKNOWN))
         if isinstance(stmt, ast.Return) and stmt.value is not None:
             returned.append(stmt.value)
         elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
@@ -535,8 +544,20 @@ def _returns_and_attributes(function, names: Names) -> Tuple[tuple, tuple]:
         else:
             values.append(value)
     if len(values) > MAX_RETURNS:
-        return (UNKNOWN,), tuple(attributes)
-    return tuple(_small(literal(value, names)) for value in values), tuple(attributes)
+        return (UNKNOWN,), tuple(attributes), tuple(form_fields)
+    return tuple(_small(literal(value, names)) for value in values), tuple(attributes), tuple(form_fields)
+
+
+def _form_field_assigned(stmt, self_name: list) -> Optional[str]:
+    """"x" for `self.fields["x"] = ...` (a form adding a field in `__init__()`), else None."""
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Subscript)):
+        return None
+    target = stmt.targets[0]
+    holder, key = target.value, target.slice
+    if (isinstance(holder, ast.Attribute) and holder.attr == "fields" and isinstance(holder.value, ast.Name)
+            and [holder.value.id] == self_name and isinstance(key, ast.Constant) and isinstance(key.value, str)):
+        return key.value
+    return None
 
 
 def _small(value: Any, depth: int = 0) -> Any:

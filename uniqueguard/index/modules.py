@@ -61,6 +61,9 @@ class ModuleIndex:
         self._adopted: Optional[Tuple[str, str, bool, ast.Module]] = None
         self._path_by_module: Dict[str, Optional[str]] = {}
         self._class_cache: Dict[str, Optional[ClassFacts]] = {}
+        # Conclusions drawn from class bodies, memoised for the index's life like the class cache
+        # (validation.py: whether a form field class queries the value it cleans).
+        self.derived: Dict[tuple, object] = {}
         self.source_roots: List[str] = [self.root]
         src = os.path.join(self.root, "src")
         if os.path.isdir(src):

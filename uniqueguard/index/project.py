@@ -42,6 +42,7 @@ class Project:
         self.receivers = ReceiverIndex(self.modules, self.registry)
         self.user_model_asked = False  # reset by the engine before each module it judges
         self.user_model_files: Set[str] = set()  # modules whose judging asked for the user model
+        self.checked_in = -1  # the engine call (`begin_check`) in which the disk was last compared
 
     # ------------------------------------------------------------------------------ modules, classes
     @property
@@ -153,7 +154,7 @@ def project_for(path: str, options: Optional[Options] = None) -> Project:
     cache_dir = options.cache_directory()
     key = (root, options.settings_module, cache_dir, options.unique)
     project = _PROJECTS.get(key)
-    if project is not None and project.modules.changed_on_disk():
+    if project is not None and project.checked_in != _CHECK[0] and project.modules.changed_on_disk():
         project.save_cache(throttle=0.0)  # what it read is still right for the unchanged files
         project = None  # rebuilt: the disk cache gives the unchanged files' facts back, re-reads the rest
     if project is None:
@@ -161,7 +162,18 @@ def project_for(path: str, options: Optional[Options] = None) -> Project:
             atexit.register(_save_all)
         project = Project(root, options.settings_module, cache_dir, options.unique)
         _PROJECTS[key] = project
+    project.checked_in = _CHECK[0]
     return project
+
+
+_CHECK = [0]  # the number of the front end's current call into the engine
+
+
+def begin_check() -> None:
+    """A front end's call into the engine begins (one module's check, or a run's start). The files an
+    index has read are compared with the disk once per call, not at every lookup: a call asks for its
+    project many times, and an index of a large project has read hundreds of files."""
+    _CHECK[0] += 1
 
 
 def built_projects() -> List[Project]:
@@ -174,4 +186,4 @@ def _save_all() -> None:
         project.save_cache(throttle=0.0)
 
 
-__all__ = ["Project", "Settings", "project_for", "STOCK_USER", "STUBS_ROOT"]
+__all__ = ["Project", "Settings", "begin_check", "project_for", "STOCK_USER", "STUBS_ROOT"]

@@ -58,6 +58,13 @@ class ModelRegistry:
         """Base classes, for `uniqueness` (a project field class deriving from a Django field)."""
         return self.modules.ancestors(cls)
 
+    def module_value(self, dotted: str) -> object:
+        """The literal of a module-level name (`pkg.settings.OPTIONS`), for `uniqueness` (a field's
+        `**options`); None when the module or the name is unknown."""
+        module, _, name = dotted.rpartition(".")
+        facts = self.modules.module(module) if module else None
+        return facts.assigned(name) if facts is not None and not facts.error else None
+
     def _configured(self, dotted: str) -> Optional[UniqueConfig]:
         """Unique sets the configuration declares for a model, by dotted path or `app_label.Model`."""
         if not self.extra_unique:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Dict, List, Optional, Protocol, Sequence, Tuple
 
-from .facts import KWARGS_GET, UNKNOWN, CallValue, ClassFacts, Ref
+from .facts import KWARGS_GET, UNKNOWN, CallValue, ClassFacts, DictValue, Ref
 
 MODEL_ROOTS = frozenset({"django.db.models.Model", "django.db.models.base.Model",
                          "django.contrib.gis.db.models.Model"})
@@ -146,6 +146,22 @@ def declares_field(value: object, project: Optional["ModelLookup"] = None) -> bo
     return cls is not None and any(is_field_call(CallValue(dotted)) for dotted, _ in project.ancestors(cls))
 
 
+def spread_options(call: CallValue, project: ModelLookup, module: str) -> CallValue:
+    """A field call whose `**options` name a module-level dict literal of the project
+    (`CharField(**app_settings.HARDWARE_ID_OPTIONS)`) with that dict's string keys as keywords: the
+    options as the module writes them (a later `.update()` from settings is not seen)."""
+    extra = []
+    for key, value in call.kwargs:
+        if key is None and isinstance(value, Ref):
+            spread = project.module_value(value.dotted if "." in value.dotted else f"{module}.{value.dotted}")
+            if isinstance(spread, DictValue):
+                extra += [(k, v) for k, v in spread.items if isinstance(k, str)]
+    if not extra:
+        return call
+    written = {key for key, _ in call.kwargs}
+    return CallValue(call.func, call.args, call.kwargs + tuple((k, v) for k, v in extra if k not in written))
+
+
 def field_info(name: str, call: CallValue, project: Optional["ModelLookup"] = None) -> FieldInfo:
     kind = call.last
     relation = _relation_kind(kind)
@@ -168,6 +184,11 @@ def field_info(name: str, call: CallValue, project: Optional["ModelLookup"] = No
                      options.get("auto_now") is True or options.get("auto_now_add") is True, unique_if)
 
 
+# The keywords whose value the engine reads from a field declaration.
+DJANGO_MODULES = ("django.",)  # Django's own classes: their keywords are the documented ones
+FIELD_OPTIONS = ("unique", "primary_key", "null", "default", "auto_now", "auto_now_add")
+
+
 def field_options(call: CallValue, project: Optional["ModelLookup"] = None) -> Dict[str, object]:
     """The keywords Django's field receives from a declaration: those written, as a project field
     class's `__init__` changes them on the way (`kwargs.setdefault("null", True)`, read into
@@ -175,13 +196,14 @@ def field_options(call: CallValue, project: Optional["ModelLookup"] = None) -> D
     keyword changed in a way the facts do not read is UNKNOWN; a base that cannot be read changes nothing
     (as before any `__init__` was read: the declaration is what is known)."""
     options: Dict[str, object] = {key: value for key, value in call.kwargs if key is not None}
-    if project is None or "." not in call.func or any(key is None for key, _ in call.kwargs):
-        return options
+    if (project is None or "." not in call.func or call.func.startswith(DJANGO_MODULES)
+            or any(key is None for key, _ in call.kwargs)):
+        return options  # Django's own fields keep the keywords they are given: no module read for them
     cls = project.find_class(call.func)
     chain: List[Optional[ClassFacts]] = [cls] if cls is not None else []
     chain += [f for _, f in project.ancestors(cls)] if cls is not None else []
     for facts in chain:
-        if facts is None or facts.module.startswith("django."):
+        if facts is None or facts.module.startswith(DJANGO_MODULES):
             continue
         init = facts.method("__init__")
         for key, how, value in init.keyword_changes if init is not None else ():
@@ -193,10 +215,6 @@ def field_options(call: CallValue, project: Optional["ModelLookup"] = None) -> D
                 elif how == "set" or name not in options:
                     options[name] = _option_value(value, options)
     return options
-
-
-# The keywords whose value the engine reads from a field declaration.
-FIELD_OPTIONS = ("unique", "primary_key", "null", "default", "auto_now", "auto_now_add")
 
 
 def _option_value(value: object, options: Dict[str, object]) -> object:
@@ -271,6 +289,8 @@ class ModelLookup(Protocol):
     def find_class(self, dotted: str) -> Optional[ClassFacts]: ...
 
     def ancestors(self, cls: ClassFacts) -> List[Tuple[str, Optional[ClassFacts]]]: ...
+
+    def module_value(self, dotted: str) -> object: ...
 
 
 class _Builder:
@@ -379,7 +399,7 @@ class _Builder:
                 parent_sets.extend(base.unique_sets)
         for name, value in cls.assigns:
             if declares_field(value, self.project):
-                local[name] = field_info(name, value, self.project)
+                local[name] = field_info(name, spread_options(value, self.project, cls.module), self.project)
             elif value is None and name in local:
                 del local[name]  # `username = None` removes an abstract parent's field
             elif name == "USERNAME_FIELD" and isinstance(value, str):

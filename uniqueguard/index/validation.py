@@ -18,7 +18,7 @@ from typing import Callable, FrozenSet, Optional, Tuple
 from .. import orm
 from .facts import QUERY_METHODS, CallValue, ClassFacts, ModuleFacts, Ref
 from .modules import ModuleIndex
-from .sources import project_method
+from .sources import project_function, project_method
 from .uniqueness import ModelInfo, UniqueSet
 
 # How a literal read from a module's facts names a model (`Meta.model = Book`, `get_user_model()`):
@@ -33,6 +33,9 @@ MODEL_SERIALIZER_BASES = ("rest_framework.serializers.ModelSerializer",
                           "rest_framework.serializers.HyperlinkedModelSerializer", "ModelSerializer",
                           "HyperlinkedModelSerializer")
 SERIALIZER_BASES = MODEL_SERIALIZER_BASES + ("rest_framework.serializers.Serializer", "Serializer")
+# Meta options only DRF's ModelSerializer reads: with `Meta.model`, they say what a class is when a base
+# of it lives in a package the lint environment lacks.
+MODEL_SERIALIZER_META = ("extra_kwargs", "read_only_fields")
 
 
 class ValidatorKind(enum.Enum):
@@ -73,6 +76,8 @@ class ValidationSeen:
 
     form: str
     method: Optional[str] = None
+    field_class: Optional[str] = None  # the form field's own class whose clean() queries (`UserNameField`)
+    unread: Tuple[str, ...] = ()  # packages the lint environment lacks that bases of the class come from
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,11 @@ class Validator:
     # (through instance.full_clean()) on every is_valid(), whatever the form's fields.
     model_clean_queries: bool = False
     read_only: FrozenSet[str] = frozenset()  # serializer fields never written from input (read_only)
+    # Form fields whose field class's clean()/validate() queries the value: ((field, class name), ...)
+    field_classes: Tuple[Tuple[str, str], ...] = ()
+    # Packages the lint environment lacks that bases of the class come from: the class was read from
+    # its own body (MODEL_SERIALIZER_META), and what those bases add is unknown (said as a note).
+    unread_packages: Tuple[str, ...] = ()
 
     def common(self, other: "Validator") -> Optional["Validator"]:
         """What both of two classes check (a view picking one by a condition), or None if they differ in
@@ -109,7 +119,9 @@ class Validator:
                          self.clean_queries and other.clean_queries, self.unique_checks_on and other.unique_checks_on,
                          self.explicit_validators & other.explicit_validators,
                          self.custom_create or other.custom_create, checked,
-                         self.model_clean_queries and other.model_clean_queries, self.read_only & other.read_only)
+                         self.model_clean_queries and other.model_clean_queries, self.read_only & other.read_only,
+                         tuple(pair for pair in self.field_classes if pair in other.field_classes),
+                         tuple(sorted(set(self.unread_packages) | set(other.unread_packages))))
 
     @property
     def unique_checked(self) -> FrozenSet[str]:
@@ -121,7 +133,7 @@ class Validator:
         fields = unique_set.fields
         if fields in self.explicit_validators or (len(fields) == 1 and fields in self.explicit_validators):
             return True
-        if len(fields) == 1 and fields[0] in self.clean_methods:
+        if len(fields) == 1 and (fields[0] in self.clean_methods or fields[0] in dict(self.field_classes)):
             return True
         if len(fields) > 1 and self.clean_queries and set(fields) <= self.fields:
             return True
@@ -163,8 +175,9 @@ class Validator:
         """What validates `unique_set`, for a message: the class, or its clean_<field>()/validate_<field>()."""
         if len(unique_set.fields) == 1 and unique_set.fields[0] in self.clean_methods:
             prefix = "validate_" if self.kind.is_serializer else "clean_"
-            return ValidationSeen(self.name, f"{prefix}{unique_set.fields[0]}")
-        return ValidationSeen(self.name)
+            return ValidationSeen(self.name, f"{prefix}{unique_set.fields[0]}", unread=self.unread_packages)
+        field_class = dict(self.field_classes).get(unique_set.fields[0]) if len(unique_set.fields) == 1 else None
+        return ValidationSeen(self.name, field_class=field_class, unread=self.unread_packages)
 
 
 def _read_only_fields(chain, meta: Optional[ClassFacts]) -> set:
@@ -211,6 +224,8 @@ def validator_for(project: ModuleIndex, model_of_value: ModelOfValue, cls: Class
         kind = ValidatorKind.FORM
     elif project.inherits(cls, SERIALIZER_BASES):
         kind = ValidatorKind.SERIALIZER
+    elif _model_serializer_by_body(project, cls):
+        kind = ValidatorKind.MODEL_SERIALIZER
     else:
         return None
     chain = [cls] + [facts for _, facts in project.ancestors(cls) if facts is not None]
@@ -257,10 +272,185 @@ def validator_for(project: ModuleIndex, model_of_value: ModelOfValue, cls: Class
     custom_create = any(facts.method("create") is not None for facts in chain)
     model_cleans = (kind is ValidatorKind.MODEL_FORM and model_info is not None
                     and _model_clean_queries(project, model_info))
+    field_classes: Tuple[Tuple[str, str], ...] = ()
+    if not kind.is_serializer:
+        form_fields = _form_fields(chain)
+        if kind is ValidatorKind.FORM:  # fields a form adds in __init__() are in cleaned_data too (a
+            # ModelForm's Meta decides what its validate_unique() looks at, whatever __init__() adds)
+            fields |= {name for facts in chain for method in facts.methods for name, _ in method.form_fields}
+        field_classes = tuple(sorted((name, found.name) for name, found in (
+            (name, _querying_field_class(project, value)) for name, value in form_fields.items()) if found))
     return Validator(cls.name, kind, model, frozenset(fields), frozenset(declared), frozenset(clean_methods),
                      clean_queries, unique_checks_on, frozenset(_explicit_validators(cls, meta)), custom_create,
                      model_checked if kind is ValidatorKind.MODEL_FORM else None, model_cleans,
-                     frozenset(_read_only_fields(chain, meta)) if kind.is_serializer else frozenset())
+                     frozenset(_read_only_fields(chain, meta)) if kind.is_serializer else frozenset(),
+                     field_classes, _unread_packages(project, cls))
+
+
+def classes_returned(project, dotted: str) -> Optional[Tuple[str, ...]]:
+    """The classes a project function without arguments returns (`get_registration_form_class()`), as
+    dotted names; None when one return is anything else. The settings hook such a factory offers —
+    `custom = getattr(settings, "X", None)` then `if custom: return load(custom)` — returns nothing when
+    the project's settings, as read, do not set X (the `getattr` default, as for swappable models)."""
+    found = project_function(project, dotted)
+    if found is None:
+        return None
+    function, names = found
+    body = getattr(function, "body", [])
+    unset = set()
+    for node in _body_statements(body):
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                and _unset_setting(project, names, node.value)):
+            unset.add(node.targets[0].id)
+    classes = []
+    for stmt, hooks in _returns(body, ()):
+        if any(name in unset for name in hooks):
+            continue  # under `if custom:` where custom is a setting the project does not set
+        returned = names.of(stmt.value) if stmt.value is not None else None
+        if not returned:
+            return None
+        classes.append(returned)
+    return tuple(classes) or None
+
+
+def _body_statements(body):
+    for stmt in body:
+        yield stmt
+        if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for name in ("body", "orelse", "finalbody", "handlers"):
+                yield from _body_statements(getattr(stmt, name, None) or [])
+
+
+def _returns(body, hooks: tuple):
+    """(return statement, names of the `if <name>:` tests it sits under) of a body, nested defs aside."""
+    for stmt in body:
+        if isinstance(stmt, ast.Return):
+            yield stmt, hooks
+        elif isinstance(stmt, ast.If):
+            test = stmt.test
+            name = test.id if isinstance(test, ast.Name) else None
+            if (isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and len(test.ops) == 1
+                    and isinstance(test.ops[0], ast.IsNot) and isinstance(test.comparators[0], ast.Constant)
+                    and test.comparators[0].value is None):
+                name = test.left.id
+            yield from _returns(stmt.body, hooks + ((name,) if name else ()))
+            yield from _returns(stmt.orelse, hooks)
+        elif not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for name in ("body", "orelse", "finalbody", "handlers"):
+                yield from _returns(getattr(stmt, name, None) or [], hooks)
+
+
+def _unset_setting(project, names, value: ast.AST) -> bool:
+    """`getattr(settings, "X", None)` (or no default) for a setting the project's settings do not set."""
+    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "getattr"
+            and len(value.args) in (2, 3) and isinstance(value.args[1], ast.Constant)
+            and isinstance(value.args[1].value, str)):
+        return False
+    holder = names.of(value.args[0]) or ""
+    if not (holder == "settings" or holder.endswith(".settings")):
+        return False
+    default = value.args[2] if len(value.args) == 3 else None
+    if default is not None and not (isinstance(default, ast.Constant) and default.value is None):
+        return False
+    return value.args[1].value not in project.settings.values
+
+
+def _unread_packages(project: ModuleIndex, cls: ClassFacts) -> Tuple[str, ...]:
+    """Top-level packages the lint environment lacks that bases of `cls` come from."""
+    return tuple(sorted({dotted.partition(".")[0] for dotted, facts in project.ancestors(cls)
+                         if facts is None and dotted and project.is_missing_package(dotted.partition(".")[0])}))
+
+
+def _model_serializer_by_body(project: ModuleIndex, cls: ClassFacts) -> bool:
+    """A ModelSerializer some base of which lives in a package the lint environment lacks (openwisp's
+    `ValidatedModelSerializer`), read from what the project's own classes declare: a `Meta.model` with a
+    Meta option only DRF's ModelSerializer reads (`extra_kwargs`, `read_only_fields`). Without such a
+    declaration nothing says what the class is, and it is not taken for a serializer."""
+    if not _unread_packages(project, cls):
+        return False
+    chain = [cls] + [facts for _, facts in project.ancestors(cls) if facts is not None]
+    meta = next((facts.meta for facts in chain if facts.meta is not None), None)
+    return (meta is not None and _meta_option(project, meta, "model") is not None
+            and any(_meta_option(project, meta, option) is not None for option in MODEL_SERIALIZER_META))
+
+
+def _form_fields(chain) -> dict:
+    """Form field name → the literal building it: class-level assignments, then `self.fields["x"] = ...`
+    in any method (`__init__()`), the most derived class winning, as at run time."""
+    found: dict = {}
+    for facts in reversed(chain):
+        for name, value in facts.assigns:
+            if isinstance(value, CallValue):
+                found[name] = value
+    for facts in reversed(chain):
+        for method in facts.methods:
+            for name, value in method.form_fields:
+                found[name] = value
+    return found
+
+
+def _querying_field_class(project: ModuleIndex, value) -> Optional[ClassFacts]:
+    """The project form field class `value` builds (`UserNameField(...)`), when its clean() or validate()
+    queries the value it cleans (`self.db_model.objects.get(username=value)` then `raise
+    ValidationError`): Django runs it on every is_valid(), so the field validates that unique value."""
+    if not isinstance(value, CallValue) or not value.func:
+        return None
+    cls = project.find_class(value.func)
+    if cls is None:
+        return None
+    key = ("field-class-queries", cls.qualname)
+    if key not in project.derived:
+        project.derived[key] = _field_class_queries(project, cls)
+    return cls if project.derived[key] else None
+
+
+def _field_class_queries(project: ModuleIndex, cls: ClassFacts) -> bool:
+    """Whether Django's `Field.clean(value)` on an instance of `cls` runs a project method that queries
+    on the value: the most derived clean(), then each base's reached through super().clean(); when
+    every override passes on to Django's own clean(), also validate() the same way."""
+    ancestors = project.ancestors(cls)
+    if not any(dotted.startswith("django.forms.") for dotted, _ in ancestors):
+        return False  # not a form field class
+    chain = [cls]
+    for _, facts in ancestors:
+        if facts is None or facts.module.startswith("django."):
+            break  # Django's own field classes: clean() runs validate(), neither queries
+        chain.append(facts)
+    for name in ("clean", "validate"):
+        for facts in chain:
+            method = facts.method(name)
+            if method is None:
+                continue
+            found = project_method(project, facts.qualname, name)
+            if found is not None and _queries_value(found[0]):
+                return True
+            if name not in method.super_calls:
+                return False  # Django's own clean() (and with it validate()) never runs
+    return False
+
+
+def _queries_value(function) -> bool:
+    """A query whose arguments hold the method's value parameter (`clean(self, value)`) or a local
+    computed from it: a lookup of that value, not a check of something else."""
+    params = [a.arg for a in list(getattr(function.args, "posonlyargs", [])) + list(function.args.args)]
+    if len(params) < 2:
+        return False
+    tainted = {params[1]}
+    assigns = [node for node in ast.walk(function) if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign))]
+    for _ in range(2):  # a chain of locals computed from the value, in any order of the walk
+        for node in assigns:
+            if node.value is not None and _mentions(node.value, tainted):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                tainted |= {n.id for target in targets for n in ast.walk(target) if isinstance(n, ast.Name)}
+    for call in ast.walk(function):
+        if isinstance(call, ast.Call) and _queries(call):
+            if any(_mentions(arg, tainted) for arg in list(call.args) + [k.value for k in call.keywords]):
+                return True
+    return False
+
+
+def _mentions(node: ast.AST, names: set) -> bool:
+    return any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(node))
 
 
 MODEL_VALIDATION = frozenset({"clean", "clean_fields"}) | orm.INSTANCE_VALIDATION
