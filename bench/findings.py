@@ -129,10 +129,12 @@ def pair_occurrences(rows: list, entries: list) -> None:
         free = sorted(e.get("occurrence", 1) for e in candidates)
         by_subject = {}
         for entry in candidates:
-            by_subject.setdefault(_subject(entry.get("message", "")), []).append(entry.get("occurrence", 1))
+            by_subject.setdefault(_subject(entry.get("message", "")), []).append(entry)
         left = []
-        for row in members:
-            matches = [o for o in by_subject.get(_subject(row["message"]), []) if o in free]
+        for row in members:  # among judgements about the same write, the one recorded nearest its line
+            same = sorted(by_subject.get(_subject(row["message"]), []),
+                          key=lambda e: abs(e.get("line", 0) - row["line"]))
+            matches = [e.get("occurrence", 1) for e in same if e.get("occurrence", 1) in free]
             if matches:
                 row["occurrence"] = matches[0]
                 free.remove(matches[0])
