@@ -5,10 +5,12 @@ child is the measured command, so each figure is that command's peak, not the la
 """
 from __future__ import annotations
 
+import functools
 import json
 import statistics
 import subprocess
 import sys
+import tempfile
 from typing import Dict, List, Optional
 
 WRAPPER = (
@@ -25,9 +27,18 @@ WRAPPER = (
 )
 
 
+@functools.lru_cache(maxsize=1)
+def neutral_folder() -> str:
+    """An empty folder to run the measured commands in. `python -m flake8` puts its working folder first
+    on `sys.path`: run from this repository, the interpreter *without* the plugin found uniqueguard's
+    package and metadata in the checkout and loaded the plugin too, so every "without" figure measured
+    by earlier rounds had the plugin in it (found 2026-12-01)."""
+    return tempfile.mkdtemp(prefix="uniqueguard-bench-cwd-")
+
+
 def once(command: List[str], cwd: Optional[str] = None, env: Optional[dict] = None) -> Dict:
-    result = subprocess.run([sys.executable, "-c", WRAPPER, *command], cwd=cwd, env=env, capture_output=True,
-                            text=True)
+    result = subprocess.run([sys.executable, "-c", WRAPPER, *command], cwd=cwd or neutral_folder(), env=env,
+                            capture_output=True, text=True)
     data = json.loads(result.stdout.strip().splitlines()[-1])
     data["stderr"] = result.stderr
     return data

@@ -54,7 +54,7 @@ def engine_call():
         yield
         return
     _CALL_DEPTH[0] += 1
-    paused = gc.isenabled()
+    paused = gc.isenabled() and not os.environ.get("UQG_NO_GC_PAUSE")
     if paused:
         gc.disable()
     try:
