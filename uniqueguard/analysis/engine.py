@@ -54,7 +54,7 @@ def engine_call():
         yield
         return
     _CALL_DEPTH[0] += 1
-    paused = gc.isenabled() and not os.environ.get("UQG_NO_GC_PAUSE")
+    paused = gc.isenabled()
     if paused:
         gc.disable()
     try:
@@ -113,16 +113,12 @@ def _checked(tree: Optional[ast.Module], path: str, options: Options, source) ->
         if judged is not None and judged[0] is None:
             return []  # test support, seen when it was read for its helpers
         if judged is None:
-            shared = _shared(project_for(placed, merged), merged)
-            reader = shared.extractor.kept(placed, text_)
-            if tree is None:
-                tree = reader.scope.tree if reader is not None else parse_source(source, path)
-            if not merged.check_test_support and is_test_support_module(tree):
-                shared.remember_test_support(placed, text_)
+            read = _read_module(_shared(project_for(placed, merged), merged), placed, path, source, tree, merged)
+            if read is None:
                 return []
+            tree, reader = read
         analysis = _Analysis(tree, path, options, text_=text_, judged=judged)
-        if reader is not None and reader.scope.tree is tree:  # read for the call graph from this text
-            analysis.__dict__.update(scope=reader.scope, resolver=reader.resolver)
+        _share_reading(analysis, reader)
         return analysis.run()
     except ParseFailure:
         raise
@@ -238,23 +234,40 @@ def _shared(project, options: Options) -> Shared:
 def _for_helpers(path: str, text_: str, options: Options) -> Optional["_Analysis"]:
     """A module's analysis made for its helper writes, before (or without) linting it; the call graph
     and this analysis share one reading of the module."""
-    extractor = _shared(project_for(path, options), options).extractor
-    reader = extractor.kept(path, text_)
+    shared = _shared(project_for(path, options), options)
+    try:
+        read = _read_module(shared, path, path, text_, None, options)
+    except ParseFailure:
+        return None
+    if read is None:
+        return None
+    tree, reader = read
+    analysis = _Analysis(tree, path, options, linted=False, text_=text_, merged=True)
     if reader is None:
-        try:
-            tree = parse_source(text_, path)
-        except ParseFailure:
-            return None
-        if not options.check_test_support and is_test_support_module(tree):
-            _shared(project_for(path, options), options).remember_test_support(path, text_)
-            return None
-        analysis = _Analysis(tree, path, options, linted=False, text_=text_, merged=True)
-        extractor.keep(path, analysis.scope, analysis.resolver, text_)
-    else:
-        analysis = _Analysis(reader.scope.tree, path, options, linted=False, text_=text_, merged=True)
-        analysis.__dict__.update(scope=reader.scope, resolver=reader.resolver)  # built once, shared
+        shared.extractor.keep(path, analysis.scope, analysis.resolver, text_)
+    _share_reading(analysis, reader)
     analysis.judge_writes()
     return analysis
+
+
+def _read_module(shared: Shared, placed: str, path: str, source, tree: Optional[ast.Module], merged: Options):
+    """(tree, call-graph reader of that very tree or None) for a module about to be analysed: the tree
+    given, else the one a reader kept from this text, else a new parse of `source`. None for test
+    support, remembered so that the module is not read again."""
+    text_ = _text(source) if source is not None else None
+    reader = shared.extractor.kept(placed, text_)
+    if tree is None:
+        tree = reader.scope.tree if reader is not None else parse_source(source, path)
+    if not merged.check_test_support and is_test_support_module(tree):
+        shared.remember_test_support(placed, text_)
+        return None
+    return tree, (reader if reader is not None and reader.scope.tree is tree else None)
+
+
+def _share_reading(analysis: "_Analysis", reader) -> None:
+    """The scope and resolver the call graph built from this tree serve the analysis too (built once)."""
+    if reader is not None:
+        analysis.__dict__.update(scope=reader.scope, resolver=reader.resolver)
 
 
 def _judged_before(placed: str, merged: Options, source) -> Optional[tuple]:
