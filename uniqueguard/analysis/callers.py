@@ -44,7 +44,8 @@ def graph_for(project) -> CallGraph:
         if not _GRAPHS:
             atexit.register(_save_all)
         graph = CallGraph(project.root, project.cache.file and os.path.dirname(project.cache.file) or None,
-                          lambda: _indexed_paths(project))
+                          lambda: _indexed_paths(project),
+                          (project.modules.python_files, not project.problems.incomplete_walk))
         _GRAPHS[id(project)] = graph
     return graph
 

@@ -293,7 +293,9 @@ def may_write(text: str, extra_methods=()) -> bool:
 @functools.lru_cache(maxsize=8)
 def _write_call(methods: frozenset) -> "re.Pattern[str]":
     """`.create(`, `.save (` ...: a strict superset of the calls the engine can flag."""
-    names = "|".join(sorted(map(re.escape, methods), key=len, reverse=True))
+    # Longest first, ties alphabetically: the same pattern in every process, whatever the hash seed (it
+    # keys cached facts on disk).
+    names = "|".join(sorted(map(re.escape, methods), key=lambda name: (-len(name), name)))
     return re.compile(r"\.\s*(?:" + names + r")\s*\(")
 
 

@@ -19,6 +19,7 @@ its `extractor`, so imports keep pointing one way.
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import os
 import re
@@ -161,14 +162,15 @@ Extractor = Callable[[str, frozenset], Optional[Dict[str, NameCalls]]]
 class CallGraph:
     """Call sites of project functions, found through the modules that mention their names."""
 
-    def __init__(self, root: str, cache_dir: Optional[str], indexed_paths: Callable[[], Iterable[str]]):
+    def __init__(self, root: str, cache_dir: Optional[str], indexed_paths: Callable[[], Iterable[str]],
+                 walked: Optional[Tuple[List[str], bool]] = None):
         self.root = root
         self.cache = CallsCache(root, cache_dir)
         self.summaries = SummariesCache(root, cache_dir)
         self._last_save = 0.0
         self._indexed_paths = indexed_paths  # models/apps/signals files: what resolving calls depends on
         self._fingerprint: Optional[str] = None
-        self._files: Optional[List[str]] = None
+        self._files: Optional[List[str]] = None  # every .py file of the tree (the index's walk, when given)
         self._texts: Dict[str, Optional[str]] = {}
         self._kept = 0  # characters of text kept in memory
         self._helper_names: Dict[str, Dict[str, tuple]] = {}
@@ -176,6 +178,8 @@ class CallGraph:
         self._calls: Dict[Tuple[str, str], Optional[NameCalls]] = {}
         self.extractor: Optional[Extractor] = None  # set by the analysis layer
         self.complete = True  # False when the tree walk stopped early
+        if walked is not None:
+            self._files, self.complete = walked
 
     @property
     def fingerprint(self) -> str:
@@ -215,14 +219,16 @@ class CallGraph:
         if writes.pattern not in self._helper_names:
             names: Dict[str, list] = {}
             for path in self.files():
-                if not reported(path):
-                    continue
+                # Most files hold no helper: their cached (empty) names settle them before the costlier
+                # question whether the configuration reports the file; an uncached file is read only
+                # when it is reported.
                 found = self.summaries.names(path, writes.pattern)
-                if found is None:
+                if found is None and reported(path):
                     found = _defs_holding(self.text(path) or "", writes)
                     self.summaries.put_names(path, writes.pattern, found)
-                for name in found:
-                    names.setdefault(name, []).append(path)
+                if found and reported(path):
+                    for name in found:
+                        names.setdefault(name, []).append(path)
             self._helper_names[writes.pattern] = {name: tuple(paths) for name, paths in names.items()}
         return self._helper_names[writes.pattern]
 
@@ -339,19 +345,21 @@ class SummariesCache(JsonStore):
     state of the project's model modules, its helper writes' summaries (plain lists)."""
 
     SUFFIX = "-helpers.json"
-    FORMAT = 2  # 2: helper writes say which parameters their unique values come from (inputs)
+    FORMAT = 3  # 2: helper writes say which parameters their unique values come from (inputs); 3: names
+    # keyed by a digest of the write pattern
 
     def _entry(self, path: str) -> dict:
         payload = self.payload(path)
         return payload if isinstance(payload, dict) else {}
 
     def names(self, path: str, pattern: str) -> Optional[List[str]]:
-        found = self._entry(path).get("names", {}).get(pattern)
+        found = self._entry(path).get("names", {}).get(_digest(pattern))
         return [n for n in found if isinstance(n, str)] if isinstance(found, list) else None
 
     def put_names(self, path: str, pattern: str, names: List[str]) -> None:
+        """The names for one write pattern (the last one asked: a file keeps no list per configuration)."""
         entry = self._entry(path)
-        entry.setdefault("names", {})[pattern] = names
+        entry["names"] = {_digest(pattern): names}
         self.store(path, entry)
 
     def helpers(self, path: str, fingerprint: str) -> Optional[dict]:
@@ -364,6 +372,12 @@ class SummariesCache(JsonStore):
         entry = self._entry(path)
         entry["helpers"] = {"fingerprint": fingerprint, "by": by_function}
         self.store(path, entry)
+
+
+@functools.lru_cache(maxsize=8)
+def _digest(pattern: str) -> str:
+    """A short stable key for a write pattern (the pattern itself is hundreds of characters, once per file)."""
+    return hashlib.sha1(pattern.encode("utf-8")).hexdigest()[:16]
 
 
 __all__ = ["CallGraph", "CallSite", "Check", "NameCalls", "function_id", "id_name", "id_module"]
