@@ -19,13 +19,13 @@ duplicate becomes a 500.
 """
 from __future__ import annotations
 
-import atexit
 import os
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Set, Tuple
 
 from ..index import discovery
 from ..index.callgraph import CallGraph, CallSite, NameCalls, id_module, id_name
+from .graphs import graph_for
 from .callsites import CallSites
 from .resolve import Resolver
 from ..paths import inside
@@ -34,34 +34,6 @@ from .support_code import is_test_support_module
 
 MAX_DEPTH = 4
 MAX_KEPT_TREES = 4  # parsed caller modules kept in memory at once
-_GRAPHS: Dict[int, CallGraph] = {}
-
-
-def graph_for(project) -> CallGraph:
-    """The call graph of a project index, built once per process with it."""
-    graph = _GRAPHS.get(id(project))
-    if graph is None or graph.root != project.root:
-        if not _GRAPHS:
-            atexit.register(_save_all)
-        graph = CallGraph(project.root, project.cache.file and os.path.dirname(project.cache.file) or None,
-                          lambda: _indexed_paths(project),
-                          (project.modules.python_files, not project.problems.incomplete_walk))
-        _GRAPHS[id(project)] = graph
-    return graph
-
-
-def _save_all() -> None:
-    for graph in _GRAPHS.values():
-        graph.save(throttle=0.0)
-
-
-def _indexed_paths(project) -> List[str]:
-    paths = []
-    for dotted in project.models_modules + project.apps_modules + project.signals_modules:
-        path = project.module_path(dotted)
-        if path:
-            paths.append(path)
-    return paths
 
 
 class Extractor:
@@ -158,10 +130,11 @@ class CallerView:
 class Callers:
     """Caller verdicts for the functions of a project, memoised per function id."""
 
-    def __init__(self, project, graph: CallGraph, reported: Callable[[str], bool]):
+    def __init__(self, project, graph: CallGraph, reported: Callable[[str], bool], extractor: Extractor):
         self.project = project
         self.graph = graph
         self.reported = reported
+        self.extractor = extractor  # reads a module's own signals (`_signals_received`)
         self._sites: Dict[str, Optional[Tuple[List[CallSite], bool]]] = {}
         self._views: Dict[str, Optional[CallerView]] = {}
         self._followed: Dict[str, bool] = {}
@@ -200,8 +173,7 @@ class Callers:
         text = self.graph.text(path) if path and "." not in qualname else None
         if not text or ("receiver(" not in text and ".connect(" not in text):
             return []  # no module parsed for nothing: most functions receive no signal
-        extractor = self.graph.extractor
-        reader = extractor.reader(path) if isinstance(extractor, Extractor) and path else None
+        reader = self.extractor.reader(path) if path else None
         return reader.signals_received(qualname) if reader is not None else []
 
     def view(self, function: Optional[str]) -> Optional[CallerView]:
