@@ -25,3 +25,49 @@ def test_the_literal_prefilter_keeps_the_globs_meaning():
     for pattern in DEFAULT_EXCLUDE + ("shop/*.py", "**/v?ews.py", "a/**/x.py", "**"):
         for path in paths:
             assert matches(path, (pattern,)) == _compile(pattern)(path), (pattern, path)
+
+
+def test_a_function_body_read_from_source_keeps_the_definition_not_its_module(project, monkeypatch):
+    """Bodies followed into other modules (`index/sources.py`) are kept as the definitions asked for;
+    whole module trees kept for them were the largest thing a run held (issue 9's memory target)."""
+    import ast
+    import gc
+    import weakref
+
+    from uniqueguard.index import project as project_module, sources
+
+    project.write("shop/models.py", "from django.db import models\n\nclass Coupon(models.Model):\n"
+                                    "    code = models.CharField(max_length=20, unique=True)\n\n"
+                                    "    def save(self, *args, **kwargs):\n        super().save(*args, **kwargs)\n")
+    project.write("shop/tokens.py", "import uuid\n\ndef new_code():\n    return uuid.uuid4().hex\n\n"
+                                    "def other():\n    return 1\n")
+    index = project_module.project_for(str(project.root / "shop" / "tokens.py"))
+    trees = []
+    real_parse = ast.parse
+    monkeypatch.setattr(sources.ast, "parse", lambda *a, **k: trees.append(real_parse(*a, **k)) or trees[-1])
+    function, names = sources.project_function(index, "shop.tokens.new_code")
+    method, _ = sources.project_method(index, "shop.models.Coupon", "save")
+    assert (function.name, method.name) == ("new_code", "save")
+    assert sources.project_function(index, "shop.tokens.new_code")[0] is function  # asked again: kept
+    assert len(trees) == 2
+    modules = [weakref.ref(tree) for tree in trees]
+    trees.clear()
+    gc.collect()
+    assert [ref() for ref in modules] == [None, None]
+    assert sources.project_function(index, "shop.tokens.other")[0].name == "other"  # another member: read again
+
+
+def test_name_search_reads_kept_bytes_and_matches_whole_words_only(project):
+    """The call graph keeps files as bytes (a str with one non-Latin-1 character takes 2-4 bytes per
+    character) and still finds a name as a word, in a file with such characters too."""
+    from uniqueguard.analysis.graphs import graph_for
+    from uniqueguard.index import project as project_module
+
+    project.write("shop/services.py", "def issue(code):\n    return code\n")
+    project.write("shop/views.py", "# “quoted” — 🎟\nfrom shop.services import issue\n\ndef f():\n    issue(1)\n")
+    project.write("shop/other.py", "def reissue():\n    return reissue_all()\n")
+    graph = graph_for(project_module.project_for(str(project.root / "shop" / "views.py")))
+    found = sorted(os.path.relpath(p, project.root) for p in graph.candidates("issue"))
+    assert found == ["shop/services.py", "shop/views.py"]
+    assert all(isinstance(data, bytes) for data in graph._texts.values() if data is not None)
+    assert graph.text(str(project.root / "shop" / "views.py")).startswith("# “quoted” — 🎟")

@@ -33,7 +33,7 @@ from .scope import ModuleScope
 from .support_code import is_test_support_module
 
 MAX_DEPTH = 4
-MAX_KEPT_TREES = 4  # parsed caller modules kept in memory at once
+MAX_KEPT_TREES = 1  # parsed caller modules kept in memory at once
 
 
 class Extractor:

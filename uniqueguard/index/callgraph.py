@@ -35,7 +35,8 @@ from .cache import JsonStore, stamp
 MAX_CANDIDATE_MODULES = 16
 # Files larger than this are not searched for callers (generated code, data modules).
 MAX_TEXT_BYTES = 2_000_000
-# Texts kept in memory for the name searches, at most (beyond it, files are read again when searched).
+# Bytes of file contents kept in memory for the name searches, at most (beyond it, files are read again
+# when searched).
 TEXT_BUDGET = 12_000_000
 _DEF = re.compile(r"^([ \t]*)(?:async[ \t]+)?def[ \t]+(\w+)", re.MULTILINE)
 _SUPER_CALL = re.compile(r"super\([^()]*\)\s*$")
@@ -171,8 +172,8 @@ class CallGraph:
         self._indexed_paths = indexed_paths  # models/apps/signals files: what resolving calls depends on
         self._fingerprint: Optional[str] = None
         self._files: Optional[List[str]] = None  # every .py file of the tree (the index's walk, when given)
-        self._texts: Dict[str, Optional[str]] = {}
-        self._kept = 0  # characters of text kept in memory
+        self._texts: Dict[str, Optional[bytes]] = {}
+        self._kept = 0  # bytes of file contents kept in memory
         self._helper_names: Dict[str, Dict[str, tuple]] = {}
         self._candidates: Dict[str, List[str]] = {}
         self._calls: Dict[Tuple[str, str], Optional[NameCalls]] = {}
@@ -197,20 +198,28 @@ class CallGraph:
         return self._files
 
     def text(self, path: str) -> Optional[str]:
-        """A project file's text (kept in memory within TEXT_BUDGET); None when it cannot be read."""
+        """A project file's text; None when it cannot be read."""
+        data = self._data(path)
+        return data.decode("utf-8", "replace") if data is not None else None
+
+    def _data(self, path: str) -> Optional[bytes]:
+        """A project file's bytes, kept in memory within TEXT_BUDGET; None when it cannot be read. Kept as
+        bytes, not text: a str holding one character beyond Latin-1 (a translated string, an emoji)
+        takes 2 or 4 bytes for every character of the file; a module with no write call is searched
+        for names without ever being decoded."""
         if path in self._texts:
             return self._texts[path]
         try:
             if os.path.getsize(path) > MAX_TEXT_BYTES:
                 raise OSError("too large")
             with open(path, "rb") as handle:
-                text = handle.read().decode("utf-8", "replace")
+                data: Optional[bytes] = handle.read()
         except OSError:
-            text = None
-        if text is None or self._kept + len(text) <= TEXT_BUDGET:
-            self._texts[path] = text
-            self._kept += len(text or "")
-        return text
+            data = None
+        if data is None or self._kept + len(data) <= TEXT_BUDGET:
+            self._texts[path] = data
+            self._kept += len(data or b"")
+        return data
 
     def helper_names(self, writes: "re.Pattern[str]", reported: Callable[[str], bool]) -> Dict[str, tuple]:
         """name → files, for the functions whose bodies hold a write call (`writes` matches one), read
@@ -236,10 +245,11 @@ class CallGraph:
         """Project files whose text mentions `name` as a word; None when too many do to follow."""
         if name not in self._candidates:
             pattern = re.compile(r"\b" + re.escape(name) + r"\b")
+            key = name.encode("utf-8")
             found = []
             for path in self.files():
-                text = self.text(path) or ""
-                if name in text and pattern.search(text):
+                data = self._data(path)  # decoded only when the name's bytes are there
+                if data is not None and key in data and pattern.search(data.decode("utf-8", "replace")):
                     found.append(path)
             self._candidates[name] = found
         found = self._candidates[name]
