@@ -11,7 +11,7 @@ import enum
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple, Union
 
-from ..index.facts import Names, collect_imports, dotted_name, iter_nodes
+from ..index.facts import Names, child_nodes, collect_imports, dotted_name, iter_nodes
 
 FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
@@ -194,7 +194,7 @@ class ModuleScope:
             elif isinstance(node, (ast.Import, ast.ImportFrom)):
                 for alias in node.names:
                     bind((alias.asname or alias.name).partition(".")[0], node, None, BindingKind.IMPORT)
-            stack.extend(reversed(list(ast.iter_child_nodes(node))))
+            stack.extend(reversed(child_nodes(node)))
         return found
 
     @staticmethod

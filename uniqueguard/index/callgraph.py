@@ -229,13 +229,7 @@ class CallGraph:
     def candidates(self, name: str) -> Optional[List[str]]:
         """Project files whose text mentions `name` as a word; None when too many do to follow."""
         if name not in self._candidates:
-            pattern = re.compile(r"\b" + re.escape(name) + r"\b")
-            found = []
-            for path in self.files():
-                text = self.text(path) or ""
-                if name in text and pattern.search(text):
-                    found.append(path)
-            self._candidates[name] = found
+            self._candidates[name] = [path for path in self.files() if mentions(self.text(path) or "", name)]
         found = self._candidates[name]
         return found if len(found) <= MAX_CANDIDATE_MODULES else None
 
@@ -286,6 +280,23 @@ class CallGraph:
             self.cache.save()
             self.summaries.save()
             self._last_save = now
+
+
+def mentions(text: str, name: str) -> bool:
+    """Whether `text` holds the identifier `name` as a whole word (what `\\bname\\b` finds), by
+    `str.find` and a look at the characters either side: a regular expression over every file of the
+    project, once per function name followed, cost as much as parsing a tenth of it."""
+    start = text.find(name)
+    while start >= 0:
+        end = start + len(name)
+        if not (start and _word_char(text[start - 1])) and not (end < len(text) and _word_char(text[end])):
+            return True
+        start = text.find(name, start + 1)
+    return False
+
+
+def _word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 _IMPORT_LINE = re.compile(r"[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]")

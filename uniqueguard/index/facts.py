@@ -363,6 +363,24 @@ def iter_nodes(tree: ast.AST, parents: Optional[dict] = None):
                 stack.append(value)
 
 
+def child_nodes(node: ast.AST) -> List[ast.AST]:
+    """`ast.iter_child_nodes` as a list, in the same order, without the Load/Store context singletons
+    (which have no children): one call per node instead of a generator resumed per child."""
+    kind = type(node)
+    names = _CHILD_FIELDS.get(kind)
+    if names is None:
+        names = _CHILD_FIELDS[kind] = tuple(n for n in kind._fields if n != "ctx")
+    found: List[ast.AST] = []
+    AST = ast.AST
+    for name in names:
+        value = getattr(node, name, None)
+        if type(value) is list:
+            found.extend(child for child in value if isinstance(child, AST))
+        elif isinstance(value, AST):
+            found.append(value)
+    return found
+
+
 def _method_facts(node, names: Names) -> MethodFacts:
     params = tuple(_parameters(node, keyword_only=False))
     decorators = tuple(names.of(d.func if isinstance(d, ast.Call) else d) or "" for d in node.decorator_list)

@@ -1,0 +1,56 @@
+"""The shortcuts the engine takes for speed say exactly what the slow spelling says."""
+import ast
+import gc
+import random
+import re
+
+from uniqueguard.index.callgraph import mentions
+from uniqueguard.index.facts import child_nodes
+
+MODELS = "from django.db import models\n\nclass Tag(models.Model):\n    name = models.CharField(unique=True)\n"
+
+
+def test_mentions_finds_a_name_as_a_whole_word_like_the_regular_expression():
+    rng = random.Random(7)
+    alphabet = "ab_(). \n\u00e9x1\u0663"  # Arabic-Indic digit and an accented letter are word characters
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        name = rng.choice(["a", "ab", "a_b", "x1", "b"])
+        assert mentions(text, name) == bool(re.search(r"\b" + re.escape(name) + r"\b", text)), (text, name)
+    assert mentions("issue_coupon(x)\nissue(y)", "issue")
+    assert not mentions("issue_coupon(x)\nreissue(y)", "issue")
+
+
+def test_child_nodes_are_ast_children_in_order_without_contexts():
+    tree = ast.parse("def f(a, *b, c=1, **d):\n    x, [y] = g(a)[0].h\n    for i in range(3): x += i\n"
+                     "    return {k: v for k, v in x.items() if v} or (lambda z: z)\n")
+    for node in ast.walk(tree):
+        expected = [n for n in ast.iter_child_nodes(node) if not isinstance(n, ast.expr_context)]
+        assert child_nodes(node) == expected
+
+
+def test_a_check_leaves_the_collector_as_it_found_it(project):
+    project.write("shop/models.py", MODELS)
+    project.write("shop/views.py", "from shop.models import Tag\n\ndef f(n):\n    Tag.objects.create(name=n)\n")
+    assert gc.isenabled()
+    assert project.lint("shop/views.py") == [(4, "UNQ001")]
+    assert gc.isenabled() and gc.get_freeze_count() == 0  # survivors aged, nothing left frozen
+    gc.disable()
+    try:
+        assert project.lint("shop/views.py") == [(4, "UNQ001")]
+        assert not gc.isenabled()  # the host's choice stands
+    finally:
+        gc.enable()
+
+
+def test_objects_the_host_froze_stay_frozen(project):
+    project.write("shop/models.py", MODELS)
+    project.write("shop/views.py", "from shop.models import Tag\n\ndef f(n):\n    Tag.objects.create(name=n)\n")
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        assert project.lint("shop/views.py") == [(4, "UNQ001")]
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
