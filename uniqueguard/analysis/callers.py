@@ -118,7 +118,7 @@ class Extractor:
     def keep(self, path: str, scope: ModuleScope, resolver: Resolver, text: str) -> None:
         """A module read elsewhere (for its helpers): its tree serves the graph too."""
         path = os.path.abspath(path)
-        if path not in self._readers:
+        if self._readers.get(path) is None:
             self._make_room()
         self._readers[path] = CallSites(scope, resolver, path, self.extra_guards, self.atomic_requests)
         self._texts[path] = hash(text)
@@ -130,8 +130,12 @@ class Extractor:
         return reader if reader is not None and text is not None and self._texts.get(path) == hash(text) else None
 
     def _make_room(self) -> None:
-        while len(self._readers) > MAX_KEPT_TREES:  # keep memory flat on large projects
-            oldest = next(p for p in self._readers if p != self._adopted)
+        """Keep memory flat on large projects: room for one more tree beside MAX_KEPT_TREES, the linted
+        module's included, the oldest let go first. A module found unreadable or test support holds no
+        tree and takes no room: it stays remembered, and is not parsed again."""
+        trees = [p for p, reader in self._readers.items() if reader is not None]
+        excess = len(trees) - MAX_KEPT_TREES
+        for oldest in [p for p in trees if p != self._adopted][:max(0, excess)]:
             del self._readers[oldest]
             self._texts.pop(oldest, None)
 
