@@ -5,7 +5,8 @@ import random
 import re
 
 from uniqueguard.index.callgraph import mentions
-from uniqueguard.index.facts import child_nodes
+from uniqueguard.analysis.scope import ModuleScope
+from uniqueguard.index.facts import child_nodes, iter_nodes, walk
 
 MODELS = "from django.db import models\n\nclass Tag(models.Model):\n    name = models.CharField(unique=True)\n"
 
@@ -54,3 +55,22 @@ def test_objects_the_host_froze_stay_frozen(project):
         assert gc.get_freeze_count() == frozen
     finally:
         gc.unfreeze()
+
+
+def test_walk_is_ast_walk_without_contexts():
+    tree = ast.parse("class A:\n    def f(self, o):\n        o.slug = x if y else [z async for z in w]\n"
+                     "        o.full_clean()\n        with a as (b, c):\n            del o.d\n")
+    assert walk(tree) == [n for n in ast.walk(tree) if not isinstance(n, ast.expr_context)]
+
+
+def test_the_scope_walk_collects_what_a_plain_walk_does():
+    tree = ast.parse("import os\nfrom . import x as y\n\nasync def f(a):\n    import sys\n"
+                     "    a.b.c(d).e(f.g)\n    def h(): return [i.j for i in k]\n    return lambda: m.n()\n")
+    scope = ModuleScope(tree, "pkg.mod", False)
+    nodes = list(iter_nodes(tree, {}))
+    assert scope.method_calls == [n for n in nodes if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)]
+    assert scope.loads == [n for n in nodes if isinstance(n, (ast.Name, ast.Attribute)) and isinstance(n.ctx, ast.Load)]
+    assert scope.functions == [n for n in nodes if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    assert scope.import_nodes == [n for n in nodes if isinstance(n, (ast.Import, ast.ImportFrom))]
+    assert all(scope.parent(child) is node for node in nodes for child in ast.iter_child_nodes(node)
+               if not isinstance(child, ast.expr_context))

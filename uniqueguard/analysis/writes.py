@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set, Tuple
 
 from .. import orm
-from ..index.facts import UNKNOWN, CallValue, Ref, dotted_name
+from ..index.facts import UNKNOWN, CallValue, Ref, dotted_name, walk
 from .fresh_values import is_random_token, unset_field_is_fresh
 from .new_rows import Creator, NewRows
 from .resolve import Resolver, unchained
@@ -876,7 +876,7 @@ class _ScopeSummary:
     def __init__(self, scope: ast.AST):
         self.assignments: Dict[str, List[tuple]] = {}  # name → [((line, col), attribute, value)]
         self.validations: Dict[str, List[tuple]] = {}  # name → [((line, col), method)]
-        for node in ast.walk(scope):
+        for node in walk(scope):
             if isinstance(node, ast.Assign):
                 for target in node.targets:
                     if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
