@@ -3,6 +3,7 @@ import ast
 import gc
 import random
 import re
+import weakref
 
 from uniqueguard.index.callgraph import mentions
 from uniqueguard.analysis.scope import ModuleScope
@@ -35,7 +36,7 @@ def test_a_check_leaves_the_collector_as_it_found_it(project):
     project.write("shop/views.py", "from shop.models import Tag\n\ndef f(n):\n    Tag.objects.create(name=n)\n")
     assert gc.isenabled()
     assert project.lint("shop/views.py") == [(4, "UNQ001")]
-    assert gc.isenabled() and gc.get_freeze_count() == 0  # survivors aged, nothing left frozen
+    assert gc.isenabled()
     gc.disable()
     try:
         assert project.lint("shop/views.py") == [(4, "UNQ001")]
@@ -44,17 +45,25 @@ def test_a_check_leaves_the_collector_as_it_found_it(project):
         gc.enable()
 
 
-def test_objects_the_host_froze_stay_frozen(project):
+class _Holder:
+    pass
+
+
+def test_a_cycle_the_host_holds_during_a_check_is_still_young_after_it(project):
+    """The host's per-file objects (flake8's checker, its tree, tokens) are alive while the plugin runs
+    and often cyclic: moved to the oldest generation, they wait for a full collection, which Python runs
+    rarely — flake8's peak memory over askbot went 79 -> 148 MB when every survivor was aged at once."""
     project.write("shop/models.py", MODELS)
     project.write("shop/views.py", "from shop.models import Tag\n\ndef f(n):\n    Tag.objects.create(name=n)\n")
-    gc.freeze()
-    try:
-        frozen = gc.get_freeze_count()
-        assert frozen > 0
-        assert project.lint("shop/views.py") == [(4, "UNQ001")]
-        assert gc.get_freeze_count() == frozen
-    finally:
-        gc.unfreeze()
+    project.lint("shop/views.py")  # the index is built: the next check allocates little before it pauses
+    gc.collect()
+    holder = _Holder()
+    holder.me = holder
+    alive = weakref.ref(holder)
+    assert project.lint("shop/views.py") == [(4, "UNQ001")]
+    del holder
+    gc.collect(1)  # a young collection, as the host's next ones are
+    assert alive() is None
 
 
 def test_walk_is_ast_walk_without_contexts():

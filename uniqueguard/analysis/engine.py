@@ -49,15 +49,7 @@ def engine_call():
     object again — the trees, scopes and facts kept for the project's other modules. On published
     applications that walking cost as much as the analysis itself. Reference counting still frees
     everything at once; a cycle made meanwhile (in the host linter's objects too) is collected as soon
-    as the collector runs again. A nested call changes nothing; the host's own setting is restored.
-
-    What a check leaves alive (the index's facts, the judged writes, the trees of the few modules the
-    call graph keeps) is old by the time the call returns: it lives as long as the index or until a
-    later check lets it go. Left in the young generation, all of it would be traversed by the next
-    young collection and again by the middle one — on published applications a tenth of the engine's
-    time. So it is moved straight to the oldest generation (`_age_survivors`), which only full
-    collections traverse; those still run as Python schedules them and still free any cycle, ours or
-    the host's, so memory is bounded as before."""
+    as the collector runs again. A nested call changes nothing; the host's own setting is restored."""
     if _CALL_DEPTH[0]:
         yield
         return
@@ -71,22 +63,10 @@ def engine_call():
     finally:
         _CALL_DEPTH[0] -= 1
         if paused:
-            _age_survivors()
             gc.enable()
 
 
 _CALL_DEPTH = [0]
-
-
-def _age_survivors() -> None:
-    """Every object the collector tracks goes to its oldest generation, in constant time: `freeze()`
-    splices the generations' lists into the permanent one, `unfreeze()` splices that into the oldest
-    (CPython 3.7+; elsewhere nothing happens). Nothing stays frozen; a host that froze objects itself
-    (a server before it forks) keeps them frozen: then nothing is moved."""
-    count = getattr(gc, "get_freeze_count", None)
-    if count is not None and count() == 0:
-        gc.freeze()
-        gc.unfreeze()
 
 
 @engine_call()
