@@ -7,7 +7,7 @@ import weakref
 
 from uniqueguard.index.callgraph import mentions
 from uniqueguard.analysis.scope import ModuleScope
-from uniqueguard.index.facts import child_nodes, iter_nodes, walk
+from uniqueguard.index.facts import child_nodes, iter_nodes
 
 MODELS = "from django.db import models\n\nclass Tag(models.Model):\n    name = models.CharField(unique=True)\n"
 
@@ -64,12 +64,6 @@ def test_a_cycle_the_host_holds_during_a_check_is_still_young_after_it(project):
     del holder
     gc.collect(1)  # a young collection, as the host's next ones are
     assert alive() is None
-
-
-def test_walk_is_ast_walk_without_contexts():
-    tree = ast.parse("class A:\n    def f(self, o):\n        o.slug = x if y else [z async for z in w]\n"
-                     "        o.full_clean()\n        with a as (b, c):\n            del o.d\n")
-    assert walk(tree) == [n for n in ast.walk(tree) if not isinstance(n, ast.expr_context)]
 
 
 def test_the_scope_walk_collects_what_a_plain_walk_does():
