@@ -147,8 +147,11 @@ def encode_inputs(sets: Sequence[Sequence[Input]]) -> str:
 
 
 def decode_inputs(text: str) -> List[Tuple[Input, ...]]:
-    sets = []
+    sets: List[Tuple[Input, ...]] = []
     for entry in text.split(";") if text else ():
+        if entry == "-":  # a set some field of which no call decides
+            sets.append(())
+            continue
         inputs = []
         for pair in entry.split(","):
             field, _, passed = pair.partition("=")

@@ -283,9 +283,10 @@ class CallSites:
         validator = self.resolver.validator(holder) if holder is not None else None
         if validator is not None and validator.classes:
             return FORM, f"{'+'.join(validator.classes)}|"
-        if isinstance(followed, ast.Dict) and all(
-                isinstance(k, ast.Constant) and isinstance(k.value, str) for k in followed.keys):
-            return KEYS, ",".join(k.value for k in followed.keys if isinstance(k, ast.Constant))
+        keys = [k.value for k in followed.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)] \
+            if isinstance(followed, ast.Dict) else None
+        if keys is not None and isinstance(followed, ast.Dict) and len(keys) == len(followed.keys):
+            return KEYS, ",".join(keys)
         if isinstance(value, ast.Name) and self._unchanged_kwargs(value):
             return FORWARD, value.id
         return UNKNOWN_KIND, ""
@@ -308,10 +309,4 @@ class CallSites:
 
     def _follow(self, expr: ast.AST, hops: int = 0) -> ast.AST:
         """Through local names to the expression they were last bound to."""
-        while isinstance(expr, ast.Name) and hops < 8:
-            binding, _ = self.scope.binding_before(expr.id, expr)
-            if binding is None or binding.kind is not BindingKind.ASSIGN or binding.value is None:
-                return expr
-            expr = binding.value
-            hops += 1
-        return expr
+        return self.scope.follow_locals(expr, hops)

@@ -36,7 +36,7 @@ from ..paths import matches, relative_posix
 from ..index.project import begin_check, built_projects, project_for
 from .hints import reusable_field, transaction_around
 from .resolve import Resolver
-from .scope import BindingKind, ModuleScope, call_label
+from .scope import ModuleScope, call_label
 from .support_code import MigrationCode, is_test_support_module
 from .verdict import CheckSeen, CreatorSeen, Fix, HandlerSeen, Verdict
 from .writes import Write, WriteFinder
@@ -517,11 +517,9 @@ class _Analysis:
             if not inputs:
                 still.append(unique_set)
                 continue
-            outcomes = site_outcomes(
-                reader, sites, inputs, unique_set.nulls_distinct,
-                lambda name, s=unique_set: name in model.fields and unset_field_is_fresh(
-                    self.project, model.fields[name], s, model),
-                lambda classes, s=unique_set: self._validates(classes, s, model))
+            outcomes = site_outcomes(reader, sites, inputs, unique_set.nulls_distinct,
+                                     functools.partial(self._unset_is_fresh, model, unique_set),
+                                     functools.partial(self._validates, model, unique_set))
             if set(outcomes) == {SAFE}:
                 continue
             if VALIDATED in outcomes and OPEN not in outcomes:
@@ -539,16 +537,17 @@ class _Analysis:
             return replace(judged.base, rule="UNQ004", unique_sets=tuple(validated), validated_by=tuple(seen))
         return None
 
-    def _validates(self, classes, unique_set: UniqueSet, model) -> bool:
+    def _validates(self, model, unique_set: UniqueSet, classes: Tuple[str, ...]) -> bool:
         validator = self.resolver.validator_of_classes(classes)
         return validator is not None and validator.validates(unique_set, model)
 
+    def _unset_is_fresh(self, model, unique_set: UniqueSet, name: str) -> bool:
+        return name in model.fields and unset_field_is_fresh(self.project, model.fields[name], unique_set, model)
+
     def _forwarded(self, function: str):
         """The calls of `function` ((args, caller), ...), for a `**kwargs` it passes on; None if unknown."""
-        found = self.callers.sites(function)
-        if found is None or not found[0] or found[1]:
-            return None
-        return [(site.args, site.caller) for site in found[0]]
+        found = self.callers.argument_sites(function)
+        return [(site.args, site.caller) for site in found] if found else None
 
     def _migration_code(self, call: ast.Call) -> bool:
         """A write in a data-migration function outside migrations/: not reported (support_code.py)."""

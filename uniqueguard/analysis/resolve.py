@@ -598,14 +598,15 @@ class Resolver:
         returns (`self.form_class` as the view's attribute); under `if <test>:` in the method, the one it
         returns under the same test; after `if isinstance(form, C): ... return`, not C. None when the view
         defines no `get_form_class()`; [] when a return is not a class name."""
-        facts = self.project.find_class(f"{self.scope.module}.{cls.name}") if self.scope.parent(cls) is self.scope.tree \
-            else None
-        chain = [(f"{self.scope.module}.{cls.name}", facts)] + (self.project.ancestors(facts) if facts else [])
-        getter = next((n for n in cls.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
-                       and n.name == "get_form_class"), None)
+        dotted_cls = f"{self.scope.module}.{cls.name}"
+        facts = self.project.find_class(dotted_cls) if self.scope.parent(cls) is self.scope.tree else None
+        chain = [(dotted_cls, facts)] + (self.project.ancestors(facts) if facts else [])
+        getter: Optional[ast.AST] = next((n for n in cls.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+                                          and n.name == "get_form_class"), None)
         names = self.scope.names
         if getter is None:
-            owner = next((dotted for dotted, one in chain[1:] if one is not None and one.method("get_form_class")), None)
+            owner = next((dotted for dotted, one in chain[1:] if one is not None and one.method("get_form_class")),
+                         None)
             found = project_method(self.project, owner, "get_form_class") if owner else None
             if found is None:
                 return None
@@ -650,7 +651,8 @@ class Resolver:
         facts = self.project.find_class(dotted)
         wanted = self.project.find_class(base)
         names = {base} | ({wanted.qualname} if wanted is not None else set())
-        return dotted in names or (facts is not None and (facts.qualname in names or self.project.inherits(facts, names)))
+        return dotted in names or (facts is not None and (
+            facts.qualname in names or self.project.inherits(facts, names)))
 
     def _validator_of_callee(self, func: ast.AST) -> Optional[Validator]:
         """The class called, also through a local chosen by a condition (`Form = A if captcha else B`):

@@ -21,7 +21,7 @@ from typing import Dict, List, Optional, Tuple
 from .argument_kinds import SELF, SPREAD, Exit, Input, Signature, encode_exits, encode_inputs, signature_of
 from .scope import BindingKind, ModuleScope
 
-_UNKNOWN = object()  # a key whose value the function may have changed in a way not read
+_UNKNOWN = ast.Pass()  # a key whose value the function may have changed in a way not read
 
 
 def read(scope: ModuleScope, call: ast.Call, values: Dict[str, ast.AST], unknown_fields: bool,
@@ -119,20 +119,22 @@ class _Reader:
             statement = self.scope.statement_of(node)
             surely = id(statement) in ran
             if isinstance(parent, ast.Subscript) and isinstance(parent.ctx, ast.Store):
-                key = parent.slice
-                if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+                key = _string(parent.slice)
+                if key is None:
                     return None
                 value = statement.value if isinstance(statement, ast.Assign) and len(statement.targets) == 1 else None
-                assigned[key.value] = value if surely and key.value not in assigned and value is not None else _UNKNOWN
+                assigned[key] = value if surely and key not in assigned and value is not None else _UNKNOWN
             elif isinstance(parent, ast.Attribute) and parent.attr == "update":
                 update = self.scope.parent(parent)
                 given = update.args[0] if isinstance(update, ast.Call) and len(update.args) == 1 else None
-                if not isinstance(given, ast.Dict) or update.keywords or not all(
-                        isinstance(k, ast.Constant) and isinstance(k.value, str) for k in given.keys):
+                if not isinstance(given, ast.Dict) or not isinstance(update, ast.Call) or update.keywords:
                     return None
-                for key, value in zip(given.keys, given.values):
-                    if isinstance(key, ast.Constant):
-                        assigned[key.value] = value if surely and key.value not in assigned else _UNKNOWN
+                keys = [_string(k) if k is not None else None for k in given.keys]
+                if any(k is None for k in keys):
+                    return None
+                for one, value in zip(keys, given.values):
+                    if one is not None:
+                        assigned[one] = value if surely and one not in assigned else _UNKNOWN
             elif isinstance(parent, ast.Attribute) and parent.attr in ("pop", "get", "copy", "items", "keys", "values"):
                 continue  # reads, or a key taken out: what is left is still what the callers passed
             elif isinstance(parent, ast.keyword) and parent.arg is None:
@@ -173,7 +175,11 @@ class _Reader:
         return found
 
 
-def _spans(statements: list, node: ast.AST) -> bool:
+def _string(node: ast.AST) -> Optional[str]:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _spans(statements: list, node: ast.expr) -> bool:
     first, last = statements[0], statements[-1]
     return (first.lineno, first.col_offset) <= (node.lineno, node.col_offset) <= (
         getattr(last, "end_lineno", last.lineno) or last.lineno, getattr(last, "end_col_offset", 0) or 0)

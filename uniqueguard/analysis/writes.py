@@ -342,13 +342,7 @@ class WriteFinder:
 
     def _follow(self, expr: ast.AST, hops: int = 0) -> ast.AST:
         """Through local names to the expression they were last bound to."""
-        while isinstance(expr, ast.Name) and hops < 8:
-            binding, _ = self.scope.binding_before(expr.id, expr)
-            if binding is None or binding.kind is not BindingKind.ASSIGN or binding.value is None:
-                return expr
-            expr = binding.value
-            hops += 1
-        return expr
+        return self.scope.follow_locals(expr, hops)
 
     def _note_source(self, sources: Dict[str, Source], name: str, value: ast.AST) -> None:
         value = self._follow(value)

@@ -23,7 +23,8 @@ from .. import __version__
 from .facts import (KEYWORD_HOWS, UNKNOWN, CallValue, ClassFacts, DictValue, MethodFacts, ModuleFacts,
                     ReceiverFacts, Ref)
 
-FORMAT = 14  # 14: how many positional parameters a method requires (MethodFacts.required); 13: returns keep `obj.__class__(...)` / `type(obj)(...)` whatever their arguments (copy
+FORMAT = 14  # 14: how many positional parameters a method requires (MethodFacts.required)
+# 13: returns keep `obj.__class__(...)` / `type(obj)(...)` whatever their arguments (copy
 # helpers); 12: a method's `self.fields["x"] = Field(...)` (MethodFacts.form_fields); 11: what a field
 # class's `__init__` does to its keywords (keyword_changes); 10: `Manager.from_queryset(QS)` bases are
 # Manager and QS; 9: generic aliases are their origin
