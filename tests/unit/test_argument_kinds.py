@@ -264,3 +264,68 @@ def test_a_views_form_is_what_get_form_class_returns(app, body, expected):
     app.write("shop/services.py", "from .models import Tag\n\ndef add_named(name):\n    Tag.objects.create(name=name)\n")
     app.write("shop/views.py", VIEW_WITH_GETTER.format(body=body))
     assert app.lint("shop/services.py") == expected
+
+
+OVERRIDE = """
+from .models import Service
+
+class Base:
+    def run(self, ident):
+        return self._make(ident)
+
+    def _make(self, ident):
+        return None
+
+class Maker(Base):
+    def _make(self, ident):
+        return Service.objects.create(choice="a", identifier=ident)
+
+def direct():
+    Maker()._make(None)
+"""
+
+
+@pytest.mark.parametrize("value, expected", [("None", []), ("request.GET['i']", [(13, "UNQ001")])])
+def test_an_override_is_called_where_its_base_calls_the_method_on_self(app, value, expected):
+    """`self._make(ident)` in Base runs Maker._make on a Maker: its argument counts among the override's."""
+    app.write("shop/services.py", OVERRIDE)
+    app.write("shop/views.py", f"from .services import Maker\n\ndef v(request):\n    Maker().run({value})\n")
+    assert app.lint("shop/services.py") == expected
+
+
+ACCOUNTS = """
+from django.db import models
+
+class Account(models.Model):
+    name = models.CharField(max_length=20)
+
+class Wallet(models.Model):
+    account = models.OneToOneField(Account, on_delete=models.CASCADE)
+"""
+
+
+@pytest.mark.parametrize("second_send, found", [
+    ("signals.account_opened.send(sender=Account, account=Account.objects.create(name='b'))", []),
+    ("signals.account_opened.send(sender=Account, account=Account.objects.first())", [(5, "UNQ001")]),
+])
+def test_a_receiver_connected_in_another_modules_ready_gets_the_signals_sends(project, second_send, found):
+    """`account_opened.connect(receivers.open_wallet)` in an AppConfig's ready(): the signal's send()s
+    are the receiver's calls, wherever it is connected."""
+    project.write("shop/models.py", ACCOUNTS)
+    project.write("shop/signals.py", "from django.dispatch import Signal\n\naccount_opened = Signal()\n")
+    project.write("shop/receivers.py", "from .models import Wallet\n\n\ndef open_wallet(sender, account, **kwargs):\n"
+                  "    Wallet.objects.create(account=account)\n")
+    project.write("shop/apps.py", """
+        from django.apps import AppConfig
+
+        class ShopConfig(AppConfig):
+            name = "shop"
+
+            def ready(self):
+                from . import receivers, signals
+                signals.account_opened.connect(receivers.open_wallet)
+        """)
+    project.write("shop/signup.py", "from .models import Account\nfrom . import signals\n\n\n"
+                  "def signup(name):\n    account = Account.objects.create(name=name)\n"
+                  "    signals.account_opened.send(sender=Account, account=account)\n    " + second_send + "\n")
+    assert project.lint("shop/receivers.py") == found

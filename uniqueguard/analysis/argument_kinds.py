@@ -34,6 +34,7 @@ CONSTANT = "const"  # a literal; detail: "1" when truthy, "0" when falsy
 FORM = "form"  # a validated form's value; detail: "<class>+<class>|<cleaned_data key>" (key empty for `**`)
 KEYS = "keys"  # `**{...}` of literal keys; detail: the keys, comma-separated
 FORWARD = "fwd"  # `**kwargs` of the caller passed on unchanged; detail: its name
+PARAMETER = "param"  # a parameter of the caller passed on; detail: "<name>@<call position>" (-1: keyword)
 UNKNOWN_KIND = "unknown"  # `**` or `*` of anything else
 VALUE = "value"  # anything else
 
@@ -223,13 +224,30 @@ class SiteReader:
     def value(self, args: Sequence[tuple], item: Input, caller: str) -> Passed:
         """What the call passes for one input; None when nothing (the default, or the key absent)."""
         if item.param == SELF:
-            for key, kind, detail in args:
-                if key == SELF:
-                    return kind, detail
+            found: Passed = next(((kind, detail) for key, kind, detail in args if key == SELF), UNKNOWN_PASSED)
+        elif item.param == SPREAD:
+            found = self._key(args, item.field, caller, self.depth)
+        else:
+            found = passed_for(args, self.signature, item.param, item.index)
+        return self._through(found, caller, self.depth)
+
+    def _through(self, found: Passed, caller: str, depth: int) -> Passed:
+        """A parameter the caller passes on is what every call of the caller passes for it (the same
+        kind and detail from all of them, or unknown), followed to the graph's depth."""
+        if found is None or found[0] != PARAMETER:
+            return found
+        name, _, index = found[1].partition("@")
+        sites = self.forwarded(caller) if depth > 0 else None
+        if not sites:
             return UNKNOWN_PASSED
-        if item.param == SPREAD:
-            return self._key(args, item.field, caller, self.depth)
-        return passed_for(args, self.signature, item.param, item.index)
+        merged: Passed = None
+        for number, (site_args, site_caller) in enumerate(sites):
+            one = passed_for(site_args, Signature(), name, int(index) if index.lstrip("-").isdigit() else -1)
+            one = self._through(one, site_caller, depth - 1) if one is not None else UNKNOWN_PASSED
+            if number and one != merged:
+                return UNKNOWN_PASSED
+            merged = one
+        return merged
 
     def _key(self, args: Sequence[tuple], field: str, caller: str, depth: int) -> Passed:
         """What a call puts into the callee's `**kwargs` for the model field `field`."""
@@ -301,7 +319,7 @@ def site_outcomes(reader: SiteReader, sites: Sequence[tuple], inputs: Sequence[I
     return found
 
 
-__all__ = ["CONSTANT", "Exit", "FORM", "FORWARD", "Input", "KEYS", "NEW", "NONE", "OPEN", "SAFE", "SELF",
+__all__ = ["CONSTANT", "Exit", "FORM", "FORWARD", "Input", "KEYS", "NEW", "NONE", "OPEN", "PARAMETER", "SAFE", "SELF",
            "SPREAD", "Signature", "SiteReader", "UNKNOWN_KIND", "VALIDATED", "VALUE", "decode_exits",
            "decode_inputs", "encode_exits", "encode_inputs", "judge_site", "passed_for", "reaches",
            "signature_of", "site_outcomes"]

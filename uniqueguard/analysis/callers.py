@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import re
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Set, Tuple
 
@@ -212,15 +213,26 @@ class Callers:
 
     def _signals_received(self, function: str) -> List[str]:
         """Ids (`module:name`) of the project's own signals a module-level function receives:
-        `@receiver(signal)` or `signal.connect(function)` in its module."""
+        `@receiver(signal)` or `signal.connect(function)` in its module, and `signal.connect(module.function)`
+        in any other module (an AppConfig's `ready()`, a `signals.py`) whose text names it so."""
         qualname = function.partition(":")[2]
         path = self.project.module_path(id_module(function))
-        text = self.graph.text(path) if path and "." not in qualname else None
-        if not text or ("receiver(" not in text and ".connect(" not in text):
-            return []  # no module parsed for nothing: most functions receive no signal
+        if not path or "." in qualname:
+            return []
         extractor = self.graph.extractor
-        reader = extractor.reader(path) if isinstance(extractor, Extractor) and path else None
-        return reader.signals_received(qualname) if reader is not None else []
+        if not isinstance(extractor, Extractor):
+            return []
+        found: List[str] = []
+        text = self.graph.text(path)
+        if text and ("receiver(" in text or ".connect(" in text):  # no module parsed for nothing
+            reader = extractor.reader(path)
+            found += reader.signals_received(qualname) if reader is not None else []
+        connects = re.compile(r"\.connect\(\s*(?:[\w.]+\.)?" + re.escape(qualname) + r"\b")
+        for other in self.graph.candidates(qualname) or ():
+            text = self.graph.text(other) if os.path.abspath(other) != os.path.abspath(path) else None
+            reader = extractor.reader(other) if text and connects.search(text) and self.reported(other) else None
+            found += reader.signals_connecting(function) if reader is not None else []
+        return list(dict.fromkeys(found))
 
     def argument_sites(self, function: Optional[str]) -> Optional[Tuple[CallSite, ...]]:
         """Every call that may run `function`, for what its arguments decide: its resolved call sites and,
@@ -230,12 +242,28 @@ class Callers:
             return None
         if function not in self._argument_sites:
             found = self.sites(function)
-            untyped = (self.graph.sites(function, self.reported, untyped=True) if "." in function.partition(":")[2]
-                       else ([], False))
-            self._argument_sites[function] = (tuple(found[0]) + tuple(untyped[0])
-                                              if found is not None and untyped is not None and not found[1]
-                                              else None)
+            method = "." in function.partition(":")[2]
+            untyped = self.graph.sites(function, self.reported, untyped=True) if method else ([], False)
+            sites: Optional[Tuple[CallSite, ...]] = None
+            if found is not None and untyped is not None and not found[1]:
+                sites = tuple(found[0]) + tuple(untyped[0])
+                for overridden in self._overridden(function) if method else ():
+                    more = self.sites(overridden)  # `self.m()` in a base runs this override on its instances
+                    if more is None or more[1]:
+                        sites = None
+                        break
+                    sites += tuple(more[0])
+            self._argument_sites[function] = sites
         return self._argument_sites[function]
+
+    def _overridden(self, function: str) -> List[str]:
+        """Ids of the methods of the same name in the bases of a method's class, which it overrides."""
+        owner, _, name = function.partition(":")[2].rpartition(".")
+        cls = self.project.find_class(f"{id_module(function)}.{owner}") if "." not in owner else None
+        if cls is None:
+            return []
+        return [f"{facts.module}:{facts.name}.{name}" for _, facts in self.project.ancestors(cls)
+                if facts is not None and facts.method(name) is not None]
 
     def view(self, function: Optional[str]) -> Optional[CallerView]:
         """The callers' verdict for a function; None when it has no known callers (judged on its own)."""

@@ -19,7 +19,8 @@ from ..index.callgraph import CallSite, Check, NameCalls, function_id, untyped_c
 from .function_ids import enclosing_id, function_qualname
 from ..index.facts import CallValue, ClassFacts
 from .guards import CheckFinder, atomic_around, handler_guard, only_reraises, savepoint_between
-from .argument_kinds import CONSTANT, FORM, FORWARD, KEYS, NEW, NONE, UNKNOWN_KIND, VALUE
+from .argument_kinds import (CONSTANT, FORM, FORWARD, KEYS, NEW, NONE, PARAMETER, UNKNOWN_KIND, VALUE,
+                             signature_of)
 from .new_rows import NewRows
 from .resolve import Resolver
 from ..paths import inside
@@ -106,6 +107,19 @@ class CallSites:
                     and isinstance(call.args[0], ast.Name) and call.args[0].id == qualname):
                 found.append(self.signal(connect.value))
         return [signal for signal in found if signal is not None]
+
+    def signals_connecting(self, function: str) -> List[str]:
+        """The project signals this module connects the function `function` (an id) to:
+        `account_opened.connect(receivers.open_wallet)` in an AppConfig's `ready()` or anywhere else."""
+        found: List[str] = []
+        for call in self.scope.method_calls:
+            connect = call.func
+            if (isinstance(connect, ast.Attribute) and connect.attr == "connect" and call.args
+                    and isinstance(call.args[0], (ast.Name, ast.Attribute)) and self.callee(call.args[0]) == function):
+                signal = self.signal(connect.value)
+                if signal is not None:
+                    found.append(signal)
+        return found
 
     # ------------------------------------------------------------------------------------ callees
     def callee(self, node: ast.AST) -> Optional[str]:
@@ -265,6 +279,9 @@ class CallSites:
         if model is not None:
             return NEW, model.qualname
         followed = self._follow(value)
+        passed_on = self._own_parameter(followed)
+        if passed_on is not None:
+            return PARAMETER, passed_on
         if isinstance(followed, ast.Constant):
             if followed.value is None:
                 return NONE, ""
@@ -274,6 +291,24 @@ class CallSites:
         if source is not None and validator is not None and validator.classes:
             return FORM, f"{'+'.join(validator.classes)}|{source.field or ''}"
         return VALUE, ""
+
+    def _own_parameter(self, value: ast.AST) -> Optional[str]:
+        """"name@index" when `value` is a parameter of the calling function, never rebound, passed on
+        (index: its call position, `self` left out; -1 when keyword-only): its callers decide it."""
+        if not isinstance(value, ast.Name):
+            return None
+        func = self.scope.enclosing_function(value)
+        if func is None or isinstance(func, ast.Lambda):
+            return None
+        bindings = self.scope.bindings(func).get(value.id) or ()
+        if not bindings or any(b.kind != BindingKind.PARAM for b in bindings):
+            return None
+        is_method = isinstance(self.scope.parent(func), ast.ClassDef) and not any(
+            isinstance(d, ast.Name) and d.id == "staticmethod" for d in func.decorator_list)
+        signature = signature_of(func, is_method)
+        if value.id in signature.positional:
+            return f"{value.id}@{signature.positional.index(value.id)}"
+        return f"{value.id}@-1" if value.id in signature.keyword_only else None
 
     def _spread(self, value: ast.AST) -> Tuple[str, str]:
         """(kind, detail) of `**value`: a validated form's cleaned data, a dict of known keys, the
