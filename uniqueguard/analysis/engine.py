@@ -428,8 +428,8 @@ class _Analysis:
                 self.helpers.setdefault(judged.function, []).append(HelperWrite(
                     judged.function, judged.model, verdict.call,
                     f"{relative_posix(self.real_path, self.project.root)}:{judged.line}", verdict.rule,
-                    messages.render(verdict), messages.describe_sets(judged.base.unique_sets), judged.inputs,
-                    judged.signature, judged.exits))
+                    messages.render(verdict), messages.describe_sets(judged.base.unique_sets, judged.base.alternatives),
+                    judged.inputs, judged.signature, judged.exits))
         self.shared.record(self.real_path, self.helpers)
 
     def _judge(self, write: Write) -> Judged:
@@ -443,8 +443,7 @@ class _Analysis:
         return Judged(call.lineno, call.col_offset, getattr(call, "end_lineno", None) or call.lineno,
                       getattr(call, "end_col_offset", None) or call.col_offset, self.scope.context_of(call),
                       _snippet(call), enclosing_id(self.scope, call), write.model.qualname,
-                      Verdict("UNQ001", write.label, write.model.name, write.risked, Fix.CATCH),
-                      guard is not None, own_atomic, verdict, inputs, signature, exits)
+                      _base_verdict(write), guard is not None, own_atomic, verdict, inputs, signature, exits)
 
     def run(self) -> List[Finding]:
         self.judge_writes()
@@ -633,7 +632,7 @@ class _Analysis:
         node = write.call
         if never_commits(self.scope, node, self.resolver) is not None:
             return None  # a preview in a transaction that always rolls back
-        base = Verdict("UNQ001", write.label, write.model.name, write.risked, Fix.CATCH)
+        base = _base_verdict(write)
         if guard is not None:
             return self._judge_handled(write, guard, base)
         unvalidated, validated_by, form_fixes = self._split_by_validation(write)
@@ -863,6 +862,11 @@ def _argument(call: ast.Call, param: str, index: int) -> Optional[ast.AST]:
     if 0 <= index < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[:index + 1]):
         return call.args[index]
     return None
+
+
+def _base_verdict(write: Write) -> Verdict:
+    """UNQ001 over every set the write risks, before guards, checks and validation are looked at."""
+    return Verdict("UNQ001", write.label, write.model.name, write.risked, Fix.CATCH, alternatives=write.apart)
 
 
 def _snippet(call: ast.Call, limit: int = 240) -> str:

@@ -40,7 +40,7 @@ class HelperWrite:
     fields: str  # the unique sets at risk, described
     # Which parameters the written unique values come from, per unique set of the verdict:
     # "f=param@index,g=param@index;h=param@index" (call-site index: `self` left out). A set with a field
-    # not written from a parameter is left out: no call can validate it (engine._inputs).
+    # not written from a parameter ("-") no call can decide (write_inputs.py; "self", "**": argument_kinds.py).
     inputs: str = ""
     signature: str = ""  # the function's parameters (argument_kinds.Signature)
     exits: str = ""  # tests on parameters that leave the function before the write (argument_kinds.Exit)

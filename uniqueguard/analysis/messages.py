@@ -12,13 +12,17 @@ from typing import Dict, Iterable, List, Tuple, Union
 from .verdict import Fix, FormFix, FormFixKind, ValidationSeen, Verdict
 
 
-def describe_sets(unique_sets: Iterable) -> str:
-    """`User.email, User.username` — each unique set once, sorted, as the model and field(s)."""
-    return ", ".join(sorted({s.describe() for s in unique_sets}))
+def describe_sets(unique_sets: Iterable, alternatives: bool = False) -> str:
+    """`User.email, User.username` — each unique set once, sorted, as the model and field(s);
+    `alternatives`: each path writes one of them (`Post.a, Post.b or Post.c (one per branch)`)."""
+    names = sorted({s.describe() for s in unique_sets})
+    if alternatives and len(names) > 1:
+        return f"{_either(names)} (one per branch)"
+    return ", ".join(names)
 
 
 def render(verdict: Verdict) -> str:
-    head = f"{verdict.call}() may violate unique {describe_sets(verdict.unique_sets)}"
+    head = f"{verdict.call}() may violate unique {describe_sets(verdict.unique_sets, verdict.alternatives)}"
     if verdict.creator is not None:
         creator = verdict.creator
         who = f"{creator.who} ({creator.where})" if creator.where else creator.who

@@ -347,8 +347,10 @@ class SummariesCache(JsonStore):
     state of the project's model modules, its helper writes' summaries (plain lists)."""
 
     SUFFIX = "-helpers.json"
-    FORMAT = 3  # 3: helper writes carry their function's signature and early exits; 2: helper writes say
-    # which parameters their unique values come from (inputs)
+    # 2: helper writes say which parameters their unique values come from (inputs); 3: values formatted from
+    # the row's own pk, random text and the values that reach a save change which sets a helper write risks;
+    # 4: helper writes carry their function's signature and early exits (argument_kinds.py)
+    FORMAT = 4
 
     def _entry(self, path: str) -> dict:
         payload = self.payload(path)
