@@ -168,6 +168,16 @@ class ModuleScope:
                 break
         return found
 
+    def follow_locals(self, expr: ast.AST, hops: int = 0) -> ast.AST:
+        """Through local names to the expression they were last bound to (8 links at most)."""
+        while isinstance(expr, ast.Name) and hops < 8:
+            binding, _ = self.binding_before(expr.id, expr)
+            if binding is None or binding.kind is not BindingKind.ASSIGN or binding.value is None:
+                return expr
+            expr = binding.value
+            hops += 1
+        return expr
+
     # ------------------------------------------------------------------------------------ bindings
     def _bindings_of(self, scope: Union[FunctionNode, ast.Module]) -> Dict[str, List[Binding]]:
         """Name bindings made directly in a function or module body (not in nested functions/classes)."""

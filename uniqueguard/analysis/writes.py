@@ -304,7 +304,7 @@ class WriteFinder:
                     values[name] = item
                     self._note_source(sources, name, item)
             return fields, sources, values
-        holder = _cleaned_data_holder(value)
+        holder = cleaned_data_holder(value)
         if holder is not None:  # **form.cleaned_data
             validator = self._validator_of(holder)
             if validator is None:
@@ -345,21 +345,15 @@ class WriteFinder:
 
     def _follow(self, expr: ast.AST, hops: int = 0) -> ast.AST:
         """Through local names to the expression they were last bound to."""
-        while isinstance(expr, ast.Name) and hops < 8:
-            binding, _ = self.scope.binding_before(expr.id, expr)
-            if binding is None or binding.kind is not BindingKind.ASSIGN or binding.value is None:
-                return expr
-            expr = binding.value
-            hops += 1
-        return expr
+        return self.scope.follow_locals(expr, hops)
 
     def _note_source(self, sources: Dict[str, Source], name: str, value: ast.AST) -> None:
         value = self._follow(value)
-        source = _cleaned_data_source(value, self._follow)
+        source = cleaned_data_source(value, self._follow)
         if source is None and isinstance(value, ast.Call) and _sanitising_call(value):
             # `strip_all_tags(form.cleaned_data["username"])` written to `username`: the validated value,
             # cleaned once more; only under its own key (`slugify(data["title"])` into `slug` is not it)
-            inner = _cleaned_data_source(self._follow(value.args[0]), self._follow)
+            inner = cleaned_data_source(self._follow(value.args[0]), self._follow)
             source = inner if inner is not None and inner.field == name else None
         if source is not None:
             sources[name] = source
@@ -1000,7 +994,7 @@ def _is_false_kw(call: ast.Call, name: str) -> bool:
                for k in call.keywords)
 
 
-def _cleaned_data_holder(expr: ast.AST) -> Optional[ast.AST]:
+def cleaned_data_holder(expr: ast.AST) -> Optional[ast.AST]:
     """`form` for `form.cleaned_data` / `serializer.validated_data`; the `validated_data` parameter of
     a serializer's create()/update() stands for its own class (the resolver maps it)."""
     if isinstance(expr, ast.Attribute) and expr.attr in ("cleaned_data", "validated_data"):
@@ -1016,7 +1010,7 @@ def _sanitising_call(expr: ast.AST) -> bool:
             and not isinstance(expr.args[0], ast.Starred) and dotted_name(expr.func) is not None)
 
 
-def _cleaned_data_source(expr: ast.AST, follow) -> Optional[Source]:
+def cleaned_data_source(expr: ast.AST, follow) -> Optional[Source]:
     """`form.cleaned_data["email"]`, `.get("email")`, `.pop(...)`, also through `data = form.cleaned_data`."""
     key = None
     container = None
@@ -1031,7 +1025,7 @@ def _cleaned_data_source(expr: ast.AST, follow) -> Optional[Source]:
         first = expr.args[0]
         if isinstance(first, ast.Constant) and isinstance(first.value, str):
             key = first.value
-    holder = _cleaned_data_holder(follow(container)) if container is not None else None
+    holder = cleaned_data_holder(follow(container)) if container is not None else None
     if holder is None or key is None:
         return None
     return Source(holder, key)

@@ -91,6 +91,11 @@ def id_name(function: str) -> str:
     return function.rpartition(":")[2].rpartition(".")[2]
 
 
+def untyped_callee(name: str) -> str:
+    """The callee recorded for `x.name(...)` whose receiver nothing types: any method `name`."""
+    return f"?.{name}"
+
+
 def id_module(function: str) -> str:
     return function.partition(":")[0]
 
@@ -126,7 +131,8 @@ class CallsCache(JsonStore):
     """Call facts per file and function name, valid for one state of the project's model modules."""
 
     SUFFIX = "-calls.json"
-    FORMAT = 2  # 2: a caller's handler that only re-raises records no atomic block
+    FORMAT = 3  # 3: every argument's kind (analysis/argument_kinds.py); 2: a caller's handler that only
+    # re-raises records no atomic block
 
     def get(self, path: str, fingerprint: str, name: str) -> Optional[NameCalls]:
         payload = self.payload(path)
@@ -252,14 +258,16 @@ class CallGraph:
         return found
 
     def sites(self, function: str, reported: Callable[[str], bool],
-              search: Optional[str] = None) -> Optional[Tuple[List[CallSite], bool]]:
+              search: Optional[str] = None, untyped: bool = False) -> Optional[Tuple[List[CallSite], bool]]:
         """(call sites of `function` in files `reported` accepts, whether it is referenced uncalled
         anywhere), or None when its callers cannot be known (a name too common to follow). The files
-        searched are those whose text names the function, or `search` (a signal, for its `send()`s)."""
+        searched are those whose text names the function, or `search` (a signal, for its `send()`s).
+        `untyped`: the calls of a method of that name on a receiver nothing types, instead."""
         name = id_name(function)
         paths = self.candidates(search or name)
         if paths is None or not self.complete:
             return None
+        wanted = untyped_callee(name) if untyped else function
         sites: List[CallSite] = []
         escaped = False
         for path in paths:
@@ -268,7 +276,7 @@ class CallGraph:
             calls = self.calls_in(path, name)
             if calls is None:
                 return None  # a caller may hide in a module that cannot be read
-            sites.extend(s for s in calls.sites if s.callee == function)
+            sites.extend(s for s in calls.sites if s.callee == wanted)
             escaped = escaped or function in calls.escapes
         return sites, escaped
 
@@ -351,8 +359,9 @@ class SummariesCache(JsonStore):
 
     SUFFIX = "-helpers.json"
     # 2: helper writes say which parameters their unique values come from (inputs); 3: values formatted from
-    # the row's own pk, random text and the values that reach a save change which sets a helper write risks
-    FORMAT = 3
+    # the row's own pk, random text and the values that reach a save change which sets a helper write risks;
+    # 4: helper writes carry their function's signature and early exits (argument_kinds.py)
+    FORMAT = 4
 
     def _entry(self, path: str) -> dict:
         payload = self.payload(path)
