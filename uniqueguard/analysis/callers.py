@@ -20,11 +20,14 @@ duplicate becomes a 500.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Set, Tuple
 
+from .. import orm
 from ..index import discovery
 from ..index.callgraph import CallGraph, CallSite, NameCalls, id_module, id_name
+from .argument_kinds import Signature, decode_exits, reaches
 from .graphs import graph_for
 from .callsites import CallSites
 from .resolve import Resolver
@@ -33,6 +36,13 @@ from .scope import ModuleScope
 from .support_code import is_test_support_module
 
 MAX_DEPTH = 4
+# Django's `Model` (as bases name it when Django is not installed where the linter runs) and the methods it
+# defines that take an argument: an override of one of them is called by Django itself.
+DJANGO_MODEL_BASES = frozenset({"django.db.models.Model", "django.db.models.base.Model", "models.Model"})
+DJANGO_MODEL_METHODS = orm.SAVE | orm.INSTANCE_VALIDATION | frozenset({
+    "save_base", "delete", "adelete", "refresh_from_db", "arefresh_from_db", "from_db", "serializable_value",
+    "prepare_database_save", "clean", "clean_fields", "date_error_message", "unique_error_message",
+    "get_constraints", "check", "get_deferred_fields"})
 MAX_KEPT_TREES = 1  # parsed caller modules kept in memory at once
 
 
@@ -91,7 +101,7 @@ class Extractor:
     def keep(self, path: str, scope: ModuleScope, resolver: Resolver, text: str) -> None:
         """A module read elsewhere (for its helpers): its tree serves the graph too."""
         path = os.path.abspath(path)
-        if path not in self._readers:
+        if self._readers.get(path) is None:
             self._make_room()
         self._readers[path] = CallSites(scope, resolver, path, self.extra_guards, self.atomic_requests)
         self._texts[path] = hash(text)
@@ -103,8 +113,12 @@ class Extractor:
         return reader if reader is not None and text is not None and self._texts.get(path) == hash(text) else None
 
     def _make_room(self) -> None:
-        while len(self._readers) > MAX_KEPT_TREES:  # keep memory flat on large projects
-            oldest = next(p for p in self._readers if p != self._adopted)
+        """Keep memory flat on large projects: room for one more tree beside MAX_KEPT_TREES, the linted
+        module's included, the oldest let go first. A module found unreadable or test support holds no
+        tree and takes no room: it stays remembered, and is not parsed again."""
+        trees = [p for p, reader in self._readers.items() if reader is not None]
+        excess = len(trees) - MAX_KEPT_TREES
+        for oldest in [p for p in trees if p != self._adopted][:max(0, excess)]:
             del self._readers[oldest]
             self._texts.pop(oldest, None)
 
@@ -119,6 +133,15 @@ class CallerView:
 
     def checked(self, site: CallSite, model: str):
         return next((c for c in site.checks if c.model == model), None)
+
+    def reaching(self, signature: str, exits: str) -> "CallerView":
+        """The call sites that can reach a write past its function's `exits` (argument_kinds.Exit): a call
+        passing `flag=True` to a function that returns under `if flag:` before the write is no caller of it."""
+        if not exits:
+            return self
+        params, found = Signature.decode(signature), decode_exits(exits)
+        sites = tuple(s for s in self.sites if reaches(s.args, params, found))
+        return CallerView(sites, self.guarded, tuple(s for s in self.open_sites if s in sites))
 
     def per_site(self, model: str) -> bool:
         """Whether the write is judged at its call sites: some are guarded or checked, some not."""
@@ -137,6 +160,7 @@ class Callers:
         self.extractor = extractor  # reads a module's own signals (`_signals_received`)
         self._sites: Dict[str, Optional[Tuple[List[CallSite], bool]]] = {}
         self._views: Dict[str, Optional[CallerView]] = {}
+        self._argument_sites: Dict[str, Optional[Tuple[CallSite, ...]]] = {}
         self._followed: Dict[str, bool] = {}
 
     def followed(self, function: str) -> bool:
@@ -167,14 +191,55 @@ class Callers:
 
     def _signals_received(self, function: str) -> List[str]:
         """Ids (`module:name`) of the project's own signals a module-level function receives:
-        `@receiver(signal)` or `signal.connect(function)` in its module."""
+        `@receiver(signal)` or `signal.connect(function)` in its module, and `signal.connect(module.function)`
+        in any other module (an AppConfig's `ready()`, a `signals.py`) whose text names it so."""
         qualname = function.partition(":")[2]
         path = self.project.module_path(id_module(function))
-        text = self.graph.text(path) if path and "." not in qualname else None
-        if not text or ("receiver(" not in text and ".connect(" not in text):
-            return []  # no module parsed for nothing: most functions receive no signal
-        reader = self.extractor.reader(path) if path else None
-        return reader.signals_received(qualname) if reader is not None else []
+        if not path or "." in qualname:
+            return []
+        extractor = self.extractor
+        found: List[str] = []
+        text = self.graph.text(path)
+        if text and ("receiver(" in text or ".connect(" in text):  # no module parsed for nothing
+            reader = extractor.reader(path)
+            found += reader.signals_received(qualname) if reader is not None else []
+        connects = re.compile(r"\.connect\(\s*(?:[\w.]+\.)?" + re.escape(qualname) + r"\b")
+        for other in self.graph.candidates(qualname) or ():
+            text = self.graph.text(other) if os.path.abspath(other) != os.path.abspath(path) else None
+            reader = extractor.reader(other) if text and connects.search(text) and self.reported(other) else None
+            found += reader.signals_connecting(function) if reader is not None else []
+        return list(dict.fromkeys(found))
+
+    def argument_sites(self, function: Optional[str]) -> Optional[Tuple[CallSite, ...]]:
+        """Every call that may run `function`, for what its arguments decide: its resolved call sites and,
+        for a method, the calls of its name on receivers nothing types (any of them may be a call of it:
+        counting one too many only asks more calls to be safe). None when its callers cannot be known."""
+        if function is None:
+            return None
+        if function not in self._argument_sites:
+            found = self.sites(function)
+            method = "." in function.partition(":")[2]
+            untyped = self.graph.sites(function, self.reported, untyped=True) if method else ([], False)
+            sites: Optional[Tuple[CallSite, ...]] = None
+            if found is not None and untyped is not None and not found[1]:
+                sites = tuple(found[0]) + tuple(untyped[0])
+                for overridden in self._overridden(function) if method else ():
+                    more = self.sites(overridden)  # `self.m()` in a base runs this override on its instances
+                    if more is None or more[1]:
+                        sites = None
+                        break
+                    sites += tuple(more[0])
+            self._argument_sites[function] = sites
+        return self._argument_sites[function]
+
+    def _overridden(self, function: str) -> List[str]:
+        """Ids of the methods of the same name in the bases of a method's class, which it overrides."""
+        owner, _, name = function.partition(":")[2].rpartition(".")
+        cls = self.project.find_class(f"{id_module(function)}.{owner}") if "." not in owner else None
+        if cls is None:
+            return []
+        return [f"{facts.module}:{facts.name}.{name}" for _, facts in self.project.ancestors(cls)
+                if facts is not None and facts.method(name) is not None]
 
     def view(self, function: Optional[str]) -> Optional[CallerView]:
         """The callers' verdict for a function; None when it has no known callers (judged on its own)."""
@@ -206,12 +271,30 @@ class Callers:
         cls = self.project.find_class(f"{module}.{owner}") if "." not in owner else None
         if cls is None:
             return "." in owner  # a method of a nested class: not followed
-        for dotted, facts in self.project.ancestors(cls):
-            if dotted in ("object", "builtins.object"):
-                continue
-            if facts is None or not inside(self.project.module_path(facts.module) or "", self.project.root):
-                return True
-        return False
+        outside = [(dotted, facts) for dotted, facts in self.project.ancestors(cls)
+                   if dotted not in ("object", "builtins.object")
+                   and (facts is None or not inside(self.project.module_path(facts.module) or "", self.project.root))]
+        return bool(outside) and not self._only_project_calls(cls, name, outside)
+
+    def _only_project_calls(self, cls, name: str, outside) -> bool:
+        """A model's own method that needs an argument beyond `self`, under a name none of the model's
+        bases outside the project defines: Django calls a model's methods only under the names its
+        `Model` defines, and a template (or the admin, or a serializer's `source=`) only with no
+        argument. Its calls are all in the project's source. A base the lint environment cannot read
+        (other than Django's `Model`) may call any name: then the framework may call it."""
+        method = cls.method(name)
+        if method is None or method.required < 2 or name in DJANGO_MODEL_METHODS or any(
+                d.rpartition(".")[2] in ("staticmethod", "property", "cached_property") for d in method.decorators):
+            return False
+        if self.project.model(cls.qualname) is None:
+            return False
+        for dotted, facts in outside:
+            if facts is None:
+                if dotted not in DJANGO_MODEL_BASES:
+                    return False
+            elif facts.method(name) is not None:
+                return False
+        return True
 
     def _guarded_set(self, start: str) -> Set[str]:
         """The functions, among `start` and its callers up to MAX_DEPTH, that every path passes a

@@ -12,17 +12,20 @@ from __future__ import annotations
 
 import ast
 import os
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 from .. import orm
-from ..index.callgraph import CallSite, Check, NameCalls, function_id
+from ..index.callgraph import CallSite, Check, NameCalls, function_id, untyped_callee
 from .function_ids import enclosing_id, function_qualname
 from ..index.facts import CallValue, ClassFacts
 from .guards import CheckFinder, atomic_around, handler_guard, only_reraises, savepoint_between
+from .argument_kinds import (CONSTANT, FORM, FORWARD, KEYS, NEW, NONE, PARAMETER, UNKNOWN_KIND, VALUE,
+                             signature_of)
 from .new_rows import NewRows
 from .resolve import Resolver
 from ..paths import inside
-from .scope import ModuleScope
+from .scope import BindingKind, ModuleScope
+from .writes import cleaned_data_holder, cleaned_data_source
 
 MAX_REEXPORT_HOPS = 8
 
@@ -54,9 +57,13 @@ class CallSites:
             if name not in names:
                 continue
             callee = self.callee(node)
-            if callee is None:
-                continue
             parent = self.scope.parent(node)
+            if callee is None:
+                if isinstance(node, ast.Attribute) and isinstance(parent, ast.Call) and parent.func is node:
+                    site = self.untyped_site(parent, name)  # `x.name(...)` on a receiver nothing types
+                    if site is not None:
+                        sites.setdefault(name, []).append(site)
+                continue
             if isinstance(parent, ast.Call) and parent.func is node:
                 site = self.site(parent, callee)
                 if site is not None and site.caller != callee:  # recursion says nothing of outside callers
@@ -100,6 +107,19 @@ class CallSites:
                     and isinstance(call.args[0], ast.Name) and call.args[0].id == qualname):
                 found.append(self.signal(connect.value))
         return [signal for signal in found if signal is not None]
+
+    def signals_connecting(self, function: str) -> List[str]:
+        """The project signals this module connects the function `function` (an id) to:
+        `account_opened.connect(receivers.open_wallet)` in an AppConfig's `ready()` or anywhere else."""
+        found: List[str] = []
+        for call in self.scope.method_calls:
+            connect = call.func
+            if (isinstance(connect, ast.Attribute) and connect.attr == "connect" and call.args
+                    and isinstance(call.args[0], (ast.Name, ast.Attribute)) and self.callee(call.args[0]) == function):
+                signal = self.signal(connect.value)
+                if signal is not None:
+                    found.append(signal)
+        return found
 
     # ------------------------------------------------------------------------------------ callees
     def callee(self, node: ast.AST) -> Optional[str]:
@@ -205,6 +225,15 @@ class CallSites:
         return None
 
     # ------------------------------------------------------------------------------------- a site
+    def untyped_site(self, call: ast.Call, name: str) -> Optional[CallSite]:
+        """A call of a method `name` on a receiver the resolver cannot type: it may call any project
+        function of that name, so what it passes counts among their callers' arguments (never as a
+        guard of theirs: callers.py reads only resolved calls for that)."""
+        caller = enclosing_id(self.scope, call)
+        if caller is None:
+            return None
+        return CallSite(self.path, caller, untyped_callee(name), call.lineno, call.col_offset, args=self._args(call))
+
     def site(self, call: ast.Call, callee: str) -> Optional[CallSite]:
         caller = enclosing_id(self.scope, call)
         if caller is None:
@@ -222,12 +251,97 @@ class CallSites:
                         guard.line if guard is not None else 0, atomic, checks, self._args(call))
 
     def _args(self, call: ast.Call) -> tuple:
-        """Which arguments are rows this function has just inserted: ((key, "new", model), ...)."""
+        """What the call passes, as ((key, kind, detail), ...): key "0", "1"... for a positional argument,
+        the keyword for a keyword one, "self" for the receiver of `x.method(...)`, "**" for each `**`
+        unpacking and "*" for a `*` one (argument_kinds.py says what each kind means)."""
         found = []
-        pairs = [(str(i), a) for i, a in enumerate(call.args) if not isinstance(a, ast.Starred)]
-        pairs += [(k.arg, k.value) for k in call.keywords if k.arg is not None]
-        for key, value in pairs:
-            model = self.new_rows.new_row_model(value)
-            if model is not None:
-                found.append((key, "new", model.qualname))
+        for index, value in enumerate(call.args):
+            if isinstance(value, ast.Starred):
+                found.append(("*", "unknown", ""))
+                break  # the positions after it are unknown
+            found.append((str(index), *self._kind(value)))
+        for keyword in call.keywords:
+            if keyword.arg is None:
+                found.append(("**", *self._spread(keyword.value)))
+            else:
+                found.append((keyword.arg, *self._kind(keyword.value)))
+        receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+        if receiver is not None and not (isinstance(receiver, ast.Name) and receiver.id in ("self", "cls")):
+            kind = self._kind(receiver)
+            if kind[0] != VALUE:
+                found.append(("self", *kind))
         return tuple(found)
+
+    def _kind(self, value: ast.AST) -> Tuple[str, str]:
+        """(kind, detail) of one argument: a row just inserted, None, a constant's truth, a validated
+        form's value, or a plain value."""
+        model = self.new_rows.new_row_model(value)
+        if model is not None:
+            return NEW, model.qualname
+        followed = self._follow(value)
+        passed_on = self._own_parameter(followed)
+        if passed_on is not None:
+            return PARAMETER, passed_on
+        if isinstance(followed, ast.Constant):
+            if followed.value is None:
+                return NONE, ""
+            return CONSTANT, "1" if followed.value else "0"
+        source = cleaned_data_source(followed, self._follow)
+        validator = self.resolver.validator(source.holder) if source is not None else None
+        if source is not None and validator is not None and validator.classes:
+            return FORM, f"{'+'.join(validator.classes)}|{source.field or ''}"
+        return VALUE, ""
+
+    def _own_parameter(self, value: ast.AST) -> Optional[str]:
+        """"name@index" when `value` is a parameter of the calling function, never rebound, passed on
+        (index: its call position, `self` left out; -1 when keyword-only): its callers decide it."""
+        if not isinstance(value, ast.Name):
+            return None
+        func = self.scope.enclosing_function(value)
+        if func is None or isinstance(func, ast.Lambda):
+            return None
+        bindings = self.scope.bindings(func).get(value.id) or ()
+        if not bindings or any(b.kind != BindingKind.PARAM for b in bindings):
+            return None
+        is_method = isinstance(self.scope.parent(func), ast.ClassDef) and not any(
+            isinstance(d, ast.Name) and d.id == "staticmethod" for d in func.decorator_list)
+        signature = signature_of(func, is_method)
+        if value.id in signature.positional:
+            return f"{value.id}@{signature.positional.index(value.id)}"
+        return f"{value.id}@-1" if value.id in signature.keyword_only else None
+
+    def _spread(self, value: ast.AST) -> Tuple[str, str]:
+        """(kind, detail) of `**value`: a validated form's cleaned data, a dict of known keys, the
+        caller's own `**kwargs` passed on unchanged, or unknown."""
+        followed = self._follow(value)
+        holder = cleaned_data_holder(followed)
+        validator = self.resolver.validator(holder) if holder is not None else None
+        if validator is not None and validator.classes:
+            return FORM, f"{'+'.join(validator.classes)}|"
+        keys = [k.value for k in followed.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)] \
+            if isinstance(followed, ast.Dict) else None
+        if keys is not None and isinstance(followed, ast.Dict) and len(keys) == len(followed.keys):
+            return KEYS, ",".join(keys)
+        if isinstance(value, ast.Name) and self._unchanged_kwargs(value):
+            return FORWARD, value.id
+        return UNKNOWN_KIND, ""
+
+    def _unchanged_kwargs(self, name: ast.Name) -> bool:
+        """`**kwargs` of the enclosing function, passed on as received: bound once (the parameter), and
+        used nowhere but in `**` unpackings (no key added, popped or changed on the way)."""
+        func = self.scope.enclosing_function(name)
+        if func is None or isinstance(func, ast.Lambda) or func.args.kwarg is None or func.args.kwarg.arg != name.id:
+            return False
+        bindings = self.scope.bindings(func).get(name.id) or ()
+        if len(bindings) != 1 or bindings[0].kind != BindingKind.PARAM:
+            return False
+        for node in ast.walk(func):
+            if isinstance(node, ast.Name) and node.id == name.id and node is not name:
+                parent = self.scope.parent(node)
+                if not (isinstance(parent, ast.keyword) and parent.arg is None):
+                    return False
+        return True
+
+    def _follow(self, expr: ast.AST, hops: int = 0) -> ast.AST:
+        """Through local names to the expression they were last bound to."""
+        return self.scope.follow_locals(expr, hops)

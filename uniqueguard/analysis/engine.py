@@ -26,15 +26,18 @@ from ..paths import matches, relative_posix
 from ..index.project import begin_check, built_projects, project_for
 
 if TYPE_CHECKING:  # imported at run time by _import_analysis()
-    from . import messages
+    from . import messages, write_inputs
     from ..index.uniqueness import UniqueSet
     from ..index.validation import FormFix, FormFixKind, ValidationSeen
     from .function_ids import enclosing_id
+    from .argument_kinds import (OPEN, SAFE, VALIDATED, Signature, SiteReader, decode_exits, decode_inputs, reaches,
+                                 site_outcomes)
+    from .fresh_values import unset_field_is_fresh
     from .guards import (CheckFinder, Guard, GuardKind, TryNodes, atomic_around, handler_guard, never_commits,
                          only_reraises, savepoint_between)
     from .hints import reusable_field, transaction_around
     from .resolve import Resolver
-    from .scope import BindingKind, ModuleScope, call_label
+    from .scope import ModuleScope, call_label
     from .support_code import MigrationCode, is_test_support_module
     from .verdict import CheckSeen, CreatorSeen, Fix, HandlerSeen, Verdict
     from .writes import Write, WriteFinder
@@ -44,21 +47,26 @@ def _import_analysis() -> None:
     """The analysis proper (scopes, resolving, writes, guards, verdicts, messages) is imported when the
     first module needs analysing, not with the engine: most modules hold no write call and return before
     it, and for a single-file run of one of them the import was most of the plugin's cost (issue 11)."""
-    global messages, UniqueSet, FormFix, FormFixKind, ValidationSeen, enclosing_id, CheckFinder, Guard, \
-        GuardKind, TryNodes, atomic_around, handler_guard, never_commits, only_reraises, savepoint_between, \
-        reusable_field, transaction_around, Resolver, BindingKind, ModuleScope, call_label, MigrationCode, \
-        is_test_support_module, CheckSeen, CreatorSeen, Fix, HandlerSeen, Verdict, Write, WriteFinder
+    global messages, write_inputs, UniqueSet, FormFix, FormFixKind, ValidationSeen, enclosing_id, OPEN, SAFE, \
+        VALIDATED, Signature, SiteReader, decode_exits, decode_inputs, reaches, site_outcomes, \
+        unset_field_is_fresh, CheckFinder, Guard, GuardKind, TryNodes, atomic_around, handler_guard, \
+        never_commits, only_reraises, savepoint_between, reusable_field, transaction_around, Resolver, \
+        ModuleScope, call_label, MigrationCode, is_test_support_module, CheckSeen, CreatorSeen, Fix, \
+        HandlerSeen, Verdict, Write, WriteFinder
     if "WriteFinder" in globals():
         return
-    from . import messages
+    from . import messages, write_inputs
     from ..index.uniqueness import UniqueSet
     from ..index.validation import FormFix, FormFixKind, ValidationSeen
     from .function_ids import enclosing_id
+    from .argument_kinds import (OPEN, SAFE, VALIDATED, Signature, SiteReader, decode_exits, decode_inputs, reaches,
+                                 site_outcomes)
+    from .fresh_values import unset_field_is_fresh
     from .guards import (CheckFinder, Guard, GuardKind, TryNodes, atomic_around, handler_guard, never_commits,
                          only_reraises, savepoint_between)
     from .hints import reusable_field, transaction_around
     from .resolve import Resolver
-    from .scope import BindingKind, ModuleScope, call_label
+    from .scope import ModuleScope, call_label
     from .support_code import MigrationCode, is_test_support_module
     from .verdict import CheckSeen, CreatorSeen, Fix, HandlerSeen, Verdict
     from .writes import Write, WriteFinder
@@ -378,6 +386,8 @@ class Judged:
     own_atomic: bool  # a savepoint of its own: get_or_create, or an atomic block around it in its function
     verdict: Optional[Verdict]
     inputs: str = ""  # the parameters its unique values come from (HelperWrite.inputs)
+    signature: str = ""  # its function's parameters (argument_kinds.Signature)
+    exits: str = ""  # tests on parameters that leave before it (argument_kinds.Exit)
 
 
 class _Analysis:
@@ -456,7 +466,8 @@ class _Analysis:
                 self.helpers.setdefault(judged.function, []).append(HelperWrite(
                     judged.function, judged.model, verdict.call,
                     f"{relative_posix(self.real_path, self.project.root)}:{judged.line}", verdict.rule,
-                    messages.render(verdict), messages.describe_sets(judged.base.unique_sets), judged.inputs))
+                    messages.render(verdict), messages.describe_sets(judged.base.unique_sets, judged.base.alternatives),
+                    judged.inputs, judged.signature, judged.exits))
         self.shared.record(self.real_path, self.helpers)
 
     def _judge(self, write: Write) -> Judged:
@@ -464,40 +475,13 @@ class _Analysis:
         guard = handler_guard(self.scope, call, self.extra_guards)
         verdict = self._verdict(write, guard)
         own_atomic = write.own_savepoint or atomic_around(self.scope, call, False, self.project) is not None
+        inputs, signature, exits = write_inputs.read(
+            self.scope, call, write.values, write.written is None, verdict.unique_sets if verdict else (),
+            write.model.field_for) if verdict is not None and guard is None else ("", "", "")
         return Judged(call.lineno, call.col_offset, getattr(call, "end_lineno", None) or call.lineno,
                       getattr(call, "end_col_offset", None) or call.col_offset, self.scope.context_of(call),
                       _snippet(call), enclosing_id(self.scope, call), write.model.qualname,
-                      Verdict("UNQ001", write.label, write.model.name, write.risked, Fix.CATCH),
-                      guard is not None, own_atomic, verdict, self._inputs(write, verdict))
-
-    def _inputs(self, write: Write, verdict: Optional[Verdict]) -> str:
-        """HelperWrite.inputs: for each unique set the verdict names, the parameter of the enclosing
-        function each of its fields is written from, so a call site passing a validated form's values
-        for all of them is UNQ004 there (`_report_open_calls`)."""
-        func = self.scope.enclosing_function(write.call)
-        if verdict is None or func is None or isinstance(func, ast.Lambda) or write.written is None:
-            return ""
-        positional = [a.arg for a in list(getattr(func.args, "posonlyargs", [])) + list(func.args.args)]
-        shift = 1 if isinstance(self.scope.parent(func), ast.ClassDef) and not any(
-            isinstance(d, ast.Name) and d.id == "staticmethod" for d in func.decorator_list) else 0
-        keywords = [a.arg for a in func.args.kwonlyargs]
-        defaults = dict(zip(positional[len(positional) - len(func.args.defaults):], func.args.defaults))
-        defaults.update((a.arg, d) for a, d in zip(func.args.kwonlyargs, func.args.kw_defaults) if d is not None)
-        sets = []
-        for unique_set in verdict.unique_sets:
-            pairs = []
-            for name in unique_set.fields:
-                value = write.values.get(name)
-                param = value.id if isinstance(value, ast.Name) else None
-                bindings = self.scope.bindings(func).get(param) if param else None
-                index = positional.index(param) - shift if param in positional else -1
-                if (not bindings or any(b.kind != BindingKind.PARAM for b in bindings)
-                        or (index < 0 and param not in keywords)):
-                    return ""  # a value no call passes: no call site can validate this write
-                none = isinstance(defaults.get(param), ast.Constant) and defaults[param].value is None
-                pairs.append(f"{name}={param}@{index}@{'none' if none else ''}")
-            sets.append(",".join(pairs))
-        return ";".join(sets)
+                      _base_verdict(write), guard is not None, own_atomic, verdict, inputs, signature, exits)
 
     def run(self) -> List[Finding]:
         self.judge_writes()
@@ -529,7 +513,7 @@ class _Analysis:
         those call sites."""
         callers = self.callers.view(judged.function)
         if callers is None:
-            return judged.verdict
+            return self._with_arguments(judged)
         if callers.guarded:
             if judged.own_atomic:
                 return None  # the write's own atomic block is a savepoint inside the caller's
@@ -539,7 +523,68 @@ class _Analysis:
                     return replace(judged.base, rule="UNQ003", fix=Fix.SAVEPOINT,
                                    handler=HandlerSeen(site.guard_line, site.atomic[1], site.atomic[0], caller))
             return None
-        return None if callers.per_site(judged.model) else judged.verdict
+        if callers.reaching(judged.signature, judged.exits).per_site(judged.model):
+            return None
+        return self._with_arguments(judged)
+
+    def _with_arguments(self, judged: Judged) -> Optional[Verdict]:
+        """The write's verdict given what every call that may run its function passes (argument_kinds.py):
+        no call reaching it past its early exits, it is never run; a set every call gives NULL, or a value
+        nobody supplies, is not at risk; one every call takes from a form that validates it is UNQ004's."""
+        verdict = judged.verdict
+        if verdict is None or not (judged.inputs or judged.exits) or verdict.rule not in ("UNQ001", "UNQ002"):
+            return verdict
+        every = self.callers.argument_sites(judged.function)
+        if not every:
+            return verdict  # callers unknown, or none: the function is judged on its own
+        signature = Signature.decode(judged.signature)
+        exits = decode_exits(judged.exits)
+        sites = [(site.args, site.caller) for site in every if reaches(site.args, signature, exits)
+                 and (not site.callee.startswith("?.") or signature.binds(site.args))]
+        if not sites:
+            return None  # every call passes what leaves the function before the write
+        model = self.project.model(judged.model)
+        if model is None or not judged.inputs:
+            return verdict
+        reader = SiteReader(signature, model.field_for, self._forwarded)
+        still: List[UniqueSet] = []
+        validated: List[UniqueSet] = []
+        seen: List[ValidationSeen] = []
+        for unique_set, inputs in zip(verdict.unique_sets, decode_inputs(judged.inputs)):
+            if not inputs:
+                still.append(unique_set)
+                continue
+            outcomes = site_outcomes(reader, sites, inputs, unique_set.nulls_distinct,
+                                     functools.partial(self._unset_is_fresh, model, unique_set),
+                                     functools.partial(self._validates, model, unique_set))
+            if set(outcomes) == {SAFE}:
+                continue
+            if VALIDATED in outcomes and OPEN not in outcomes:
+                validator = self.resolver.validator_of_classes(outcomes[VALIDATED])
+                if validator is not None and validator.seen_for(unique_set) not in seen:
+                    seen.append(validator.seen_for(unique_set))
+                validated.append(unique_set)
+                continue
+            still.append(unique_set)
+        if len(still) == len(verdict.unique_sets):
+            return verdict
+        if still:
+            return replace(verdict, unique_sets=tuple(still))
+        if validated:
+            return replace(judged.base, rule="UNQ004", unique_sets=tuple(validated), validated_by=tuple(seen))
+        return None
+
+    def _validates(self, model, unique_set: UniqueSet, classes: Tuple[str, ...]) -> bool:
+        validator = self.resolver.validator_of_classes(classes)
+        return validator is not None and validator.validates(unique_set, model)
+
+    def _unset_is_fresh(self, model, unique_set: UniqueSet, name: str) -> bool:
+        return name in model.fields and unset_field_is_fresh(self.project, model.fields[name], unique_set, model)
+
+    def _forwarded(self, function: str):
+        """The calls of `function` ((args, caller), ...), for a `**kwargs` it passes on; None if unknown."""
+        found = self.callers.argument_sites(function)
+        return [(site.args, site.caller) for site in found] if found else None
 
     def _migration_code(self, call: ast.Call) -> bool:
         """A write in a data-migration function outside migrations/: not reported (support_code.py)."""
@@ -625,7 +670,7 @@ class _Analysis:
         node = write.call
         if never_commits(self.scope, node, self.resolver) is not None:
             return None  # a preview in a transaction that always rolls back
-        base = Verdict("UNQ001", write.label, write.model.name, write.risked, Fix.CATCH)
+        base = _base_verdict(write)
         if guard is not None:
             return self._judge_handled(write, guard, base)
         unvalidated, validated_by, form_fixes = self._split_by_validation(write)
@@ -855,6 +900,11 @@ def _argument(call: ast.Call, param: str, index: int) -> Optional[ast.AST]:
     if 0 <= index < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[:index + 1]):
         return call.args[index]
     return None
+
+
+def _base_verdict(write: Write) -> Verdict:
+    """UNQ001 over every set the write risks, before guards, checks and validation are looked at."""
+    return Verdict("UNQ001", write.label, write.model.name, write.risked, Fix.CATCH, alternatives=write.apart)
 
 
 def _snippet(call: ast.Call, limit: int = 240) -> str:

@@ -2,18 +2,24 @@
 
 A unique value that nobody chooses does not collide in practice: `uuid4()`, `secrets.token_urlsafe()`,
 `get_random_string(32)`, `"".join(random.choice(alphabet) for _ in range(20))`, also sliced, through
-`str()`, `.hex` or `.lower()`; a project function named for a token (`generate_confirmation_token()`); a
+`str()`, `.hex` or `.lower()`, or formatted into a string (`f"tmp-{uuid4().hex}"`, `"%s-x" % token`); a
+project function named for a token (`generate_confirmation_token()`); a
 field the write leaves unset whose default makes such a value (`default=uuid.uuid4`, a project function
 whose body returns one — followed two levels, never guessed from its name), or an `auto_now(_add)` /
 `default=timezone.now` timestamp; a nullable field left unset with no default, which is NULL, and NULL
 never equals NULL — unless the constraint says `nulls_distinct=False`.
+
+Nor does a value formatted from the saved row's own primary key (`user.username = f"deleted-{user.pk}"`
+before `user.save()` of a row that has one): the pk is unique and Django never changes it, so only this
+row formats it — when every other part is constant text or random (`own_key_value`). An unsaved
+instance's pk is None: every such row formats the same text, so that is no fresh value.
 """
 from __future__ import annotations
 
 import ast
 import re
 import weakref
-from typing import Callable, Dict, Optional, Tuple
+from typing import Callable, Collection, Dict, List, Optional, Tuple
 
 from ..index.facts import Ref
 from ..index.sources import project_function, project_method
@@ -29,14 +35,16 @@ TIMESTAMPS = frozenset({"django.utils.timezone.now", "datetime.datetime.now", "d
 # A project's own token makers (`generate_confirmation_token()`, `hookset.generate_key()`) are named
 # for what they return; a deterministic key builder is not (`make_key()`, `cache_key()`, `slugify()`).
 RANDOM_NAME = re.compile(r"(token|nonce|uuid|random|secret|salt)|^generate_(\w+_)?key$")
-TEXT_METHODS = ("lower", "upper", "strip", "decode", "hexdigest")
+TEXT_METHODS = ("lower", "upper", "strip", "decode", "hex", "hexdigest")
 FOLLOWED_LEVELS = 2
+MAX_FORMAT_DEPTH = 4  # formats within formats looked into (`f"{prefix}-{uuid4()}"` with a formatted prefix)
 
 
 def is_random_token(value: ast.AST, qualify: Callable[[ast.AST], Optional[str]],
-                    follow: Callable[[ast.AST], ast.AST] = lambda e: e, by_name: bool = True) -> bool:
+                    follow: Callable[[ast.AST], ast.AST] = lambda e: e, by_name: bool = True,
+                    depth: int = 0) -> bool:
     """Whether `value` is a fresh random token. `qualify` names a callee (`uuid.uuid4`), `follow` goes
-    through local names; `by_name` trusts a callee named for a token."""
+    through local names; `by_name` trusts a callee named for a token. `depth`: formats within formats."""
     value = follow(value)
     for _ in range(6):
         if isinstance(value, ast.Attribute) and value.attr in ("hex", "int", "urn"):
@@ -51,6 +59,10 @@ def is_random_token(value: ast.AST, qualify: Callable[[ast.AST], Optional[str]],
             value = follow(value.func.value)  # get_random_string(64).lower()
         else:
             break
+    parts = format_parts(value)
+    if parts is not None:  # `f"tmp-{uuid4().hex}"`: text around a random token is as fresh as the token
+        return depth < MAX_FORMAT_DEPTH and any(is_random_token(p, qualify, follow, by_name, depth + 1)
+                                                for p in parts)
     if not isinstance(value, ast.Call):
         return False
     if _joined_random_picks(value, qualify):
@@ -61,6 +73,76 @@ def is_random_token(value: ast.AST, qualify: Callable[[ast.AST], Optional[str]],
         return False
     name = value.func.attr if isinstance(value.func, ast.Attribute) else getattr(value.func, "id", "")
     return bool(RANDOM_NAME.search(name.lower()))
+
+
+def format_parts(value: ast.AST) -> Optional[List[ast.AST]]:
+    """The values a string is formatted from, when it is one built from constant text: an f-string,
+    `"..." % (a, b)`, `"...".format(a, b=c)`, or a `+` chain with a text constant in it; None for anything
+    else (also for `*args` / `**kwargs`, whose parts are unknown)."""
+    if isinstance(value, ast.JoinedStr):
+        return [v.value for v in value.values if isinstance(v, ast.FormattedValue)]
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mod) and _text(value.left):
+        right = value.right
+        if isinstance(right, ast.Tuple):
+            return None if any(isinstance(e, ast.Starred) for e in right.elts) else list(right.elts)
+        if isinstance(right, ast.Dict):
+            return None if any(k is None for k in right.keys) else list(right.values)
+        return [right]
+    if (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "format"
+            and _text(value.func.value)):
+        if any(isinstance(a, ast.Starred) for a in value.args) or any(k.arg is None for k in value.keywords):
+            return None
+        return [*value.args, *(k.value for k in value.keywords)]
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+        pieces: List[ast.AST] = []
+        stack: List[ast.AST] = [value]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+                stack.extend((node.right, node.left))
+            else:
+                pieces.append(node)
+        if not any(_text(p) or isinstance(p, ast.JoinedStr) for p in pieces):
+            return None  # `a + b` of unknown values may be arithmetic
+        parts: List[ast.AST] = []
+        for piece in pieces:
+            if isinstance(piece, ast.JoinedStr):
+                parts.extend(format_parts(piece) or ())
+            elif not _text(piece):
+                parts.append(piece)
+        return parts
+    return None
+
+
+def _text(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+
+def own_key_value(value: ast.AST, row: str, key_attributes: Collection[str],
+                  qualify: Callable[[ast.AST], Optional[str]], follow: Callable[[ast.AST], ast.AST],
+                  depth: int = 0) -> bool:
+    """Whether `value` is text formatted from the primary key of the row the local `row` holds
+    (`f"deleted-{user.pk}"`, `"noreply+%s@example.org" % user.id`, `"u" + str(user.pk)`), every other part
+    being constant text or a fresh random token (`f"deleted-{user.pk}-{os.urandom(5).hex()}"`). The caller
+    vouches that the row has a pk (it was loaded, or saved before): then no other row formats the same.
+    `key_attributes`: the attributes that read the pk (`pk`, and `id` when it is the pk)."""
+    parts = format_parts(follow(value))
+    if parts is None or depth > MAX_FORMAT_DEPTH:
+        return False
+    own = False
+    for part in parts:
+        part = follow(part)
+        while (isinstance(part, ast.Call) and isinstance(part.func, ast.Name) and part.func.id in ("str", "int")
+               and len(part.args) == 1 and not part.keywords):
+            part = follow(part.args[0])
+        if (isinstance(part, ast.Attribute) and part.attr in key_attributes and isinstance(part.value, ast.Name)
+                and part.value.id == row):
+            own = True
+        elif format_parts(part) is not None and own_key_value(part, row, key_attributes, qualify, follow, depth + 1):
+            own = True
+        elif not (_text(part) or is_random_token(part, qualify, follow)):
+            return False
+    return own
 
 
 def _joined_random_picks(call: ast.Call, qualify) -> bool:

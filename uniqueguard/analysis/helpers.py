@@ -44,8 +44,10 @@ class HelperWrite:
     fields: str  # the unique sets at risk, described
     # Which parameters the written unique values come from, per unique set of the verdict:
     # "f=param@index,g=param@index;h=param@index" (call-site index: `self` left out). A set with a field
-    # not written from a parameter is left out: no call can validate it (engine._inputs).
+    # not written from a parameter ("-") no call can decide (write_inputs.py; "self", "**": argument_kinds.py).
     inputs: str = ""
+    signature: str = ""  # the function's parameters (argument_kinds.Signature)
+    exits: str = ""  # tests on parameters that leave the function before the write (argument_kinds.Exit)
 
 
 @dataclass(frozen=True)
@@ -158,10 +160,11 @@ class Shared:
                     view = self.callers.view(function)
                     if view is None:
                         continue
-                    for site in view.open_sites:
-                        if site.path == path:
-                            found.extend(OpenCall(site, write, view.checked(site, write.model)) for write in writes
-                                         if view.per_site(write.model))
+                    for write in writes:
+                        reached = view.reaching(write.signature, write.exits)
+                        if reached.per_site(write.model):
+                            found.extend(OpenCall(site, write, reached.checked(site, write.model))
+                                         for site in reached.open_sites if site.path == path)
         return found
 
 

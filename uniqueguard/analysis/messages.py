@@ -12,13 +12,17 @@ from typing import Dict, Iterable, List, Tuple, Union
 from .verdict import Fix, FormFix, FormFixKind, ValidationSeen, Verdict
 
 
-def describe_sets(unique_sets: Iterable) -> str:
-    """`User.email, User.username` — each unique set once, sorted, as the model and field(s)."""
-    return ", ".join(sorted({s.describe() for s in unique_sets}))
+def describe_sets(unique_sets: Iterable, alternatives: bool = False) -> str:
+    """`User.email, User.username` — each unique set once, sorted, as the model and field(s);
+    `alternatives`: each path writes one of them (`Post.a, Post.b or Post.c (one per branch)`)."""
+    names = sorted({s.describe() for s in unique_sets})
+    if alternatives and len(names) > 1:
+        return f"{_either(names)} (one per branch)"
+    return ", ".join(names)
 
 
 def render(verdict: Verdict) -> str:
-    head = f"{verdict.call}() may violate unique {describe_sets(verdict.unique_sets)}"
+    head = f"{verdict.call}() may violate unique {describe_sets(verdict.unique_sets, verdict.alternatives)}"
     if verdict.creator is not None:
         creator = verdict.creator
         who = f"{creator.who} ({creator.where})" if creator.where else creator.who
@@ -118,24 +122,24 @@ def form_fix_phrases(fixes: Iterable[FormFix]) -> List[str]:
             for item in order]
 
 
+# What each kind of form fix says; every kind has a line (a unit test holds that). {form}, {listed} (every
+# field) and {first} are filled in.
+_FORM_FIXES = {
+    FormFixKind.CALL_SUPER_CLEAN: "call super().clean() in {form}.clean()",
+    FormFixKind.ADD_TO_META_FIELDS: "add {listed} to {form}.Meta.fields",
+    FormFixKind.INCLUDE_IN_FIELDS: "include {listed} in {form}'s fields",
+    FormFixKind.UNIQUE_VALIDATOR: "add a UniqueValidator for {first} to {form}",
+    FormFixKind.UNIQUE_TOGETHER_VALIDATOR: "add a UniqueTogetherValidator for ({listed}) to {form}.Meta.validators",
+    FormFixKind.VALIDATE_QUERY: "check ({listed}) with a query in {form}.validate()",
+    FormFixKind.CHECK_AFTER_COMMIT_FALSE: "check {first} yourself: the view sets it after save(commit=False)",
+    FormFixKind.CLEAN_FIELD: "validate uniqueness in {form}.clean()",
+    FormFixKind.CLEAN: "validate uniqueness in {form}.clean()",
+}
+
+
 def _form_fix(fix: FormFix) -> str:
-    listed = ", ".join(fix.fields)
-    kind = fix.kind
-    if kind is FormFixKind.CALL_SUPER_CLEAN:
-        return f"call super().clean() in {fix.form}.clean()"
-    if kind is FormFixKind.ADD_TO_META_FIELDS:
-        return f"add {listed} to {fix.form}.Meta.fields"
-    if kind is FormFixKind.INCLUDE_IN_FIELDS:
-        return f"include {listed} in {fix.form}'s fields"
-    if kind is FormFixKind.UNIQUE_VALIDATOR:
-        return f"add a UniqueValidator for {fix.fields[0]} to {fix.form}"
-    if kind is FormFixKind.UNIQUE_TOGETHER_VALIDATOR:
-        return f"add a UniqueTogetherValidator for ({listed}) to {fix.form}.Meta.validators"
-    if kind is FormFixKind.VALIDATE_QUERY:
-        return f"check ({listed}) with a query in {fix.form}.validate()"
-    if kind is FormFixKind.CHECK_AFTER_COMMIT_FALSE:
-        return f"check {fix.fields[0]} yourself: the view sets it after save(commit=False)"
-    return f"validate uniqueness in {fix.form}.clean()"
+    first = fix.fields[0] if fix.fields else ""
+    return _FORM_FIXES[fix.kind].format(form=fix.form, listed=", ".join(fix.fields), first=first)
 
 
 def _validation(seen: ValidationSeen) -> str:

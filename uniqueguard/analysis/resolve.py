@@ -13,12 +13,13 @@ parameter, `self` in a model method, an attribute set in `__init__`, a FK/O2O at
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
-from typing import FrozenSet, List, Optional
+from dataclasses import dataclass, field, replace
+from typing import FrozenSet, List, Optional, Sequence, Tuple
 
 from .. import orm
 from ..index import named
-from ..index.facts import UNKNOWN, ClassFacts, ModuleFacts, iter_nodes, literal, names_auth_user_model
+from ..index.facts import UNKNOWN, ClassFacts, ModuleFacts, Ref, iter_nodes, literal, names_auth_user_model
+from ..index.sources import project_method
 from .scope import BindingKind, ModuleScope
 from ..index.uniqueness import ModelInfo
 from ..index.validation import Validator, classes_returned, validator_for
@@ -581,11 +582,77 @@ class Resolver:
                 # Inside the form/serializer itself: `self.cleaned_data`, `create(self, validated_data)`.
                 return self.validator_of_class(f"{self.scope.module}.{cls.name}")
             attribute = {"form": "form_class", "serializer": "serializer_class"}.get(holder.id)
+            if attribute == "form_class":
+                classes = self._view_form_classes(holder, scope, cls)
+                if classes is not None:
+                    return self.validator_of_classes(classes)
             for statement in cls.body if attribute else ():
                 if (isinstance(statement, ast.Assign) and len(statement.targets) == 1
                         and isinstance(statement.targets[0], ast.Name) and statement.targets[0].id == attribute):
                     return self.validator_of_class(self.dotted(statement.value))
         return None
+
+    def _view_form_classes(self, holder: ast.Name, func: ast.AST, cls: ast.ClassDef) -> Optional[List[str]]:
+        """The form classes a view method's `form` parameter may be, when the view (or a base) defines
+        `get_form_class()`, which Django calls to build the form it hands to `form_valid()`: every class it
+        returns (`self.form_class` as the view's attribute); under `if <test>:` in the method, the one it
+        returns under the same test; after `if isinstance(form, C): ... return`, not C. None when the view
+        defines no `get_form_class()`; [] when a return is not a class name."""
+        dotted_cls = f"{self.scope.module}.{cls.name}"
+        facts = self.project.find_class(dotted_cls) if self.scope.parent(cls) is self.scope.tree else None
+        chain = [(dotted_cls, facts)] + (self.project.ancestors(facts) if facts else [])
+        getter: Optional[ast.AST] = next((n for n in cls.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+                                          and n.name == "get_form_class"), None)
+        names = self.scope.names
+        if getter is None:
+            owner = next((dotted for dotted, one in chain[1:] if one is not None and one.method("get_form_class")),
+                         None)
+            found = project_method(self.project, owner, "get_form_class") if owner else None
+            if found is None:
+                return None
+            getter, names = found
+        returns: List[Tuple[Optional[str], Optional[str]]] = []
+        for node in ast.walk(getter):
+            if not isinstance(node, ast.Return) or node.value is None:
+                continue
+            value = node.value
+            if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name) and value.value.id == "self":
+                dotted = self._view_attribute_class(chain, cls, value.attr)
+            else:
+                dotted = names.of(value) if isinstance(value, (ast.Name, ast.Attribute)) else None
+            returns.append((_branch_test(getter, node), dotted))
+        if not returns or any(dotted is None for _, dotted in returns):
+            return []
+        tests = {ast.unparse(parent.test) for child, parent in self.scope.ancestors(holder)
+                 if isinstance(parent, ast.If) and child in parent.body}
+        picked = [dotted for test, dotted in returns if test is not None and test in tests]
+        classes = [d for d in (picked[:1] or [dotted for _, dotted in returns]) if d is not None]
+        for statement in self.scope.ran_before(holder):
+            excluded = _excluded_class(statement, holder.id)
+            if excluded is not None:
+                dotted = self.dotted(excluded)
+                classes = [c for c in classes if not dotted or not self._is_subclass(c, dotted)]
+        return list(dict.fromkeys(classes))
+
+    def _view_attribute_class(self, chain, cls: ast.ClassDef, name: str) -> Optional[str]:
+        """The class a view attribute (`form_class = SignupForm`) names, in the view or a base."""
+        for statement in cls.body:
+            if (isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None
+                    and any(isinstance(t, ast.Name) and t.id == name
+                            for t in (statement.targets if isinstance(statement, ast.Assign) else [statement.target]))):
+                return self.dotted(statement.value)
+        for _, facts in chain[1:]:
+            value = facts.assigned(name) if facts is not None else None
+            if isinstance(value, Ref):
+                return value.dotted
+        return None
+
+    def _is_subclass(self, dotted: str, base: str) -> bool:
+        facts = self.project.find_class(dotted)
+        wanted = self.project.find_class(base)
+        names = {base} | ({wanted.qualname} if wanted is not None else set())
+        return dotted in names or (facts is not None and (
+            facts.qualname in names or self.project.inherits(facts, names)))
 
     def _validator_of_callee(self, func: ast.AST) -> Optional[Validator]:
         """The class called, also through a local chosen by a condition (`Form = A if captcha else B`):
@@ -601,13 +668,7 @@ class Resolver:
                 # `RegisterForm = forms.get_registration_form_class()`: the classes it returns
                 dotted = self.dotted(value.func)
                 classes = classes_returned(self.project, dotted) if dotted else None
-                common: Optional[Validator] = None
-                for index, dotted_class in enumerate(classes or ()):
-                    one = self.validator_of_class(dotted_class)
-                    if one is None:
-                        return None
-                    common = one if index == 0 else (common.common(one) if common is not None else None)
-                return common
+                return self.validator_of_classes(classes or ())
         return self.validator_of_class(self.dotted(func))
 
     def validator_of_class(self, dotted: Optional[str]) -> Optional[Validator]:
@@ -616,14 +677,46 @@ class Resolver:
         if dotted not in self._validators:
             self._validators[dotted] = None
             cls = self.project.find_class(dotted)
-            if cls is not None:
-                self._validators[dotted] = validator_for(self.project.modules, self.model_of_value, cls)
+            found = validator_for(self.project.modules, self.model_of_value, cls) if cls is not None else None
+            self._validators[dotted] = replace(found, classes=(cls.qualname,)) if found is not None else None
         return self._validators[dotted]
+
+    def validator_of_classes(self, classes: Sequence[str]) -> Optional[Validator]:
+        """What every one of the classes (dotted) checks: a validator a call-graph fact names."""
+        common: Optional[Validator] = None
+        for index, dotted in enumerate(classes):
+            one = self.validator_of_class(dotted)
+            if one is None:
+                return None
+            common = one if index == 0 else (common.common(one) if common is not None else None)
+        return common
 
     # ---------------------------------------------------------------------------- facts-level values
     def model_of_value(self, facts: ModuleFacts, value, hops: int = 0):
         """A model named by a literal read from another module's facts (e.g. a form's `Meta.model`)."""
         return named.model_of_value(self.project, facts, value, hops)
+
+
+def _branch_test(function: ast.AST, node: ast.AST) -> Optional[str]:
+    """The test of the `if` (directly in `function`'s body) whose body holds `node`, as source text."""
+    for statement in getattr(function, "body", []):
+        if isinstance(statement, ast.If) and any(node is sub for part in statement.body for sub in ast.walk(part)):
+            return ast.unparse(statement.test)
+    return None
+
+
+def _excluded_class(statement: ast.stmt, name: str) -> Optional[ast.AST]:
+    """`C` of `if isinstance(<name>, C): ... return` (a branch that always leaves): past it, not a C."""
+    if not isinstance(statement, ast.If) or statement.orelse or not statement.body:
+        return None
+    if not isinstance(statement.body[-1], (ast.Return, ast.Raise)):
+        return None
+    test = statement.test
+    if (isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "isinstance"
+            and len(test.args) == 2 and isinstance(test.args[0], ast.Name) and test.args[0].id == name
+            and isinstance(test.args[1], (ast.Name, ast.Attribute))):
+        return test.args[1]
+    return None
 
 
 def _member_value(value):

@@ -11,7 +11,7 @@ import enum
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple, Union
 
-from ..index.facts import Names, collect_imports, dotted_name, iter_nodes
+from ..index.facts import Names, child_nodes, collect_imports, dotted_name
 
 FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
@@ -66,17 +66,7 @@ class ModuleScope:
         # Name and Attribute loads: what the call-site graph reads
         self.loads: List[Union[ast.Name, ast.Attribute]] = []
         self.import_nodes: List[Union[ast.Import, ast.ImportFrom]] = []  # every import statement, at any depth
-        for node in iter_nodes(tree, self.parents):  # one walk collects everything later steps scan
-            if isinstance(node, ast.Call):
-                if isinstance(node.func, ast.Attribute):
-                    self.method_calls.append(node)
-            elif isinstance(node, (ast.Name, ast.Attribute)):
-                if isinstance(node.ctx, ast.Load):
-                    self.loads.append(node)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                self.functions.append(node)
-            elif isinstance(node, (ast.Import, ast.ImportFrom)):
-                self.import_nodes.append(node)
+        self._walk(tree)
         imports, self.star_imports = collect_imports(tree, module, is_package)
         local_defs = frozenset(
             n.name for n in tree.body if isinstance(n, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)))
@@ -84,6 +74,44 @@ class ModuleScope:
         self._module_bindings: Optional[Dict[str, List[Binding]]] = None
         self._function_bindings: Dict[FunctionNode, Dict[str, List[Binding]]] = {}
         self._function_names: Dict[ast.AST, Names] = {}
+
+    def _walk(self, tree: ast.Module) -> None:
+        """One walk of the tree collects everything later steps scan, and every node's parent.
+
+        `facts.iter_nodes` spelled out, in its order: this loop runs over every node of every module
+        analysed — the engine's hottest — and a generator resumed per node and a tuple `isinstance`
+        per node cost as much as the walk itself. A node's kind is sorted once per node class."""
+        parents = self.parents
+        method_calls, loads, functions, imports = self.method_calls, self.loads, self.functions, self.import_nodes
+        Attribute, Load, AST = ast.Attribute, ast.Load, ast.AST
+        stack: List[ast.AST] = [tree]
+        pop, push = stack.pop, stack.append
+        while stack:
+            node = pop()
+            kind = type(node)
+            sort = _SORTS.get(kind)
+            if sort is None:
+                sort = _sort_of(kind)
+            if sort == _CALL:
+                if isinstance(node.func, Attribute):  # type: ignore[attr-defined]
+                    method_calls.append(node)  # type: ignore[arg-type]
+            elif sort == _REFERENCE:
+                if isinstance(node.ctx, Load):  # type: ignore[attr-defined]
+                    loads.append(node)  # type: ignore[arg-type]
+            elif sort == _DEF:
+                functions.append(node)  # type: ignore[arg-type]
+            elif sort == _IMPORT:
+                imports.append(node)  # type: ignore[arg-type]
+            for name in _FIELDS[kind]:
+                value = getattr(node, name, None)
+                if type(value) is list:
+                    for child in value:
+                        if isinstance(child, AST):
+                            parents[child] = node
+                            push(child)
+                elif isinstance(value, AST):
+                    parents[value] = node
+                    push(value)
 
     # ----------------------------------------------------------------------------------- structure
     def parent(self, node: ast.AST) -> Optional[ast.AST]:
@@ -140,6 +168,16 @@ class ModuleScope:
                 break
         return found
 
+    def follow_locals(self, expr: ast.AST, hops: int = 0) -> ast.AST:
+        """Through local names to the expression they were last bound to (8 links at most)."""
+        while isinstance(expr, ast.Name) and hops < 8:
+            binding, _ = self.binding_before(expr.id, expr)
+            if binding is None or binding.kind is not BindingKind.ASSIGN or binding.value is None:
+                return expr
+            expr = binding.value
+            hops += 1
+        return expr
+
     # ------------------------------------------------------------------------------------ bindings
     def _bindings_of(self, scope: Union[FunctionNode, ast.Module]) -> Dict[str, List[Binding]]:
         """Name bindings made directly in a function or module body (not in nested functions/classes)."""
@@ -194,7 +232,7 @@ class ModuleScope:
             elif isinstance(node, (ast.Import, ast.ImportFrom)):
                 for alias in node.names:
                     bind((alias.asname or alias.name).partition(".")[0], node, None, BindingKind.IMPORT)
-            stack.extend(reversed(list(ast.iter_child_nodes(node))))
+            stack.extend(reversed(child_nodes(node)))
         return found
 
     @staticmethod
@@ -316,6 +354,24 @@ class ModuleScope:
         if dotted is None:
             return None
         return self.names_at(node).qualify(dotted)
+
+
+_OTHER, _CALL, _REFERENCE, _DEF, _IMPORT = range(5)
+_SORTS: Dict[type, int] = {}  # node class → what ModuleScope._walk collects it as
+_FIELDS: Dict[type, Tuple[str, ...]] = {}  # node class → its fields that can hold nodes (no ctx)
+
+
+def _sort_of(kind: type) -> int:
+    """What the walk collects a node class as, by `isinstance` in the walk's order of tests (so a
+    subclass of a node class sorts as its base); its child fields are noted at the same time."""
+    _FIELDS[kind] = tuple(n for n in getattr(kind, "_fields", ()) if n != "ctx")
+    for sort, classes in ((_CALL, (ast.Call,)), (_REFERENCE, (ast.Name, ast.Attribute)),
+                          (_DEF, (ast.FunctionDef, ast.AsyncFunctionDef)), (_IMPORT, (ast.Import, ast.ImportFrom))):
+        if issubclass(kind, classes):
+            _SORTS[kind] = sort
+            return sort
+    _SORTS[kind] = _OTHER
+    return _OTHER
 
 
 def _seen_at(candidates: List[Binding], position: Position) -> Optional[Binding]:

@@ -74,6 +74,8 @@ class Verdict:
     # The transaction the write runs in ("@transaction.atomic at line 12", "ATOMIC_REQUESTS"): a try around
     # the write needs a savepoint of its own, or following the fix produces UNQ003.
     savepoint_for: Optional[str] = None
+    # The sets are written on different arms of an `if`, one each: the message names them as alternatives.
+    alternatives: bool = False
 
 
 __all__ = ["Fix", "FormFixKind", "FormFix", "ValidationSeen", "CheckSeen", "HandlerSeen", "CreatorSeen",

@@ -12,7 +12,8 @@ from typing import Dict, List, Optional, Set, Tuple
 
 from .. import orm
 from ..index.facts import UNKNOWN, CallValue, Ref, dotted_name
-from .fresh_values import is_random_token, unset_field_is_fresh
+from .assigned import AssignedAttributes, ScopeSummary, apart, reaching
+from .fresh_values import is_random_token, own_key_value, unset_field_is_fresh
 from .new_rows import Creator, NewRows
 from .resolve import Resolver, unchained
 from .returned_dicts import returned_keys, unchanged_dict
@@ -56,6 +57,8 @@ class Write:
     # A one-to-one to a row inserted just before, which a receiver or the parent's own code also creates.
     created_elsewhere: Optional[Creator] = None
     values: Dict[str, ast.AST] = field(default_factory=dict)  # field → the expression written, when known
+    # The sets at risk are written on different arms of an `if`, never two on one path (assigned.py).
+    apart: bool = False
 
 
 def _outside(keys: List[Tuple[str, Optional[str]]], unique_set: UniqueSet) -> Tuple[str, ...]:
@@ -114,7 +117,7 @@ class WriteFinder:
         self.creates = orm.CREATE | extra_creates  # configured `write-methods` insert like create()
         self.new_rows = NewRows(scope, resolver, orm.CREATE | orm.USER_CREATE)
         self.methods = orm.WRITES | extra_creates
-        self._summaries: Dict[ast.AST, "_ScopeSummary"] = {}
+        self._summaries: Dict[ast.AST, ScopeSummary] = {}
 
     def _write(self, call, method, label, model, fields, sources=None, values=None, insert=True,
                new_row=True, own_objects: Tuple[frozenset, ...] = (), **extra) -> Write:
@@ -301,7 +304,7 @@ class WriteFinder:
                     values[name] = item
                     self._note_source(sources, name, item)
             return fields, sources, values
-        holder = _cleaned_data_holder(value)
+        holder = cleaned_data_holder(value)
         if holder is not None:  # **form.cleaned_data
             validator = self._validator_of(holder)
             if validator is None:
@@ -342,21 +345,15 @@ class WriteFinder:
 
     def _follow(self, expr: ast.AST, hops: int = 0) -> ast.AST:
         """Through local names to the expression they were last bound to."""
-        while isinstance(expr, ast.Name) and hops < 8:
-            binding, _ = self.scope.binding_before(expr.id, expr)
-            if binding is None or binding.kind is not BindingKind.ASSIGN or binding.value is None:
-                return expr
-            expr = binding.value
-            hops += 1
-        return expr
+        return self.scope.follow_locals(expr, hops)
 
     def _note_source(self, sources: Dict[str, Source], name: str, value: ast.AST) -> None:
         value = self._follow(value)
-        source = _cleaned_data_source(value, self._follow)
+        source = cleaned_data_source(value, self._follow)
         if source is None and isinstance(value, ast.Call) and _sanitising_call(value):
             # `strip_all_tags(form.cleaned_data["username"])` written to `username`: the validated value,
             # cleaned once more; only under its own key (`slugify(data["title"])` into `slug` is not it)
-            inner = _cleaned_data_source(self._follow(value.args[0]), self._follow)
+            inner = cleaned_data_source(self._follow(value.args[0]), self._follow)
             source = inner if inner is not None and inner.field == name else None
         if source is not None:
             sources[name] = source
@@ -672,10 +669,11 @@ class WriteFinder:
         if _is_false_kw(call, "commit"):
             return None
         if isinstance(receiver, ast.Call):  # Model(...).save()
-            return self._constructed_save(call, method, label, receiver, {})
+            return self._constructed_save(call, method, label, receiver, AssignedAttributes())
         if isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name) and receiver.value.id == "self":
             built = self.resolver.init_assignment(receiver)  # self.obj = Model(...) in __init__
-            return self._constructed_save(call, method, label, built, {}) if isinstance(built, ast.Call) else None
+            return (self._constructed_save(call, method, label, built, AssignedAttributes())
+                    if isinstance(built, ast.Call) else None)
         if not isinstance(receiver, ast.Name):
             return None
         binding, scope = self.scope.binding_before(receiver.id, call)
@@ -687,9 +685,10 @@ class WriteFinder:
         prior = self._saved_before(receiver.id, binding, call)
         if prior is not None:  # the row exists since that save: this one updates it
             since = Binding(prior.lineno, prior.col_offset, None, BindingKind.ASSIGN)
-            return self._update_save(call, method, label, receiver,
-                                     self._attributes_assigned(receiver.id, scope or self.scope.tree, since, call))
-        assigned = self._attributes_assigned(receiver.id, scope or self.scope.tree, binding, call)
+            return self._update_save(call, method, label, receiver, self._attributes_assigned(
+                receiver.id, scope or self.scope.tree, since, call, self._key_attributes(receiver)))
+        assigned = self._attributes_assigned(receiver.id, scope or self.scope.tree, binding, call,
+                                             self._key_attributes(receiver) if _has_pk(binding) else None)
         validated = self._instance_validation(receiver.id, scope or self.scope.tree, binding, call)
         write = self._save_of_binding(call, method, label, receiver, binding, assigned)
         if write is not None and validated:
@@ -717,14 +716,15 @@ class WriteFinder:
         loaded = self._concrete(loaded or self.resolver.instance_model(receiver), call)
         if loaded is None or not assigned:
             return None
-        changed = {n: v for n, v in assigned.items() if not self._never_collides(v)
-                   and getattr(loaded.fields.get(loaded.field_for(n) or ""), "relation", "") is None}
+        changed = {n: v for n, v in assigned.risky.items()
+                   if getattr(loaded.fields.get(loaded.field_for(n) or ""), "relation", "") is None}
         fields = _restrict_to_update_fields(call, {loaded.field_for(n) for n in changed}, loaded)
         sources: Dict[str, Source] = {}
         for name, value in changed.items():
             self._note_source(sources, name, value)
-        return self._write(call, method, label, loaded, fields, sources,
-                           {loaded.field_for(n): v for n, v in changed.items()}, insert=False)
+        return _with_branches(self._write(call, method, label, loaded, fields, sources,
+                                          {loaded.field_for(n): v for n, v in changed.items()}, insert=False),
+                              assigned, frozenset())
 
     def _saved_before(self, name: str, binding, call: ast.Call) -> Optional[ast.Call]:
         """The last `name.save()` after the binding that surely ran before `call`
@@ -755,14 +755,15 @@ class WriteFinder:
         if model is None:
             return None
         fields, sources, values = self._keyword_fields(constructor, model)
+        given = frozenset(fields) if fields is not UNKNOWN_FIELDS else frozenset()
         if fields is not UNKNOWN_FIELDS:
-            fields = fields | {model.field_for(n) for n, v in assigned.items() if not self._never_collides(v)} - {None}
+            fields = fields | {model.field_for(n) for n in assigned.risky} - {None}
         for name, value in assigned.items():
             self._note_source(sources, name, value)
             if model.field_for(name):
                 values[model.field_for(name)] = value
-        return self._write(call, method, label, model, _restrict_to_update_fields(call, fields, model),
-                           sources, values, origin=constructor)
+        return _with_branches(self._write(call, method, label, model, _restrict_to_update_fields(call, fields, model),
+                                          sources, values, origin=constructor), assigned, given)
 
     def _form_instance_save(self, call, method, label, form_save: ast.Call, assigned) -> Optional[Write]:
         """`obj = form.save(commit=False); obj.slug = ...; obj.save()`."""
@@ -775,8 +776,7 @@ class WriteFinder:
         model = self.resolver.project.model(validator.model)
         if model is None:
             return None
-        written = {model.field_for(f) for f in validator.fields} | {
-            model.field_for(f) for f, v in assigned.items() if not self._never_collides(v)}
+        written = {model.field_for(f) for f in validator.fields} | {model.field_for(f) for f in assigned.risky}
         written.discard(None)
         sources = {f: Source(holder, None) for f in validator.fields if f in model.fields}
         for name in assigned:
@@ -847,48 +847,82 @@ class WriteFinder:
                 return f"{name}.{method}()"
         return None
 
-    def _attributes_assigned(self, name: str, scope: ast.AST, binding, call: ast.Call) -> Dict[str, ast.AST]:
-        """Attributes `name.<attr> = value` assigned after the binding and before the call.
+    def _attributes_assigned(self, name: str, scope: ast.AST, binding, call: ast.Call,
+                             own_key: Optional[Tuple[str, ...]] = None) -> AssignedAttributes:
+        """Attributes `name.<attr> = value` assigned after the binding and before the call, with the
+        values that reach the call (assigned.py).
 
-        `obj.field = None` writes NULL, which never collides, as does a fresh token: the callers count
-        such a value as setting no field, but a set holding it cannot collide."""
-        found: Dict[str, ast.AST] = {}
-        start = (binding.line, binding.col)
-        end = (call.lineno, call.col_offset)
-        for position, attr, value in self._summary(scope).assignments.get(name, ()):
-            if start < position < end:
-                found[attr] = value
-        return found
+        `obj.field = None` writes NULL, which never collides, as does a fresh token: such a value sets
+        no field (`risky` leaves it out), but a set holding it cannot collide. `own_key`: the row has a
+        primary key (loaded, or saved before), read through these attributes; then a value formatted
+        from it (`f"deleted-{user.pk}"`) cannot collide either — unless the code assigns the pk too."""
+        summary = self._summary(scope)
+        start, end = (binding.line, binding.col), (call.lineno, call.col_offset)
+        if own_key and any(a.attr in own_key + ("pk", "id") and start < a.position < end
+                           for a in summary.assignments.get(name, ())):
+            own_key = None  # `obj.pk = None`: a copy about to be inserted, whose pk is not its own yet
 
-    def _summary(self, scope: ast.AST) -> "_ScopeSummary":
+        def harmless(value: ast.AST) -> bool:
+            return self._never_collides(value) or bool(own_key) and own_key_value(
+                value, name, own_key or (), self.resolver.dotted, self._follow)
+
+        return reaching(summary, name, start, end, harmless)
+
+    def _key_attributes(self, receiver: ast.Name) -> Optional[Tuple[str, ...]]:
+        """The attributes that read the primary key of the row `receiver` holds: `pk`, and the pk
+        field's own name (`id` unless the model declares another)."""
+        model = self.resolver.instance_model(receiver)
+        return ("pk",) if model is None else tuple(dict.fromkeys(("pk", model.pk)))
+
+    def _summary(self, scope: ast.AST) -> ScopeSummary:
         """What a function (or the module) does to local instances, read in one walk and kept: each
         `save()` looks its instance up here instead of walking its whole function again."""
         found = self._summaries.get(scope)
         if found is None:
-            found = self._summaries[scope] = _ScopeSummary(scope)
+            found = self._summaries[scope] = ScopeSummary(scope)
         return found
 
 
-class _ScopeSummary:
-    """Per name, in one walk of a scope: the attributes assigned on it (`obj.slug = ...`) and the
-    instance validations called on it (`obj.full_clean()`), with their positions, in walk order."""
-
-    def __init__(self, scope: ast.AST):
-        self.assignments: Dict[str, List[tuple]] = {}  # name → [((line, col), attribute, value)]
-        self.validations: Dict[str, List[tuple]] = {}  # name → [((line, col), method)]
-        for node in ast.walk(scope):
-            if isinstance(node, ast.Assign):
-                for target in node.targets:
-                    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
-                        self.assignments.setdefault(target.value.id, []).append(
-                            ((target.lineno, target.col_offset), target.attr, node.value))
-            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                  and node.func.attr in orm.INSTANCE_VALIDATION and isinstance(node.func.value, ast.Name)):
-                self.validations.setdefault(node.func.value.id, []).append(
-                    ((node.lineno, node.col_offset), node.func.attr))
-
-
 MANAGER_ATTRIBUTES = ("objects", "_default_manager", "_base_manager")
+
+
+def _has_pk(binding: Binding) -> bool:
+    """Whether the row a binding holds surely has a primary key: a parameter (an existing row, as
+    `_update_save` takes it), a row loaded or inserted by the ORM (`get()`, `first()`, `create()`,
+    `get_or_create()`, `get_object_or_404()`), a saved form's instance, a queryset's rows in a `for`.
+    An instance built here (`M(...)`, a copy, a project function's result) may have none yet."""
+    if binding.kind in (BindingKind.PARAM, BindingKind.UNPACK0):
+        return True
+    value = binding.value
+    if binding.kind is BindingKind.FOR:
+        return (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
+                and value.func.attr in orm.QUERYSET_CHAIN)
+    if binding.kind is not BindingKind.ASSIGN or not isinstance(value, ast.Call):
+        return False
+    func = value.func
+    if isinstance(func, ast.Name):
+        return func.id == "get_object_or_404"
+    if not isinstance(func, ast.Attribute):
+        return False
+    if func.attr in orm.SAVE:
+        return not _is_false_kw(value, "commit")
+    return func.attr in orm.INSTANCE_RETURNING and func.attr in (orm.QUERIES | orm.CREATE | orm.USER_CREATE)
+
+
+def _with_branches(write: Optional[Write], assigned: AssignedAttributes, given: frozenset) -> Optional[Write]:
+    """Mark a write whose unique sets at risk are each assigned only on its own arm of an `if`
+    (`if q: obj.a = 1` / `elif r: obj.b = 2`): no path writes two of them (`given`: fields the
+    constructor sets on every path)."""
+    if write is None or len(write.risked) < 2 or write.written is None:
+        return write
+    groups = []
+    for unique_set in write.risked:
+        if any(f in given for f in unique_set.fields):
+            return write
+        groups.append([arms for attr, found in assigned.arms.items()
+                       if write.model.field_for(attr) in unique_set.fields for arms in found])
+    write.apart = all(groups) and apart(groups)
+    return write
 
 
 def _looks_like_manager(receiver: ast.AST) -> bool:
@@ -960,7 +994,7 @@ def _is_false_kw(call: ast.Call, name: str) -> bool:
                for k in call.keywords)
 
 
-def _cleaned_data_holder(expr: ast.AST) -> Optional[ast.AST]:
+def cleaned_data_holder(expr: ast.AST) -> Optional[ast.AST]:
     """`form` for `form.cleaned_data` / `serializer.validated_data`; the `validated_data` parameter of
     a serializer's create()/update() stands for its own class (the resolver maps it)."""
     if isinstance(expr, ast.Attribute) and expr.attr in ("cleaned_data", "validated_data"):
@@ -976,7 +1010,7 @@ def _sanitising_call(expr: ast.AST) -> bool:
             and not isinstance(expr.args[0], ast.Starred) and dotted_name(expr.func) is not None)
 
 
-def _cleaned_data_source(expr: ast.AST, follow) -> Optional[Source]:
+def cleaned_data_source(expr: ast.AST, follow) -> Optional[Source]:
     """`form.cleaned_data["email"]`, `.get("email")`, `.pop(...)`, also through `data = form.cleaned_data`."""
     key = None
     container = None
@@ -991,7 +1025,7 @@ def _cleaned_data_source(expr: ast.AST, follow) -> Optional[Source]:
         first = expr.args[0]
         if isinstance(first, ast.Constant) and isinstance(first.value, str):
             key = first.value
-    holder = _cleaned_data_holder(follow(container)) if container is not None else None
+    holder = cleaned_data_holder(follow(container)) if container is not None else None
     if holder is None or key is None:
         return None
     return Source(holder, key)

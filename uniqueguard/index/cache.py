@@ -23,7 +23,8 @@ from .. import __version__
 from .facts import (KEYWORD_HOWS, UNKNOWN, CallValue, ClassFacts, DictValue, MethodFacts, ModuleFacts,
                     ReceiverFacts, Ref)
 
-FORMAT = 13  # 13: returns keep `obj.__class__(...)` / `type(obj)(...)` whatever their arguments (copy
+FORMAT = 14  # 14: how many positional parameters a method requires (MethodFacts.required)
+# 13: returns keep `obj.__class__(...)` / `type(obj)(...)` whatever their arguments (copy
 # helpers); 12: a method's `self.fields["x"] = Field(...)` (MethodFacts.form_fields); 11: what a field
 # class's `__init__` does to its keywords (keyword_changes); 10: `Manager.from_queryset(QS)` bases are
 # Manager and QS; 9: generic aliases are their origin
@@ -127,14 +128,14 @@ def _pairs(value: Any, first=_str) -> tuple:
 
 def _encode_method(m: MethodFacts) -> list:
     return [m.name, m.lineno, list(m.params), list(m.decorators), m.queries, list(m.super_calls), list(m.inserts),
-            _encode(m.returns), _encode(m.attributes), _encode(m.keyword_changes), _encode(m.form_fields)]
+            _encode(m.returns), _encode(m.attributes), _encode(m.keyword_changes), _encode(m.form_fields), m.required]
 
 
 def _decode_method(v: list) -> MethodFacts:
-    _list(v, 11)
+    _list(v, 12)
     return MethodFacts(_str(v[0]), _int(v[1]), _strs(v[2]), _strs(v[3]), _bool(v[4]), _strs(v[5]), _strs(v[6]),
                        _tuple(_decode(v[7])), _pairs(_decode(v[8])), _keyword_changes(_decode(v[9])),
-                       _pairs(_decode(v[10])))
+                       _pairs(_decode(v[10])), _int(v[11]))
 
 
 def _keyword_changes(value: Any) -> tuple:

@@ -93,6 +93,11 @@ def id_name(function: str) -> str:
     return function.rpartition(":")[2].rpartition(".")[2]
 
 
+def untyped_callee(name: str) -> str:
+    """The callee recorded for `x.name(...)` whose receiver nothing types: any method `name`."""
+    return f"?.{name}"
+
+
 def id_module(function: str) -> str:
     return function.partition(":")[0]
 
@@ -128,7 +133,8 @@ class CallsCache(JsonStore):
     """Call facts per file and function name, valid for one state of the project's model modules."""
 
     SUFFIX = "-calls.json"
-    FORMAT = 2  # 2: a caller's handler that only re-raises records no atomic block
+    FORMAT = 3  # 3: every argument's kind (analysis/argument_kinds.py); 2: a caller's handler that only
+    # re-raises records no atomic block
 
     def get(self, path: str, fingerprint: str, name: str) -> Optional[NameCalls]:
         payload = self.payload(path)
@@ -244,14 +250,9 @@ class CallGraph:
     def candidates(self, name: str) -> Optional[List[str]]:
         """Project files whose text mentions `name` as a word; None when too many do to follow."""
         if name not in self._candidates:
-            pattern = re.compile(r"\b" + re.escape(name) + r"\b")
-            key = name.encode("utf-8")
-            found = []
-            for path in self.files():
-                data = self._data(path)  # decoded only when the name's bytes are there
-                if data is not None and key in data and pattern.search(data.decode("utf-8", "replace")):
-                    found.append(path)
-            self._candidates[name] = found
+            key = name.encode("utf-8")  # a file is decoded only when the name's bytes are there
+            self._candidates[name] = [path for path in self.files() if (data := self._data(path)) is not None
+                                      and key in data and mentions(data.decode("utf-8", "replace"), name)]
         found = self._candidates[name]
         return found if len(found) <= MAX_CANDIDATE_MODULES else None
 
@@ -274,14 +275,16 @@ class CallGraph:
         return found
 
     def sites(self, function: str, reported: Callable[[str], bool],
-              search: Optional[str] = None) -> Optional[Tuple[List[CallSite], bool]]:
+              search: Optional[str] = None, untyped: bool = False) -> Optional[Tuple[List[CallSite], bool]]:
         """(call sites of `function` in files `reported` accepts, whether it is referenced uncalled
         anywhere), or None when its callers cannot be known (a name too common to follow). The files
-        searched are those whose text names the function, or `search` (a signal, for its `send()`s)."""
+        searched are those whose text names the function, or `search` (a signal, for its `send()`s).
+        `untyped`: the calls of a method of that name on a receiver nothing types, instead."""
         name = id_name(function)
         paths = self.candidates(search or name)
         if paths is None or not self.complete:
             return None
+        wanted = untyped_callee(name) if untyped else function
         sites: List[CallSite] = []
         escaped = False
         for path in paths:
@@ -290,7 +293,7 @@ class CallGraph:
             calls = self.calls_in(path, name)
             if calls is None:
                 return None  # a caller may hide in a module that cannot be read
-            sites.extend(s for s in calls.sites if s.callee == function)
+            sites.extend(s for s in calls.sites if s.callee == wanted)
             escaped = escaped or function in calls.escapes
         return sites, escaped
 
@@ -302,6 +305,23 @@ class CallGraph:
             self.cache.save()
             self.summaries.save()
             self._last_save = now
+
+
+def mentions(text: str, name: str) -> bool:
+    """Whether `text` holds the identifier `name` as a whole word (what `\\bname\\b` finds), by
+    `str.find` and a look at the characters either side: a regular expression over every file of the
+    project, once per function name followed, cost as much as parsing a tenth of it."""
+    start = text.find(name)
+    while start >= 0:
+        end = start + len(name)
+        if not (start and _word_char(text[start - 1])) and not (end < len(text) and _word_char(text[end])):
+            return True
+        start = text.find(name, start + 1)
+    return False
+
+
+def _word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 _IMPORT_LINE = re.compile(r"[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]")
@@ -355,8 +375,11 @@ class SummariesCache(JsonStore):
     state of the project's model modules, its helper writes' summaries (plain lists)."""
 
     SUFFIX = "-helpers.json"
-    FORMAT = 3  # 2: helper writes say which parameters their unique values come from (inputs); 3: names
-    # keyed by a digest of the write pattern
+    # 2: helper writes say which parameters their unique values come from (inputs); 3: values formatted from
+    # the row's own pk, random text and the values that reach a save change which sets a helper write risks;
+    # 4: helper writes carry their function's signature and early exits (argument_kinds.py); 5: names keyed
+    # by a digest of the write pattern
+    FORMAT = 5
 
     def _entry(self, path: str) -> dict:
         payload = self.payload(path)

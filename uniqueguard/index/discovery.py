@@ -41,10 +41,12 @@ def _root_of_folder(start: str) -> str:
     """The nearest folder at or above `start` holding a project marker.
 
     With no marker anywhere (an unpacked package, a scratch folder), the folder above the file's
-    package chain — where `import` would find it — so sibling apps are still one project. The climb
-    stops at an interpreter's install (`is_install_folder`): a file of the standard library or of
-    site-packages never gets a root above it, where every other installed version's copy of its
-    modules would be one project with it."""
+    package chain — where `import` would find it — so sibling apps are still one project. A folder
+    without `__init__.py` inside a package (`pkg/deps/protocols/oidc/`, an implicit namespace
+    subpackage) is part of that chain too: `pkg.deps.protocols.oidc.views` imports from the folder above
+    `pkg`, so that is the root, not the namespace folder. The climb stops at an interpreter's install
+    (`is_install_folder`): a file of the standard library or of site-packages never gets a root above
+    it, where every other installed version's copy of its modules would be one project with it."""
     current = start
     while True:
         for marker in ROOT_MARKERS:
@@ -55,9 +57,30 @@ def _root_of_folder(start: str) -> str:
             break
         current = parent
     top = start
-    while os.path.isfile(os.path.join(top, "__init__.py")) and os.path.dirname(top) != top:
-        top = os.path.dirname(top)
+    while os.path.dirname(top) != top:
+        if _is_package_folder(top):
+            top = os.path.dirname(top)
+            continue
+        holder = _package_holding(top)
+        if holder is None:
+            break
+        top = holder
     return top
+
+
+def _package_holding(folder: str) -> Optional[str]:
+    """The nearest regular package (a folder with `__init__.py`) above a namespace `folder`, reached
+    through folders without `__init__.py` only; None when there is none below an interpreter's install
+    or the filesystem's top (then `folder` is a top-level folder of its own, not part of a package)."""
+    current = folder
+    while not is_install_folder(current):
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        if _is_package_folder(parent):
+            return parent
+        current = parent
+    return None
 
 
 def is_install_folder(folder: str) -> bool:

@@ -113,6 +113,9 @@ class MethodFacts:
     # ((name, literal), ...): `self.fields["<name>"] = Field(...)` statements — a form adding a field in
     # `__init__()`, whose field class may validate the value (validation.py)
     form_fields: tuple = ()
+    # Positional parameters without a default, `self`/`cls` included: a method that needs an argument
+    # beyond `self` is never called by a template or by Django under a name its bases do not define.
+    required: int = 0
 
 
 @dataclass(frozen=True)
@@ -363,6 +366,24 @@ def iter_nodes(tree: ast.AST, parents: Optional[dict] = None):
                 stack.append(value)
 
 
+def child_nodes(node: ast.AST) -> List[ast.AST]:
+    """`ast.iter_child_nodes` as a list, in the same order, without the Load/Store context singletons
+    (which have no children): one call per node instead of a generator resumed per child."""
+    kind = type(node)
+    names = _CHILD_FIELDS.get(kind)
+    if names is None:
+        names = _CHILD_FIELDS[kind] = tuple(n for n in kind._fields if n != "ctx")
+    found: List[ast.AST] = []
+    AST = ast.AST
+    for name in names:
+        value = getattr(node, name, None)
+        if type(value) is list:
+            found.extend(child for child in value if isinstance(child, AST))
+        elif isinstance(value, AST):
+            found.append(value)
+    return found
+
+
 def _method_facts(node, names: Names) -> MethodFacts:
     params = tuple(_parameters(node, keyword_only=False))
     decorators = tuple(names.of(d.func if isinstance(d, ast.Call) else d) or "" for d in node.decorator_list)
@@ -381,8 +402,9 @@ def _method_facts(node, names: Names) -> MethodFacts:
     inserts = _inserted_classes(node, _with_inner_imports(node, names)) if node.name in INSERTING_METHODS else ()
     returns, attributes, form_fields = _returns_and_attributes(node, _with_inner_imports(node, names))
     changes = keyword_changes(node, names) if node.name == "__init__" else ()
+    positional = list(getattr(node.args, "posonlyargs", [])) + list(node.args.args)
     return MethodFacts(node.name, node.lineno, params, decorators, queries, tuple(super_calls), inserts,
-                       returns, attributes, changes, form_fields)
+                       returns, attributes, changes, form_fields, len(positional) - len(node.args.defaults))
 
 
 # How `keyword_changes` says an `__init__` treats one keyword: "default" (kept when given, else the

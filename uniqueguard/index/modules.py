@@ -13,11 +13,13 @@ import os
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Optional, Set, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Set, Tuple, TypeVar
 
 from . import discovery
 from .cache import FactsCache, stamp
-from .facts import ClassFacts, ModuleFacts, Ref, failed_module, module_facts
+from .facts import ClassFacts, MethodFacts, ModuleFacts, Ref, failed_module, module_facts
+
+T = TypeVar("T")
 
 STUBS_ROOT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "stubs")
 MAX_REEXPORT_HOPS = 12
@@ -222,9 +224,22 @@ class ModuleIndex:
         return found
 
     def _find_class(self, dotted: str) -> Optional[ClassFacts]:
-        """Depth first through re-exports, aliases and `*` in declaration order, each name looked at
-        once per search: models modules that star-import each other (every app `from x.models import
-        *` of every other) cost one visit per module, not one per path through them."""
+        return self.find_definition(dotted, lambda facts, name: facts.cls(name), self._class_cache)
+
+    def find_function(self, dotted: str) -> Optional[Tuple[MethodFacts, ModuleFacts]]:
+        """(facts of the module-level function a dotted name denotes, facts of the module defining it),
+        through the same re-exports, aliases and `*` as classes."""
+        def pick(facts: ModuleFacts, name: str):
+            found = facts.function(name)
+            return (found, facts) if found is not None else None
+        return self.find_definition(dotted, pick)
+
+    def find_definition(self, dotted: str, pick: Callable[[ModuleFacts, str], Optional[T]],
+                        answers: Optional[Dict[str, Optional[T]]] = None) -> Optional[T]:
+        """What `pick(module facts, name)` finds for a dotted name, depth first through re-exports,
+        aliases and `*` in declaration order, each name looked at once per search: models modules that
+        star-import each other (every app `from x.models import *` of every other) cost one visit per
+        module, not one per path through them. `answers` holds earlier searches' results by name."""
         seen = set()
         stack = [dotted]
         while stack:
@@ -232,15 +247,15 @@ class ModuleIndex:
             if current in seen or "." not in current:
                 continue
             seen.add(current)
-            if current != dotted and self._class_cache.get(current) is not None:
-                return self._class_cache[current]  # an earlier search's answer
+            if answers is not None and current != dotted and answers.get(current) is not None:
+                return answers[current]  # an earlier search's answer
             module_name, _, name = current.rpartition(".")
             facts = self.module(module_name)
             if facts is None:
                 continue
-            cls = facts.cls(name)
-            if cls is not None:
-                return cls
+            found = pick(facts, name)
+            if found is not None:
+                return found
             target = facts.import_map().get(name)
             if target:
                 stack.append(target)

@@ -154,20 +154,11 @@ def _get_model(project, facts, call: CallValue, hops: int):
     return None
 
 
-def function_facts(project, dotted: str, hops: int = 0):
+def function_facts(project, dotted: str):
     """(MethodFacts, ModuleFacts) of the module-level function a dotted name denotes, following
-    re-exports (`from .utils import get_x` in a package's `__init__`)."""
-    if hops > MAX_HOPS or "." not in dotted:
-        return None
-    module_name, _, name = dotted.rpartition(".")
-    module = project.module(module_name)
-    if module is None:
-        return None
-    found = module.function(name)
-    if found is not None:
-        return found, module
-    target = module.import_map().get(name)
-    return function_facts(project, target, hops + 1) if target and target != dotted else None
+    re-exports (`from .utils import get_x` in a package's `__init__`), aliases and `*` — the one walk
+    `ModuleIndex.find_definition` makes for classes too."""
+    return project.modules.find_function(dotted)
 
 
 def model_returned_by(project, facts: Optional[ModuleFacts], dotted: str, hops: int = 0):

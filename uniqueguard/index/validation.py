@@ -106,6 +106,9 @@ class Validator:
     # Packages the lint environment lacks that bases of the class come from: the class was read from
     # its own body (MODEL_SERIALIZER_META), and what those bases add is unknown (said as a note).
     unread_packages: Tuple[str, ...] = ()
+    # The classes (dotted) this describes: one, or those a view picks among (what all of them check), so
+    # a call-graph fact can name the validation a call site passes on and the callee's module rebuild it.
+    classes: Tuple[str, ...] = ()
 
     def common(self, other: "Validator") -> Optional["Validator"]:
         """What both of two classes check (a view picking one by a condition), or None if they differ in
@@ -121,7 +124,8 @@ class Validator:
                          self.custom_create or other.custom_create, checked,
                          self.model_clean_queries and other.model_clean_queries, self.read_only & other.read_only,
                          tuple(pair for pair in self.field_classes if pair in other.field_classes),
-                         tuple(sorted(set(self.unread_packages) | set(other.unread_packages))))
+                         tuple(sorted(set(self.unread_packages) | set(other.unread_packages))),
+                         tuple(dict.fromkeys(self.classes + other.classes)))
 
     @property
     def unique_checked(self) -> FrozenSet[str]:

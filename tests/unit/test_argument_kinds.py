@@ -1,0 +1,331 @@
+"""What call sites pass, judged across the project call graph (analysis/argument_kinds.py, write_inputs.py)."""
+import pytest
+
+from uniqueguard.analysis.argument_kinds import (CONSTANT, FORM, FORWARD, KEYS, NONE, SPREAD, UNKNOWN_KIND, VALUE,
+                                                 Exit, Signature, decode_exits, decode_inputs, encode_exits,
+                                                 passed_for, reaches)
+
+MODELS = """
+from django.db import models
+
+class Tag(models.Model):
+    name = models.CharField(max_length=20, unique=True)
+
+class Service(models.Model):
+    choice = models.CharField(max_length=20)
+    identifier = models.CharField(max_length=40, unique=True, null=True, blank=True)
+
+class Project(models.Model):
+    name = models.CharField(max_length=40, unique=True)
+
+    def rename(self, name, is_draft=False):
+        if is_draft:
+            return None
+        Tag.objects.create(name=name)
+
+    def label(self):
+        Tag.objects.create(name=self.name)
+"""
+
+FORMS = """
+from django import forms
+from .models import Tag
+
+class TagForm(forms.ModelForm):
+    class Meta:
+        model = Tag
+        fields = ["name"]
+
+class LooseForm(forms.Form):
+    name = forms.CharField()
+"""
+
+
+@pytest.fixture
+def app(project):
+    project.write("shop/models.py", MODELS)
+    project.write("shop/forms.py", FORMS)
+    return project
+
+
+# ------------------------------------------------------------------------------------- pure functions
+def test_a_signature_binds_only_calls_python_would_accept():
+    signature = Signature(("name", "slug"), (), "", ("name", "slug"))
+    assert signature.binds((("0", VALUE, ""), ("1", VALUE, "")))
+    assert signature.binds((("name", VALUE, ""), ("slug", VALUE, "")))
+    assert not signature.binds(())  # `context.restore()`: not a call of restore(name, slug)
+    assert not signature.binds((("0", VALUE, ""), ("1", VALUE, ""), ("2", VALUE, "")))  # one too many
+    assert not signature.binds((("0", VALUE, ""), ("slug", VALUE, ""), ("other", VALUE, "")))  # no **kwargs
+    assert signature.binds((("**", UNKNOWN_KIND, ""),))  # may hold both
+
+
+def test_an_argument_is_found_by_keyword_position_or_spread():
+    signature = Signature(("name", "draft"), (), "kwargs")
+    assert passed_for((("0", CONSTANT, "1"),), signature, "name", 0) == (CONSTANT, "1")
+    assert passed_for((("name", NONE, ""),), signature, "name", 0) == (NONE, "")
+    assert passed_for((("**", FORM, "shop.forms.F|"),), signature, "name", 0) == (FORM, "shop.forms.F|name")
+    assert passed_for((("**", KEYS, "other"),), signature, "name", 0) is None
+    assert passed_for((("**", FORWARD, "kwargs"),), signature, "name", 0) == (UNKNOWN_KIND, "")
+    assert passed_for((("*", UNKNOWN_KIND, ""),), signature, "name", 0) == (UNKNOWN_KIND, "")
+    assert passed_for((), signature, "name", 0) is None
+
+
+def test_an_exit_on_a_constant_or_a_default_skips_the_call():
+    signature = Signature(("name", "draft"), (), "", ("name",))
+    exits = decode_exits(encode_exits([Exit("draft", 1, True, "0")]))
+    assert not reaches((("0", VALUE, ""), ("draft", CONSTANT, "1")), signature, exits)
+    assert reaches((("0", VALUE, ""), ("draft", CONSTANT, "0")), signature, exits)
+    assert reaches((("0", VALUE, ""),), signature, exits)  # the default: False
+    assert reaches((("0", VALUE, ""), ("draft", VALUE, "")), signature, exits)  # unknown: it may reach
+    assert not reaches((("0", VALUE, ""),), signature, [Exit("draft", 1, True, "1")])  # default True
+    assert not reaches((("0", VALUE, ""), ("draft", NONE, "")), signature, [Exit("draft", 1, False, "")])
+
+
+def test_inputs_round_trip():
+    text = "project=self@-1@,category=**@-1@,name=name@0@none;-"
+    sets = decode_inputs(text)
+    assert [(i.field, i.param, i.index, i.none_default) for i in sets[0]] == [
+        ("project", "self", -1, False), ("category", SPREAD, -1, False), ("name", "name", 0, True)]
+    assert sets[1] == ()  # a set no call can decide
+
+
+# ------------------------------------------------------------------------------------------ the engine
+HELPER = """
+from .models import Tag
+
+def add(name, draft=False):
+    if draft:
+        return Tag.objects.get_or_create(name=name)[0]
+    Tag.objects.create(name=name)
+"""
+
+
+def test_a_call_whose_constant_takes_the_early_return_is_no_caller(app):
+    app.write("shop/services.py", HELPER)
+    app.write("shop/views.py", "from .services import add\n\ndef v(request):\n    add(request.GET['n'], draft=True)\n")
+    assert app.lint("shop/services.py") == []
+
+
+@pytest.mark.parametrize("call", ["add(request.GET['n'])", "add(request.GET['n'], draft=False)",
+                                  "add(request.GET['n'], draft=request.GET.get('d'))"])
+def test_a_call_that_may_reach_the_write_still_counts(app, call):
+    app.write("shop/services.py", HELPER)
+    app.write("shop/views.py", f"from .services import add\n\ndef v(request):\n    {call}\n")
+    assert app.lint("shop/services.py") == [(7, "UNQ001")]
+
+
+@pytest.mark.parametrize("calls, expected", [
+    ("make('a')\n    make('b', identifier=None)", []),
+    ("make('a')\n    make('b', r.GET['i'])", [(5, "UNQ001")]),
+])
+def test_none_from_every_call_leaves_a_nullable_unique_field_null(app, calls, expected):
+    app.write("shop/services.py", """
+        from .models import Service
+
+        def make(choice, identifier=None):
+            Service.objects.create(choice=choice, identifier=identifier)
+        """)
+    app.write("shop/views.py", f"from .services import make\n\ndef v(r):\n    {calls}\n")
+    assert app.lint("shop/services.py") == expected
+
+
+KWARGS_HELPER = """
+from .models import Service
+
+def make(choice, **kwargs):
+    return Service.objects.create(choice=choice, **kwargs)
+
+def make_later(choice, **kwargs):
+    return make(choice, **kwargs)
+"""
+
+
+@pytest.mark.parametrize("calls, expected", [
+    ("make('a', choice2=1)\n    make_later('b')", []),  # no call passes `identifier`: always NULL
+    ("make('a', **{'other': 1})\n    make_later('b')", []),  # a dict of known keys without it
+    ("make('a', identifier=r.GET['i'])", [(5, "UNQ001")]),
+    ("make('a', identifier_id=r.GET['i'])", [(5, "UNQ001")]),  # the keyword a field's column answers to
+    ("make('a', **r.GET.dict())", [(5, "UNQ001")]),  # an unknown dict may hold it
+    ("make_later('a', identifier=r.GET['i'])", [(5, "UNQ001")]),  # passed on through make_later's **kwargs
+    ("make_later('a', **r.GET.dict())", [(5, "UNQ001")]),
+])
+def test_kwargs_keys_are_the_union_over_every_call(app, calls, expected):
+    app.write("shop/services.py", KWARGS_HELPER)
+    app.write("shop/views.py", f"from .services import make, make_later\n\ndef v(r):\n    {calls}\n")
+    assert app.lint("shop/services.py") == expected
+
+
+FORM_VIEW = """
+from django.views.generic import FormView
+from .forms import {form}
+from .services import add_named
+
+class AddTag(FormView):
+    form_class = {form}
+
+    def form_valid(self, form):
+        add_named(**form.cleaned_data)
+"""
+
+
+@pytest.mark.parametrize("form, expected", [("TagForm", [(4, "UNQ004")]), ("LooseForm", [(4, "UNQ001")])])
+def test_form_cleaned_data_unpacked_into_named_parameters(app, form, expected):
+    app.write("shop/services.py", "from .models import Tag\n\ndef add_named(name):\n    Tag.objects.create(name=name)\n")
+    app.write("shop/views.py", FORM_VIEW.format(form=form))
+    assert app.lint("shop/services.py") == expected
+
+
+COPIED = """
+from .models import Tag
+
+def restore(data, tag_name, late=False):
+    values = data.copy()
+    values["name"] = tag_name
+    {extra}
+    Tag.objects.create(**values)
+"""
+
+
+@pytest.mark.parametrize("extra, expected", [
+    ("pass", [(8, "UNQ004")]),
+    ("values.update({'other': 1})", [(8, "UNQ004")]),
+    ("if late:\n        values['name'] = data['name']", [(9, "UNQ001")]),  # a key set again under a condition
+    ("values.setdefault('name', '')", [(8, "UNQ001")]),  # a change not read
+])
+def test_a_dict_copied_then_given_keys_from_parameters(app, extra, expected):
+    app.write("shop/services.py", COPIED.format(extra=extra))
+    app.write("shop/views.py", """
+        from .forms import TagForm
+        from .services import restore
+
+        def v(request):
+            form = TagForm(request.POST)
+            if form.is_valid():
+                restore({}, form.cleaned_data["name"])
+        """)
+    assert app.lint("shop/services.py") == expected
+
+
+@pytest.mark.parametrize("draft, expected", [("", True), (", is_draft=True", False)])
+def test_a_call_on_a_receiver_nothing_types_counts_when_it_can_bind(app, draft, expected):
+    """`project.rename(...)` on a value the resolver cannot type may be a call of Project.rename: what it
+    passes counts; `context.rename()` cannot bind to rename(name) and is not one."""
+    app.write("shop/views.py", f"""
+def v(request, project, context):
+    project.rename(request.GET["name"]{draft})
+    context.rename()
+""")
+    assert ((17, "UNQ001") in app.lint("shop/models.py")) is expected
+
+
+def test_a_model_method_needing_an_argument_is_judged_by_its_callers(app):
+    """Django and templates never call `rename(name)`: its guarded callers decide. A method callable with
+    no argument (a template may call `label`) stays judged on its own."""
+    app.write("shop/views.py", """
+        from django.db import IntegrityError
+        from .models import Project
+
+        def v(request):
+            project = Project.objects.get(pk=1)
+            try:
+                project.rename(request.GET["name"])
+                project.label()
+            except IntegrityError:
+                pass
+        """)
+    assert app.lint("shop/models.py") == [(20, "UNQ001")]
+
+
+VIEW_WITH_GETTER = """
+from django.views.generic import FormView
+from .forms import LooseForm, TagForm
+from .services import add_named
+
+class AddTag(FormView):
+    form_class = LooseForm
+
+    def get_form_class(self):
+        if self.kind == "tag":
+            return TagForm
+        return self.form_class
+
+    def form_valid(self, form):
+        {body}
+"""
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("if self.kind == 'tag':\n            add_named(form.cleaned_data['name'])", [(4, "UNQ004")]),
+    ("if isinstance(form, LooseForm):\n            return None\n        add_named(form.cleaned_data['name'])",
+     [(4, "UNQ004")]),
+    ("add_named(form.cleaned_data['name'])", [(4, "UNQ001")]),  # either form: LooseForm validates nothing
+])
+def test_a_views_form_is_what_get_form_class_returns(app, body, expected):
+    app.write("shop/services.py", "from .models import Tag\n\ndef add_named(name):\n    Tag.objects.create(name=name)\n")
+    app.write("shop/views.py", VIEW_WITH_GETTER.format(body=body))
+    assert app.lint("shop/services.py") == expected
+
+
+OVERRIDE = """
+from .models import Service
+
+class Base:
+    def run(self, ident):
+        return self._make(ident)
+
+    def _make(self, ident):
+        return None
+
+class Maker(Base):
+    def _make(self, ident):
+        return Service.objects.create(choice="a", identifier=ident)
+
+def direct():
+    Maker()._make(None)
+"""
+
+
+@pytest.mark.parametrize("value, expected", [("None", []), ("request.GET['i']", [(13, "UNQ001")])])
+def test_an_override_is_called_where_its_base_calls_the_method_on_self(app, value, expected):
+    """`self._make(ident)` in Base runs Maker._make on a Maker: its argument counts among the override's."""
+    app.write("shop/services.py", OVERRIDE)
+    app.write("shop/views.py", f"from .services import Maker\n\ndef v(request):\n    Maker().run({value})\n")
+    assert app.lint("shop/services.py") == expected
+
+
+ACCOUNTS = """
+from django.db import models
+
+class Account(models.Model):
+    name = models.CharField(max_length=20)
+
+class Wallet(models.Model):
+    account = models.OneToOneField(Account, on_delete=models.CASCADE)
+"""
+
+
+@pytest.mark.parametrize("second_send, found", [
+    ("signals.account_opened.send(sender=Account, account=Account.objects.create(name='b'))", []),
+    ("signals.account_opened.send(sender=Account, account=Account.objects.first())", [(5, "UNQ001")]),
+])
+def test_a_receiver_connected_in_another_modules_ready_gets_the_signals_sends(project, second_send, found):
+    """`account_opened.connect(receivers.open_wallet)` in an AppConfig's ready(): the signal's send()s
+    are the receiver's calls, wherever it is connected."""
+    project.write("shop/models.py", ACCOUNTS)
+    project.write("shop/signals.py", "from django.dispatch import Signal\n\naccount_opened = Signal()\n")
+    project.write("shop/receivers.py", "from .models import Wallet\n\n\ndef open_wallet(sender, account, **kwargs):\n"
+                  "    Wallet.objects.create(account=account)\n")
+    project.write("shop/apps.py", """
+        from django.apps import AppConfig
+
+        class ShopConfig(AppConfig):
+            name = "shop"
+
+            def ready(self):
+                from . import receivers, signals
+                signals.account_opened.connect(receivers.open_wallet)
+        """)
+    project.write("shop/signup.py", "from .models import Account\nfrom . import signals\n\n\n"
+                  "def signup(name):\n    account = Account.objects.create(name=name)\n"
+                  "    signals.account_opened.send(sender=Account, account=account)\n    " + second_send + "\n")
+    assert project.lint("shop/receivers.py") == found

@@ -1,0 +1,325 @@
+"""What the call sites of a function pass, and what that decides for a write inside it.
+
+A helper's write risks a unique set only as far as the values reaching it can collide. When every call
+of the function in the project is known (the call graph, index/callgraph.py), what those calls pass is
+part of the write's judgement:
+
+- **arguments that skip the write.** `if is_glossary: return ...get_or_create(...)` before the write, and
+  a call passing `is_glossary=True` (a constant, or a default) never reaches it: that call is no caller
+  of this write.
+- **NULL.** A call passing `None` (or leaving out a parameter whose default is None) for a field of a set
+  whose NULLs are distinct gives that set a value no row equals.
+- **values nobody passes.** A field the write takes from its function's `**kwargs` is set only when a
+  call passes that key: explicitly, in a `**{...}` of known keys, in `**form.cleaned_data` (the form's
+  fields), or through a caller's own `**kwargs` passed on unchanged (its callers' keys, to the graph's
+  depth bound). When no call passes it, the field keeps its default (NULL, a random value...: fresh_values.py).
+  Any call passing an unknown `**dict` may pass it.
+- **a validated form's data.** A field every call takes from a form or serializer that validates the
+  set (`form.cleaned_data["name"]`, `**form.cleaned_data` feeding named parameters and `**kwargs`, the
+  receiver of `form.cleaned_data["project"].create_thing(...)` for a write through `self`) makes the
+  set UNQ004's (a race behind validation), not UNQ001's.
+
+A set safe at every reaching call is not at risk; one validated at every call (or safe) is UNQ004's.
+A call graph fact records, per argument, one of these kinds (CallSite.args: (key, kind, detail)).
+"""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
+
+NEW = "new"  # a row the caller has just inserted; detail: the model's qualname
+NONE = "none"  # None
+CONSTANT = "const"  # a literal; detail: "1" when truthy, "0" when falsy
+FORM = "form"  # a validated form's value; detail: "<class>+<class>|<cleaned_data key>" (key empty for `**`)
+KEYS = "keys"  # `**{...}` of literal keys; detail: the keys, comma-separated
+FORWARD = "fwd"  # `**kwargs` of the caller passed on unchanged; detail: its name
+PARAMETER = "param"  # a parameter of the caller passed on; detail: "<name>@<call position>" (-1: keyword)
+UNKNOWN_KIND = "unknown"  # `**` or `*` of anything else
+VALUE = "value"  # anything else
+
+SELF = "self"  # a field written from the function's `self` (`self.items.create(...)` sets the FK to self)
+SPREAD = "**"  # a field the write may take from the function's `**kwargs`
+
+
+@dataclass(frozen=True)
+class Signature:
+    """The parameters a call binds: positional (without `self`), keyword-only, and the `**` name."""
+
+    positional: Tuple[str, ...] = ()
+    keyword_only: Tuple[str, ...] = ()
+    kwargs: str = ""
+    required: Tuple[str, ...] = ()  # parameters without a default
+    varargs: bool = False  # a `*args` parameter
+
+    def encode(self) -> str:
+        return "|".join([",".join(self.positional), ",".join(self.keyword_only), self.kwargs,
+                         ",".join(self.required), "*" if self.varargs else ""])
+
+    @staticmethod
+    def decode(text: str) -> "Signature":
+        parts = (text.split("|") + [""] * 5)[:5]
+        names = [tuple(p for p in part.split(",") if p) for part in parts]
+        return Signature(names[0], names[1], parts[2], names[3], parts[4] == "*")
+
+    def named(self, key: str) -> bool:
+        return key in self.positional or key in self.keyword_only
+
+    def binds(self, args: Sequence[tuple]) -> bool:
+        """Whether a call passing `args` can be a call of this function: Python raises TypeError on a
+        call that gives too many positional arguments, a keyword it does not take, or misses one it needs."""
+        if any(key == "*" or (key == SPREAD and kind not in (FORM, KEYS)) for key, kind, _ in args):
+            return True
+        count = sum(1 for key, _, _ in args if key.isdigit())
+        if count > len(self.positional) and not self.varargs:
+            return False
+        keys = {key for key, _, _ in args if key not in (SELF, SPREAD) and not key.isdigit()}
+        if not self.kwargs and any(not self.named(key) for key in keys):
+            return False
+        spread = any(key == SPREAD for key, _, _ in args)
+        for name in self.required:
+            index = self.positional.index(name) if name in self.positional else -1
+            if not (0 <= index < count or name in keys or spread):
+                return False
+        return True
+
+
+def signature_of(func: ast.AST, is_method: bool) -> Signature:
+    args = getattr(func, "args", None)
+    if args is None:
+        return Signature()
+    positional = [a.arg for a in list(getattr(args, "posonlyargs", [])) + list(args.args)]
+    required = positional[:len(positional) - len(args.defaults)]
+    required += [a.arg for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is None]
+    if is_method:
+        positional, required = positional[1:], [r for r in required if r != positional[0]]
+    return Signature(tuple(positional), tuple(a.arg for a in args.kwonlyargs),
+                     args.kwarg.arg if args.kwarg is not None else "", tuple(required), args.vararg is not None)
+
+
+# A site's argument for one input: (kind, detail), or None when the call does not pass it (the
+# parameter's default applies, or the `**kwargs` key is absent).
+Passed = Optional[Tuple[str, str]]
+UNKNOWN_PASSED = (UNKNOWN_KIND, "")
+
+
+def passed_for(args: Sequence[tuple], signature: Signature, param: str, index: int) -> Passed:
+    """What a call (its CallSite.args) passes for the named parameter `param` at position `index`."""
+    for key, kind, detail in args:
+        if key == param:
+            return kind, detail
+    if index >= 0:
+        for key, kind, detail in args:
+            if key == "*":
+                return UNKNOWN_PASSED
+            if key == str(index):
+                return kind, detail
+    for key, kind, detail in args:
+        if key == SPREAD:
+            found = _spread_gives(kind, detail, param)
+            if found is not None:
+                return found
+    return None
+
+
+def _spread_gives(kind: str, detail: str, key: str) -> Passed:
+    """What `**<spread>` gives for `key`; None when it surely does not hold the key."""
+    if kind == FORM:
+        return FORM, f"{detail.partition('|')[0]}|{key}"
+    if kind == KEYS:
+        return (VALUE, "") if key in detail.split(",") else None
+    return UNKNOWN_PASSED
+
+
+# ------------------------------------------------------------------------------------------- inputs
+@dataclass(frozen=True)
+class Input:
+    """Where one field of a unique set gets its value from, among its function's parameters."""
+
+    field: str
+    param: str  # a parameter's name, SELF, or SPREAD
+    index: int  # its call position (-1: keyword only, `self`, `**`)
+    none_default: bool = False
+
+
+def encode_inputs(sets: Sequence[Sequence[Input]]) -> str:
+    return ";".join(",".join(f"{i.field}={i.param}@{i.index}@{'none' if i.none_default else ''}" for i in one)
+                    for one in sets)
+
+
+def decode_inputs(text: str) -> List[Tuple[Input, ...]]:
+    sets: List[Tuple[Input, ...]] = []
+    for entry in text.split(";") if text else ():
+        if entry == "-":  # a set some field of which no call decides
+            sets.append(())
+            continue
+        inputs = []
+        for pair in entry.split(","):
+            field, _, passed = pair.partition("=")
+            param, _, rest = passed.partition("@")
+            index, _, default = rest.partition("@")
+            inputs.append(Input(field, param, int(index) if index.lstrip("-").isdigit() else -1, default == "none"))
+        sets.append(tuple(inputs))
+    return sets
+
+
+@dataclass(frozen=True)
+class Exit:
+    """`if <param>: return ...` (or `if not <param>:`) before the write: a call whose argument makes the
+    test take that branch never reaches the write."""
+
+    param: str
+    index: int
+    when_truthy: bool  # the branch is taken when the argument is truthy
+    default: str  # "1"/"0": the default's truth; "?" a default of unknown truth; "": no default
+
+
+def encode_exits(exits: Sequence[Exit]) -> str:
+    return ",".join(f"{e.param}@{e.index}@{'t' if e.when_truthy else 'f'}@{e.default}" for e in exits)
+
+
+def decode_exits(text: str) -> List[Exit]:
+    found = []
+    for entry in text.split(",") if text else ():
+        param, index, when, default = (entry.split("@") + ["", "", "", ""])[:4]
+        found.append(Exit(param, int(index) if index.lstrip("-").isdigit() else -1, when == "t", default))
+    return found
+
+
+def reaches(args: Sequence[tuple], signature: Signature, exits: Sequence[Exit]) -> bool:
+    """Whether a call passing `args` can reach the write past its `exits`."""
+    for found in exits:
+        passed = passed_for(args, signature, found.param, found.index)
+        if passed is None:
+            truth = found.default
+        elif passed[0] == NONE:
+            truth = "0"
+        elif passed[0] == CONSTANT:
+            truth = passed[1]
+        else:
+            continue
+        if truth in ("0", "1") and (truth == "1") == found.when_truthy:
+            return False
+    return True
+
+
+# ---------------------------------------------------------------------------------------- the verdict
+SiteOutcome = Tuple[str, Tuple[str, ...]]  # ("safe" | "validated" | "open", validator classes)
+SAFE, VALIDATED, OPEN = "safe", "validated", "open"
+
+
+class SiteReader:
+    """Reads what one call passes for the inputs of a unique set. `forwarded` gives the call sites of a
+    caller whose own `**kwargs` a call passes on (None: unknown), `field_for` maps a keyword to the model
+    field it sets, `unset_is_fresh(field)` says whether leaving the field unset gives it a value nobody
+    holds (NULL, a random default), `validates(classes)` whether those form classes validate the set."""
+
+    def __init__(self, signature: Signature, field_for: Callable[[str], Optional[str]],
+                 forwarded: Callable[[str], Optional[List[tuple]]], depth: int = 4):
+        self.signature = signature
+        self.field_for = field_for
+        self.forwarded = forwarded
+        self.depth = depth
+
+    def value(self, args: Sequence[tuple], item: Input, caller: str) -> Passed:
+        """What the call passes for one input; None when nothing (the default, or the key absent)."""
+        if item.param == SELF:
+            found: Passed = next(((kind, detail) for key, kind, detail in args if key == SELF), UNKNOWN_PASSED)
+        elif item.param == SPREAD:
+            found = self._key(args, item.field, caller, self.depth)
+        else:
+            found = passed_for(args, self.signature, item.param, item.index)
+        return self._through(found, caller, self.depth)
+
+    def _through(self, found: Passed, caller: str, depth: int) -> Passed:
+        """A parameter the caller passes on is what every call of the caller passes for it (the same
+        kind and detail from all of them, or unknown), followed to the graph's depth."""
+        if found is None or found[0] != PARAMETER:
+            return found
+        name, _, index = found[1].partition("@")
+        sites = self.forwarded(caller) if depth > 0 else None
+        if not sites:
+            return UNKNOWN_PASSED
+        merged: Passed = None
+        for number, (site_args, site_caller) in enumerate(sites):
+            one = passed_for(site_args, Signature(), name, int(index) if index.lstrip("-").isdigit() else -1)
+            one = self._through(one, site_caller, depth - 1) if one is not None else UNKNOWN_PASSED
+            if number and one != merged:
+                return UNKNOWN_PASSED
+            merged = one
+        return merged
+
+    def _key(self, args: Sequence[tuple], field: str, caller: str, depth: int) -> Passed:
+        """What a call puts into the callee's `**kwargs` for the model field `field`."""
+        found: Passed = None
+        for key, kind, detail in args:
+            if key in (SELF, "*") or key.isdigit():
+                continue
+            if key == SPREAD:
+                if kind == FORWARD:
+                    sites = self.forwarded(caller) if depth > 0 else None
+                    if sites is None:
+                        return UNKNOWN_PASSED
+                    for site_args, site_caller in sites:
+                        one = self._key(site_args, field, site_caller, depth - 1)
+                        if one is not None:
+                            return one if found is None or one == found else UNKNOWN_PASSED
+                    continue
+                if kind == FORM:
+                    one = (FORM, f"{detail.partition('|')[0]}|{field}")
+                elif kind == KEYS:
+                    keys = [k for k in detail.split(",") if not self.signature.named(k) and self.field_for(k) == field]
+                    one = (VALUE, "") if keys else None
+                else:
+                    return UNKNOWN_PASSED
+            elif self.signature.named(key) or self.field_for(key) != field:
+                continue
+            else:
+                one = (kind, detail)
+            if one is not None:
+                found = one if found is None or found == one else UNKNOWN_PASSED
+        return found
+
+
+def judge_site(reader: SiteReader, args: Sequence[tuple], caller: str, inputs: Sequence[Input],
+               nulls_distinct: bool, unset_is_fresh: Callable[[str], bool],
+               validates: Callable[[Tuple[str, ...]], bool]) -> SiteOutcome:
+    """What one call makes of a unique set whose fields come from `inputs`."""
+    classes: List[str] = []
+    for item in inputs:
+        passed = reader.value(args, item, caller)
+        if passed is None:
+            if item.param == SPREAD and unset_is_fresh(item.field):
+                return SAFE, ()  # the key nobody passes: the field keeps a value no row holds
+            if item.param != SPREAD and item.none_default and nulls_distinct:
+                return SAFE, ()
+            return OPEN, ()
+        if passed[0] == NONE and nulls_distinct:
+            return SAFE, ()
+    for item in inputs:
+        passed = reader.value(args, item, caller)
+        if passed is None or passed[0] != FORM:
+            return OPEN, ()
+        form_classes, _, key = passed[1].partition("|")
+        found = tuple(c for c in form_classes.split("+") if c)
+        if key not in (item.field, f"{item.field}_id") or not validates(found):
+            return OPEN, ()
+        classes.extend(c for c in found if c not in classes)
+    return VALIDATED, tuple(classes)
+
+
+def site_outcomes(reader: SiteReader, sites: Sequence[tuple], inputs: Sequence[Input], nulls_distinct: bool,
+                  unset_is_fresh: Callable[[str], bool],
+                  validates: Callable[[Tuple[str, ...]], bool]) -> Dict[str, Tuple[str, ...]]:
+    """{outcome: validator classes} over the calls `sites` ((args, caller), ...)."""
+    found: Dict[str, Tuple[str, ...]] = {}
+    for args, caller in sites:
+        outcome, classes = judge_site(reader, args, caller, inputs, nulls_distinct, unset_is_fresh, validates)
+        found[outcome] = tuple(dict.fromkeys(found.get(outcome, ()) + classes))
+    return found
+
+
+__all__ = ["CONSTANT", "Exit", "FORM", "FORWARD", "Input", "KEYS", "NEW", "NONE", "OPEN", "PARAMETER", "SAFE", "SELF",
+           "SPREAD", "Signature", "SiteReader", "UNKNOWN_KIND", "VALIDATED", "VALUE", "decode_exits",
+           "decode_inputs", "encode_exits", "encode_inputs", "judge_site", "passed_for", "reaches",
+           "signature_of", "site_outcomes"]
