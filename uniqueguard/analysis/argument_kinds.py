@@ -321,7 +321,7 @@ def site_outcomes(reader: SiteReader, sites: Sequence[tuple], inputs: Sequence[I
     return found
 
 
-__all__ = ["CONSTANT", "Exit", "FORM", "FORWARD", "Input", "KEYS", "NEW", "NONE", "OPEN", "PARAMETER", "RANDOM", "SAFE", "SELF",
-           "SPREAD", "Signature", "SiteReader", "UNKNOWN_KIND", "VALIDATED", "VALUE", "decode_exits",
+__all__ = ["CONSTANT", "Exit", "FORM", "FORWARD", "Input", "KEYS", "NEW", "NONE", "OPEN", "PARAMETER", "RANDOM",
+           "SAFE", "SELF", "SPREAD", "Signature", "SiteReader", "UNKNOWN_KIND", "VALIDATED", "VALUE", "decode_exits",
            "decode_inputs", "encode_exits", "encode_inputs", "judge_site", "passed_for", "reaches",
            "signature_of", "site_outcomes"]
