@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from typing import Callable, Iterable, List, Set
+from typing import Callable, Iterable, List, Set, Tuple
 
 # Test code, test support (`testing/`, `test_utils/`, `test.py`, `add_test_data.py`, factories) and
 # migrations: none of it runs where a duplicate becomes a 500.
@@ -96,6 +96,9 @@ def _regex(pattern: str) -> "re.Pattern[str]":
 
 def relative_posix(path: str, root: str) -> str:
     absolute = os.path.abspath(path)
+    prefix = os.path.abspath(root).rstrip(os.sep) + os.sep
+    if absolute.startswith(prefix):  # the common case, without relpath's work
+        return absolute[len(prefix):].replace(os.sep, "/")
     try:
         relative = os.path.relpath(absolute, root)
     except ValueError:  # another drive on Windows
@@ -106,7 +109,14 @@ def relative_posix(path: str, root: str) -> str:
 
 
 def matches(relative: str, patterns: Iterable[str]) -> bool:
-    return any(_compile(p)(relative) for p in patterns)
+    return any(all(piece in relative for piece in _literals(p)) and _compile(p)(relative) for p in patterns)
+
+
+@functools.lru_cache(maxsize=256)
+def _literals(pattern: str) -> Tuple[str, ...]:
+    """The runs of plain characters of a glob: a path that lacks one of them cannot match, which settles
+    most paths against most patterns (`**/migrations/**`) at the cost of a substring test."""
+    return tuple(piece for piece in re.split(r"[*?/]+", pattern) if piece)
 
 
 def inside(path: str, root: str) -> bool:

@@ -19,7 +19,6 @@ duplicate becomes a 500.
 """
 from __future__ import annotations
 
-import atexit
 import os
 import re
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from .. import orm
 from ..index import discovery
 from ..index.callgraph import CallGraph, CallSite, NameCalls, id_module, id_name
 from .argument_kinds import Signature, decode_exits, reaches
+from .graphs import graph_for
 from .callsites import CallSites
 from .resolve import Resolver
 from ..paths import inside
@@ -43,34 +43,7 @@ DJANGO_MODEL_METHODS = orm.SAVE | orm.INSTANCE_VALIDATION | frozenset({
     "save_base", "delete", "adelete", "refresh_from_db", "arefresh_from_db", "from_db", "serializable_value",
     "prepare_database_save", "clean", "clean_fields", "date_error_message", "unique_error_message",
     "get_constraints", "check", "get_deferred_fields"})
-MAX_KEPT_TREES = 4  # parsed caller modules kept in memory at once
-_GRAPHS: Dict[int, CallGraph] = {}
-
-
-def graph_for(project) -> CallGraph:
-    """The call graph of a project index, built once per process with it."""
-    graph = _GRAPHS.get(id(project))
-    if graph is None or graph.root != project.root:
-        if not _GRAPHS:
-            atexit.register(_save_all)
-        graph = CallGraph(project.root, project.cache.file and os.path.dirname(project.cache.file) or None,
-                          lambda: _indexed_paths(project))
-        _GRAPHS[id(project)] = graph
-    return graph
-
-
-def _save_all() -> None:
-    for graph in _GRAPHS.values():
-        graph.save(throttle=0.0)
-
-
-def _indexed_paths(project) -> List[str]:
-    paths = []
-    for dotted in project.models_modules + project.apps_modules + project.signals_modules:
-        path = project.module_path(dotted)
-        if path:
-            paths.append(path)
-    return paths
+MAX_KEPT_TREES = 1  # parsed caller modules kept in memory at once
 
 
 class Extractor:
@@ -180,10 +153,11 @@ class CallerView:
 class Callers:
     """Caller verdicts for the functions of a project, memoised per function id."""
 
-    def __init__(self, project, graph: CallGraph, reported: Callable[[str], bool]):
+    def __init__(self, project, graph: CallGraph, reported: Callable[[str], bool], extractor: Extractor):
         self.project = project
         self.graph = graph
         self.reported = reported
+        self.extractor = extractor  # reads a module's own signals (`_signals_received`)
         self._sites: Dict[str, Optional[Tuple[List[CallSite], bool]]] = {}
         self._views: Dict[str, Optional[CallerView]] = {}
         self._argument_sites: Dict[str, Optional[Tuple[CallSite, ...]]] = {}
@@ -223,9 +197,7 @@ class Callers:
         path = self.project.module_path(id_module(function))
         if not path or "." in qualname:
             return []
-        extractor = self.graph.extractor
-        if not isinstance(extractor, Extractor):
-            return []
+        extractor = self.extractor
         found: List[str] = []
         text = self.graph.text(path)
         if text and ("receiver(" in text or ".connect(" in text):  # no module parsed for nothing

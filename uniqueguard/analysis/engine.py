@@ -15,32 +15,62 @@ import inspect
 import os
 import re
 from dataclasses import dataclass, replace
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
 
 from .. import orm
-from . import messages
 from ..config import ConfigError, Options, find_config, read_config
 from ..index.discovery import ParseFailure, find_root, module_name, parse_source
 from ..index.facts import resolve_relative
-from ..index.uniqueness import UniqueSet
-from ..index.validation import FormFix, FormFixKind, ValidationSeen
 from ..findings import Failure, Finding, finding, run_failure
-from .function_ids import enclosing_id
-from .argument_kinds import (OPEN, SAFE, VALIDATED, Signature, SiteReader, decode_exits, decode_inputs, reaches,
-                             site_outcomes)
-from .fresh_values import unset_field_is_fresh
 from .helpers import HelperWrite, Shared
-from . import write_inputs
-from .guards import (CheckFinder, Guard, GuardKind, TryNodes, atomic_around, handler_guard, never_commits,
-                     only_reraises, savepoint_between)
 from ..paths import matches, relative_posix
 from ..index.project import begin_check, begin_run, built_projects, project_for
-from .hints import reusable_field, transaction_around
-from .resolve import Resolver
-from .scope import ModuleScope, call_label
-from .support_code import MigrationCode, is_test_support_module
-from .verdict import CheckSeen, CreatorSeen, Fix, HandlerSeen, Verdict
-from .writes import Write, WriteFinder
+
+if TYPE_CHECKING:  # imported at run time by _import_analysis()
+    from . import messages, write_inputs
+    from ..index.uniqueness import UniqueSet
+    from ..index.validation import FormFix, FormFixKind, ValidationSeen
+    from .function_ids import enclosing_id
+    from .argument_kinds import (OPEN, SAFE, VALIDATED, Signature, SiteReader, decode_exits, decode_inputs, reaches,
+                                 site_outcomes)
+    from .fresh_values import unset_field_is_fresh
+    from .guards import (CheckFinder, Guard, GuardKind, TryNodes, atomic_around, handler_guard, never_commits,
+                         only_reraises, savepoint_between)
+    from .hints import reusable_field, transaction_around
+    from .resolve import Resolver
+    from .scope import ModuleScope, call_label
+    from .support_code import MigrationCode, is_test_support_module
+    from .verdict import CheckSeen, CreatorSeen, Fix, HandlerSeen, Verdict
+    from .writes import Write, WriteFinder
+
+
+def _import_analysis() -> None:
+    """The analysis proper (scopes, resolving, writes, guards, verdicts, messages) is imported when the
+    first module needs analysing, not with the engine: most modules hold no write call and return before
+    it, and for a single-file run of one of them the import was most of the plugin's cost (issue 11)."""
+    global messages, write_inputs, UniqueSet, FormFix, FormFixKind, ValidationSeen, enclosing_id, OPEN, SAFE, \
+        VALIDATED, Signature, SiteReader, decode_exits, decode_inputs, reaches, site_outcomes, \
+        unset_field_is_fresh, CheckFinder, Guard, GuardKind, TryNodes, atomic_around, handler_guard, \
+        never_commits, only_reraises, savepoint_between, reusable_field, transaction_around, Resolver, \
+        ModuleScope, call_label, MigrationCode, is_test_support_module, CheckSeen, CreatorSeen, Fix, \
+        HandlerSeen, Verdict, Write, WriteFinder
+    if "WriteFinder" in globals():
+        return
+    from . import messages, write_inputs
+    from ..index.uniqueness import UniqueSet
+    from ..index.validation import FormFix, FormFixKind, ValidationSeen
+    from .function_ids import enclosing_id
+    from .argument_kinds import (OPEN, SAFE, VALIDATED, Signature, SiteReader, decode_exits, decode_inputs, reaches,
+                                 site_outcomes)
+    from .fresh_values import unset_field_is_fresh
+    from .guards import (CheckFinder, Guard, GuardKind, TryNodes, atomic_around, handler_guard, never_commits,
+                         only_reraises, savepoint_between)
+    from .hints import reusable_field, transaction_around
+    from .resolve import Resolver
+    from .scope import ModuleScope, call_label
+    from .support_code import MigrationCode, is_test_support_module
+    from .verdict import CheckSeen, CreatorSeen, Fix, HandlerSeen, Verdict
+    from .writes import Write, WriteFinder
 
 
 def engine_entry(function):
@@ -101,6 +131,7 @@ def check_source(source, path: str, options: Options = Options(), report_unparsa
     except ParseFailure as exc:
         if not report_unparsable or not effective_options(_placed(path), options).reports("UNQ000", _placed(path)):
             return []
+        _import_analysis()
         return [finding(path, exc.line, 0, "UNQ000", messages.unparsable(str(exc)))]
 
 
@@ -121,6 +152,7 @@ def _checked(tree: Optional[ast.Module], path: str, options: Options, source) ->
     """check_tree's work; with no tree, the source is parsed here (a ParseFailure is the caller's to
     report) unless this module's writes were judged earlier in this process from this very text."""
     try:
+        _import_analysis()
         placed = _placed(path)
         merged = effective_options(placed, options)
         if source is None and _excluded(placed, merged):
@@ -204,8 +236,10 @@ def _incomplete(path: str, options: Options) -> bool:
 def run_notes(path: str) -> List[Finding]:
     """What a run says on this file whatever its code: the incomplete-walk note on its carrier."""
     placed = _placed(path)
-    return [finding(path, 1, 0, "UNQ000", messages.incomplete_walk(project.root)) for project in built_projects()
-            if project.problems.walk_carrier == placed]
+    carriers = [project for project in built_projects() if project.problems.walk_carrier == placed]
+    if carriers:
+        _import_analysis()
+    return [finding(path, 1, 0, "UNQ000", messages.incomplete_walk(project.root)) for project in carriers]
 
 
 def _early_exit(source, path: str, options: Options):
@@ -256,6 +290,7 @@ def _shared(project, options: Options) -> Shared:
 def _for_helpers(path: str, text_: str, options: Options) -> Optional["_Analysis"]:
     """A module's analysis made for its helper writes, before (or without) linting it; the call graph
     and this analysis share one reading of the module."""
+    _import_analysis()
     shared = _shared(project_for(path, options), options)
     try:
         read = _read_module(shared, path, path, text_, None, options)
@@ -315,7 +350,9 @@ def may_write(text: str, extra_methods=()) -> bool:
 @functools.lru_cache(maxsize=8)
 def _write_call(methods: frozenset) -> "re.Pattern[str]":
     """`.create(`, `.save (` ...: a strict superset of the calls the engine can flag."""
-    names = "|".join(sorted(map(re.escape, methods), key=len, reverse=True))
+    # Longest first, ties alphabetically: the same pattern in every process, whatever the hash seed (it
+    # keys cached facts on disk).
+    names = "|".join(sorted(map(re.escape, methods), key=lambda name: (-len(name), name)))
     return re.compile(r"\.\s*(?:" + names + r")\s*\(")
 
 
@@ -377,6 +414,7 @@ class _Analysis:
 
     def __init__(self, tree: Optional[ast.Module], path: str, options: Options, linted: bool = True,
                  text_=None, judged: Optional[tuple] = None, merged: bool = False):
+        _import_analysis()
         self.path = path
         self.linted = linted  # False: read for the writes its functions make, on behalf of their callers
         self.text = text_  # the text parsed, when known: judgments are reused only for the same text

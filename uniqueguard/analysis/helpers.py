@@ -15,15 +15,19 @@ analysed twice.
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import astuple, dataclass
-from typing import Any, Callable, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional
 
 from ..index.cache import JsonStore
 from ..index.callgraph import CallSite, Check, id_name
 from ..paths import matches, relative_posix
-from .callers import Callers, Extractor, graph_for
+from .graphs import graph_for
+
+if TYPE_CHECKING:
+    from .callers import Callers, Extractor
 
 
 @dataclass(frozen=True)
@@ -66,15 +70,29 @@ class Shared:
         self.options = options
         self.writes = writes  # matches a write call in a module's text
         self.graph = graph_for(project)
-        self.extractor = Extractor(project, frozenset(options.guard_exceptions), atomic_requests,
-                                   bool(options.check_test_support))
-        self.graph.extractor = self.extractor
-        self.extractor.texts = self.graph.text
-        self.callers = Callers(project, self.graph, self.reported)
+        self.atomic_requests = atomic_requests
+        self.graph.extractor = lambda path, names: self.extractor(path, names)
         self._analyse = analyse  # (path, text) → a module's analysis, not linted, with its `.helpers`
         self._helpers: Dict[tuple, Dict[str, List[HelperWrite]]] = {}
         self._judged: Dict[tuple, tuple] = {}  # (path, stamp) → (hash of the text, judged writes, missing)
         self._reported: Dict[str, bool] = {}  # path → whether the configuration reports it
+
+    # The analysis behind these two is imported when first needed: a module with no write that calls no
+    # helper is settled from the graph's cached names alone.
+    @functools.cached_property
+    def extractor(self) -> "Extractor":
+        from .callers import Extractor
+
+        extractor = Extractor(self.project, frozenset(self.options.guard_exceptions), self.atomic_requests,
+                              bool(self.options.check_test_support))
+        extractor.texts = self.graph.text
+        return extractor
+
+    @functools.cached_property
+    def callers(self) -> "Callers":
+        from .callers import Callers
+
+        return Callers(self.project, self.graph, self.reported, self.extractor)
 
     def reported(self, path: str) -> bool:
         """Whether the configuration reports findings in `path` (tests and migrations are not callers)."""

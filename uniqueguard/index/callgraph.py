@@ -19,6 +19,7 @@ its `extractor`, so imports keep pointing one way.
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import os
 import re
@@ -34,7 +35,8 @@ from .cache import JsonStore, stamp
 MAX_CANDIDATE_MODULES = 16
 # Files larger than this are not searched for callers (generated code, data modules).
 MAX_TEXT_BYTES = 2_000_000
-# Texts kept in memory for the name searches, at most (beyond it, files are read again when searched).
+# Bytes of file contents kept in memory for the name searches, at most (beyond it, files are read again
+# when searched).
 TEXT_BUDGET = 12_000_000
 _DEF = re.compile(r"^([ \t]*)(?:async[ \t]+)?def[ \t]+(\w+)", re.MULTILINE)
 _SUPER_CALL = re.compile(r"super\([^()]*\)\s*$")
@@ -167,21 +169,24 @@ Extractor = Callable[[str, frozenset], Optional[Dict[str, NameCalls]]]
 class CallGraph:
     """Call sites of project functions, found through the modules that mention their names."""
 
-    def __init__(self, root: str, cache_dir: Optional[str], indexed_paths: Callable[[], Iterable[str]]):
+    def __init__(self, root: str, cache_dir: Optional[str], indexed_paths: Callable[[], Iterable[str]],
+                 walked: Optional[Tuple[List[str], bool]] = None):
         self.root = root
         self.cache = CallsCache(root, cache_dir)
         self.summaries = SummariesCache(root, cache_dir)
         self._last_save = 0.0
         self._indexed_paths = indexed_paths  # models/apps/signals files: what resolving calls depends on
         self._fingerprint: Optional[str] = None
-        self._files: Optional[List[str]] = None
-        self._texts: Dict[str, Optional[str]] = {}
-        self._kept = 0  # characters of text kept in memory
+        self._files: Optional[List[str]] = None  # every .py file of the tree (the index's walk, when given)
+        self._texts: Dict[str, Optional[bytes]] = {}
+        self._kept = 0  # bytes of file contents kept in memory
         self._helper_names: Dict[str, Dict[str, tuple]] = {}
         self._candidates: Dict[str, List[str]] = {}
         self._calls: Dict[Tuple[str, str], Optional[NameCalls]] = {}
         self.extractor: Optional[Extractor] = None  # set by the analysis layer
         self.complete = True  # False when the tree walk stopped early
+        if walked is not None:
+            self._files, self.complete = walked
 
     @property
     def fingerprint(self) -> str:
@@ -199,20 +204,28 @@ class CallGraph:
         return self._files
 
     def text(self, path: str) -> Optional[str]:
-        """A project file's text (kept in memory within TEXT_BUDGET); None when it cannot be read."""
+        """A project file's text; None when it cannot be read."""
+        data = self._data(path)
+        return data.decode("utf-8", "replace") if data is not None else None
+
+    def _data(self, path: str) -> Optional[bytes]:
+        """A project file's bytes, kept in memory within TEXT_BUDGET; None when it cannot be read. Kept as
+        bytes, not text: a str holding one character beyond Latin-1 (a translated string, an emoji)
+        takes 2 or 4 bytes for every character of the file; a module with no write call is searched
+        for names without ever being decoded."""
         if path in self._texts:
             return self._texts[path]
         try:
             if os.path.getsize(path) > MAX_TEXT_BYTES:
                 raise OSError("too large")
             with open(path, "rb") as handle:
-                text = handle.read().decode("utf-8", "replace")
+                data: Optional[bytes] = handle.read()
         except OSError:
-            text = None
-        if text is None or self._kept + len(text) <= TEXT_BUDGET:
-            self._texts[path] = text
-            self._kept += len(text or "")
-        return text
+            data = None
+        if data is None or self._kept + len(data) <= TEXT_BUDGET:
+            self._texts[path] = data
+            self._kept += len(data or b"")
+        return data
 
     def helper_names(self, writes: "re.Pattern[str]", reported: Callable[[str], bool]) -> Dict[str, tuple]:
         """name → files, for the functions whose bodies hold a write call (`writes` matches one), read
@@ -221,21 +234,25 @@ class CallGraph:
         if writes.pattern not in self._helper_names:
             names: Dict[str, list] = {}
             for path in self.files():
-                if not reported(path):
-                    continue
+                # Most files hold no helper: their cached (empty) names settle them before the costlier
+                # question whether the configuration reports the file; an uncached file is read only
+                # when it is reported.
                 found = self.summaries.names(path, writes.pattern)
-                if found is None:
+                if found is None and reported(path):
                     found = _defs_holding(self.text(path) or "", writes)
                     self.summaries.put_names(path, writes.pattern, found)
-                for name in found:
-                    names.setdefault(name, []).append(path)
+                if found and reported(path):
+                    for name in found:
+                        names.setdefault(name, []).append(path)
             self._helper_names[writes.pattern] = {name: tuple(paths) for name, paths in names.items()}
         return self._helper_names[writes.pattern]
 
     def candidates(self, name: str) -> Optional[List[str]]:
         """Project files whose text mentions `name` as a word; None when too many do to follow."""
         if name not in self._candidates:
-            self._candidates[name] = [path for path in self.files() if mentions(self.text(path) or "", name)]
+            key = name.encode("utf-8")  # a file is decoded only when the name's bytes are there
+            self._candidates[name] = [path for path in self.files() if (data := self._data(path)) is not None
+                                      and key in data and mentions(data.decode("utf-8", "replace"), name)]
         found = self._candidates[name]
         return found if len(found) <= MAX_CANDIDATE_MODULES else None
 
@@ -360,20 +377,22 @@ class SummariesCache(JsonStore):
     SUFFIX = "-helpers.json"
     # 2: helper writes say which parameters their unique values come from (inputs); 3: values formatted from
     # the row's own pk, random text and the values that reach a save change which sets a helper write risks;
-    # 4: helper writes carry their function's signature and early exits (argument_kinds.py)
-    FORMAT = 4
+    # 4: helper writes carry their function's signature and early exits (argument_kinds.py); 5: names keyed
+    # by a digest of the write pattern
+    FORMAT = 5
 
     def _entry(self, path: str) -> dict:
         payload = self.payload(path)
         return payload if isinstance(payload, dict) else {}
 
     def names(self, path: str, pattern: str) -> Optional[List[str]]:
-        found = self._entry(path).get("names", {}).get(pattern)
+        found = self._entry(path).get("names", {}).get(_digest(pattern))
         return [n for n in found if isinstance(n, str)] if isinstance(found, list) else None
 
     def put_names(self, path: str, pattern: str, names: List[str]) -> None:
+        """The names for one write pattern (the last one asked: a file keeps no list per configuration)."""
         entry = self._entry(path)
-        entry.setdefault("names", {})[pattern] = names
+        entry["names"] = {_digest(pattern): names}
         self.store(path, entry)
 
     def helpers(self, path: str, fingerprint: str) -> Optional[dict]:
@@ -386,6 +405,12 @@ class SummariesCache(JsonStore):
         entry = self._entry(path)
         entry["helpers"] = {"fingerprint": fingerprint, "by": by_function}
         self.store(path, entry)
+
+
+@functools.lru_cache(maxsize=8)
+def _digest(pattern: str) -> str:
+    """A short stable key for a write pattern (the pattern itself is hundreds of characters, once per file)."""
+    return hashlib.sha1(pattern.encode("utf-8")).hexdigest()[:16]
 
 
 __all__ = ["CallGraph", "CallSite", "Check", "NameCalls", "function_id", "id_name", "id_module"]

@@ -79,10 +79,13 @@ class ModuleIndex:
 
     # ---------------------------------------------------------------------------------------- files
     def _scan(self) -> None:
-        paths, complete = discovery.walk_python_files(
-            self.root, lambda folder, name: name == "manage.py" or _is_indexed_file(folder, name))
+        # One walk serves the index and the call graph (`python_files`), which looks for callers everywhere.
+        self.python_files, complete = discovery.walk_python_files(self.root, lambda folder, name: True)
         self.problems.incomplete_walk = not complete
-        for path in paths:
+        for path in self.python_files:
+            folder, name = os.path.split(path)
+            if not (name == "manage.py" or _is_indexed_file(folder, name)):
+                continue
             if os.path.basename(path) == "manage.py":
                 self._preferred_roots.add(os.path.dirname(path))
                 continue

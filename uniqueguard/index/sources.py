@@ -3,7 +3,10 @@
 The facts index keeps what every module says in a few fields; some decisions need a body it does not
 keep — does this default function return a random token? is this manager method an existence query? —
 and follow a project function one or two levels. Those bodies are parsed here on demand, once per file
-version, never imported.
+version, never imported. What is kept is the definitions asked for, not their modules' trees: the 64
+whole trees kept for the odd body (big models modules among them) were the largest thing a run held
+(issue 9's memory target). A module is parsed again only when another of its members is asked for:
+4 more parses than with the trees kept, over the 13 corpora's ~2,900.
 """
 from __future__ import annotations
 
@@ -19,45 +22,45 @@ FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 def project_function(project, dotted: str) -> Optional[Tuple[ast.AST, Names]]:
     """(the def, its module's Names) of a module-level function `pkg.module.name` of the project."""
-    found = _member(project, dotted)
-    if found is None:
-        return None
-    tree, names, name = found
-    function = next((n for n in tree.body if isinstance(n, FUNCTIONS) and n.name == name), None)
-    return (function, names) if function is not None else None
+    module, _, name = dotted.rpartition(".")
+    found = _file(project, module)
+    return _definition(*found, module, name, None) if found is not None else None
 
 
 def project_method(project, class_dotted: str, name: str) -> Optional[Tuple[ast.AST, Names]]:
     """(the def, its module's Names) of method `name` of the project class `pkg.module.Class`."""
-    found = _member(project, class_dotted)
-    if found is None:
-        return None
-    tree, names, cls_name = found
-    cls = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == cls_name), None)
-    method = next((n for n in cls.body if isinstance(n, FUNCTIONS) and n.name == name), None) if cls else None
-    return (method, names) if method is not None else None
+    module, _, cls_name = class_dotted.rpartition(".")
+    found = _file(project, module)
+    return _definition(*found, module, cls_name, name) if found is not None else None
 
 
-def _member(project, dotted: str) -> Optional[Tuple[ast.Module, Names, str]]:
-    """(the module's tree, its Names, the member's name) for `pkg.module.member`."""
-    module, _, member = dotted.rpartition(".")
-    found = _module(project, module)
-    return (found[0], found[1], member) if found is not None else None
-
-
-def _module(project, module: str) -> Optional[Tuple[ast.Module, Names]]:
+def _file(project, module: str) -> Optional[Tuple[str, float]]:
     path = project.module_path(module) if module else None
     if not path:
         return None
     try:
-        mtime = os.stat(path).st_mtime
+        return path, os.stat(path).st_mtime
     except OSError:
         return None
-    return _parsed(path, mtime, module)
 
 
-@functools.lru_cache(maxsize=64)
-def _parsed(path: str, mtime: float, module: str) -> Optional[Tuple[ast.Module, Names]]:
+@functools.lru_cache(maxsize=2048)
+def _definition(path: str, mtime: float, module: str, name: str,
+                method: Optional[str]) -> Optional[Tuple[ast.AST, Names]]:
+    """The module-level function `name`, or method `method` of its class `name`, with the module's Names."""
+    found = _parsed(path, module)
+    if found is None:
+        return None
+    tree, names = found
+    if method is None:
+        function = next((n for n in tree.body if isinstance(n, FUNCTIONS) and n.name == name), None)
+        return (function, names) if function is not None else None
+    cls = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == name), None)
+    found_method = next((n for n in cls.body if isinstance(n, FUNCTIONS) and n.name == method), None) if cls else None
+    return (found_method, names) if found_method is not None else None
+
+
+def _parsed(path: str, module: str) -> Optional[Tuple[ast.Module, Names]]:
     try:
         with open(path, "rb") as handle:
             tree = ast.parse(handle.read(), path)

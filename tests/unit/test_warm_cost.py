@@ -1,0 +1,73 @@
+"""What keeps a warm single-file run cheap: cached facts keyed the same way in every process, and the
+project-wide look-ups answered from them (issue 11)."""
+import os
+import subprocess
+import sys
+
+from uniqueguard.paths import DEFAULT_EXCLUDE, _compile, matches
+
+
+def test_the_write_pattern_keying_cached_names_is_the_same_in_every_process():
+    """The write pattern keys each file's cached helper names on disk. Built from a set in an order
+    that depends on the hash seed, every process had its own key: no warm run found the names, each
+    read the project's text again and added one more copy of the pattern to every entry."""
+    program = ("from uniqueguard import orm; from uniqueguard.analysis.engine import _write_call; "
+               "print(_write_call(orm.WRITES | frozenset(['publish', 'bump'])).pattern)")
+    patterns = {subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True,
+                               env=dict(os.environ, PYTHONHASHSEED=str(seed))).stdout for seed in range(6)}
+    assert len(patterns) == 1
+
+
+def test_the_literal_prefilter_keeps_the_globs_meaning():
+    """`matches` first asks whether the glob's plain runs occur in the path at all."""
+    paths = ["shop/tests/test_views.py", "shop/views.py", "a/b_tests/x.py", "shop/test_data/x.py",
+             "migrations.py", "shop/migrations/0001.py", "x/factories/a.py", "tests", "a/tests_x.py"]
+    for pattern in DEFAULT_EXCLUDE + ("shop/*.py", "**/v?ews.py", "a/**/x.py", "**"):
+        for path in paths:
+            assert matches(path, (pattern,)) == _compile(pattern)(path), (pattern, path)
+
+
+def test_a_function_body_read_from_source_keeps_the_definition_not_its_module(project, monkeypatch):
+    """Bodies followed into other modules (`index/sources.py`) are kept as the definitions asked for;
+    whole module trees kept for them were the largest thing a run held (issue 9's memory target)."""
+    import ast
+    import gc
+    import weakref
+
+    from uniqueguard.index import project as project_module, sources
+
+    project.write("shop/models.py", "from django.db import models\n\nclass Coupon(models.Model):\n"
+                                    "    code = models.CharField(max_length=20, unique=True)\n\n"
+                                    "    def save(self, *args, **kwargs):\n        super().save(*args, **kwargs)\n")
+    project.write("shop/tokens.py", "import uuid\n\ndef new_code():\n    return uuid.uuid4().hex\n\n"
+                                    "def other():\n    return 1\n")
+    index = project_module.project_for(str(project.root / "shop" / "tokens.py"))
+    trees = []
+    real_parse = ast.parse
+    monkeypatch.setattr(sources.ast, "parse", lambda *a, **k: trees.append(real_parse(*a, **k)) or trees[-1])
+    function, names = sources.project_function(index, "shop.tokens.new_code")
+    method, _ = sources.project_method(index, "shop.models.Coupon", "save")
+    assert (function.name, method.name) == ("new_code", "save")
+    assert sources.project_function(index, "shop.tokens.new_code")[0] is function  # asked again: kept
+    assert len(trees) == 2
+    modules = [weakref.ref(tree) for tree in trees]
+    trees.clear()
+    gc.collect()
+    assert [ref() for ref in modules] == [None, None]
+    assert sources.project_function(index, "shop.tokens.other")[0].name == "other"  # another member: read again
+
+
+def test_name_search_reads_kept_bytes_and_matches_whole_words_only(project):
+    """The call graph keeps files as bytes (a str with one non-Latin-1 character takes 2-4 bytes per
+    character) and still finds a name as a word, in a file with such characters too."""
+    from uniqueguard.analysis.graphs import graph_for
+    from uniqueguard.index import project as project_module
+
+    project.write("shop/services.py", "def issue(code):\n    return code\n")
+    project.write("shop/views.py", "# “quoted” — 🎟\nfrom shop.services import issue\n\ndef f():\n    issue(1)\n")
+    project.write("shop/other.py", "def reissue():\n    return reissue_all()\n")
+    graph = graph_for(project_module.project_for(str(project.root / "shop" / "views.py")))
+    found = sorted(os.path.relpath(p, project.root) for p in graph.candidates("issue"))
+    assert found == ["shop/services.py", "shop/views.py"]
+    assert all(isinstance(data, bytes) for data in graph._texts.values() if data is not None)
+    assert graph.text(str(project.root / "shop" / "views.py")).startswith("# “quoted” — 🎟")
