@@ -31,7 +31,7 @@ def parse_floor(root: str) -> None:
 
 def engine(root: str, out: str) -> None:
     from uniqueguard.config import Options
-    from uniqueguard.analysis.engine import check_source
+    from uniqueguard.analysis.engine import check_source, start_run
     from uniqueguard.paths import DEFAULT_EXCLUDE, matches, relative_posix
 
     options = Options(root=root, exclude=(), cache=False)
@@ -40,7 +40,9 @@ def engine(root: str, out: str) -> None:
 
         options = Options(**{**options.__dict__, "extend_select": tuple(rule.code for rule in RULES)})
     rows = []
-    for path in python_files(root):
+    paths = python_files(root)
+    start_run(paths, options)  # as the command line names its run before checking its files
+    for path in paths:
         with open(path, "rb") as handle:
             data = handle.read()
         for finding in (f for f in check_source(data, path, options) if not getattr(f, "note", False)):

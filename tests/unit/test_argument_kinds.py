@@ -329,3 +329,20 @@ def test_a_receiver_connected_in_another_modules_ready_gets_the_signals_sends(pr
                   "def signup(name):\n    account = Account.objects.create(name=name)\n"
                   "    signals.account_opened.send(sender=Account, account=account)\n    " + second_send + "\n")
     assert project.lint("shop/receivers.py") == found
+
+
+@pytest.mark.parametrize("calls, expected", [
+    ("make('a', uuid.uuid4().hex)\n    make('b', identifier=get_random_string(12))", []),
+    ("make('a', uuid.uuid4().hex)\n    make('b', identifier=r.GET['i'])", [(5, "UNQ001")]),
+    ("make('a', 'fixed')", [(5, "UNQ001")]),
+])
+def test_a_fresh_random_value_from_every_call_cannot_collide(app, calls, expected):
+    app.write("shop/services.py", """
+        from .models import Service
+
+        def make(choice, identifier):
+            Service.objects.create(choice=choice, identifier=identifier)
+        """)
+    app.write("shop/views.py", "import uuid\nfrom django.utils.crypto import get_random_string\n"
+              f"from .services import make\n\ndef v(r):\n    {calls}\n")
+    assert app.lint("shop/services.py") == expected

@@ -49,3 +49,43 @@ def test_the_index_is_kept_while_nothing_it_read_changed(project):
     views.write_text(VIEWS + "\n# an edit of a module the index never read\n")
     assert project.lint("shop/views.py") == [(4, "UNQ001")]
     assert project_for(str(views)) is kept
+
+
+def _counting_comparisons(monkeypatch):
+    from uniqueguard.index.modules import ModuleIndex
+
+    calls = []
+    compare = ModuleIndex.changed_on_disk
+
+    def counted(self):
+        calls.append(1)
+        return compare(self)
+    monkeypatch.setattr(ModuleIndex, "changed_on_disk", counted)
+    return calls
+
+
+def test_a_named_run_compares_the_disk_once_and_the_next_run_sees_an_edit(project, monkeypatch):
+    """A front's run (`start_run` with its options object, then its checks with that object) compares the
+    index's files with the disk at its first check; the next run, and any other caller, compare again."""
+    from uniqueguard.analysis.engine import check_source, start_run
+    from uniqueguard.config import Options
+
+    models = project.write("shop/models.py", TAG.format(", unique=True"))
+    views = project.write("shop/views.py", VIEWS)
+    other = project.write("shop/admin_views.py", VIEWS)
+    calls = _counting_comparisons(monkeypatch)
+    run = Options(root=str(project.root))
+
+    def lint(path, options):
+        return [f.code for f in check_source(path.read_bytes(), str(path), options) if not f.note]
+
+    start_run([str(views), str(other)], run)
+    assert lint(views, run) == ["UNQ001"] and lint(other, run) == ["UNQ001"] and lint(views, run) == ["UNQ001"]
+    assert len(calls) <= 1  # its first check at most (the index may be built within the run)
+    models.write_text(TAG.format(""))
+    assert lint(views, Options(root=str(project.root))) == []  # another caller compares: sees the edit
+    models.write_text(TAG.format(", unique=True"))
+    start_run([str(views)], run)  # the next run of the same front
+    assert lint(views, run) == ["UNQ001"]
+    calls.clear()
+    assert lint(views, Options(root=str(project.root))) == ["UNQ001"] and len(calls) == 1

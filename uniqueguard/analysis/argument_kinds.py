@@ -7,8 +7,9 @@ part of the write's judgement:
 - **arguments that skip the write.** `if is_glossary: return ...get_or_create(...)` before the write, and
   a call passing `is_glossary=True` (a constant, or a default) never reaches it: that call is no caller
   of this write.
-- **NULL.** A call passing `None` (or leaving out a parameter whose default is None) for a field of a set
-  whose NULLs are distinct gives that set a value no row equals.
+- **NULL, or a fresh random value.** A call passing `None` (or leaving out a parameter whose default is
+  None) for a field of a set whose NULLs are distinct, or a fresh random token (`uuid4().hex`,
+  `get_random_string(12)`), gives that set a value no row holds.
 - **values nobody passes.** A field the write takes from its function's `**kwargs` is set only when a
   call passes that key: explicitly, in a `**{...}` of known keys, in `**form.cleaned_data` (the form's
   fields), or through a caller's own `**kwargs` passed on unchanged (its callers' keys, to the graph's
@@ -30,6 +31,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 NEW = "new"  # a row the caller has just inserted; detail: the model's qualname
 NONE = "none"  # None
+RANDOM = "random"  # a fresh random token (`uuid4().hex`, `get_random_string(12)`: fresh_values.py)
 CONSTANT = "const"  # a literal; detail: "1" when truthy, "0" when falsy
 FORM = "form"  # a validated form's value; detail: "<class>+<class>|<cleaned_data key>" (key empty for `**`)
 KEYS = "keys"  # `**{...}` of literal keys; detail: the keys, comma-separated
@@ -294,8 +296,8 @@ def judge_site(reader: SiteReader, args: Sequence[tuple], caller: str, inputs: S
             if item.param != SPREAD and item.none_default and nulls_distinct:
                 return SAFE, ()
             return OPEN, ()
-        if passed[0] == NONE and nulls_distinct:
-            return SAFE, ()
+        if (passed[0] == NONE and nulls_distinct) or passed[0] == RANDOM:
+            return SAFE, ()  # NULL, or a fresh random value: no row holds it
     for item in inputs:
         passed = reader.value(args, item, caller)
         if passed is None or passed[0] != FORM:
@@ -319,7 +321,7 @@ def site_outcomes(reader: SiteReader, sites: Sequence[tuple], inputs: Sequence[I
     return found
 
 
-__all__ = ["CONSTANT", "Exit", "FORM", "FORWARD", "Input", "KEYS", "NEW", "NONE", "OPEN", "PARAMETER", "SAFE", "SELF",
-           "SPREAD", "Signature", "SiteReader", "UNKNOWN_KIND", "VALIDATED", "VALUE", "decode_exits",
+__all__ = ["CONSTANT", "Exit", "FORM", "FORWARD", "Input", "KEYS", "NEW", "NONE", "OPEN", "PARAMETER", "RANDOM",
+           "SAFE", "SELF", "SPREAD", "Signature", "SiteReader", "UNKNOWN_KIND", "VALIDATED", "VALUE", "decode_exits",
            "decode_inputs", "encode_exits", "encode_inputs", "judge_site", "passed_for", "reaches",
            "signature_of", "site_outcomes"]

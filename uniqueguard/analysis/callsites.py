@@ -19,8 +19,9 @@ from ..index.callgraph import CallSite, Check, NameCalls, function_id, untyped_c
 from .function_ids import enclosing_id, function_qualname
 from ..index.facts import CallValue, ClassFacts
 from .guards import CheckFinder, atomic_around, handler_guard, only_reraises, savepoint_between
-from .argument_kinds import (CONSTANT, FORM, FORWARD, KEYS, NEW, NONE, PARAMETER, UNKNOWN_KIND, VALUE,
+from .argument_kinds import (CONSTANT, FORM, FORWARD, KEYS, NEW, NONE, PARAMETER, RANDOM, UNKNOWN_KIND, VALUE,
                              signature_of)
+from .fresh_values import is_random_token
 from .new_rows import NewRows
 from .resolve import Resolver
 from ..paths import inside
@@ -273,11 +274,13 @@ class CallSites:
         return tuple(found)
 
     def _kind(self, value: ast.AST) -> Tuple[str, str]:
-        """(kind, detail) of one argument: a row just inserted, None, a constant's truth, a validated
-        form's value, or a plain value."""
+        """(kind, detail) of one argument: a row just inserted, a fresh random token, a parameter passed
+        on, None, a constant's truth, a validated form's value, or a plain value."""
         model = self.new_rows.new_row_model(value)
         if model is not None:
             return NEW, model.qualname
+        if is_random_token(value, self.resolver.dotted, self._follow):
+            return RANDOM, ""
         followed = self._follow(value)
         passed_on = self._own_parameter(followed)
         if passed_on is not None:

@@ -11,6 +11,7 @@ import ast
 import contextlib
 import functools
 import gc
+import inspect
 import os
 import re
 from dataclasses import dataclass, replace
@@ -23,7 +24,7 @@ from ..index.facts import resolve_relative
 from ..findings import Failure, Finding, finding, run_failure
 from .helpers import HelperWrite, Shared
 from ..paths import matches, relative_posix
-from ..index.project import begin_check, built_projects, project_for
+from ..index.project import begin_check, begin_run, built_projects, project_for
 
 if TYPE_CHECKING:  # imported at run time by _import_analysis()
     from . import messages, write_inputs
@@ -72,12 +73,25 @@ def _import_analysis() -> None:
     from .writes import Write, WriteFinder
 
 
+def engine_entry(function):
+    """Marks a front end's entry point (a module's check, a run's start): each call is an `engine_call`
+    with the options the front passed (its own object, the same for every file of its run)."""
+    signature = inspect.signature(function)
+
+    @functools.wraps(function)
+    def call(*args, **kwargs):
+        with engine_call(signature.bind(*args, **kwargs).arguments.get("options")):
+            return function(*args, **kwargs)
+    return call
+
+
 @contextlib.contextmanager
-def engine_call():
+def engine_call(options: Optional[Options] = None):
     """One front end's call into the engine: a module's check, or a run's start.
 
     Two things hold for its duration. The index compares the files it has read with the disk once, at
-    the start (`begin_check`), not at every lookup. And Python's cyclic garbage collector is paused:
+    the start (`begin_check`), not at every lookup — and once per run, when the call belongs to a run the
+    front named with these very options (`start_run`). And Python's cyclic garbage collector is paused:
     the analysis allocates hundreds of thousands of short-lived AST nodes and dicts, none in reference
     cycles; each burst of allocations triggers collections, and every full collection walks every live
     object again — the trees, scopes and facts kept for the project's other modules. On published
@@ -92,7 +106,7 @@ def engine_call():
     if paused:
         gc.disable()
     try:
-        begin_check()
+        begin_check(options)
         yield
     finally:
         _CALL_DEPTH[0] -= 1
@@ -103,7 +117,7 @@ def engine_call():
 _CALL_DEPTH = [0]
 
 
-@engine_call()
+@engine_entry
 def check_source(source, path: str, options: Options = Options(), report_unparsable: bool = False) -> List[Finding]:
     """Check a file's bytes or text. A module with no write call at all is not even parsed. A file that
     does not parse (syntax error, undeclared non-UTF-8, NUL bytes, inconsistent tabs) yields no findings
@@ -121,7 +135,7 @@ def check_source(source, path: str, options: Options = Options(), report_unparsa
         return [finding(path, exc.line, 0, "UNQ000", messages.unparsable(str(exc)))]
 
 
-@engine_call()
+@engine_entry
 def check_tree(tree: ast.Module, path: str, options: Options = Options(), source=None) -> List[Finding]:
     """All findings for one module, never raising: an internal failure becomes one UNQ000 finding.
 
@@ -167,7 +181,7 @@ def _checked(tree: Optional[ast.Module], path: str, options: Options, source) ->
                                                     f"({type(exc).__name__}: {exc}); please report this")]
 
 
-@engine_call()
+@engine_entry
 def start_run(paths: Sequence[str], options: Options = Options(), files=None) -> Tuple[str, ...]:
     """A front end names its run's paths here, in its parent process, before any worker starts: for
     each project whose tree cannot be read completely, the note saying so goes on the run's first file
@@ -178,7 +192,11 @@ def start_run(paths: Sequence[str], options: Options = Options(), files=None) ->
     workers inherit it instead of each walking the tree again.
 
     Returns those first files (absolute paths). A worker that did not inherit this process's memory
-    (spawned) is handed them and names them again as its paths: each is then its project's first."""
+    (spawned) is handed them and names them again as its paths: each is then its project's first.
+
+    The run also begins here for the index (`begin_run`): the checks this front makes with the same
+    options object compare the index's files with the disk once per run, not once per module."""
+    begin_run(options)
     if not any(_incomplete(path, options) for path in paths):
         return ()
     listed = files() if files is not None else paths
