@@ -298,13 +298,8 @@ class CallSites:
     def _own_parameter(self, value: ast.AST) -> Optional[str]:
         """"name@index" when `value` is a parameter of the calling function, never rebound, passed on
         (index: its call position, `self` left out; -1 when keyword-only): its callers decide it."""
-        if not isinstance(value, ast.Name):
-            return None
-        func = self.scope.enclosing_function(value)
-        if func is None or isinstance(func, ast.Lambda):
-            return None
-        bindings = self.scope.bindings(func).get(value.id) or ()
-        if not bindings or any(b.kind != BindingKind.PARAM for b in bindings):
+        func = self.scope.parameter_of(value)
+        if func is None or not isinstance(value, ast.Name):
             return None
         is_method = isinstance(self.scope.parent(func), ast.ClassDef) and not any(
             isinstance(d, ast.Name) and d.id == "staticmethod" for d in func.decorator_list)

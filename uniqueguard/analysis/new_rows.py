@@ -153,11 +153,8 @@ class NewRows:
         signal's `send()` counts as a call of its receivers); else None."""
         if self.callers is None or not isinstance(value, ast.Name):
             return None
-        func = self.scope.enclosing_function(value)
-        if func is None or isinstance(func, ast.Lambda):
-            return None
-        bindings = self.scope.bindings(func).get(value.id) or ()
-        if not bindings or any(b.kind != BindingKind.PARAM for b in bindings):
+        func = self.scope.parameter_of(value)
+        if func is None:
             return None
         found = self.callers.sites(enclosing_id(self.scope, value))
         if found is None or not found[0] or found[1]:

@@ -133,6 +133,19 @@ class ModuleScope:
                 return None
         return None
 
+    def parameter_of(self, value: ast.AST) -> Optional[Union[ast.FunctionDef, ast.AsyncFunctionDef]]:
+        """The function (not a lambda) of which `value`, a name, is a parameter its body never rebinds:
+        what the name holds is then whatever each caller passed."""
+        if not isinstance(value, ast.Name):
+            return None
+        func = self.enclosing_function(value)
+        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None
+        bindings = self.bindings(func).get(value.id) or ()
+        if not bindings or any(b.kind != BindingKind.PARAM for b in bindings):
+            return None
+        return func
+
     def enclosing_class(self, func: ast.AST) -> Optional[ast.ClassDef]:
         parent = self.parents.get(func)
         return parent if isinstance(parent, ast.ClassDef) else None
