@@ -301,9 +301,7 @@ class CallSites:
         func = self.scope.parameter_of(value)
         if func is None or not isinstance(value, ast.Name):
             return None
-        is_method = isinstance(self.scope.parent(func), ast.ClassDef) and not any(
-            isinstance(d, ast.Name) and d.id == "staticmethod" for d in func.decorator_list)
-        signature = signature_of(func, is_method)
+        signature = signature_of(func, self.scope.takes_self(func))
         if value.id in signature.positional:
             return f"{value.id}@{signature.positional.index(value.id)}"
         return f"{value.id}@-1" if value.id in signature.keyword_only else None

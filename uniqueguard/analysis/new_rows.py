@@ -159,11 +159,7 @@ class NewRows:
         found = self.callers.sites(enclosing_id(self.scope, value))
         if found is None or not found[0] or found[1]:
             return None
-        positional = [a.arg for a in list(getattr(func.args, "posonlyargs", [])) + list(func.args.args)]
-        index = positional.index(value.id) if value.id in positional else -1
-        if index >= 0 and isinstance(self.scope.parent(func), ast.ClassDef) and not any(
-                isinstance(d, ast.Name) and d.id == "staticmethod" for d in func.decorator_list):
-            index -= 1  # `obj.method(row)`: the first argument is the second parameter
+        index = self.scope.call_position(func, value.id)  # `obj.method(row)`: row is the 2nd parameter
         models = set()
         for site in found[0]:
             passed = site.passes(index, value.id)

@@ -146,6 +146,20 @@ class ModuleScope:
             return None
         return func
 
+    def takes_self(self, func: ast.AST) -> bool:
+        """Whether a call of `func` binds its first parameter implicitly (`obj.m(x)`, `self.m(x)`,
+        `cls.m(x)`): a function defined in a class body that is not a staticmethod."""
+        return isinstance(self.parent(func), ast.ClassDef) and not any(
+            isinstance(d, ast.Name) and d.id == "staticmethod" for d in getattr(func, "decorator_list", ()))
+
+    def call_position(self, func: ast.AST, name: str) -> int:
+        """The index a positional argument for parameter `name` has in a call of `func` (-1: none)."""
+        args = getattr(func, "args", None)
+        positional = [a.arg for a in list(getattr(args, "posonlyargs", [])) + list(args.args)] if args else []
+        if name not in positional:
+            return -1
+        return positional.index(name) - (1 if self.takes_self(func) else 0)
+
     def enclosing_class(self, func: ast.AST) -> Optional[ast.ClassDef]:
         parent = self.parents.get(func)
         return parent if isinstance(parent, ast.ClassDef) else None

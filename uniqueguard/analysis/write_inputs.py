@@ -30,8 +30,7 @@ def read(scope: ModuleScope, call: ast.Call, values: Dict[str, ast.AST], unknown
     func = scope.enclosing_function(call)
     if func is None or isinstance(func, ast.Lambda):
         return "", "", ""
-    is_method = isinstance(scope.parent(func), ast.ClassDef) and not any(
-        isinstance(d, ast.Name) and d.id == "staticmethod" for d in func.decorator_list)
+    is_method = scope.takes_self(func)
     signature = signature_of(func, is_method)
     reader = _Reader(scope, func, signature, is_method)
     spread = reader.spread(call) if unknown_fields else None

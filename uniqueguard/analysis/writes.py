@@ -508,7 +508,7 @@ class WriteFinder:
             call = self.scope.parent(node)
             if not (isinstance(call, ast.Call) and call.func is node):
                 return None  # the nested function escapes: called from where nobody can see
-            index = _position_of(func, param.id, self.scope)
+            index = self.scope.call_position(func, param.id)
             passed = [k.value for k in call.keywords if k.arg == param.id]
             if 0 <= index < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[:index + 1]):
                 passed.append(call.args[index])
@@ -1031,19 +1031,6 @@ def cleaned_data_source(expr: ast.AST, follow) -> Optional[Source]:
     return Source(holder, key)
 
 
-def _position_of(func, name: str, scope: ModuleScope) -> int:
-    """The index a positional argument for parameter `name` has in a call of `func` (-1: none): a
-    method called through `self.` / `cls.` takes its first parameter implicitly."""
-    positional = [a.arg for a in list(getattr(func.args, "posonlyargs", [])) + list(func.args.args)]
-    if name not in positional:
-        return -1
-    index = positional.index(name)
-    if isinstance(scope.parent(func), ast.ClassDef) and not any(
-            isinstance(d, ast.Name) and d.id == "staticmethod" for d in func.decorator_list):
-        index -= 1
-    return index
-
-
 def _parameter_for(call: ast.Call, name: str, func, scope: ModuleScope) -> Optional[str]:
     """The parameter of `func` the argument `name` of `call` binds, when it is passed exactly once."""
     keywords = [k.arg for k in call.keywords if isinstance(k.value, ast.Name) and k.value.id == name]
@@ -1054,7 +1041,7 @@ def _parameter_for(call: ast.Call, name: str, func, scope: ModuleScope) -> Optio
         return keywords[0]
     params = [a.arg for a in list(getattr(func.args, "posonlyargs", [])) + list(func.args.args)]
     for param in params:
-        if _position_of(func, param, scope) == positions[0]:
+        if scope.call_position(func, param) == positions[0]:
             return param
     return None
 
