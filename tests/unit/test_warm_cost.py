@@ -71,3 +71,18 @@ def test_name_search_reads_kept_bytes_and_matches_whole_words_only(project):
     assert found == ["shop/services.py", "shop/views.py"]
     assert all(isinstance(data, bytes) for data in graph._texts.values() if data is not None)
     assert graph.text(str(project.root / "shop" / "views.py")).startswith("# “quoted” — 🎟")
+
+
+def test_a_flake8_run_does_not_load_openssl():
+    """`hashlib` loads OpenSSL's libcrypto on import: 3.6 MB of resident memory in every flake8 run,
+    about a tenth of flake8's own peak (issue 9: the plugin may add 20 %). The cache keys are SHA-1 of
+    CPython's own module, the same digests."""
+    import hashlib
+
+    from uniqueguard.index.cache import sha1
+
+    assert sha1(b"shop/models.py").hexdigest() == hashlib.sha1(b"shop/models.py").hexdigest()
+    program = ("import sys; import uniqueguard.fronts.flake8_plugin; from uniqueguard.analysis import engine, "
+               "callers; engine._import_analysis(); print('_hashlib' in sys.modules)")
+    loaded = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "False"

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import hashlib
 import os
 import re
 import time
@@ -28,7 +27,7 @@ from dataclasses import dataclass
 from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
 from . import discovery
-from .cache import JsonStore, stamp
+from .cache import JsonStore, sha1, stamp
 
 # A name mentioned in more modules than this (`save`, `get`) is not followed: its callers are treated as
 # unknown, and the function is judged on its own, as if nothing called it.
@@ -193,7 +192,7 @@ class CallGraph:
     def fingerprint(self) -> str:
         """Stamps of the files call facts depend on besides their own: the indexed modules."""
         if self._fingerprint is None:
-            digest = hashlib.sha1()
+            digest = sha1()
             for path in sorted(self._indexed_paths()):
                 digest.update(f"{path}\0{stamp(path)}\0".encode("utf-8", "surrogatepass"))
             self._fingerprint = digest.hexdigest()[:20]
@@ -411,7 +410,7 @@ class SummariesCache(JsonStore):
 @functools.lru_cache(maxsize=8)
 def _digest(pattern: str) -> str:
     """A short stable key for a write pattern (the pattern itself is hundreds of characters, once per file)."""
-    return hashlib.sha1(pattern.encode("utf-8")).hexdigest()[:16]
+    return sha1(pattern.encode("utf-8")).hexdigest()[:16]
 
 
 __all__ = ["CallGraph", "CallSite", "Check", "NameCalls", "function_id", "id_name", "id_module"]
