@@ -59,15 +59,13 @@ class Extractor:
         self._texts: Dict[str, int] = {}  # path → hash of the text its reader was parsed from
         self._unreadable: Set[str] = set()  # modules that cannot be read: their calls are unknown
         self.texts: Callable[[str], Optional[str]] = lambda path: None  # the graph's file texts
-        self._adopted: Optional[str] = None
+        self._linting: Optional[Tuple[str, Callable[[], Tuple[ModuleScope, Resolver]]]] = None
 
-    def adopt(self, path: str, scope: ModuleScope, resolver: Resolver) -> None:
-        """The module being linted is read from its own tree; the previous one's tree is let go."""
-        path = os.path.abspath(path)
-        if self._adopted is not None and self._adopted != path:
-            self._readers.pop(self._adopted, None)
-        self._adopted = path
-        self._readers[path] = CallSites(scope, resolver, path, self.extra_guards, self.atomic_requests)
+    def linting(self, path: str, read: Callable[[], Tuple[ModuleScope, Resolver]]) -> None:
+        """The module being linted is read from the host's tree (`read()` gives its scope and resolver,
+        built once for the analysis too) if the graph asks for its calls: parsing it again meant a second
+        tree of it beside the host's, the largest thing a run held (a 170 KB models module: 12 MB)."""
+        self._linting = (os.path.abspath(path), read)
 
     def __call__(self, path: str, names: frozenset) -> Optional[Dict[str, NameCalls]]:
         """Call facts per name; None when the module cannot be read (then its calls are unknown)."""
@@ -78,6 +76,9 @@ class Extractor:
 
     def reader(self, path: str) -> Optional[CallSites]:
         path = os.path.abspath(path)
+        if path not in self._readers and self._linting is not None and self._linting[0] == path:
+            scope, resolver = self._linting[1]()
+            self._readers[path] = CallSites(scope, resolver, path, self.extra_guards, self.atomic_requests)
         if path not in self._readers:
             self._make_room()
             self._readers[path] = None
@@ -112,13 +113,25 @@ class Extractor:
         reader = self._readers.get(path)
         return reader if reader is not None and text is not None and self._texts.get(path) == hash(text) else None
 
+    def let_go(self) -> None:
+        """Drop every tree kept (the linted module's too) when the engine hands control back to the host
+        linter: kept across the host's own work on the next files, a tree of a few thousand nodes is
+        walked again by every full collection the host makes, and a large module's tree stands beside
+        the host's tree of the next file at its peak. What was read from it stays in the call graph's
+        memo; a module whose other names are asked for later is parsed again."""
+        for path in [p for p, reader in self._readers.items() if reader is not None]:
+            del self._readers[path]
+            self._texts.pop(path, None)
+        self._linting = None
+
     def _make_room(self) -> None:
         """Keep memory flat on large projects: room for one more tree beside MAX_KEPT_TREES, the linted
         module's included, the oldest let go first. A module found unreadable or test support holds no
         tree and takes no room: it stays remembered, and is not parsed again."""
         trees = [p for p, reader in self._readers.items() if reader is not None]
         excess = len(trees) - MAX_KEPT_TREES
-        for oldest in [p for p in trees if p != self._adopted][:max(0, excess)]:
+        linted = self._linting[0] if self._linting is not None else None
+        for oldest in [p for p in trees if p != linted][:max(0, excess)]:
             del self._readers[oldest]
             self._texts.pop(oldest, None)
 

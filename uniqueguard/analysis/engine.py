@@ -110,6 +110,8 @@ def engine_call(options: Optional[Options] = None):
         yield
     finally:
         _CALL_DEPTH[0] -= 1
+        for shared in _SHARED.values():
+            shared.let_go()
         if paused:
             gc.enable()
 
@@ -509,11 +511,11 @@ class _Analysis:
                       _base_verdict(write), guard is not None, own_atomic, verdict, inputs, signature, exits)
 
     def run(self) -> List[Finding]:
+        if self.linted:  # the call graph reads this module from this tree, not from a parse of its own
+            self.shared.extractor.linting(self.real_path, lambda: (self.scope, self.resolver))
         self.judge_writes()
         if not self.linted:
             return []
-        if "scope" in self.__dict__:  # read here: the call graph takes the linted module from this tree
-            self.shared.extractor.adopt(self.real_path, self.scope, self.resolver)
         for judged in self.judged or ():
             verdict = judged.verdict if judged.handled else self._with_callers(judged)
             if verdict is not None:

@@ -77,6 +77,12 @@ class Shared:
         self._judged: Dict[tuple, tuple] = {}  # (path, stamp) → (hash of the text, judged writes, missing)
         self._reported: Dict[str, bool] = {}  # path → whether the configuration reports it
 
+    def let_go(self) -> None:
+        """The engine call is over: the trees the extractor kept go (Extractor.let_go)."""
+        extractor = self.__dict__.get("extractor")
+        if extractor is not None:
+            extractor.let_go()
+
     # The analysis behind these two is imported when first needed: a module with no write that calls no
     # helper is settled from the graph's cached names alone.
     @functools.cached_property
