@@ -23,7 +23,7 @@ from .facts import (KEYWORD_HOWS, UNKNOWN, CallValue, ClassFacts, DictValue, Met
                     ReceiverFacts, Ref)
 
 try:  # CPython's own SHA-1, the same digests: importing `hashlib` loads OpenSSL's libcrypto, 3.6 MB of
-    from _sha1 import sha1  # resident memory, a tenth of what flake8 alone peaks at (issue 9's 1.2x)
+    from _sha1 import sha1  # type: ignore[import-not-found]  # resident memory, a tenth of flake8's peak
 except ImportError:  # another Python, or a build without it
     from hashlib import sha1
 
