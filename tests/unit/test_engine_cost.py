@@ -77,3 +77,52 @@ def test_the_scope_walk_collects_what_a_plain_walk_does():
     assert scope.import_nodes == [n for n in nodes if isinstance(n, (ast.Import, ast.ImportFrom))]
     assert all(scope.parent(child) is node for node in nodes for child in ast.iter_child_nodes(node)
                if not isinstance(child, ast.expr_context))
+
+
+def _cycle():
+    holder = _Holder()
+    holder.me = holder
+    return holder, weakref.ref(holder)
+
+
+def test_a_run_over_a_folder_settles_what_is_alive_and_collects_its_garbage_first(project):
+    """A large run's start moves what is alive to the permanent generation, which the host's full
+    collections never walk again (flake8's GC over the index cost as much as a tenth of its run), after
+    a full collection: a cycle already dropped is freed, never frozen."""
+    from uniqueguard.analysis import engine
+
+    project.write("shop/models.py", MODELS)
+    project.write("shop/views.py", "from shop.models import Tag\n\ndef f(n):\n    Tag.objects.create(name=n)\n")
+    assert gc.get_freeze_count() == 0
+    dropped, dropped_ref = _cycle()
+    kept, kept_ref = _cycle()
+    del dropped
+    try:
+        engine.start_run([str(project.root)])
+        assert dropped_ref() is None
+        assert gc.get_freeze_count() > 0
+        del kept  # alive at the run's start, garbage at the next one: that run frees it
+        engine.start_run([str(project.root)])
+        assert kept_ref() is None
+        assert project.lint("shop/views.py") == [(4, "UNQ001")]
+    finally:
+        gc.unfreeze()
+
+
+def test_a_single_file_run_freezes_nothing_and_the_hosts_own_freeze_stays(project, monkeypatch):
+    """A few files' run makes too few full collections to pay for one more (a warm single-file flake8
+    run must stay within 0.1 s); a host that froze objects itself decides what stays frozen."""
+    from uniqueguard.analysis import engine
+
+    project.write("shop/models.py", MODELS)
+    views = project.write("shop/views.py", "from shop.models import Tag\n\ndef f(n):\n    Tag.objects.create(name=n)\n")
+    engine.start_run([str(views)])
+    assert gc.get_freeze_count() == 0
+    monkeypatch.setattr(engine, "_FROZEN", [0])  # nothing frozen by a run of ours in this process
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        engine.start_run([str(project.root)])
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
