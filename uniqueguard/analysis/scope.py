@@ -66,6 +66,7 @@ class ModuleScope:
         # Name and Attribute loads: what the call-site graph reads
         self.loads: List[Union[ast.Name, ast.Attribute]] = []
         self.import_nodes: List[Union[ast.Import, ast.ImportFrom]] = []  # every import statement, at any depth
+        self._loads_by_name: Optional[Dict[str, List[int]]] = None  # name → positions in `loads`
         self._walk(tree)
         imports, self.star_imports = collect_imports(tree, module, is_package)
         local_defs = frozenset(
@@ -125,6 +126,18 @@ class ModuleScope:
                 elif isinstance(value, AST):
                     parents[value] = node
                     push(value)
+
+    def loads_named(self, names) -> List[Union[ast.Name, ast.Attribute]]:
+        """The loads (`loads`, in their order) spelling one of `names`: a Name's id, an Attribute's attr.
+        The call graph asks a module for the references to a few names at a time, and scanning every
+        load of the module for each question was most of the cost of answering it; the index is built
+        on the first question, in one pass."""
+        index = self._loads_by_name
+        if index is None:
+            index = self._loads_by_name = {}
+            for position, node in enumerate(self.loads):
+                index.setdefault(node.id if isinstance(node, ast.Name) else node.attr, []).append(position)
+        return [self.loads[p] for p in sorted(p for name in set(names) for p in index.get(name, ()))]
 
     # ----------------------------------------------------------------------------------- structure
     def parent(self, node: ast.AST) -> Optional[ast.AST]:
