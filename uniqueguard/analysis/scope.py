@@ -152,11 +152,16 @@ class ModuleScope:
             child, parent = parent, self.parents.get(parent)
 
     def enclosing_function(self, node: ast.AST) -> Optional[FunctionNode]:
-        for _, parent in self.ancestors(node):
+        """The function (or lambda) around `node`; None at module level or in a class body. Asked for
+        nearly every node the analysis looks at: a plain loop up the parents, no generator."""
+        parents = self.parents
+        parent = parents.get(node)
+        while parent is not None:
             if isinstance(parent, FUNCTION_NODES):
                 return parent
             if isinstance(parent, ast.ClassDef):
                 return None
+            parent = parents.get(parent)
         return None
 
     def parameter_of(self, value: ast.AST) -> Optional[Union[ast.FunctionDef, ast.AsyncFunctionDef]]:

@@ -548,12 +548,20 @@ def _own_statements(function):
     while stack:
         node = stack.pop()
         yield node
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            continue
-        for name in ("handlers", "cases", "finalbody", "orelse", "body"):
+        kind = type(node)
+        blocks = _BLOCKS.get(kind)
+        if blocks is None:
+            blocks = _BLOCKS[kind] = () if issubclass(kind, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) \
+                else tuple(name for name in ("handlers", "cases", "finalbody", "orelse", "body")
+                           if name in getattr(kind, "_fields", ()))
+        for name in blocks:  # most statements (assignments, calls, returns) hold none
             children = getattr(node, name, None)
             if isinstance(children, list):
                 stack.extend(reversed(children))
+
+
+# statement class → its fields holding statement blocks, in the order `_own_statements` pushes them
+_BLOCKS: Dict[type, Tuple[str, ...]] = {}
 
 
 def _returns_and_attributes(function, names: Names) -> Tuple[tuple, tuple, tuple]:
