@@ -63,17 +63,20 @@ SCENARIOS = {"guards": ({"shop/models.py": MODELS, "shop/services.py": SERVICES}
              "new_rows": ({"shop/models.py": MODELS_ACCOUNTS, "shop/wallets.py": WALLETS}, NEW_ROWS)}
 
 DRIVER = '''
-import contextlib, io, json, os, sys, tempfile
+import contextlib, io, json, os, sys
 from pathlib import Path
 
 from uniqueguard.rules import BY_SYMBOL
 
 def flake8_lint(paths):
     from flake8.api import legacy
-    with tempfile.NamedTemporaryFile("r", suffix=".txt") as out:
-        legacy.get_style_guide(select=["UNQ"], output_file=out.name,
-                               format="%(path)s:%(row)d:%(code)s").check_files(paths)
-        lines = Path(out.name).read_text().splitlines()
+    printed, sys.stdout = sys.stdout, io.TextIOWrapper(io.BytesIO(), encoding="utf-8")  # flake8 prints bytes
+    try:
+        legacy.get_style_guide(select=["UNQ"], format="%(path)s:%(row)d:%(code)s").check_files(paths)
+        sys.stdout.flush()
+        lines = sys.stdout.buffer.getvalue().decode().splitlines()
+    finally:
+        sys.stdout = printed
     return [line.split(":") for line in lines]
 
 def pylint_lint(paths):

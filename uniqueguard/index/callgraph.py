@@ -25,7 +25,7 @@ import os
 import re
 import time
 from dataclasses import dataclass
-from typing import Callable, Dict, Iterable, List, Optional, Tuple
+from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 from . import discovery
 from .cache import JsonStore, stamp
@@ -181,9 +181,14 @@ class CallGraph:
         self._files: Optional[List[str]] = None  # every .py file of the tree (the index's walk, when given)
         self._texts: Dict[str, Optional[bytes]] = {}
         self._kept = 0  # bytes of file contents kept in memory
+        # path → stamp of the file when what the graph knows of it was first read (`forget_changed`)
+        self._stamps: Dict[str, Optional[list]] = {}
+        self._defs: Dict[str, Dict[str, List[str]]] = {}  # write pattern → path → functions holding a write
         self._helper_names: Dict[str, Dict[str, tuple]] = {}
         self._candidates: Dict[str, List[str]] = {}
         self._calls: Dict[Tuple[str, str], Optional[NameCalls]] = {}
+        # told which files changed (`forget_changed`), to drop what was concluded from them
+        self.listeners: List[Callable[[FrozenSet[str]], None]] = []
         self.extractor: Optional[Extractor] = None  # set by the analysis layer
         self.complete = True  # False when the tree walk stopped early
         if walked is not None:
@@ -217,7 +222,13 @@ class CallGraph:
         if path in self._texts:
             return self._texts[path]
         try:
-            if os.path.getsize(path) > MAX_TEXT_BYTES:
+            status: Optional[os.stat_result] = os.stat(path)
+        except OSError:
+            status = None
+        # The stamp of the first reading: what was concluded from it is dropped when the file changes.
+        self._stamps.setdefault(path, [status.st_size, status.st_mtime_ns] if status is not None else None)
+        try:
+            if status is None or status.st_size > MAX_TEXT_BYTES:
                 raise OSError("too large")
             with open(path, "rb") as handle:
                 data: Optional[bytes] = handle.read()
@@ -234,14 +245,21 @@ class CallGraph:
         reads no text): the functions whose callers may have to be reported."""
         if writes.pattern not in self._helper_names:
             names: Dict[str, list] = {}
+            defs = self._defs.setdefault(writes.pattern, {})
             for path in self.files():
                 # Most files hold no helper: their cached (empty) names settle them before the costlier
                 # question whether the configuration reports the file; an uncached file is read only
                 # when it is reported.
-                found = self.summaries.names(path, writes.pattern)
-                if found is None and reported(path):
-                    found = _defs_holding(self.text(path) or "", writes)
-                    self.summaries.put_names(path, writes.pattern, found)
+                found = defs.get(path)
+                if found is None:
+                    found = self.summaries.names(path, writes.pattern)
+                    if found is not None:
+                        self._stamps.setdefault(path, self.summaries.stamp_of(path))
+                    elif reported(path):
+                        found = _defs_holding(self.text(path) or "", writes)
+                        self.summaries.put_names(path, writes.pattern, found)
+                    if found is not None:
+                        defs[path] = found
                 if found and reported(path):
                     for name in found:
                         names.setdefault(name, []).append(path)
@@ -251,11 +269,41 @@ class CallGraph:
     def candidates(self, name: str) -> Optional[List[str]]:
         """Project files whose text mentions `name` as a word; None when too many do to follow."""
         if name not in self._candidates:
-            key = name.encode("utf-8")  # a file is decoded only when the name's bytes are there
-            self._candidates[name] = [path for path in self.files() if (data := self._data(path)) is not None
-                                      and key in data and mentions(data.decode("utf-8", "replace"), name)]
+            self._candidates[name] = [path for path in self.files() if self._mentions(path, name)]
         found = self._candidates[name]
         return found if len(found) <= MAX_CANDIDATE_MODULES else None
+
+    def _mentions(self, path: str, name: str) -> bool:
+        data = self._data(path)  # a file is decoded only when the name's bytes are there
+        return data is not None and name.encode("utf-8") in data and mentions(data.decode("utf-8", "replace"), name)
+
+    def forget_changed(self) -> FrozenSet[str]:
+        """The files the graph has read that changed on disk (or vanished) since: what was concluded from
+        them — their text, their call facts, the names they mention, the functions holding writes — is
+        dropped, to be read again when asked, and the listeners (the analyses' memos of callers'
+        verdicts and judged writes) are told. One stat per file read, asked once per front end's run or
+        engine call (`project_for`), as the index's own `changed_on_disk`, never at a lookup. A file
+        added or removed is the index's to notice (it is then built again, and this graph with it)."""
+        changed = frozenset(path for path, was in self._stamps.items() if stamp(path) != was)
+        if changed:
+            self._forget(changed)
+        return changed
+
+    def _forget(self, paths: FrozenSet[str]) -> None:
+        for path in paths:
+            self._stamps.pop(path, None)
+            self._kept -= len(self._texts.pop(path, None) or b"")
+        self._calls = {key: calls for key, calls in self._calls.items() if key[0] not in paths}
+        for defs in self._defs.values():
+            for path in paths:
+                defs.pop(path, None)
+        self._helper_names.clear()
+        for name, found in self._candidates.items():
+            kept: Set[str] = set(found) - paths
+            self._candidates[name] = [path for path in self.files()
+                                      if path in kept or (path in paths and self._mentions(path, name))]
+        for listener in self.listeners:
+            listener(paths)
 
     def calls_in(self, path: str, name: str) -> Optional[NameCalls]:
         """The call facts of `path` for function name `name` (memoised, cached on disk); None when the
@@ -379,8 +427,8 @@ class SummariesCache(JsonStore):
     # 2: helper writes say which parameters their unique values come from (inputs); 3: values formatted from
     # the row's own pk, random text and the values that reach a save change which sets a helper write risks;
     # 4: helper writes carry their function's signature and early exits (argument_kinds.py); 5: names keyed
-    # by a digest of the write pattern
-    FORMAT = 5
+    # by a digest of the write pattern; 6: the call sites a module's verdicts rested on, by digest
+    FORMAT = 6
 
     def _entry(self, path: str) -> dict:
         payload = self.payload(path)
@@ -396,16 +444,27 @@ class SummariesCache(JsonStore):
         entry["names"] = {_digest(pattern): names}
         self.store(path, entry)
 
-    def helpers(self, path: str, fingerprint: str) -> Optional[dict]:
+    def helpers(self, path: str, fingerprint: str) -> Optional[Tuple[dict, dict]]:
+        """(function id → its helper writes, function id → digest of the call sites its module's verdicts
+        rested on: `sites_digest`) for the file as it is on disk, or None."""
         found = self._entry(path).get("helpers")
-        if isinstance(found, dict) and found.get("fingerprint") == fingerprint and isinstance(found.get("by"), dict):
-            return found["by"]
+        if (isinstance(found, dict) and found.get("fingerprint") == fingerprint and isinstance(found.get("by"), dict)
+                and isinstance(found.get("callers"), dict)):
+            return found["by"], found["callers"]
         return None
 
-    def put_helpers(self, path: str, fingerprint: str, by_function: dict) -> None:
+    def put_helpers(self, path: str, fingerprint: str, by_function: dict, callers: dict) -> None:
         entry = self._entry(path)
-        entry["helpers"] = {"fingerprint": fingerprint, "by": by_function}
+        entry["helpers"] = {"fingerprint": fingerprint, "by": by_function, "callers": callers}
         self.store(path, entry)
+
+
+def sites_digest(found: Optional[Tuple[List[CallSite], bool]]) -> str:
+    """A short stable digest of what the graph says of a function's callers (`CallGraph.sites`): a helper
+    summary that rested on it (a parameter every caller feeds a new row) holds while it is the same,
+    whichever files changed — the summary's own file's stamp says nothing of its callers'."""
+    text = repr(None if found is None else ([_encode_site(site) for site in found[0]], found[1]))
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 @functools.lru_cache(maxsize=8)
@@ -414,4 +473,4 @@ def _digest(pattern: str) -> str:
     return hashlib.sha1(pattern.encode("utf-8")).hexdigest()[:16]
 
 
-__all__ = ["CallGraph", "CallSite", "Check", "NameCalls", "function_id", "id_name", "id_module"]
+__all__ = ["CallGraph", "CallSite", "Check", "NameCalls", "function_id", "id_name", "id_module", "sites_digest"]

@@ -9,7 +9,7 @@ import ast
 import functools
 import os
 import warnings
-from typing import Callable, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 ROOT_MARKERS = ("manage.py", "pyproject.toml", "setup.cfg", "setup.py", ".git")
 
@@ -110,19 +110,58 @@ def is_skipped_dir(name: str) -> bool:
     return name in SKIP_DIRS or name.endswith(".egg-info") or (name.startswith(".") and name != ".")
 
 
-def walk_python_files(root: str, wanted: Callable[[str, str], bool]) -> Tuple[list, bool]:
+def walk_python_files(root: str, wanted: Callable[[str, str], bool],
+                      folders: Optional[Dict[str, Optional[list]]] = None) -> Tuple[list, bool]:
     """Paths of `.py` files under root for which `wanted(dirpath, filename)` is true.
 
     Iterative (no recursion limit), never follows symlinked folders (no loops), skips virtualenvs
     (folders with pyvenv.cfg) and the SKIP_DIRS. Returns (paths, complete); complete is False when the
     walk stopped at MAX_WALK_ENTRIES. Folders that cannot be read (a root-owned database volume in the
     tree) are passed over: they hold no project code, and warning about them on every run would be noise.
+
+    `folders`, when given, receives the stamp (`folder_stamp`) of each folder holding a file found and
+    of the folders above it: a file added, removed or renamed there changes it (`ModuleIndex`), while
+    folders of templates, translations and static files — most of a tree's folders — are left out.
     """
     found: List[str] = []
+    stamps: Dict[str, Optional[list]] = {}
+    try:
+        return _walk(root, wanted, found, [root], stamps if folders is not None else None)
+    finally:
+        if folders is not None:
+            _keep_folders_of(found, root, stamps, folders)
+
+
+def folder_stamp(folder: str) -> Optional[list]:
+    """[mtime in ns] of a folder, None when it cannot be stat'ed: changes when an entry is added,
+    removed or renamed in it (an editor saving by rename too), not when a file in it is rewritten."""
+    try:
+        return [os.stat(folder).st_mtime_ns]
+    except OSError:
+        return None
+
+
+def _keep_folders_of(found: List[str], root: str, stamps: Dict[str, Optional[list]],
+                     folders: Dict[str, Optional[list]]) -> None:
+    """Into `folders`, the stamps of the folders holding a file found and of the folders up to root."""
+    for path in found:
+        folder = os.path.dirname(path)
+        while folder in stamps and folder not in folders:
+            folders[folder] = stamps[folder]
+            if folder == root:
+                break
+            folder = os.path.dirname(folder)
+    if root in stamps:
+        folders.setdefault(root, stamps[root])  # a first file may come anywhere
+
+
+def _walk(root: str, wanted: Callable[[str, str], bool], found: List[str], stack: List[str],
+          stamps: Optional[Dict[str, Optional[list]]]) -> Tuple[list, bool]:
     seen = 0
-    stack = [root]
     while stack:
         folder = stack.pop()
+        if stamps is not None:
+            stamps[folder] = folder_stamp(folder)  # before reading it: a change meanwhile shows next time
         try:
             with os.scandir(folder) as scanned:
                 entries = sorted(scanned, key=lambda e: e.name)
