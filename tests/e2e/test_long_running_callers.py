@@ -147,3 +147,29 @@ def test_callers_edited_between_command_line_runs_sharing_the_cache(scenario, tm
         seen.append(sorted([row["path"], row["line"], row["code"]] for row in json.loads(result.stdout)))
     assert [(step, found) for step, found in enumerate(seen)] == \
         [(step, expected) for step, (_, _, expected) in enumerate(steps)]
+
+
+COUNTING = '''
+import contextlib, io
+from uniqueguard.index.modules import ModuleIndex
+from pylint.lint import Run
+
+calls = []
+compare = ModuleIndex.changed_on_disk
+ModuleIndex.changed_on_disk = lambda self: calls.append(1) or compare(self)
+for _ in range(3):
+    with contextlib.redirect_stdout(io.StringIO()):
+        Run(["--load-plugins=uniqueguard", "--disable=all", "--enable=unguarded-create", "--score=n",
+             "--persistent=n", "--rcfile=/dev/null", "shop"], exit=False)
+print(len(calls))
+'''
+
+
+def test_pylint_compares_the_disk_once_per_run_not_at_every_module(tmp_path):
+    """What every check compares (the index's files and folders, the call graph's files) is compared once
+    per pylint run: its checks use the options object its run was named with."""
+    env = _project(tmp_path, {**SCENARIOS["guards"][0], "shop/views.py": VIEWS_GUARDED, "shop/tasks.py": TASKS})
+    result = subprocess.run([sys.executable, "-c", COUNTING], cwd=str(tmp_path), capture_output=True, text=True,
+                            env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) <= 2, result.stdout  # the first run builds the index; the next two compare once each

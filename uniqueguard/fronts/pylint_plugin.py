@@ -90,9 +90,13 @@ class UniqueGuardChecker(BaseChecker):
         linter: Any = self.linter  # an attribute of ours on pylint's linter: what pylint_trees judges with
         linter._uniqueguard_options = self._options
         carriers = pylint_files.carried(linter)
-        if carriers and carriers not in _NAMED:
+        fresh = bool(carriers) and carriers not in _NAMED
+        if fresh:
             _NAMED.add(carriers)
-            start_run(carriers, self._options)
+        # The run begins with the very options object its checks pass (not the one _name_the_run read
+        # before pylint built its checkers): the index then compares its files with the disk once per
+        # run, not at every module's check (index.project.begin_run).
+        start_run(carriers if fresh else (), self._options)
 
     def close(self) -> None:
         pylint_trees.drop_all()
