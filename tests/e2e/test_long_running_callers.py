@@ -2,7 +2,8 @@
 way" as the module facts). One process — flake8's or pylint's long-running use, or the engine called as
 a library — lints the same project again and again while the files around a service write change on
 disk: a caller loses or regains its `try/except IntegrityError`, a caller appears in a new file and goes
-away with it, the helper's write disappears and comes back. After each edit the process must report what
+away with it, the helper's write disappears and comes back, a caller starts passing a loaded row instead
+of one it has just created, the module a caller imports from re-exports the function from elsewhere. After each edit the process must report what
 a fresh process reports. The same edits between separate command-line runs sharing one facts cache show
 the cache on disk hands back nothing stale either. Real processes, real files in a temporary project."""
 import json
@@ -59,8 +60,18 @@ NEW_ROWS = [
     ({"shop/signup.py": SIGNUP_LOADED}, ["shop/wallets.py"], [["shop/wallets.py", 5, "UNQ001"]]),
     ({"shop/signup.py": SIGNUP_NEW}, ["shop/wallets.py"], []),
 ]
+# What a caller's call calls is resolved through the module it imports from: a function moved to another
+# module and re-exported is called there, though the caller's own file has not changed.
+IMPL_CALL = ["shop/impl.py", 5, "UNQ001"]  # the write, when nothing calls its function
+REEXPORTS = [
+    ({"shop/views.py": VIEWS_GUARDED}, ["shop/impl.py"], [IMPL_CALL]),
+    ({"shop/services.py": "from .impl import issue  # noqa: F401\n"}, ["shop/impl.py"], []),
+    ({"shop/services.py": SERVICES}, ["shop/impl.py"], [IMPL_CALL]),
+]
 SCENARIOS = {"guards": ({"shop/models.py": MODELS, "shop/services.py": SERVICES}, GUARDS),
-             "new_rows": ({"shop/models.py": MODELS_ACCOUNTS, "shop/wallets.py": WALLETS}, NEW_ROWS)}
+             "new_rows": ({"shop/models.py": MODELS_ACCOUNTS, "shop/wallets.py": WALLETS}, NEW_ROWS),
+             "reexports": ({"shop/models.py": MODELS, "shop/services.py": SERVICES, "shop/impl.py": SERVICES},
+                           REEXPORTS)}
 
 DRIVER = '''
 import contextlib, io, json, os, sys

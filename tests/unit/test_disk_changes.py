@@ -75,3 +75,15 @@ def test_a_deleted_caller_is_no_caller(project):
     assert _lint(project, "shop/services.py") == []  # reported at the open call instead
     (project.root / "shop" / "views.py").unlink()
     assert _lint(project, "shop/services.py") == [(5, "UNQ001")]  # the one caller left is open
+
+
+def test_the_modules_a_file_imports_from_are_read_from_its_import_lines():
+    """What a file's cached call facts are valid for besides its own stamp (callgraph.file_fingerprint)."""
+    from uniqueguard.index.callgraph import imported_modules
+
+    text = ("import os, sys as system\nfrom . import services, views as v\nfrom .models import (Coupon,\n"
+            "    Order)\nfrom ..core.helpers import make  # why\nfrom shop.api import *\n")
+    assert imported_modules(text, "shop.checkout", False) == [
+        "os", "sys", "shop", "shop.services", "shop.views", "shop.models", "shop.models.Coupon", "core.helpers",
+        "core.helpers.make", "shop.api"]
+    assert imported_modules(text, "shop.checkout", True)[2:4] == ["shop.checkout", "shop.checkout.services"]

@@ -26,7 +26,8 @@ def graph_for(project) -> CallGraph:
             atexit.register(_save_all)
         graph = project.graph = CallGraph(
             project.root, project.cache.file and os.path.dirname(project.cache.file) or None,
-            lambda: _indexed_paths(project), (project.modules.python_files, not project.problems.incomplete_walk))
+            lambda: _indexed_paths(project), (project.modules.python_files, not project.problems.incomplete_walk),
+            project.module_path, project.modules.stamp_when_read)
     return graph
 
 

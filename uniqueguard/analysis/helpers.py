@@ -118,16 +118,20 @@ class Shared:
         """The helper summaries of a module just analysed (also into the disk cache), with what the callers
         of the functions its verdicts consulted (`consulted`: function ids) said then."""
         self._helpers[(os.path.abspath(path), stamp(path))] = helpers
-        self.graph.summaries.put_helpers(os.path.abspath(path), self.graph.fingerprint, {
+        self.graph.summaries.put_helpers(os.path.abspath(path), self._fingerprint(os.path.abspath(path)), {
             function: [list(astuple(write)) for write in writes] for function, writes in helpers.items()},
             {function: sites_digest(self.callers.sites(function)) for function in sorted(consulted)})
+
+    def _fingerprint(self, path: str) -> str:
+        """What a module's helper summaries on disk are valid for (`CallGraph.file_fingerprint`)."""
+        return self.graph.file_fingerprint(path) if self.graph.summaries.enabled else ""
 
     def helpers_in(self, path: str) -> Dict[str, List[HelperWrite]]:
         """function id → its helper writes, for the functions of the module at `path`."""
         key = (os.path.abspath(path), stamp(path))
         if key not in self._helpers:
             self._helpers[key] = {}
-            cached = self.graph.summaries.helpers(key[0], self.graph.fingerprint)
+            cached = self.graph.summaries.helpers(key[0], self._fingerprint(key[0]))
             if cached is not None and all(sites_digest(self.callers.sites(function)) == digest
                                           for function, digest in cached[1].items()):
                 try:

@@ -29,6 +29,7 @@ from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Set, Tup
 
 from . import discovery
 from .cache import JsonStore, stamp
+from .facts import resolve_relative
 
 # A name mentioned in more modules than this (`save`, `get`) is not followed: its callers are treated as
 # unknown, and the function is judged on its own, as if nothing called it.
@@ -131,11 +132,13 @@ def decode_calls(v: list) -> NameCalls:
 
 
 class CallsCache(JsonStore):
-    """Call facts per file and function name, valid for one state of the project's model modules."""
+    """Call facts per file and function name, valid for one state of the project's model modules and of
+    the modules the file imports (`CallGraph.file_fingerprint`)."""
 
     SUFFIX = "-calls.json"
-    FORMAT = 3  # 3: every argument's kind (analysis/argument_kinds.py); 2: a caller's handler that only
-    # re-raises records no atomic block
+    FORMAT = 4
+    # 4: valid for the modules a file imports as they are (`file_fingerprint`); 3: every argument's kind
+    # (analysis/argument_kinds.py); 2: a caller's handler that only re-raises records no atomic block
 
     def get(self, path: str, fingerprint: str, name: str) -> Optional[NameCalls]:
         payload = self.payload(path)
@@ -171,8 +174,13 @@ class CallGraph:
     """Call sites of project functions, found through the modules that mention their names."""
 
     def __init__(self, root: str, cache_dir: Optional[str], indexed_paths: Callable[[], Iterable[str]],
-                 walked: Optional[Tuple[List[str], bool]] = None):
+                 walked: Optional[Tuple[List[str], bool]] = None,
+                 module_path: Callable[[str], Optional[str]] = lambda dotted: None,
+                 read_stamp: Callable[[str], Optional[list]] = stamp):
         self.root = root
+        self._module_path = module_path  # the index's: where a dotted module's source is
+        self._read_stamp = read_stamp  # the stamp of a file as the index read it (else as it is now)
+        self._prints: Dict[str, str] = {}  # path → `file_fingerprint`
         self.cache = CallsCache(root, cache_dir)
         self.summaries = SummariesCache(root, cache_dir)
         self._last_save = 0.0
@@ -203,6 +211,23 @@ class CallGraph:
                 digest.update(f"{path}\0{stamp(path)}\0".encode("utf-8", "surrogatepass"))
             self._fingerprint = digest.hexdigest()[:20]
         return self._fingerprint
+
+    def file_fingerprint(self, path: str) -> str:
+        """What a file's cached call facts and helper summaries are valid for besides its own stamp: the
+        indexed modules (`fingerprint`) and the project modules it imports from, as they are. Resolving
+        its calls follows those (a re-export moved to another module changes what a call calls), and
+        judging its writes reads them (the form that validates a value)."""
+        found = self._prints.get(path)
+        if found is None:
+            dotted, is_package, _ = discovery.module_name(path, self.root)
+            digest = hashlib.sha1(self.fingerprint.encode("ascii"))
+            top = self.root.rstrip(os.sep) + os.sep
+            for name in imported_modules(self.text(path) or "", dotted, is_package):
+                imported = self._module_path(name)
+                if imported and imported.startswith(top) and imported != path:
+                    digest.update(f"{imported}\0{self._read_stamp(imported)}\0".encode("utf-8", "surrogatepass"))
+            found = self._prints[path] = digest.hexdigest()[:20]
+        return found
 
     def files(self) -> List[str]:
         if self._files is None:
@@ -292,6 +317,7 @@ class CallGraph:
     def _forget(self, paths: FrozenSet[str]) -> None:
         for path in paths:
             self._stamps.pop(path, None)
+            self._prints.pop(path, None)
             self._kept -= len(self._texts.pop(path, None) or b"")
         self._calls = {key: calls for key, calls in self._calls.items() if key[0] not in paths}
         for defs in self._defs.values():
@@ -311,7 +337,8 @@ class CallGraph:
         key = (path, name)
         if key in self._calls:
             return self._calls[key]
-        found = self.cache.get(path, self.fingerprint, name)
+        fingerprint = self.file_fingerprint(path) if self.cache.enabled else ""
+        found = self.cache.get(path, fingerprint, name)
         if found is None:
             if _names_only_where_never_used(self.text(path), name):
                 found = NameCalls()  # only its own `def` and plain imports: nothing to read the module for
@@ -319,7 +346,7 @@ class CallGraph:
                 extracted = self.extractor(path, frozenset([name])) if self.extractor is not None else {}
                 found = extracted.get(name, NameCalls()) if extracted is not None else None
             if found is not None:
-                self.cache.put(path, self.fingerprint, name, found)
+                self.cache.put(path, fingerprint, name, found)
         self._calls[key] = found
         return found
 
@@ -354,6 +381,28 @@ class CallGraph:
             self.cache.save()
             self.summaries.save()
             self._last_save = now
+
+
+_IMPORTS = re.compile(r"^[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+([^\n#;]*)|import[ \t]+([^\n#;]*))",
+                      re.MULTILINE)
+
+
+def imported_modules(text: str, module: str, is_package: bool) -> List[str]:
+    """Dotted names of the modules a module's text imports from, and of the names it imports from them
+    (`from shop import services` imports a module too), relative imports resolved. Read from the import
+    lines (names on the continuation lines of a parenthesised import are not read: their module is)."""
+    found: List[str] = []
+    for match in _IMPORTS.finditer(text):
+        dots, target, names, plain = match.groups()
+        if plain is not None:
+            found.extend(part.split(" as ")[0].strip() for part in plain.split(","))
+            continue
+        base = resolve_relative(module, is_package, len(dots), target or None)
+        if base:
+            found.append(base)
+            found.extend(f"{base}.{name}" for part in names.split(",")
+                         if (name := part.split(" as ")[0].strip(" \t()\\")) and name != "*")
+    return [name for name in dict.fromkeys(found) if name]
 
 
 def mentions(text: str, name: str) -> bool:
@@ -427,8 +476,9 @@ class SummariesCache(JsonStore):
     # 2: helper writes say which parameters their unique values come from (inputs); 3: values formatted from
     # the row's own pk, random text and the values that reach a save change which sets a helper write risks;
     # 4: helper writes carry their function's signature and early exits (argument_kinds.py); 5: names keyed
-    # by a digest of the write pattern; 6: the call sites a module's verdicts rested on, by digest
-    FORMAT = 6
+    # by a digest of the write pattern; 6: the call sites a module's verdicts rested on, by digest; 7: valid
+    # for the modules a file imports as they are (`CallGraph.file_fingerprint`)
+    FORMAT = 7
 
     def _entry(self, path: str) -> dict:
         payload = self.payload(path)

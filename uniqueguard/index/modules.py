@@ -166,6 +166,10 @@ class ModuleIndex:
             self.cache.put(path, facts, self._stamps[path])
         return facts
 
+    def stamp_when_read(self, path: str) -> Optional[list]:
+        """The stamp of a file when its facts were read (what they are true for), else as it is now."""
+        return self._stamps[path] if path in self._stamps else stamp(path)
+
     def changed_on_disk(self) -> bool:
         """Whether a file whose facts this index holds changed (size, mtime) or vanished since it was read,
         or the tree's Python files are no longer those it walked (one added, removed or renamed). One
