@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Optional, Set, Tuple
+from typing import Callable, Dict, FrozenSet, List, Optional, Set, Tuple
 
 from .. import orm
 from ..index import discovery
@@ -66,6 +66,13 @@ class Extractor:
         built once for the analysis too) if the graph asks for its calls: parsing it again meant a second
         tree of it beside the host's, the largest thing a run held (a 170 KB models module: 12 MB)."""
         self._linting = (os.path.abspath(path), read)
+
+    def forget(self, paths: FrozenSet[str]) -> None:
+        """Changed modules (`Shared._forget`): read again when next asked."""
+        for path in paths:
+            self._readers.pop(path, None)
+            self._texts.pop(path, None)
+            self._unreadable.discard(path)
 
     def __call__(self, path: str, names: frozenset) -> Optional[Dict[str, NameCalls]]:
         """Call facts per name; None when the module cannot be read (then its calls are unknown)."""
@@ -175,6 +182,13 @@ class Callers:
         self._views: Dict[str, Optional[CallerView]] = {}
         self._argument_sites: Dict[str, Optional[Tuple[CallSite, ...]]] = {}
         self._followed: Dict[str, bool] = {}
+
+    def forget(self) -> None:
+        """Call sites changed somewhere (`Shared._forget`): every verdict is drawn again from the graph.
+        Which functions are followed rests on the index's facts alone, and stays."""
+        self._sites.clear()
+        self._views.clear()
+        self._argument_sites.clear()
 
     def followed(self, function: str) -> bool:
         """Whether the function's callers are looked for: not module code, not a method Django may call."""

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 import time
 from typing import Any, Dict, Optional
 
@@ -250,6 +249,11 @@ class JsonStore:
             return None
         return entry.get("facts")
 
+    def stamp_of(self, path: str) -> Optional[list]:
+        """The stamp the entry for `path` was stored with (that of the file now, after `payload` found it)."""
+        entry = self.entries.get(path)
+        return entry.get("stamp") if isinstance(entry, dict) else None
+
     def forget(self, path: str) -> None:
         self.entries.pop(path, None)
         self.dirty = True
@@ -267,6 +271,8 @@ class JsonStore:
     def save(self) -> None:
         if not self.enabled or not self.dirty:
             return
+        import tempfile  # here: a run whose cache is already up to date never writes it
+
         directory = os.path.dirname(self.file)
         try:
             os.makedirs(directory, exist_ok=True)
