@@ -176,9 +176,12 @@ class CallGraph:
     def __init__(self, root: str, cache_dir: Optional[str], indexed_paths: Callable[[], Iterable[str]],
                  walked: Optional[Tuple[List[str], bool]] = None,
                  module_path: Callable[[str], Optional[str]] = lambda dotted: None,
-                 read_stamp: Callable[[str], Optional[list]] = stamp):
+                 read_stamp: Callable[[str], Optional[list]] = stamp,
+                 source_roots: Callable[[], Iterable[str]] = lambda: ()):
         self.root = root
         self._module_path = module_path  # the index's: where a dotted module's source is
+        self._source_roots = source_roots  # the index's: where the project's own imports resolve
+        self._tops: Dict[str, bool] = {}  # top-level package name → whether the project holds it
         self._read_stamp = read_stamp  # the stamp of a file as the index read it (else as it is now)
         self._prints: Dict[str, str] = {}  # path → `file_fingerprint`
         self.cache = CallsCache(root, cache_dir)
@@ -223,10 +226,20 @@ class CallGraph:
             digest = hashlib.sha1(self.fingerprint.encode("ascii"))
             top = self.root.rstrip(os.sep) + os.sep
             for name in imported_modules(self.text(path) or "", dotted, is_package):
-                imported = self._module_path(name)
+                imported = self._module_path(name) if self._project_package(name.partition(".")[0]) else None
                 if imported and imported.startswith(top) and imported != path:
                     digest.update(f"{imported}\0{self._read_stamp(imported)}\0".encode("utf-8", "surrogatepass"))
             found = self._prints[path] = digest.hexdigest()[:20]
+        return found
+
+    def _project_package(self, top: str) -> bool:
+        """Whether a top-level name is a package or module of the project's source roots (looked for
+        once per name): the standard library's and installed packages' names are not looked up further."""
+        found = self._tops.get(top)
+        if found is None:
+            found = self._tops[top] = any(os.path.isdir(os.path.join(folder, top)) or
+                                          os.path.isfile(os.path.join(folder, top + ".py"))
+                                          for folder in self._source_roots())
         return found
 
     def files(self) -> List[str]:
