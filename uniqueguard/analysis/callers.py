@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Optional, Set, Tuple
+from typing import Callable, Dict, FrozenSet, List, Optional, Set, Tuple
 
 from .. import orm
 from ..index import discovery
@@ -60,6 +60,13 @@ class Extractor:
         self._unreadable: Set[str] = set()  # modules that cannot be read: their calls are unknown
         self.texts: Callable[[str], Optional[str]] = lambda path: None  # the graph's file texts
         self._adopted: Optional[str] = None
+
+    def forget(self, paths: FrozenSet[str]) -> None:
+        """Changed modules (`Shared._forget`): read again when next asked."""
+        for path in paths:
+            self._readers.pop(path, None)
+            self._texts.pop(path, None)
+            self._unreadable.discard(path)
 
     def adopt(self, path: str, scope: ModuleScope, resolver: Resolver) -> None:
         """The module being linted is read from its own tree; the previous one's tree is let go."""
@@ -162,6 +169,13 @@ class Callers:
         self._views: Dict[str, Optional[CallerView]] = {}
         self._argument_sites: Dict[str, Optional[Tuple[CallSite, ...]]] = {}
         self._followed: Dict[str, bool] = {}
+
+    def forget(self) -> None:
+        """Call sites changed somewhere (`Shared._forget`): every verdict is drawn again from the graph.
+        Which functions are followed rests on the index's facts alone, and stays."""
+        self._sites.clear()
+        self._views.clear()
+        self._argument_sites.clear()
 
     def followed(self, function: str) -> bool:
         """Whether the function's callers are looked for: not module code, not a method Django may call."""
