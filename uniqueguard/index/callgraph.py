@@ -184,6 +184,9 @@ class CallGraph:
         self._helper_names: Dict[str, Dict[str, tuple]] = {}
         self._candidates: Dict[str, List[str]] = {}
         self._calls: Dict[Tuple[str, str], Optional[NameCalls]] = {}
+        # Call facts read together with other names of their module (`read_ahead`), not asked for yet:
+        # moved to `_calls` (and the disk cache) when asked, so the cache holds what it always held.
+        self._read_ahead: Dict[Tuple[str, str], NameCalls] = {}
         self.extractor: Optional[Extractor] = None  # set by the analysis layer
         self.complete = True  # False when the tree walk stopped early
         if walked is not None:
@@ -265,15 +268,47 @@ class CallGraph:
             return self._calls[key]
         found = self.cache.get(path, self.fingerprint, name)
         if found is None:
-            if _names_only_where_never_used(self.text(path), name):
+            found = self._read_ahead.pop(key, None)
+            if found is None and _names_only_where_never_used(self.text(path), name):
                 found = NameCalls()  # only its own `def` and plain imports: nothing to read the module for
-            else:
+            elif found is None:
                 extracted = self.extractor(path, frozenset([name])) if self.extractor is not None else {}
                 found = extracted.get(name, NameCalls()) if extracted is not None else None
             if found is not None:
                 self.cache.put(path, self.fingerprint, name, found)
         self._calls[key] = found
         return found
+
+    def read_ahead(self, names: Iterable[str], reported: Callable[[str], bool], only: Optional[str] = None) -> None:
+        """Read, in one parse per module, the call facts of every module the graph is about to be asked
+        about for several of `names` (the callers of a module's writes, one level of callers up): asked
+        one name at a time, such a module was parsed once per name, the one tree kept
+        (analysis/callers.py) being another module's by the time the next name came. Only names the
+        caller will ask next: a module read for names nobody asks costs more than the parse saved.
+        `only`: a module in hand now, to read for any of the names (it is asked later, when its tree is gone)."""
+        if self.extractor is None or not self.complete:
+            return
+        by_path: Dict[str, List[str]] = {}
+        least = 2 if only is None else 1  # one name of a module not in hand: read when asked, as before
+        for name in dict.fromkeys(names):
+            for path in self.candidates(name) or ():
+                key = (path, name)
+                if (only in (None, path) and key not in self._calls and key not in self._read_ahead
+                        and reported(path)):
+                    by_path.setdefault(path, []).append(name)
+        for path, unread in by_path.items():
+            if len(unread) < least:
+                continue
+            wanted = []
+            for name in unread:
+                cached = self.cache.get(path, self.fingerprint, name)
+                if cached is not None:
+                    self._calls[(path, name)] = cached
+                elif not _names_only_where_never_used(self.text(path), name):
+                    wanted.append(name)
+            extracted = self.extractor(path, frozenset(wanted)) if len(wanted) >= least else None
+            for name in wanted if extracted is not None else ():
+                self._read_ahead[(path, name)] = extracted.get(name, NameCalls())
 
     def sites(self, function: str, reported: Callable[[str], bool],
               search: Optional[str] = None, untyped: bool = False) -> Optional[Tuple[List[CallSite], bool]]:
