@@ -20,8 +20,8 @@ import contextlib
 import os
 from typing import Dict, Optional, Tuple
 
+from . import discovery
 from .cache import stamp
-from .discovery import parse_file, parse_source
 
 _HELD: Dict[str, Optional[ast.Module]] = {}  # path → its tree; None: held, not parsed yet
 _KEPT: Dict[str, Tuple[Optional[list], ast.Module]] = {}  # path → (the file's stamp then, its tree)
@@ -66,7 +66,7 @@ def tree_of(path: str, data=None) -> ast.Module:
         was, found = _KEPT[key]
         tree = found if was == stamp(key) else None
     if tree is None:
-        tree = parse_source(data, path) if data is not None else parse_file(path)
+        tree = discovery.parse_source(data, path) if data is not None else discovery.parse_file(path)
     if key in _HELD:
         _HELD[key] = tree
     return tree
