@@ -23,7 +23,7 @@ import contextlib
 import os
 import re
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Optional, Set, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Set, Tuple
 
 from .. import orm
 from ..index import discovery, in_hand
@@ -45,6 +45,7 @@ DJANGO_MODEL_METHODS = orm.SAVE | orm.INSTANCE_VALIDATION | frozenset({
     "prepare_database_save", "clean", "clean_fields", "date_error_message", "unique_error_message",
     "get_constraints", "check", "get_deferred_fields"})
 MAX_KEPT_TREES = 1  # parsed caller modules kept in memory at once
+_WORD = re.compile(r"\w+")
 
 
 class Extractor:
@@ -62,6 +63,8 @@ class Extractor:
         self.texts: Callable[[str], Optional[str]] = lambda path: None  # the graph's file texts
         self._adopted: Optional[str] = None
         self._active: Dict[str, CallSites] = {}  # modules being analysed right now (`analysing`)
+        # the names a module about to be read will be asked later (Callers.expected)
+        self.expected: Callable[[str, str], Iterable[str]] = lambda path, text: ()
         # told of each module parsed (path, text, whether it is read: False for test support)
         self.read: Callable[[str, str, bool], None] = lambda path, text, read: None
 
@@ -93,9 +96,15 @@ class Extractor:
                 self._active[path] = outer
 
     def __call__(self, path: str, names: frozenset) -> Optional[Dict[str, NameCalls]]:
-        """Call facts per name; None when the module cannot be read (then its calls are unknown)."""
+        """Call facts per name; None when the module cannot be read (then its calls are unknown). A module
+        parsed for them is read for the names it will be asked next too (`expected`): the answer then
+        holds those names as well."""
+        key = os.path.abspath(path)
+        parsing = key not in self._active and key not in self._readers
         reader = self.reader(path)
         if reader is not None:
+            if parsing:
+                names = names | frozenset(self.expected(key, self.texts(key) or ""))
             return reader.extract(names)
         return None if path in self._unreadable else {}
 
@@ -199,12 +208,33 @@ class Callers:
         self._views: Dict[str, Optional[CallerView]] = {}
         self._argument_sites: Dict[str, Optional[Tuple[CallSite, ...]]] = {}
         self._followed: Dict[str, bool] = {}
+        self._expected: Dict[str, None] = {}  # functions whose callers will be asked (`expect`), in order
+        extractor.expected = self.expected
 
     def followed(self, function: str) -> bool:
         """Whether the function's callers are looked for: not module code, not a method Django may call."""
         if function not in self._followed:
             self._followed[function] = not function.endswith(":") and not self._framework_may_call(function)
         return self._followed[function]
+
+    def expect(self, functions) -> None:
+        """Functions whose callers will be asked later (they hold a write judged, not handled there): a
+        module the graph parses meanwhile for another name is read for theirs too (`expected`)."""
+        self._expected.update((f, None) for f in functions if f is not None and f not in self._sites)
+
+    def expected(self, path: str, text: str) -> List[str]:
+        """Names of the expected functions whose callers will be looked for in `path`: those its text
+        names beyond their `def` and plain imports, followed, and not too common to follow."""
+        words = set(_WORD.findall(text))
+        found = []
+        for function in list(self._expected):
+            name = id_name(function)
+            if function in self._sites or not self.followed(function):
+                del self._expected[function]
+            elif name in words and path in (self.graph.candidates(name) or ()) and self.reported(path) \
+                    and self.graph.unread(path, name):
+                found.append(name)
+        return found
 
     def read_ahead(self, functions, only: Optional[str] = None) -> None:
         """The call sites of these functions are asked next: read each module that calls several of

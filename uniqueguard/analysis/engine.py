@@ -495,9 +495,10 @@ class _Analysis:
             self.project.user_model_asked = outer
             self.missing = self._missing_packages()
             self.shared.remember(self.real_path, self.text, self.judged, self.missing)
+            functions = [judged.function for judged in self.judged if not judged.handled]
+            self.callers.expect(functions)  # their callers are asked when this module is linted
             if not self.linted:  # linted later without its tree: what that will ask of it, read now
-                self.callers.read_ahead((judged.function for judged in self.judged if not judged.handled),
-                                        self.real_path)
+                self.callers.read_ahead(functions, self.real_path)
         for judged in self.judged:
             if not judged.handled and judged.verdict is not None and judged.function is not None:
                 verdict = judged.verdict

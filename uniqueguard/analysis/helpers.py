@@ -177,7 +177,8 @@ class Shared:
         called = [(function, writes) for name in sorted(_called_names(text).intersection(by_name))
                   for helper_path in by_name[name] for function, writes in self.helpers_in(helper_path).items()
                   if id_name(function) == name and self.callers.followed(function)]
-        self.callers.read_ahead(function for function, _ in called)
+        if len(called) > 1:  # (the analysis is imported only for a module that calls a helper)
+            self.callers.read_ahead(function for function, _ in called)
         found: List[OpenCall] = []
         for function, writes in called:
             view = self.callers.view(function)

@@ -274,6 +274,7 @@ class CallGraph:
             elif found is None:
                 extracted = self.extractor(path, frozenset([name])) if self.extractor is not None else {}
                 found = extracted.get(name, NameCalls()) if extracted is not None else None
+                self._keep_ahead(path, name, extracted)
             if found is not None:
                 self.cache.put(path, self.fingerprint, name, found)
         self._calls[key] = found
@@ -307,8 +308,24 @@ class CallGraph:
                 elif not _names_only_where_never_used(self.text(path), name):
                     wanted.append(name)
             extracted = self.extractor(path, frozenset(wanted)) if len(wanted) >= least else None
-            for name in wanted if extracted is not None else ():
-                self._read_ahead[(path, name)] = extracted.get(name, NameCalls())
+            if extracted is not None:  # None: the module cannot be read, which calls_in will say
+                for name in wanted:
+                    self._read_ahead[(path, name)] = extracted.get(name, NameCalls())
+                self._keep_ahead(path, "", extracted)
+
+    def _keep_ahead(self, path: str, name: str, extracted: Optional[Dict[str, NameCalls]]) -> None:
+        """The names besides `name` an extraction answered (the extractor reads the names a module will
+        be asked next along): kept until asked."""
+        for other, calls in (extracted or {}).items():
+            if other != name and self.unread(path, other):
+                self._read_ahead[(path, other)] = calls
+
+    def unread(self, path: str, name: str) -> bool:
+        """Whether the call facts of `path` for `name` are still to be read (not asked, not read ahead,
+        and the module names it beyond its `def` and plain imports)."""
+        key = (path, name)
+        return (key not in self._calls and key not in self._read_ahead
+                and not _names_only_where_never_used(self.text(path), name))
 
     def sites(self, function: str, reported: Callable[[str], bool],
               search: Optional[str] = None, untyped: bool = False) -> Optional[Tuple[List[CallSite], bool]]:

@@ -1,0 +1,118 @@
+"""One reading per module per run: a module the call graph parses for its calls, for one name or several,
+is not parsed again for the other names asked of it, for its index facts, or when it is linted."""
+import collections
+import os
+
+import pytest
+
+from uniqueguard.analysis import engine, graphs as graphs_module
+from uniqueguard.config import Options
+from uniqueguard.index import discovery, project as project_module
+from uniqueguard.rules import RULES
+
+MODELS = """
+from django.db import models
+
+class Coupon(models.Model):
+    code = models.CharField(max_length=20, unique=True)
+
+class Badge(models.Model):
+    name = models.CharField(max_length=20, unique=True)
+"""
+
+SERVICES = """
+from .models import Badge, Coupon
+
+def issue(code):
+    Coupon.objects.create(code=code)
+
+def award(name):
+    Badge.objects.create(name=name)
+"""
+
+# Calls both helpers, one of them guarded; writes a row of its own too (judged when first read).
+VIEWS = """
+from django.db import IntegrityError
+from shop import services
+from shop.models import Badge
+
+def redeem(request):
+    try:
+        services.issue(request.POST["code"])
+    except IntegrityError:
+        return None
+    services.award(request.POST["name"])
+
+def rename(request):
+    Badge.objects.create(name=request.POST["name"])
+"""
+
+OTHER = """
+from shop import services
+
+def hand_out(request):
+    services.issue(request.GET["code"])
+    services.award(request.GET["name"])
+"""
+
+FILES = {"shop/models.py": MODELS, "shop/services.py": SERVICES, "shop/views.py": VIEWS, "shop/other.py": OTHER}
+
+
+def _forget_process_state():
+    project_module._PROJECTS.clear()
+    graphs_module._GRAPHS.clear()
+    engine._SHARED.clear()
+
+
+@pytest.fixture
+def parses(monkeypatch):
+    """path → how many times it was parsed (every parse of a file goes through discovery.parse_source)."""
+    counted = collections.Counter()
+    real = discovery.parse_source
+
+    def parse_source(source, path, *args, **kwargs):
+        counted[os.path.abspath(path)] += 1
+        return real(source, path, *args, **kwargs)
+
+    monkeypatch.setattr(discovery, "parse_source", parse_source)
+    return counted
+
+
+def _run(project, order):
+    """Every file checked in one process, as a whole-tree run does, without the disk cache."""
+    options = Options(cache=False, extend_select=tuple(rule.code for rule in RULES))
+    found = {}
+    for relpath in order:
+        path = project.root / relpath
+        found[relpath] = sorted((f.line, f.code) for f in engine.check_source(path.read_bytes(), str(path), options)
+                                if not f.note)
+    return found
+
+
+@pytest.mark.parametrize("order", [
+    ["shop/services.py", "shop/views.py", "shop/other.py", "shop/models.py"],
+    ["shop/models.py", "shop/other.py", "shop/views.py", "shop/services.py"],
+])
+def test_each_module_is_parsed_once_per_run(project, parses, order):
+    for relpath, source in FILES.items():
+        project.write(relpath, source)
+    _forget_process_state()
+    found = _run(project, order)
+    # issue(): guarded in views, open in other → reported at other's call; award(): open at both → at the write
+    assert found == {"shop/services.py": [(8, "UNQ001")], "shop/views.py": [(14, "UNQ001")],
+                     "shop/other.py": [(5, "UNQ001")], "shop/models.py": []}
+    # views.py is read for its calls of the helpers (once for both names) and its own write judged from
+    # that reading; models.py is read for its facts; services.py when linted. (other.py, which writes
+    # nothing itself, is parsed again when linted to report the call found open there.)
+    assert {path: parses[str(project.root / path)] for path in ("shop/services.py", "shop/views.py", "shop/models.py")} == {
+        "shop/services.py": 1, "shop/views.py": 1, "shop/models.py": 1}
+
+
+def test_the_same_findings_whatever_the_order(project):
+    for relpath, source in FILES.items():
+        project.write(relpath, source)
+    runs = []
+    for order in (sorted(FILES), sorted(FILES, reverse=True)):
+        _forget_process_state()
+        runs.append(_run(project, order))
+    assert runs[0] == runs[1]
