@@ -5,6 +5,8 @@ from uniqueguard.analysis.argument_kinds import (CONSTANT, FORM, FORWARD, KEYS, 
                                                  Exit, Signature, decode_exits, decode_inputs, encode_exits,
                                                  passed_for, reaches)
 
+from model_texts import ACCOUNTS
+
 MODELS = """
 from django.db import models
 
@@ -291,17 +293,6 @@ def test_an_override_is_called_where_its_base_calls_the_method_on_self(app, valu
     app.write("shop/services.py", OVERRIDE)
     app.write("shop/views.py", f"from .services import Maker\n\ndef v(request):\n    Maker().run({value})\n")
     assert app.lint("shop/services.py") == expected
-
-
-ACCOUNTS = """
-from django.db import models
-
-class Account(models.Model):
-    name = models.CharField(max_length=20)
-
-class Wallet(models.Model):
-    account = models.OneToOneField(Account, on_delete=models.CASCADE)
-"""
 
 
 @pytest.mark.parametrize("second_send, found", [

@@ -7,6 +7,8 @@ import pytest
 from uniqueguard.analysis import engine, graphs as graphs_module
 from uniqueguard.index import discovery, project as project_module
 
+from model_texts import ACCOUNTS
+
 MODELS = """
 from django.db import models
 
@@ -201,17 +203,6 @@ def test_a_check_in_the_caller_before_the_helper_inserts_is_a_race_at_the_call(p
     [found] = project.findings("shop/views.py")
     assert (found.line, found.code) == (8, "UNQ002")
     assert "the first() check at line 6" in found.message
-
-
-ACCOUNTS = """
-from django.db import models
-
-class Account(models.Model):
-    name = models.CharField(max_length=20)
-
-class Wallet(models.Model):
-    account = models.OneToOneField(Account, on_delete=models.CASCADE)
-"""
 
 
 @pytest.mark.parametrize("old_caller, found", [

@@ -89,3 +89,22 @@ def test_a_named_run_compares_the_disk_once_and_the_next_run_sees_an_edit(projec
     assert lint(views, run) == ["UNQ001"]
     calls.clear()
     assert lint(views, Options(root=str(project.root))) == ["UNQ001"] and len(calls) == 1
+
+
+def test_a_pylint_run_compares_the_disk_once(project, monkeypatch, capsys):
+    """pylint builds its checkers after the plugin named the run: the run must begin with the options
+    object the checks pass, or every module's check compares the index's files with the disk again."""
+    from astroid import MANAGER
+    from pylint.lint import Run
+
+    project.write("shop/models.py", TAG.format(", unique=True"))
+    for name in ("views", "admin_views", "api_views"):
+        project.write(f"shop/{name}.py", VIEWS)
+    MANAGER.clear_cache()  # modules an earlier test built would not be built (nor checked) again
+    calls = _counting_comparisons(monkeypatch)
+    monkeypatch.chdir(project.root)
+    Run(["--load-plugins=uniqueguard", "--disable=all", "--enable=unguarded-create", "--persistent=n",
+         "--rcfile=/dev/null", "--score=n", "--msg-template={path}:{line}:{symbol}", "shop"], exit=False)
+    out = capsys.readouterr().out
+    assert out.count("unguarded-create") == 3, out
+    assert len(calls) <= 1

@@ -206,7 +206,8 @@ def reaches(args: Sequence[tuple], signature: Signature, exits: Sequence[Exit]) 
 
 
 # ---------------------------------------------------------------------------------------- the verdict
-SiteOutcome = Tuple[str, Tuple[str, ...]]  # ("safe" | "validated" | "open", validator classes)
+# ("safe" | "validated" | "open", validator classes, ((field, the cleaned_data key it was read from), ...))
+SiteOutcome = Tuple[str, Tuple[str, ...], Tuple[Tuple[str, str], ...]]
 SAFE, VALIDATED, OPEN = "safe", "validated", "open"
 
 
@@ -285,40 +286,51 @@ class SiteReader:
 
 def judge_site(reader: SiteReader, args: Sequence[tuple], caller: str, inputs: Sequence[Input],
                nulls_distinct: bool, unset_is_fresh: Callable[[str], bool],
-               validates: Callable[[Tuple[str, ...]], bool]) -> SiteOutcome:
-    """What one call makes of a unique set whose fields come from `inputs`."""
+               validates: Callable[[Tuple[str, ...], Dict[str, str]], bool]) -> SiteOutcome:
+    """What one call makes of a unique set whose fields come from `inputs`. A value read from the form
+    under another key than its field's (`enrol(form.cleaned_data["address"])` written to `email`) is
+    validated by what the form checks on that key: `validates(classes, {field: key})`."""
     classes: List[str] = []
     for item in inputs:
         passed = reader.value(args, item, caller)
         if passed is None:
             if item.param == SPREAD and unset_is_fresh(item.field):
-                return SAFE, ()  # the key nobody passes: the field keeps a value no row holds
+                return SAFE, (), ()  # the key nobody passes: the field keeps a value no row holds
             if item.param != SPREAD and item.none_default and nulls_distinct:
-                return SAFE, ()
-            return OPEN, ()
+                return SAFE, (), ()
+            return OPEN, (), ()
         if (passed[0] == NONE and nulls_distinct) or passed[0] == RANDOM:
-            return SAFE, ()  # NULL, or a fresh random value: no row holds it
+            return SAFE, (), ()  # NULL, or a fresh random value: no row holds it
+    renamed: Dict[str, str] = {}
+    holders: List[Tuple[str, ...]] = []
     for item in inputs:
         passed = reader.value(args, item, caller)
         if passed is None or passed[0] != FORM:
-            return OPEN, ()
+            return OPEN, (), ()
         form_classes, _, key = passed[1].partition("|")
-        found = tuple(c for c in form_classes.split("+") if c)
-        if key not in (item.field, f"{item.field}_id") or not validates(found):
-            return OPEN, ()
+        if key and key not in (item.field, f"{item.field}_id"):
+            renamed[item.field] = key
+        holders.append(tuple(c for c in form_classes.split("+") if c))
+    for found in holders:
+        if not validates(found, renamed):
+            return OPEN, (), ()
         classes.extend(c for c in found if c not in classes)
-    return VALIDATED, tuple(classes)
+    return VALIDATED, tuple(classes), tuple(sorted(renamed.items()))
 
 
 def site_outcomes(reader: SiteReader, sites: Sequence[tuple], inputs: Sequence[Input], nulls_distinct: bool,
                   unset_is_fresh: Callable[[str], bool],
-                  validates: Callable[[Tuple[str, ...]], bool]) -> Dict[str, Tuple[str, ...]]:
-    """{outcome: validator classes} over the calls `sites` ((args, caller), ...)."""
+                  validates: Callable[[Tuple[str, ...], Dict[str, str]], bool]
+                  ) -> Tuple[Dict[str, Tuple[str, ...]], Dict[str, str]]:
+    """({outcome: validator classes}, {field: the cleaned_data key a validated call read it from, where
+    the two differ}) over the calls `sites` ((args, caller), ...)."""
     found: Dict[str, Tuple[str, ...]] = {}
+    renamed: Dict[str, str] = {}
     for args, caller in sites:
-        outcome, classes = judge_site(reader, args, caller, inputs, nulls_distinct, unset_is_fresh, validates)
+        outcome, classes, keys = judge_site(reader, args, caller, inputs, nulls_distinct, unset_is_fresh, validates)
         found[outcome] = tuple(dict.fromkeys(found.get(outcome, ()) + classes))
-    return found
+        renamed.update(keys)
+    return found, renamed
 
 
 __all__ = ["CONSTANT", "Exit", "FORM", "FORWARD", "Input", "KEYS", "NEW", "NONE", "OPEN", "PARAMETER", "RANDOM",

@@ -359,6 +359,13 @@ def _write_call(methods: frozenset) -> "re.Pattern[str]":
     return re.compile(r"\.\s*(?:" + names + r")\s*\(")
 
 
+def _renamed_keys(sources) -> Dict[str, str]:
+    """Model field → the cleaned_data key its value was read from, for the fields where the two differ
+    (`email=form.cleaned_data["contact"]`): what validated that value is what the class checks on the key."""
+    return {name: source.field for name, source in sources
+            if source is not None and source.field is not None and source.field != name}
+
+
 def _placed(path: str) -> str:
     """Where a linted path lives. An unsaved editor buffer or `--stdin-display-name` names a file that
     may not exist yet: its folder still places it in the project. Plain stdin is placed in the cwd."""
@@ -594,15 +601,15 @@ class _Analysis:
             if not inputs:
                 still.append(unique_set)
                 continue
-            outcomes = site_outcomes(reader, sites, inputs, unique_set.nulls_distinct,
-                                     functools.partial(self._unset_is_fresh, model, unique_set),
-                                     functools.partial(self._validates, model, unique_set))
+            outcomes, renamed = site_outcomes(reader, sites, inputs, unique_set.nulls_distinct,
+                                              functools.partial(self._unset_is_fresh, model, unique_set),
+                                              functools.partial(self._validates, model, unique_set))
             if set(outcomes) == {SAFE}:
                 continue
             if VALIDATED in outcomes and OPEN not in outcomes:
                 validator = self.resolver.validator_of_classes(outcomes[VALIDATED])
-                if validator is not None and validator.seen_for(unique_set) not in seen:
-                    seen.append(validator.seen_for(unique_set))
+                if validator is not None and validator.seen_for(unique_set, renamed) not in seen:
+                    seen.append(validator.seen_for(unique_set, renamed))
                 validated.append(unique_set)
                 continue
             still.append(unique_set)
@@ -614,9 +621,9 @@ class _Analysis:
             return replace(judged.base, rule="UNQ004", unique_sets=tuple(validated), validated_by=tuple(seen))
         return None
 
-    def _validates(self, model, unique_set: UniqueSet, classes: Tuple[str, ...]) -> bool:
+    def _validates(self, model, unique_set: UniqueSet, classes: Tuple[str, ...], keys: Dict[str, str]) -> bool:
         validator = self.resolver.validator_of_classes(classes)
-        return validator is not None and validator.validates(unique_set, model)
+        return validator is not None and validator.validates(unique_set, model, keys)
 
     def _unset_is_fresh(self, model, unique_set: UniqueSet, name: str) -> bool:
         return name in model.fields and unset_field_is_fresh(self.project, model.fields[name], unique_set, model)
@@ -693,14 +700,15 @@ class _Analysis:
                     break  # NULL in the set: no row can equal it
                 arguments.append((field, argument))
             else:
-                for field, argument in arguments:
-                    source = self.finder.form_source(field, argument) if argument is not None else None
+                sources = [(field, self.finder.form_source(field, argument) if argument is not None else None)
+                           for field, argument in arguments]
+                keys = _renamed_keys(sources)
+                for _, source in sources:
                     validator = self.resolver.validator(source.holder) if source is not None else None
-                    if (validator is None or source is None or source.field not in (None, field)
-                            or not validator.validates(unique_set, model)):
+                    if validator is None or not validator.validates(unique_set, model, keys):
                         return None
-                    if validator.seen_for(unique_set) not in seen:
-                        seen.append(validator.seen_for(unique_set))
+                    if validator.seen_for(unique_set, keys) not in seen:
+                        seen.append(validator.seen_for(unique_set, keys))
                 validated.append(unique_set)
         return tuple(validated), tuple(seen)
 
@@ -779,20 +787,21 @@ class _Analysis:
                 unvalidated.append(unique_set)
                 continue
             validators = []
+            keys = _renamed_keys((name, write.sources.get(name)) for name in written)
             for name in written:
                 source = write.sources.get(name)
                 validator = self.resolver.validator(source.holder) if source is not None else None
-                if validator is None or not validator.validates(unique_set, write.model):
+                if validator is None or not validator.validates(unique_set, write.model, keys):
                     # the fix goes into the class the other fields come from (`serializer.save(owner=...)`)
                     validator = validator or self._validator_of_any(write, written)
                     if validator is not None:
-                        fixes.append(validator.fix_for(unique_set))
+                        fixes.append(validator.fix_for(unique_set, keys))
                     unvalidated.append(unique_set)
                     break
                 validators.append(validator)
             else:
                 for validator in validators:
-                    seen = validator.seen_for(unique_set)
+                    seen = validator.seen_for(unique_set, keys)
                     if seen not in checked_by:
                         checked_by.append(seen)
         return tuple(unvalidated), tuple(checked_by), tuple(fixes)

@@ -50,9 +50,18 @@ _NAMED: set = set()  # the carriers (pylint_files) this process has named to the
 
 
 def _options(linter) -> Options:
-    """uniqueguard's options for this run, from pylint's (a ConfigError for a bad value)."""
+    """uniqueguard's options for this run, from pylint's (a ConfigError for a bad value): the very object
+    the run was named with (`_name_the_run`) when they are the same, so the engine compares the files
+    its index has read with the disk once per run, not at every module's check (`start_run`)."""
     read = options_from_mapping(pylint_mapping(linter.config), "pylint's options (command line or its rc file)")
-    return replace(read, extend_select=_host_selected(getattr(linter.config, "enable", ())))
+    read = replace(read, extend_select=_host_selected(getattr(linter.config, "enable", ())))
+    if _READ and _READ[0] == read:
+        return _READ[0]
+    _READ[:] = [read]
+    return read
+
+
+_READ: List[Options] = []  # the options last read
 
 
 def _enabled(linter) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import enum
 from dataclasses import dataclass
-from typing import Callable, FrozenSet, Optional, Tuple
+from typing import Callable, Dict, FrozenSet, Optional, Tuple
 
 from .. import orm
 from .facts import QUERY_METHODS, CallValue, ClassFacts, ModuleFacts, Ref
@@ -132,8 +132,21 @@ class Validator:
         """The fields the generated model-level unique checks can cover."""
         return self.fields if self.model_checked is None else self.model_checked
 
-    def validates(self, unique_set: UniqueSet, model: Optional[ModelInfo]) -> bool:
-        """Whether this class checks `unique_set` (a UniqueSet of `model`) before the write."""
+    def validates(self, unique_set: UniqueSet, model: Optional[ModelInfo],
+                  keys: Optional[Dict[str, str]] = None) -> bool:
+        """Whether this class checks `unique_set` (a UniqueSet of `model`) before the write.
+
+        `keys` maps a model field to the cleaned_data key its value was read from when the two differ
+        (`email=form.cleaned_data["contact"]`): then only what the class checks on that key counts — a
+        `clean_contact()` that queries does, the `email` field's own checks do not (they looked at another
+        value), and neither do the model-level checks, which see the instance's fields, not the key."""
+        if keys:
+            renamed = tuple(keys.get(name, name) for name in unique_set.fields)
+            if renamed in self.explicit_validators:
+                return True
+            if len(renamed) == 1:
+                return renamed[0] in self.clean_methods or renamed[0] in dict(self.field_classes)
+            return self.clean_queries and set(renamed) <= self.fields
         fields = unique_set.fields
         if fields in self.explicit_validators or (len(fields) == 1 and fields in self.explicit_validators):
             return True
@@ -153,8 +166,14 @@ class Validator:
             return True
         return False
 
-    def fix_for(self, unique_set: UniqueSet) -> FormFix:
-        """The concrete change that makes this class validate `unique_set`."""
+    def fix_for(self, unique_set: UniqueSet, keys: Optional[Dict[str, str]] = None) -> FormFix:
+        """The concrete change that makes this class validate `unique_set` (its values read from the
+        cleaned_data keys `keys` names, as for validates(): then only a querying clean of those keys can)."""
+        if keys:
+            renamed = tuple(keys.get(name, name) for name in unique_set.fields)
+            if self.kind.is_serializer:
+                return FormFix(FormFixKind.VALIDATE_QUERY, self.name, renamed)
+            return FormFix(FormFixKind.CLEAN_FIELD if len(renamed) == 1 else FormFixKind.CLEAN, self.name, renamed)
         if self.kind is ValidatorKind.MODEL_FORM:
             if not self.unique_checks_on:
                 return FormFix(FormFixKind.CALL_SUPER_CLEAN, self.name, unique_set.fields)
@@ -175,12 +194,14 @@ class Validator:
             return FormFix(FormFixKind.CLEAN, self.name, unique_set.fields)
         return FormFix(FormFixKind.CLEAN_FIELD, self.name, unique_set.fields)
 
-    def seen_for(self, unique_set: UniqueSet) -> ValidationSeen:
-        """What validates `unique_set`, for a message: the class, or its clean_<field>()/validate_<field>()."""
-        if len(unique_set.fields) == 1 and unique_set.fields[0] in self.clean_methods:
+    def seen_for(self, unique_set: UniqueSet, keys: Optional[Dict[str, str]] = None) -> ValidationSeen:
+        """What validates `unique_set`, for a message: the class, or its clean_<field>()/validate_<field>()
+        (of the cleaned_data key the value came from, `keys` as for validates())."""
+        renamed = tuple((keys or {}).get(name, name) for name in unique_set.fields)
+        if len(renamed) == 1 and renamed[0] in self.clean_methods:
             prefix = "validate_" if self.kind.is_serializer else "clean_"
-            return ValidationSeen(self.name, f"{prefix}{unique_set.fields[0]}", unread=self.unread_packages)
-        field_class = dict(self.field_classes).get(unique_set.fields[0]) if len(unique_set.fields) == 1 else None
+            return ValidationSeen(self.name, f"{prefix}{renamed[0]}", unread=self.unread_packages)
+        field_class = dict(self.field_classes).get(renamed[0]) if len(renamed) == 1 else None
         return ValidationSeen(self.name, field_class=field_class, unread=self.unread_packages)
 
 
