@@ -5,9 +5,10 @@ import os
 
 import pytest
 
-from uniqueguard.analysis import engine, graphs as graphs_module
+from test_callgraph import _forget_process_state
+from uniqueguard.analysis import engine
 from uniqueguard.config import Options
-from uniqueguard.index import discovery, project as project_module
+from uniqueguard.index import discovery
 from uniqueguard.rules import RULES
 
 MODELS = """
@@ -56,12 +57,6 @@ def hand_out(request):
 """
 
 FILES = {"shop/models.py": MODELS, "shop/services.py": SERVICES, "shop/views.py": VIEWS, "shop/other.py": OTHER}
-
-
-def _forget_process_state():
-    project_module._PROJECTS.clear()
-    graphs_module._GRAPHS.clear()
-    engine._SHARED.clear()
 
 
 @pytest.fixture
