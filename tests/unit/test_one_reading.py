@@ -111,3 +111,41 @@ def test_the_same_findings_whatever_the_order(project):
         _forget_process_state()
         runs.append(_run(project, order))
     assert runs[0] == runs[1]
+
+
+def test_a_held_tree_serves_every_reader_of_its_module_only_while_held(tmp_path, parses):
+    from uniqueguard.index import in_hand
+
+    path = tmp_path / "mod.py"
+    path.write_text("x = 1\n")
+    with in_hand.holding(str(path)):
+        first = in_hand.tree_of(str(path))  # the first reader parses it ...
+        assert in_hand.tree_of(str(path), "x = 1\n") is first  # ... and every other gets that tree
+    assert parses[str(path)] == 1
+    assert in_hand.tree_of(str(path)) is not first  # nothing held: parsed again
+    given = in_hand.tree_of(str(path))
+    with in_hand.holding(str(path), given):
+        assert in_hand.tree_of(str(path)) is given
+
+
+def test_a_kept_tree_serves_until_let_go_or_its_file_changes(tmp_path):
+    from uniqueguard.index import in_hand
+
+    path = tmp_path / "mod.py"
+    path.write_text("x = 1\n")
+    tree = in_hand.tree_of(str(path))
+    in_hand.kept(str(path), tree)
+    assert in_hand.tree_of(str(path)) is tree
+    path.write_text("x = 22\n")  # another size: another stamp
+    changed = in_hand.tree_of(str(path))
+    assert changed is not tree and changed.body[0].value.value == 22
+    in_hand.kept(str(path), changed)
+    in_hand.kept(str(path), None)
+    assert in_hand.tree_of(str(path)) is not changed
+    others = [tmp_path / f"m{i}.py" for i in range(in_hand.MAX_KEPT + 1)]
+    for other in others:
+        other.write_text("y = 2\n")
+        in_hand.kept(str(other), in_hand.tree_of(str(other)))
+    assert len([p for p in in_hand._KEPT if p.startswith(str(tmp_path))]) == in_hand.MAX_KEPT
+    for other in others:
+        in_hand.kept(str(other), None)

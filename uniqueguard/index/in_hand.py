@@ -25,6 +25,9 @@ from .cache import stamp
 
 _HELD: Dict[str, Optional[ast.Module]] = {}  # path → its tree; None: held, not parsed yet
 _KEPT: Dict[str, Tuple[Optional[list], ast.Module]] = {}  # path → (the file's stamp then, its tree)
+# Trees `kept` at most: the graph keeps one module besides the linted one, per project and configuration;
+# a graph dropped whole (its index rebuilt in a long-running process) never lets its trees go itself.
+MAX_KEPT = 4
 
 
 @contextlib.contextmanager
@@ -51,10 +54,11 @@ def kept(path: str, tree: Optional[ast.Module]) -> None:
     """A tree some part of the engine keeps anyway (the call graph's last module read) serves every reader
     of `path` until it is let go (`tree` None) or the file changes."""
     key = os.path.abspath(path)
-    if tree is None:
-        _KEPT.pop(key, None)
-    else:
+    _KEPT.pop(key, None)
+    if tree is not None:
         _KEPT[key] = (stamp(key), tree)
+        for oldest in list(_KEPT)[:-MAX_KEPT]:
+            del _KEPT[oldest]
 
 
 def tree_of(path: str, data=None) -> ast.Module:
