@@ -206,7 +206,9 @@ PROFILE_MODELS = """
      "        Wallet.objects.create(owner=request.user)\n", ["UNQ001"]),
     ("def f(user):\n    if not hasattr(user, 'purse'):\n        Profile.objects.create(user=user)\n", ["UNQ001"]),
     ("def f(u):\n    if not hasattr(u, 'purse') or u.purse is None:\n        Wallet.objects.create(owner=u)\n", ["UNQ002"]),
-    ("def f(u, x):\n    if not hasattr(u, 'purse') or x:\n        Wallet.objects.create(owner=u)\n", ["UNQ001"]),
+    # taken when the accessor found nothing, among other reasons: the insert may follow that check
+    ("def f(u, x):\n    if not hasattr(u, 'purse') or x:\n        Wallet.objects.create(owner=u)\n", ["UNQ002"]),
+    ("def f(u, x):\n    if hasattr(u, 'purse') or x:\n        Wallet.objects.create(owner=u)\n", ["UNQ001"]),
     ("def f(user):\n    if not hasattr(user, 'profile'):\n        Profile.objects.get_or_create(user=user)\n", []),
     # the instance is a row inserted a moment ago only when `created` (issue 13 item 2)
     ("@receiver(post_save, sender=settings.AUTH_USER_MODEL)\ndef f(sender, instance, created, **kw):\n"

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
 from .. import orm
+from ..index.facts import node_fields
 
 Position = Tuple[int, int]
 Block = Tuple[int, str]  # id() of the node holding a statement list, and the list's field ("body"...)
@@ -53,12 +54,14 @@ class ScopeSummary:
                   and node.func.attr in orm.INSTANCE_VALIDATION and isinstance(node.func.value, ast.Name)):
                 self.validations.setdefault(node.func.value.id, []).append(
                     ((node.lineno, node.col_offset), node.func.attr))
-            for name, value in ast.iter_fields(node):
-                if isinstance(value, list) and value and all(isinstance(s, ast.stmt) for s in value):
+            for name in node_fields(type(node)):
+                value = getattr(node, name, None)
+                # a list holds one kind of node (the grammar's `stmt*`, `expr*`...): its first says which
+                if type(value) is list and value and isinstance(value[0], ast.stmt):
                     on = arms + ((id(node), name),) if isinstance(node, ast.If) else arms
                     for index, statement in enumerate(value):
                         stack.append((statement, chain + (((id(node), name), index),), on))
-                elif isinstance(value, list):
+                elif type(value) is list:
                     stack.extend((item, chain, arms) for item in value if isinstance(item, ast.AST))
                 elif isinstance(value, ast.AST):
                     stack.append((value, chain, arms))

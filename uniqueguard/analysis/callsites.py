@@ -52,7 +52,7 @@ class CallSites:
         escapes: Dict[str, List[str]] = {}
         aliases = {local: target.rpartition(".")[2] for local, target in self.scope.names.imports.items()
                    if local != target.rpartition(".")[2] and target.rpartition(".")[2] in names}
-        for node in self.scope.loads:
+        for node in self.scope.loads_named(names.union(aliases)):
             name = node.id if isinstance(node, ast.Name) else node.attr
             name = aliases.get(name, name) if isinstance(node, ast.Name) else name  # `import issue as give`
             if name not in names:

@@ -11,7 +11,6 @@ import ast
 import contextlib
 import functools
 import gc
-import inspect
 import os
 import re
 from dataclasses import dataclass, replace
@@ -76,12 +75,15 @@ def _import_analysis() -> None:
 
 def engine_entry(function):
     """Marks a front end's entry point (a module's check, a run's start): each call is an `engine_call`
-    with the options the front passed (its own object, the same for every file of its run)."""
-    signature = inspect.signature(function)
+    with the options the front passed (its own object, the same for every file of its run; None when
+    it passed none), found by the parameter's position, once: importing `inspect` for a signature and
+    binding every call's arguments with it cost about 10 ms on a project of 400 modules."""
+    code = function.__code__
+    position = code.co_varnames[:code.co_argcount].index("options")
 
     @functools.wraps(function)
     def call(*args, **kwargs):
-        with engine_call(signature.bind(*args, **kwargs).arguments.get("options")):
+        with engine_call(args[position] if len(args) > position else kwargs.get("options")):
             return function(*args, **kwargs)
     return call
 

@@ -348,11 +348,14 @@ class CheckFinder:
                     return polarity, check
             return None, None
         if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
-            # `not hasattr(x, "profile") or x.profile is None`: true only when every part says absent
+            # `if not M.objects.filter(user=u).exists() or <too old>:` — the branch is taken, among other
+            # reasons, when the check found nothing: a write there may follow that check, the race of
+            # check-then-create. A part saying the row is present makes the branch mean nothing sure.
             parts = [self._polarity(value, model, depth + 1) for value in test.values]
-            if parts and all(check is not None and polarity == "absent" for polarity, check in parts):
-                return "absent", parts[0][1]
-            return None, None
+            if any(check is not None and polarity == "present" for polarity, check in parts):
+                return None, None
+            absent = [check for polarity, check in parts if check is not None and polarity == "absent"]
+            return ("absent", absent[0]) if absent else (None, None)
         if isinstance(test, ast.Name):
             flagged = self._missing_flag(test, model)
             if flagged[1] is not None:

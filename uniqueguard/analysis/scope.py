@@ -11,7 +11,7 @@ import enum
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple, Union
 
-from ..index.facts import Names, child_nodes, collect_imports, dotted_name
+from ..index.facts import Names, child_nodes, collect_imports, dotted_name, node_fields
 
 FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
@@ -66,6 +66,7 @@ class ModuleScope:
         # Name and Attribute loads: what the call-site graph reads
         self.loads: List[Union[ast.Name, ast.Attribute]] = []
         self.import_nodes: List[Union[ast.Import, ast.ImportFrom]] = []  # every import statement, at any depth
+        self._loads_by_name: Optional[Dict[str, List[int]]] = None  # name → positions in `loads`
         self._walk(tree)
         imports, self.star_imports = collect_imports(tree, module, is_package)
         local_defs = frozenset(
@@ -80,29 +81,42 @@ class ModuleScope:
 
         `facts.iter_nodes` spelled out, in its order: this loop runs over every node of every module
         analysed — the engine's hottest — and a generator resumed per node and a tuple `isinstance`
-        per node cost as much as the walk itself. A node's kind is sorted once per node class."""
+        per node cost as much as the walk itself. A node's kind and the fields that can hold its
+        children (`facts.node_fields`) are sorted out once per node class; the commonest nodes — names,
+        constants (no children), attributes (one) — skip the loop over fields."""
         parents = self.parents
         method_calls, loads, functions, imports = self.method_calls, self.loads, self.functions, self.import_nodes
-        Attribute, Load, AST = ast.Attribute, ast.Load, ast.AST
+        Attribute, Load, Name, AST = ast.Attribute, ast.Load, ast.Name, ast.AST
+        sorts, fields = _SORTS, _FIELDS
         stack: List[ast.AST] = [tree]
         pop, push = stack.pop, stack.append
         while stack:
             node = pop()
             kind = type(node)
-            sort = _SORTS.get(kind)
+            sort = sorts.get(kind)
             if sort is None:
                 sort = _sort_of(kind)
-            if sort == _CALL:
-                if isinstance(node.func, Attribute):  # type: ignore[attr-defined]
-                    method_calls.append(node)  # type: ignore[arg-type]
-            elif sort == _REFERENCE:
-                if isinstance(node.ctx, Load):  # type: ignore[attr-defined]
-                    loads.append(node)  # type: ignore[arg-type]
-            elif sort == _DEF:
-                functions.append(node)  # type: ignore[arg-type]
-            elif sort == _IMPORT:
-                imports.append(node)  # type: ignore[arg-type]
-            for name in _FIELDS[kind]:
+            if sort:
+                if sort == _LEAF:
+                    continue
+                if sort == _REFERENCE:
+                    if isinstance(node.ctx, Load):  # type: ignore[attr-defined]
+                        loads.append(node)  # type: ignore[arg-type]
+                    if kind is Name:
+                        continue  # no children
+                    if kind is Attribute:  # its one child, without the loop over fields
+                        value = node.value  # type: ignore[attr-defined]
+                        parents[value] = node
+                        push(value)
+                        continue
+                if sort == _CALL:
+                    if isinstance(node.func, Attribute):  # type: ignore[attr-defined]
+                        method_calls.append(node)  # type: ignore[arg-type]
+                elif sort == _DEF:
+                    functions.append(node)  # type: ignore[arg-type]
+                elif sort == _IMPORT:
+                    imports.append(node)  # type: ignore[arg-type]
+            for name in fields[kind]:
                 value = getattr(node, name, None)
                 if type(value) is list:
                     for child in value:
@@ -112,6 +126,18 @@ class ModuleScope:
                 elif isinstance(value, AST):
                     parents[value] = node
                     push(value)
+
+    def loads_named(self, names) -> List[Union[ast.Name, ast.Attribute]]:
+        """The loads (`loads`, in their order) spelling one of `names`: a Name's id, an Attribute's attr.
+        The call graph asks a module for the references to a few names at a time, and scanning every
+        load of the module for each question was most of the cost of answering it; the index is built
+        on the first question, in one pass."""
+        index = self._loads_by_name
+        if index is None:
+            index = self._loads_by_name = {}
+            for position, node in enumerate(self.loads):
+                index.setdefault(node.id if isinstance(node, ast.Name) else node.attr, []).append(position)
+        return [self.loads[p] for p in sorted(p for name in set(names) for p in index.get(name, ()))]
 
     # ----------------------------------------------------------------------------------- structure
     def parent(self, node: ast.AST) -> Optional[ast.AST]:
@@ -126,11 +152,16 @@ class ModuleScope:
             child, parent = parent, self.parents.get(parent)
 
     def enclosing_function(self, node: ast.AST) -> Optional[FunctionNode]:
-        for _, parent in self.ancestors(node):
+        """The function (or lambda) around `node`; None at module level or in a class body. Asked for
+        nearly every node the analysis looks at: a plain loop up the parents, no generator."""
+        parents = self.parents
+        parent = parents.get(node)
+        while parent is not None:
             if isinstance(parent, FUNCTION_NODES):
                 return parent
             if isinstance(parent, ast.ClassDef):
                 return None
+            parent = parents.get(parent)
         return None
 
     def parameter_of(self, value: ast.AST) -> Optional[Union[ast.FunctionDef, ast.AsyncFunctionDef]]:
@@ -232,8 +263,18 @@ class ModuleScope:
         else:
             body = list(scope.body)
         stack = list(reversed(body))
+        pop, fields = stack.pop, _FIELDS
         while stack:
-            node = stack.pop()
+            node = pop()
+            kind = type(node)
+            binds = _BINDS.get(kind)
+            if binds is None:
+                binds = _BINDS[kind] = issubclass(kind, _BINDING_NODES)
+                fields[kind] = node_fields(kind)
+            if not binds:  # most nodes bind nothing (and names, constants have no children): on to the next
+                if fields[kind]:
+                    stack.extend(reversed(child_nodes(node)))
+                continue
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 bind(node.name, node, None, BindingKind.DEF)
                 continue
@@ -383,22 +424,26 @@ class ModuleScope:
         return self.names_at(node).qualify(dotted)
 
 
-_OTHER, _CALL, _REFERENCE, _DEF, _IMPORT = range(5)
+_OTHER, _CALL, _REFERENCE, _DEF, _IMPORT, _LEAF = range(6)
 _SORTS: Dict[type, int] = {}  # node class → what ModuleScope._walk collects it as
-_FIELDS: Dict[type, Tuple[str, ...]] = {}  # node class → its fields that can hold nodes (no ctx)
+_FIELDS: Dict[type, Tuple[str, ...]] = {}  # node class → its fields that can hold nodes (facts.node_fields)
+_BINDS: Dict[type, bool] = {}  # node class → whether `_bindings_of` looks at it (else only at its children)
+_BINDING_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.Assign, ast.AnnAssign,
+                  ast.NamedExpr, ast.For, ast.AsyncFor, ast.comprehension, ast.withitem, ast.Import, ast.ImportFrom)
 
 
 def _sort_of(kind: type) -> int:
     """What the walk collects a node class as, by `isinstance` in the walk's order of tests (so a
-    subclass of a node class sorts as its base); its child fields are noted at the same time."""
-    _FIELDS[kind] = tuple(n for n in getattr(kind, "_fields", ()) if n != "ctx")
+    subclass of a node class sorts as its base), or `_LEAF` for one that can hold no node (a constant,
+    an operator); its child fields are noted at the same time."""
+    _FIELDS[kind] = node_fields(kind)
     for sort, classes in ((_CALL, (ast.Call,)), (_REFERENCE, (ast.Name, ast.Attribute)),
                           (_DEF, (ast.FunctionDef, ast.AsyncFunctionDef)), (_IMPORT, (ast.Import, ast.ImportFrom))):
         if issubclass(kind, classes):
             _SORTS[kind] = sort
             return sort
-    _SORTS[kind] = _OTHER
-    return _OTHER
+    _SORTS[kind] = _OTHER if _FIELDS[kind] else _LEAF
+    return _SORTS[kind]
 
 
 def _seen_at(candidates: List[Binding], position: Position) -> Optional[Binding]:

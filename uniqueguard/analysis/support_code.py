@@ -71,9 +71,7 @@ class MigrationCode:
         return self._functions
 
     def _run_python_calls(self) -> Iterator[ast.Call]:
-        for node in self.scope.loads:
-            if (node.id if isinstance(node, ast.Name) else node.attr) != "RunPython":
-                continue
+        for node in self.scope.loads_named(("RunPython",)):
             call = self.scope.parent(node)
             if isinstance(call, ast.Call) and call.func is node and self.scope.qualify(node) in RUN_PYTHON:
                 yield call

@@ -15,7 +15,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 import time
 from typing import Any, Dict, Optional
 
@@ -263,6 +262,8 @@ class JsonStore:
     def save(self) -> None:
         if not self.enabled or not self.dirty:
             return
+        import tempfile  # here: a run whose cache is already up to date never writes it
+
         directory = os.path.dirname(self.file)
         try:
             os.makedirs(directory, exist_ok=True)

@@ -364,17 +364,22 @@ def mentions(text: str, name: str) -> bool:
     """Whether `text` holds the identifier `name` as a whole word (what `\\bname\\b` finds), by
     `str.find` and a look at the characters either side: a regular expression over every file of the
     project, once per function name followed, cost as much as parsing a tenth of it."""
-    start = text.find(name)
-    while start >= 0:
-        end = start + len(name)
-        if not (start and _word_char(text[start - 1])) and not (end < len(text) and _word_char(text[end])):
-            return True
-        start = text.find(name, start + 1)
-    return False
+    return next(_word_positions(text, name), None) is not None
 
 
 def _word_char(char: str) -> bool:
     return char.isalnum() or char == "_"
+
+
+def _word_positions(text: str, name: str):
+    """Where `text` holds the identifier `name` as a whole word (`\\bname\\b`'s matches), by `str.find`:
+    a regular expression starting with `\\b` tries every position of the text."""
+    start = text.find(name)
+    while start >= 0:
+        end = start + len(name)
+        if not (start and _word_char(text[start - 1])) and not (end < len(text) and _word_char(text[end])):
+            yield start
+        start = text.find(name, start + 1)
 
 
 _IMPORT_LINE = re.compile(r"[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]")
@@ -388,9 +393,9 @@ def _names_only_where_never_used(text: Optional[str], name: str) -> bool:
         return False
     pattern = re.compile(r"\b" + re.escape(name) + r"\b")
     definition = re.compile(r"[ \t]*(?:async[ \t]+)?def[ \t]+" + re.escape(name) + r"\b")
-    for match in pattern.finditer(text):
-        start = text.rfind("\n", 0, match.start()) + 1
-        end = text.find("\n", match.end())
+    for found in _word_positions(text, name):
+        start = text.rfind("\n", 0, found) + 1
+        end = text.find("\n", found + len(name))
         line = text[start:end if end >= 0 else len(text)]
         if ";" in line:
             return False

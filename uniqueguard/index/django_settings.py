@@ -71,8 +71,9 @@ def _settings_module_name(modules: ModuleIndex, configured: Optional[str]) -> Op
         hint = _settings_in_config(os.path.join(root, name))
         if hint and modules.module_path(hint):
             return hint
-    candidates, _ = discovery.walk_python_files(
-        root, lambda folder, name: name == "settings.py" or os.path.basename(folder) == "settings")
+    # from the index's own walk of the tree (in its order, to its limit), not a second walk
+    candidates = [path for path in modules.python_files
+                  if os.path.basename(path) == "settings.py" or os.path.basename(os.path.dirname(path)) == "settings"]
     ranked = sorted(candidates, key=lambda p: (p.count(os.sep), not p.endswith("settings.py"), p))
     for path in ranked:
         dotted, _, _ = discovery.module_name(path, root)

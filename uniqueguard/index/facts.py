@@ -11,6 +11,7 @@ Values are kept as *literals*: str/int/bool/None, tuples for lists/tuples/sets, 
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -335,7 +336,27 @@ def literal(node: Optional[ast.AST], names: Names, depth: int = 0) -> Any:
 # Classes and modules
 
 
-_CHILD_FIELDS: Dict[type, Tuple[str, ...]] = {}  # node type → its fields that can hold nodes (no ctx)
+_CHILD_FIELDS: Dict[type, Tuple[str, ...]] = {}  # node class → its fields that can hold nodes
+# The grammar's builtin types (ast's ASDL): a field declared with one holds a plain value, never a node.
+_VALUE_TYPES = frozenset({"identifier", "string", "constant", "int"})
+_SIGNATURE = re.compile(r"\w+\((.*)\)")
+
+
+def node_fields(kind: type) -> Tuple[str, ...]:
+    """The fields of a node class that can hold nodes, in order: every walk of a tree asks each node
+    for these, so the ones that never hold a node are left out once per class — `ctx` (the shared
+    Load/Store singletons, which have no children) and those the grammar declares plain values
+    (`Name.id`, `Attribute.attr`, `Constant.value`, `keyword.arg`, `alias.name`...), read from the
+    class's ASDL signature (`Name(identifier id, expr_context ctx)`). A class whose signature does not
+    read so keeps all its fields but `ctx`: the walks check every value's type anyway."""
+    found = _CHILD_FIELDS.get(kind)
+    if found is None:
+        match = _SIGNATURE.fullmatch((kind.__doc__ or "").strip())
+        declared = [part.split() for part in match.group(1).split(",")] if match and match.group(1) else []
+        values = {words[1] for words in declared if len(words) == 2 and words[0].rstrip("*?") in _VALUE_TYPES}
+        found = _CHILD_FIELDS[kind] = tuple(
+            name for name in getattr(kind, "_fields", ()) if name != "ctx" and name not in values)
+    return found
 
 
 def iter_nodes(tree: ast.AST, parents: Optional[dict] = None):
@@ -351,7 +372,7 @@ def iter_nodes(tree: ast.AST, parents: Optional[dict] = None):
         kind = type(node)
         names = child_fields.get(kind)
         if names is None:
-            names = child_fields[kind] = tuple(n for n in kind._fields if n != "ctx")
+            names = node_fields(kind)
         for name in names:
             value = getattr(node, name, None)
             if type(value) is list:
@@ -372,7 +393,7 @@ def child_nodes(node: ast.AST) -> List[ast.AST]:
     kind = type(node)
     names = _CHILD_FIELDS.get(kind)
     if names is None:
-        names = _CHILD_FIELDS[kind] = tuple(n for n in kind._fields if n != "ctx")
+        names = node_fields(kind)
     found: List[ast.AST] = []
     AST = ast.AST
     for name in names:
@@ -527,12 +548,20 @@ def _own_statements(function):
     while stack:
         node = stack.pop()
         yield node
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            continue
-        for name in ("handlers", "cases", "finalbody", "orelse", "body"):
+        kind = type(node)
+        blocks = _BLOCKS.get(kind)
+        if blocks is None:
+            blocks = _BLOCKS[kind] = () if issubclass(kind, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) \
+                else tuple(name for name in ("handlers", "cases", "finalbody", "orelse", "body")
+                           if name in getattr(kind, "_fields", ()))
+        for name in blocks:  # most statements (assignments, calls, returns) hold none
             children = getattr(node, name, None)
             if isinstance(children, list):
                 stack.extend(reversed(children))
+
+
+# statement class → its fields holding statement blocks, in the order `_own_statements` pushes them
+_BLOCKS: Dict[type, Tuple[str, ...]] = {}
 
 
 def _returns_and_attributes(function, names: Names) -> Tuple[tuple, tuple, tuple]:
