@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from uniqueguard.analysis import engine, graphs as graphs_module
+from uniqueguard.analysis import engine
 from uniqueguard.index import discovery, project as project_module
 
 from model_texts import ACCOUNTS
@@ -38,7 +38,6 @@ def redeem(request):
 def _forget_process_state():
     """What a new process starts with: no project index, no call graph in memory."""
     project_module._PROJECTS.clear()
-    graphs_module._GRAPHS.clear()
     engine._SHARED.clear()
 
 

@@ -99,9 +99,13 @@ def findings(project, body, path="shop/views.py"):
     ("def f(n):\n    missing = False\n    try:\n        Tag.objects.get(name=n)\n    except Tag.DoesNotExist:\n"
      "        missing = True\n    if missing:\n        Tag.objects.create(name=n)\n", "UNQ002",
      "the get() check at line 6"),
-    # ... not when the caller may set it too, nor when the get() looks at another field
+    # ... also when the caller may set it too ("missing, or the caller asked": the insert may follow the
+    # check), not when the handler sets it from something else, nor when the get() looks at another field
     ("def f(n, missing=False):\n    try:\n        Tag.objects.get(name=n)\n    except Tag.DoesNotExist:\n"
-     "        missing = True\n    if missing:\n        Tag.objects.create(name=n)\n", "UNQ001", "nothing catches"),
+     "        missing = True\n    if missing:\n        Tag.objects.create(name=n)\n", "UNQ002",
+     "the get() check at line 5"),
+    ("def f(n, missing=False):\n    try:\n        Tag.objects.get(name=n)\n    except Tag.DoesNotExist:\n"
+     "        missing = n.strip()\n    if missing:\n        Tag.objects.create(name=n)\n", "UNQ001", "nothing catches"),
     ("def f(n, u):\n    missing = False\n    try:\n        Tag.objects.get(owner=u)\n"
      "    except Tag.DoesNotExist:\n        missing = True\n    if missing:\n        Tag.objects.create(name=n)\n",
      "UNQ001", "nothing catches"),

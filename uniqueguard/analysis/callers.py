@@ -23,7 +23,7 @@ import contextlib
 import os
 import re
 from dataclasses import dataclass
-from typing import Callable, Dict, Iterable, List, Optional, Set, Tuple
+from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 from .. import orm
 from ..index import discovery, in_hand
@@ -67,6 +67,12 @@ class Extractor:
         self.expected: Callable[[str, str], Iterable[str]] = lambda path, text: ()
         # told of each module parsed (path, text, whether it is read: False for test support)
         self.read: Callable[[str, str, bool], None] = lambda path, text, read: None
+
+    def forget(self, paths: FrozenSet[str]) -> None:
+        """Changed modules (`Shared._forget`): read again when next asked."""
+        for path in paths:
+            self._drop(path)
+            self._unreadable.discard(path)
 
     def adopt(self, path: str, scope: ModuleScope, resolver: Resolver) -> None:
         """The module being linted is read from its own tree; the previous one's tree is let go."""
@@ -210,6 +216,14 @@ class Callers:
         self._followed: Dict[str, bool] = {}
         self._expected: Dict[str, None] = {}  # functions whose callers will be asked (`expect`), in order
         extractor.expected = self.expected
+
+    def forget(self) -> None:
+        """Call sites changed somewhere (`Shared._forget`): every verdict is drawn again from the graph.
+        Which functions are followed rests on the index's facts alone, and stays."""
+        self._sites.clear()
+        self._views.clear()
+        self._argument_sites.clear()
+        self._expected.clear()
 
     def followed(self, function: str) -> bool:
         """Whether the function's callers are looked for: not module code, not a method Django may call."""

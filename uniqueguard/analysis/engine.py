@@ -285,6 +285,9 @@ def _shared(project, options: Options) -> Shared:
     key = (id(project), options, atomic_requests)
     shared = _SHARED.get(key)
     if shared is None or shared.project is not project:
+        built = built_projects()  # those of an index built again (an edited models module) are let go
+        for stale in [k for k, v in _SHARED.items() if not any(v.project is p for p in built)]:
+            del _SHARED[stale]
         writes = _write_call(orm.WRITES | frozenset(options.write_methods))
         shared = _SHARED[key] = Shared(project, options, atomic_requests, writes,
                                        lambda path, text_: _for_helpers(path, text_, options))
@@ -492,8 +495,10 @@ class _Analysis:
 
     def judge_writes(self) -> None:
         """Each write's own verdict, callers left aside, and the helper summaries of its functions; kept
-        as plain data, so a module read for its helpers and linted later is not analysed twice."""
-        if self.judged is None:
+        as plain data, so a module read for its helpers and linted later is not analysed twice (its
+        summaries were recorded then)."""
+        judging = self.judged is None
+        if judging:
             outer = self.project.user_model_asked  # a module judged while another is (callers.Extractor)
             self.project.user_model_asked = False  # set when this module's code asks for the user model
             with self.shared.extractor.analysing(self.real_path, self.scope, self.resolver):
@@ -508,7 +513,7 @@ class _Analysis:
             self.callers.expect(functions)  # their callers are asked when this module is linted
             if not self.linted:  # linted later without its tree: what that will ask of it, read now
                 self.callers.read_ahead(functions, self.real_path)
-        for judged in self.judged:
+        for judged in self.judged or ():
             if not judged.handled and judged.verdict is not None and judged.function is not None:
                 verdict = judged.verdict
                 self.helpers.setdefault(judged.function, []).append(HelperWrite(
@@ -516,7 +521,8 @@ class _Analysis:
                     f"{relative_posix(self.real_path, self.project.root)}:{judged.line}", verdict.rule,
                     messages.render(verdict), messages.describe_sets(judged.base.unique_sets, judged.base.alternatives),
                     judged.inputs, judged.signature, judged.exits))
-        self.shared.record(self.real_path, self.helpers)
+        if judging:
+            self.shared.record(self.real_path, self.helpers, self.finder.new_rows.consulted)
 
     def _judge(self, write: Write) -> Judged:
         call = write.call

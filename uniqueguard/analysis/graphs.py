@@ -7,29 +7,34 @@ from __future__ import annotations
 
 import atexit
 import os
-from typing import Dict, List
+from typing import List
 
 from ..index.callgraph import CallGraph
+from ..index.project import built_projects
 
-_GRAPHS: Dict[int, CallGraph] = {}
+_SAVED_AT_EXIT = [False]
 
 
 def graph_for(project) -> CallGraph:
-    """The call graph of a project index, built once per process with it."""
-    graph = _GRAPHS.get(id(project))
-    if graph is None or graph.root != project.root:
-        if not _GRAPHS:
+    """The call graph of a project index, built once per process with it and kept on it: the index
+    compares the graph's files with the disk when it compares its own (`project_for`), and a project
+    built again (an edited models module, a file added) comes with a graph of its own."""
+    graph = project.graph
+    if graph is None:
+        if not _SAVED_AT_EXIT[0]:
+            _SAVED_AT_EXIT[0] = True
             atexit.register(_save_all)
-        graph = CallGraph(project.root, project.cache.file and os.path.dirname(project.cache.file) or None,
-                          lambda: _indexed_paths(project),
-                          (project.modules.python_files, not project.problems.incomplete_walk))
-        _GRAPHS[id(project)] = graph
+        graph = project.graph = CallGraph(
+            project.root, project.cache.file and os.path.dirname(project.cache.file) or None,
+            lambda: _indexed_paths(project), (project.modules.python_files, not project.problems.incomplete_walk),
+            project.module_path, project.modules.stamp_when_read)
     return graph
 
 
 def _save_all() -> None:
-    for graph in _GRAPHS.values():
-        graph.save(throttle=0.0)
+    for project in built_projects():
+        if project.graph is not None:
+            project.graph.save(throttle=0.0)
 
 
 def _indexed_paths(project) -> List[str]:

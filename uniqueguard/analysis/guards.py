@@ -377,14 +377,20 @@ class CheckFinder:
         """A flag that says the row is missing: set to a constant in an `except DoesNotExist` whose
         `try` looks the row up (`found = False`), and bound only to the opposite constant anywhere else
         in the function (`found = True` before the `try`). Its value then tells whether the get() failed.
-        A parameter or any other value may say anything: no check."""
+        A parameter set in the handler (`def create_token(user, force_new=False)`, `force_new = True` when
+        the get() fails) says "missing, or the caller asked": like an `or` with the check as one part,
+        the insert may follow the check. Any other value may say anything: no check."""
         func = self.scope.enclosing_function(flag)
         if func is None:
             return None, None
         in_handler: List[Tuple[bool, ExistenceCheck]] = []
         elsewhere = set()
+        parameter = False
         for binding in self.scope.bindings(func).get(flag.id, ()):
             value = binding.value
+            if binding.kind is BindingKind.PARAM:
+                parameter = True
+                continue
             if binding.kind is not BindingKind.ASSIGN or not (isinstance(value, ast.Constant)
                                                               and isinstance(value.value, bool)):
                 return None, None
@@ -398,7 +404,7 @@ class CheckFinder:
                 in_handler.append((value.value, check))
             else:
                 elsewhere.add(value.value)
-        if not in_handler or len({v for v, _ in in_handler}) != 1 or not elsewhere:
+        if not in_handler or len({v for v, _ in in_handler}) != 1 or not (elsewhere or parameter):
             return None, None
         missing, check = in_handler[0]
         if missing in elsewhere:

@@ -19,10 +19,10 @@ import functools
 import os
 import re
 from dataclasses import astuple, dataclass
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Callable, Dict, FrozenSet, Iterable, List, Optional
 
 from ..index.cache import JsonStore
-from ..index.callgraph import CallSite, Check, id_name
+from ..index.callgraph import CallSite, Check, id_name, sites_digest
 from ..paths import matches, relative_posix
 from .graphs import graph_for
 
@@ -77,6 +77,19 @@ class Shared:
         self._judged: Dict[tuple, tuple] = {}  # (path, stamp) → (hash of the text, judged writes, missing)
         self._reported: Dict[str, bool] = {}  # path → whether the configuration reports it
         self._ahead = False  # a module is being judged ahead (`_judge_ahead`)
+        self.graph.listeners.append(self._forget)
+
+    def _forget(self, paths: FrozenSet[str]) -> None:
+        """Files the call graph had read changed on disk (index/callgraph.py, `forget_changed`): the
+        callers' verdicts are drawn again, the changed modules are read again for their calls, and the
+        writes judged and helper summaries kept in this process are judged again when next asked — a
+        write's own verdict may rest on what its callers pass (a row they have just created)."""
+        if "callers" in self.__dict__:
+            self.callers.forget()
+        if "extractor" in self.__dict__:
+            self.extractor.forget(paths)
+        self._helpers.clear()
+        self._judged.clear()
 
     # The analysis behind these two is imported when first needed: a module with no write that calls no
     # helper is settled from the graph's cached names alone.
@@ -103,22 +116,29 @@ class Shared:
             found = self._reported[path] = not matches(relative_posix(path, self.project.root), self.options.excluded)
         return found
 
-    def record(self, path: str, helpers: Dict[str, List[HelperWrite]]) -> None:
-        """The helper summaries of a module just analysed (also into the disk cache)."""
+    def record(self, path: str, helpers: Dict[str, List[HelperWrite]], consulted: Iterable[str] = ()) -> None:
+        """The helper summaries of a module just analysed (also into the disk cache), with what the callers
+        of the functions its verdicts consulted (`consulted`: function ids) said then."""
         self._helpers[(os.path.abspath(path), stamp(path))] = helpers
-        self.graph.summaries.put_helpers(os.path.abspath(path), self.graph.fingerprint, {
-            function: [list(astuple(write)) for write in writes] for function, writes in helpers.items()})
+        self.graph.summaries.put_helpers(os.path.abspath(path), self._fingerprint(os.path.abspath(path)), {
+            function: [list(astuple(write)) for write in writes] for function, writes in helpers.items()},
+            {function: sites_digest(self.callers.sites(function)) for function in sorted(consulted)})
+
+    def _fingerprint(self, path: str) -> str:
+        """What a module's helper summaries on disk are valid for (`CallGraph.file_fingerprint`)."""
+        return self.graph.file_fingerprint(path) if self.graph.summaries.enabled else ""
 
     def helpers_in(self, path: str) -> Dict[str, List[HelperWrite]]:
         """function id → its helper writes, for the functions of the module at `path`."""
         key = (os.path.abspath(path), stamp(path))
         if key not in self._helpers:
             self._helpers[key] = {}
-            cached = self.graph.summaries.helpers(key[0], self.graph.fingerprint)
-            if cached is not None:
+            cached = self.graph.summaries.helpers(key[0], self._fingerprint(key[0]))
+            if cached is not None and all(sites_digest(self.callers.sites(function)) == digest
+                                          for function, digest in cached[1].items()):
                 try:
                     self._helpers[key] = {function: [HelperWrite(*map(str, write)) for write in writes]
-                                          for function, writes in cached.items()}
+                                          for function, writes in cached[0].items()}
                     return self._helpers[key]
                 except TypeError:  # an odd entry: read the module again
                     self.graph.summaries.forget(key[0])

@@ -10,7 +10,7 @@ at risk, and the message names what else creates it.
 from __future__ import annotations
 
 import ast
-from typing import Any, Dict, NamedTuple, Optional, Tuple
+from typing import Any, Dict, NamedTuple, Optional, Set, Tuple
 
 from .fresh_values import unset_field_is_fresh
 from .function_ids import enclosing_id
@@ -41,6 +41,7 @@ class NewRows:
         self.resolver = resolver
         self.inserting = inserting  # manager methods whose result is a new row (create, create_user...)
         self.callers: Optional[Any] = None  # the project's callers (analysis/callers.py), for parameters fed new rows
+        self.consulted: Set[str] = set()  # functions whose call sites a verdict rested on (helper summaries)
 
     def verdict(self, unique_set: UniqueSet, model: ModelInfo, values: Dict[str, ast.AST]):
         """(whether the set is still at risk, the Creator when something else inserts the same row)."""
@@ -156,7 +157,10 @@ class NewRows:
         func = self.scope.parameter_of(value)
         if func is None:
             return None
-        found = self.callers.sites(enclosing_id(self.scope, value))
+        function = enclosing_id(self.scope, value)
+        if function is not None:
+            self.consulted.add(function)
+        found = self.callers.sites(function)
         if found is None or not found[0] or found[1]:
             return None
         index = self.scope.call_position(func, value.id)  # `obj.method(row)`: row is the 2nd parameter

@@ -245,6 +245,11 @@ class JsonStore:
             return None
         return entry.get("facts")
 
+    def stamp_of(self, path: str) -> Optional[list]:
+        """The stamp the entry for `path` was stored with (that of the file now, after `payload` found it)."""
+        entry = self.entries.get(path)
+        return entry.get("stamp") if isinstance(entry, dict) else None
+
     def forget(self, path: str) -> None:
         self.entries.pop(path, None)
         self.dirty = True

@@ -25,10 +25,11 @@ import os
 import re
 import time
 from dataclasses import dataclass
-from typing import Callable, Dict, Iterable, List, Optional, Tuple
+from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 from . import discovery
 from .cache import JsonStore, stamp
+from .facts import resolve_relative
 
 # A name mentioned in more modules than this (`save`, `get`) is not followed: its callers are treated as
 # unknown, and the function is judged on its own, as if nothing called it.
@@ -131,11 +132,13 @@ def decode_calls(v: list) -> NameCalls:
 
 
 class CallsCache(JsonStore):
-    """Call facts per file and function name, valid for one state of the project's model modules."""
+    """Call facts per file and function name, valid for one state of the project's model modules and of
+    the modules the file imports (`CallGraph.file_fingerprint`)."""
 
     SUFFIX = "-calls.json"
-    FORMAT = 3  # 3: every argument's kind (analysis/argument_kinds.py); 2: a caller's handler that only
-    # re-raises records no atomic block
+    FORMAT = 4
+    # 4: valid for the modules a file imports as they are (`file_fingerprint`); 3: every argument's kind
+    # (analysis/argument_kinds.py); 2: a caller's handler that only re-raises records no atomic block
 
     def get(self, path: str, fingerprint: str, name: str) -> Optional[NameCalls]:
         payload = self.payload(path)
@@ -171,8 +174,13 @@ class CallGraph:
     """Call sites of project functions, found through the modules that mention their names."""
 
     def __init__(self, root: str, cache_dir: Optional[str], indexed_paths: Callable[[], Iterable[str]],
-                 walked: Optional[Tuple[List[str], bool]] = None):
+                 walked: Optional[Tuple[List[str], bool]] = None,
+                 module_path: Callable[[str], Optional[str]] = lambda dotted: None,
+                 read_stamp: Callable[[str], Optional[list]] = stamp):
         self.root = root
+        self._module_path = module_path  # the index's: where a dotted module's source is
+        self._read_stamp = read_stamp  # the stamp of a file as the index read it (else as it is now)
+        self._prints: Dict[str, str] = {}  # path → `file_fingerprint`
         self.cache = CallsCache(root, cache_dir)
         self.summaries = SummariesCache(root, cache_dir)
         self._last_save = 0.0
@@ -181,12 +189,17 @@ class CallGraph:
         self._files: Optional[List[str]] = None  # every .py file of the tree (the index's walk, when given)
         self._texts: Dict[str, Optional[bytes]] = {}
         self._kept = 0  # bytes of file contents kept in memory
+        # path → stamp of the file when what the graph knows of it was first read (`forget_changed`)
+        self._stamps: Dict[str, Optional[list]] = {}
+        self._defs: Dict[str, Dict[str, List[str]]] = {}  # write pattern → path → functions holding a write
         self._helper_names: Dict[str, Dict[str, tuple]] = {}
         self._candidates: Dict[str, List[str]] = {}
         self._calls: Dict[Tuple[str, str], Optional[NameCalls]] = {}
         # Call facts read together with other names of their module (`read_ahead`), not asked for yet:
         # moved to `_calls` (and the disk cache) when asked, so the cache holds what it always held.
         self._read_ahead: Dict[Tuple[str, str], NameCalls] = {}
+        # told which files changed (`forget_changed`), to drop what was concluded from them
+        self.listeners: List[Callable[[FrozenSet[str]], None]] = []
         self.extractor: Optional[Extractor] = None  # set by the analysis layer
         self.complete = True  # False when the tree walk stopped early
         if walked is not None:
@@ -201,6 +214,23 @@ class CallGraph:
                 digest.update(f"{path}\0{stamp(path)}\0".encode("utf-8", "surrogatepass"))
             self._fingerprint = digest.hexdigest()[:20]
         return self._fingerprint
+
+    def file_fingerprint(self, path: str) -> str:
+        """What a file's cached call facts and helper summaries are valid for besides its own stamp: the
+        indexed modules (`fingerprint`) and the project modules it imports from, as they are. Resolving
+        its calls follows those (a re-export moved to another module changes what a call calls), and
+        judging its writes reads them (the form that validates a value)."""
+        found = self._prints.get(path)
+        if found is None:
+            dotted, is_package, _ = discovery.module_name(path, self.root)
+            digest = hashlib.sha1(self.fingerprint.encode("ascii"))
+            top = self.root.rstrip(os.sep) + os.sep
+            for name in imported_modules(self.text(path) or "", dotted, is_package):
+                imported = self._module_path(name)
+                if imported and imported.startswith(top) and imported != path:
+                    digest.update(f"{imported}\0{self._read_stamp(imported)}\0".encode("utf-8", "surrogatepass"))
+            found = self._prints[path] = digest.hexdigest()[:20]
+        return found
 
     def files(self) -> List[str]:
         if self._files is None:
@@ -220,7 +250,13 @@ class CallGraph:
         if path in self._texts:
             return self._texts[path]
         try:
-            if os.path.getsize(path) > MAX_TEXT_BYTES:
+            status: Optional[os.stat_result] = os.stat(path)
+        except OSError:
+            status = None
+        # The stamp of the first reading: what was concluded from it is dropped when the file changes.
+        self._stamps.setdefault(path, [status.st_size, status.st_mtime_ns] if status is not None else None)
+        try:
+            if status is None or status.st_size > MAX_TEXT_BYTES:
                 raise OSError("too large")
             with open(path, "rb") as handle:
                 data: Optional[bytes] = handle.read()
@@ -237,14 +273,21 @@ class CallGraph:
         reads no text): the functions whose callers may have to be reported."""
         if writes.pattern not in self._helper_names:
             names: Dict[str, list] = {}
+            defs = self._defs.setdefault(writes.pattern, {})
             for path in self.files():
                 # Most files hold no helper: their cached (empty) names settle them before the costlier
                 # question whether the configuration reports the file; an uncached file is read only
                 # when it is reported.
-                found = self.summaries.names(path, writes.pattern)
-                if found is None and reported(path):
-                    found = _defs_holding(self.text(path) or "", writes)
-                    self.summaries.put_names(path, writes.pattern, found)
+                found = defs.get(path)
+                if found is None:
+                    found = self.summaries.names(path, writes.pattern)
+                    if found is not None:
+                        self._stamps.setdefault(path, self.summaries.stamp_of(path))
+                    elif reported(path):
+                        found = _defs_holding(self.text(path) or "", writes)
+                        self.summaries.put_names(path, writes.pattern, found)
+                    if found is not None:
+                        defs[path] = found
                 if found and reported(path):
                     for name in found:
                         names.setdefault(name, []).append(path)
@@ -254,11 +297,43 @@ class CallGraph:
     def candidates(self, name: str) -> Optional[List[str]]:
         """Project files whose text mentions `name` as a word; None when too many do to follow."""
         if name not in self._candidates:
-            key = name.encode("utf-8")  # a file is decoded only when the name's bytes are there
-            self._candidates[name] = [path for path in self.files() if (data := self._data(path)) is not None
-                                      and key in data and mentions(data.decode("utf-8", "replace"), name)]
+            self._candidates[name] = [path for path in self.files() if self._mentions(path, name)]
         found = self._candidates[name]
         return found if len(found) <= MAX_CANDIDATE_MODULES else None
+
+    def _mentions(self, path: str, name: str) -> bool:
+        data = self._data(path)  # a file is decoded only when the name's bytes are there
+        return data is not None and name.encode("utf-8") in data and mentions(data.decode("utf-8", "replace"), name)
+
+    def forget_changed(self) -> FrozenSet[str]:
+        """The files the graph has read that changed on disk (or vanished) since: what was concluded from
+        them — their text, their call facts, the names they mention, the functions holding writes — is
+        dropped, to be read again when asked, and the listeners (the analyses' memos of callers'
+        verdicts and judged writes) are told. One stat per file read, asked once per front end's run or
+        engine call (`project_for`), as the index's own `changed_on_disk`, never at a lookup. A file
+        added or removed is the index's to notice (it is then built again, and this graph with it)."""
+        changed = frozenset(path for path, was in self._stamps.items() if stamp(path) != was)
+        if changed:
+            self._forget(changed)
+        return changed
+
+    def _forget(self, paths: FrozenSet[str]) -> None:
+        for path in paths:
+            self._stamps.pop(path, None)
+            self._prints.pop(path, None)
+            self._kept -= len(self._texts.pop(path, None) or b"")
+        self._calls = {key: calls for key, calls in self._calls.items() if key[0] not in paths}
+        self._read_ahead = {key: calls for key, calls in self._read_ahead.items() if key[0] not in paths}
+        for defs in self._defs.values():
+            for path in paths:
+                defs.pop(path, None)
+        self._helper_names.clear()
+        for name, found in self._candidates.items():
+            kept: Set[str] = set(found) - paths
+            self._candidates[name] = [path for path in self.files()
+                                      if path in kept or (path in paths and self._mentions(path, name))]
+        for listener in self.listeners:
+            listener(paths)
 
     def calls_in(self, path: str, name: str) -> Optional[NameCalls]:
         """The call facts of `path` for function name `name` (memoised, cached on disk); None when the
@@ -266,7 +341,8 @@ class CallGraph:
         key = (path, name)
         if key in self._calls:
             return self._calls[key]
-        found = self.cache.get(path, self.fingerprint, name)
+        fingerprint = self.file_fingerprint(path) if self.cache.enabled else ""
+        found = self.cache.get(path, fingerprint, name)
         if found is None:
             found = self._read_ahead.pop(key, None)
             if found is None and _names_only_where_never_used(self.text(path), name):
@@ -276,7 +352,7 @@ class CallGraph:
                 found = extracted.get(name, NameCalls()) if extracted is not None else None
                 self._keep_ahead(path, name, extracted)
             if found is not None:
-                self.cache.put(path, self.fingerprint, name, found)
+                self.cache.put(path, fingerprint, name, found)
         self._calls[key] = found
         return found
 
@@ -301,8 +377,9 @@ class CallGraph:
             if len(unread) < least:
                 continue
             wanted = []
+            fingerprint = self.file_fingerprint(path) if self.cache.enabled else ""
             for name in unread:
-                cached = self.cache.get(path, self.fingerprint, name)
+                cached = self.cache.get(path, fingerprint, name)
                 if cached is not None:
                     self._calls[(path, name)] = cached
                 elif not _names_only_where_never_used(self.text(path), name):
@@ -358,6 +435,28 @@ class CallGraph:
             self.cache.save()
             self.summaries.save()
             self._last_save = now
+
+
+_IMPORTS = re.compile(r"^[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+([^\n#;]*)|import[ \t]+([^\n#;]*))",
+                      re.MULTILINE)
+
+
+def imported_modules(text: str, module: str, is_package: bool) -> List[str]:
+    """Dotted names of the modules a module's text imports from, and of the names it imports from them
+    (`from shop import services` imports a module too), relative imports resolved. Read from the import
+    lines (names on the continuation lines of a parenthesised import are not read: their module is)."""
+    found: List[str] = []
+    for match in _IMPORTS.finditer(text):
+        dots, target, names, plain = match.groups()
+        if plain is not None:
+            found.extend(part.split(" as ")[0].strip() for part in plain.split(","))
+            continue
+        base = resolve_relative(module, is_package, len(dots), target or None)
+        if base:
+            found.append(base)
+            found.extend(f"{base}.{name}" for part in names.split(",")
+                         if (name := part.split(" as ")[0].strip(" \t()\\")) and name != "*")
+    return [name for name in dict.fromkeys(found) if name]
 
 
 def mentions(text: str, name: str) -> bool:
@@ -436,8 +535,9 @@ class SummariesCache(JsonStore):
     # 2: helper writes say which parameters their unique values come from (inputs); 3: values formatted from
     # the row's own pk, random text and the values that reach a save change which sets a helper write risks;
     # 4: helper writes carry their function's signature and early exits (argument_kinds.py); 5: names keyed
-    # by a digest of the write pattern
-    FORMAT = 5
+    # by a digest of the write pattern; 6: the call sites a module's verdicts rested on, by digest; 7: valid
+    # for the modules a file imports as they are (`CallGraph.file_fingerprint`)
+    FORMAT = 7
 
     def _entry(self, path: str) -> dict:
         payload = self.payload(path)
@@ -453,16 +553,27 @@ class SummariesCache(JsonStore):
         entry["names"] = {_digest(pattern): names}
         self.store(path, entry)
 
-    def helpers(self, path: str, fingerprint: str) -> Optional[dict]:
+    def helpers(self, path: str, fingerprint: str) -> Optional[Tuple[dict, dict]]:
+        """(function id → its helper writes, function id → digest of the call sites its module's verdicts
+        rested on: `sites_digest`) for the file as it is on disk, or None."""
         found = self._entry(path).get("helpers")
-        if isinstance(found, dict) and found.get("fingerprint") == fingerprint and isinstance(found.get("by"), dict):
-            return found["by"]
+        if (isinstance(found, dict) and found.get("fingerprint") == fingerprint and isinstance(found.get("by"), dict)
+                and isinstance(found.get("callers"), dict)):
+            return found["by"], found["callers"]
         return None
 
-    def put_helpers(self, path: str, fingerprint: str, by_function: dict) -> None:
+    def put_helpers(self, path: str, fingerprint: str, by_function: dict, callers: dict) -> None:
         entry = self._entry(path)
-        entry["helpers"] = {"fingerprint": fingerprint, "by": by_function}
+        entry["helpers"] = {"fingerprint": fingerprint, "by": by_function, "callers": callers}
         self.store(path, entry)
+
+
+def sites_digest(found: Optional[Tuple[List[CallSite], bool]]) -> str:
+    """A short stable digest of what the graph says of a function's callers (`CallGraph.sites`): a helper
+    summary that rested on it (a parameter every caller feeds a new row) holds while it is the same,
+    whichever files changed — the summary's own file's stamp says nothing of its callers'."""
+    text = repr(None if found is None else ([_encode_site(site) for site in found[0]], found[1]))
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 @functools.lru_cache(maxsize=8)
@@ -471,4 +582,4 @@ def _digest(pattern: str) -> str:
     return hashlib.sha1(pattern.encode("utf-8")).hexdigest()[:16]
 
 
-__all__ = ["CallGraph", "CallSite", "Check", "NameCalls", "function_id", "id_name", "id_module"]
+__all__ = ["CallGraph", "CallSite", "Check", "NameCalls", "function_id", "id_name", "id_module", "sites_digest"]

@@ -8,8 +8,9 @@ from __future__ import annotations
 import ast
 import functools
 import os
+import time
 import warnings
-from typing import Callable, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 ROOT_MARKERS = ("manage.py", "pyproject.toml", "setup.cfg", "setup.py", ".git")
 
@@ -110,18 +111,27 @@ def is_skipped_dir(name: str) -> bool:
     return name in SKIP_DIRS or name.endswith(".egg-info") or (name.startswith(".") and name != ".")
 
 
-def walk_python_files(root: str, wanted: Callable[[str, str], bool]) -> Tuple[list, bool]:
+def walk_python_files(root: str, wanted: Callable[[str, str], bool],
+                      folders: Optional[Dict[str, Optional[list]]] = None) -> Tuple[list, bool]:
     """Paths of `.py` files under root for which `wanted(dirpath, filename)` is true.
 
     Iterative (no recursion limit), never follows symlinked folders (no loops), skips virtualenvs
     (folders with pyvenv.cfg) and the SKIP_DIRS. Returns (paths, complete); complete is False when the
     walk stopped at MAX_WALK_ENTRIES. Folders that cannot be read (a root-owned database volume in the
     tree) are passed over: they hold no project code, and warning about them on every run would be noise.
+
+    `folders`, when given, receives the stamp (`folder_stamp`) of the root, of each folder holding a file
+    found and of the folders between: a file added, removed or renamed there moves it (`ModuleIndex`).
+    Folders of templates, translations and static files — most of a tree's folders — are left out, and
+    the stamps are taken after the walk, one stat per folder kept: a folder changed since shortly before
+    the walk began may have changed while it was read, and gets a stamp no folder has (`UNSETTLED`).
     """
+    started = time.time_ns()
     found: List[str] = []
-    seen = 0
     stack = [root]
-    while stack:
+    seen = 0
+    complete = True
+    while stack and complete:
         folder = stack.pop()
         try:
             with os.scandir(folder) as scanned:
@@ -134,7 +144,8 @@ def walk_python_files(root: str, wanted: Callable[[str, str], bool]) -> Tuple[li
         for entry in entries:
             seen += 1
             if seen > MAX_WALK_ENTRIES:
-                return found, False
+                complete = False
+                break
             try:
                 if entry.is_dir(follow_symlinks=False):
                     if not is_skipped_dir(entry.name):
@@ -144,7 +155,38 @@ def walk_python_files(root: str, wanted: Callable[[str, str], bool]) -> Tuple[li
             except OSError:
                 continue
         stack.extend(reversed(subfolders))
-    return found, True
+    if folders is not None:
+        for folder in _folders_of(found, root):
+            stamp = folder_stamp(folder)
+            folders[folder] = UNSETTLED if stamp is not None and stamp[0] >= started - SETTLED_NS else stamp
+    return found, complete
+
+
+# A folder changed this recently before a walk began (coarse file-system clocks lag; some file systems
+# keep whole seconds) may have changed while it was read: its stamp is one no folder has, and the next
+# comparison walks again.
+SETTLED_NS = 2_000_000_000
+UNSETTLED = [-1]
+
+
+def folder_stamp(folder: str) -> Optional[list]:
+    """[mtime in ns] of a folder, None when it cannot be stat'ed: moves when an entry is added, removed
+    or renamed in it (an editor saving by rename too), not when a file in it is rewritten in place."""
+    try:
+        return [os.stat(folder).st_mtime_ns]
+    except OSError:
+        return None
+
+
+def _folders_of(found: List[str], root: str) -> List[str]:
+    """The root, the folders holding the files found, and the folders between."""
+    kept = {root: None}
+    for path in found:
+        folder = os.path.dirname(path)
+        while folder not in kept and len(folder) > len(root):
+            kept[folder] = None
+            folder = os.path.dirname(folder)
+    return list(kept)
 
 
 def module_name(path: str, root: str) -> Tuple[str, bool, str]:

@@ -81,7 +81,8 @@ class ModuleIndex:
     # ---------------------------------------------------------------------------------------- files
     def _scan(self) -> None:
         # One walk serves the index and the call graph (`python_files`), which looks for callers everywhere.
-        self.python_files, complete = discovery.walk_python_files(self.root, lambda folder, name: True)
+        self._folders: Dict[str, Optional[list]] = {}  # folder → stamp when walked (`changed_on_disk`)
+        self.python_files, complete = discovery.walk_python_files(self.root, _every_file, self._folders)
         self.problems.incomplete_walk = not complete
         for path in self.python_files:
             folder, name = os.path.split(path)
@@ -166,11 +167,28 @@ class ModuleIndex:
             self.cache.put(path, facts, self._stamps[path])
         return facts
 
+    def stamp_when_read(self, path: str) -> Optional[list]:
+        """The stamp of a file when its facts were read (what they are true for), else as it is now."""
+        return self._stamps[path] if path in self._stamps else stamp(path)
+
     def changed_on_disk(self) -> bool:
-        """Whether a file whose facts this index holds changed (size, mtime) or vanished since it was read.
-        One stat per file read — the models, signals and settings modules, not the tree — so a
-        long-running process (an editor's linter) can ask before every check (see `project_for`)."""
-        return any(stamp(path) != was for path, was in self._stamps.items())
+        """Whether a file whose facts this index holds changed (size, mtime) or vanished since it was read,
+        or the tree's Python files are no longer those it walked (one added, removed or renamed). One
+        stat per file read — the models, signals and settings modules, not the tree — and one per
+        folder holding Python files, so a long-running process (an editor's linter) can ask before every
+        check (see `project_for`). A folder whose stamp moved is walked again (the whole tree: its files'
+        order is the walk's): an editor that saves by renaming a new copy over the file moves it, and
+        then the same files are found, and the new stamps kept."""
+        if any(stamp(path) != was for path, was in self._stamps.items()):
+            return True
+        if all(discovery.folder_stamp(folder) == was for folder, was in self._folders.items()):
+            return False
+        folders: Dict[str, Optional[list]] = {}
+        files, complete = discovery.walk_python_files(self.root, _every_file, folders)
+        if files != self.python_files or complete != (not self.problems.incomplete_walk):
+            return True
+        self._folders = folders
+        return False
 
     def save_cache(self, throttle: float = 1.0) -> None:
         """Persist new facts; throttled, because `-j` workers never run atexit hooks and must save as
@@ -302,6 +320,10 @@ class ModuleIndex:
                 if candidate in wanted or any(candidate.endswith("." + w) for w in wanted):
                     return True
         return False
+
+
+def _every_file(folder: str, name: str) -> bool:
+    return True
 
 
 _INSTALLED_ROOTS: Optional[List[str]] = None

@@ -20,6 +20,7 @@ from typing import Set, Dict, Iterable, List, Mapping, Optional, Tuple, Union, o
 from ..config import Options
 from . import discovery
 from .cache import FactsCache
+from .callgraph import CallGraph
 from .django_settings import Settings, app_labels, read_settings
 from .facts import ClassFacts, ModuleFacts, ReceiverFacts
 from .modules import STUBS_ROOT, ModuleIndex, Problems
@@ -43,6 +44,7 @@ class Project:
         self.user_model_asked = False  # reset by the engine before each module it judges
         self.user_model_files: Set[str] = set()  # modules whose judging asked for the user model
         self.checked_in = -1  # the engine call (`begin_check`) in which the disk was last compared
+        self.graph: Optional[CallGraph] = None  # its call graph, once the analysis has built it (graphs.py)
 
     # ------------------------------------------------------------------------------ modules, classes
     @property
@@ -154,9 +156,14 @@ def project_for(path: str, options: Optional[Options] = None) -> Project:
     cache_dir = options.cache_directory()
     key = (root, options.settings_module, cache_dir, options.unique)
     project = _PROJECTS.get(key)
-    if project is not None and project.checked_in != _CHECK[0] and project.modules.changed_on_disk():
-        project.save_cache(throttle=0.0)  # what it read is still right for the unchanged files
-        project = None  # rebuilt: the disk cache gives the unchanged files' facts back, re-reads the rest
+    if project is not None and project.checked_in != _CHECK[0]:
+        if project.modules.changed_on_disk():
+            project.save_cache(throttle=0.0)  # what it read is still right for the unchanged files
+            if project.graph is not None:
+                project.graph.save(throttle=0.0)
+            project = None  # rebuilt: the disk cache gives the unchanged files' facts back, re-reads the rest
+        elif project.graph is not None:
+            project.graph.forget_changed()  # a caller edited: its call facts, and what they decided
     if project is None:
         if not _PROJECTS:
             atexit.register(_save_all)

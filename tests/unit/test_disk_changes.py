@@ -1,0 +1,89 @@
+"""What a long-running process compares with the disk before a check (index/project.py `project_for`):
+the index's files and folders, and the files the call graph has read — and what each change costs. The
+findings themselves across edits are tested through the fronts (tests/e2e/test_long_running_callers.py)."""
+import os
+
+from uniqueguard.analysis.engine import check_source
+from uniqueguard.index import project as project_module
+
+MODELS = """
+from django.db import models
+
+class Coupon(models.Model):
+    code = models.CharField(max_length=20, unique=True)
+"""
+SERVICES = "from shop.models import Coupon\n\n\ndef issue(code):\n    Coupon.objects.create(code=code)\n"
+VIEWS = ("from django.db import IntegrityError\nfrom shop.services import issue\n\n\ndef redeem(code):\n"
+         "    try:\n        issue(code)\n    except IntegrityError:\n        pass\n")
+
+
+def _lint(project, relpath):
+    path = project.root / relpath
+    return [(f.line, f.code) for f in check_source(path.read_bytes(), str(path)) if not f.note]
+
+
+def _current(project):
+    (found,) = [p for p in project_module.built_projects() if p.root == str(project.root)]
+    return found
+
+
+def _setup(project):
+    project.write("shop/models.py", MODELS)
+    project.write("shop/services.py", SERVICES)
+    project.write("shop/views.py", VIEWS)
+    assert _lint(project, "shop/services.py") == []  # the one caller guards it
+    return _current(project)
+
+
+def test_a_caller_rewritten_in_place_is_read_again_by_the_graph_alone(project):
+    index = _setup(project)
+    graph = index.graph
+    project.write("shop/views.py", VIEWS.replace("    try:\n        issue(code)\n    except IntegrityError:\n"
+                                                 "        pass\n", "    issue(code)\n"))
+    assert _lint(project, "shop/services.py") == [(5, "UNQ001")]
+    assert _current(project) is index and index.graph is graph  # no index built again for a caller's edit
+
+
+def test_a_file_saved_by_renaming_a_new_copy_over_it_builds_nothing_again(project):
+    """Editors that save atomically move the folder's stamp without changing which files it holds."""
+    index = _setup(project)
+    views = project.root / "shop" / "views.py"
+    copy = project.root / "shop" / ".views.py.swp"
+    copy.write_text(views.read_text())
+    os.replace(copy, views)
+    assert _lint(project, "shop/services.py") == []
+    assert _current(project) is index
+
+
+def test_a_new_file_builds_the_index_again(project):
+    index = _setup(project)
+    project.write("shop/tasks.py", "from shop.services import issue\n\n\ndef nightly(code):\n    issue(code)\n")
+    assert _lint(project, "shop/tasks.py") == [(5, "UNQ001")]  # one guarded caller, one open: reported here
+    assert _current(project) is not index
+
+
+def test_a_new_file_in_a_new_folder_is_found(project):
+    _setup(project)
+    project.write("jobs/__init__.py", "")
+    project.write("jobs/nightly.py", "from shop.services import issue\n\n\ndef nightly(code):\n    issue(code)\n")
+    assert _lint(project, "jobs/nightly.py") == [(5, "UNQ001")]
+
+
+def test_a_deleted_caller_is_no_caller(project):
+    _setup(project)
+    project.write("shop/tasks.py", "from shop.services import issue\n\n\ndef nightly(code):\n    issue(code)\n")
+    assert _lint(project, "shop/services.py") == []  # reported at the open call instead
+    (project.root / "shop" / "views.py").unlink()
+    assert _lint(project, "shop/services.py") == [(5, "UNQ001")]  # the one caller left is open
+
+
+def test_the_modules_a_file_imports_from_are_read_from_its_import_lines():
+    """What a file's cached call facts are valid for besides its own stamp (callgraph.file_fingerprint)."""
+    from uniqueguard.index.callgraph import imported_modules
+
+    text = ("import os, sys as system\nfrom . import services, views as v\nfrom .models import (Coupon,\n"
+            "    Order)\nfrom ..core.helpers import make  # why\nfrom shop.api import *\n")
+    assert imported_modules(text, "shop.checkout", False) == [
+        "os", "sys", "shop", "shop.services", "shop.views", "shop.models", "shop.models.Coupon", "core.helpers",
+        "core.helpers.make", "shop.api"]
+    assert imported_modules(text, "shop.checkout", True)[2:4] == ["shop.checkout", "shop.checkout.services"]
