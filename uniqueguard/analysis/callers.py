@@ -19,13 +19,14 @@ duplicate becomes a 500.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from dataclasses import dataclass
-from typing import Callable, Dict, FrozenSet, List, Optional, Set, Tuple
+from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 from .. import orm
-from ..index import discovery
+from ..index import discovery, in_hand
 from ..index.callgraph import CallGraph, CallSite, NameCalls, id_module, id_name
 from .argument_kinds import Signature, decode_exits, reaches
 from .graphs import graph_for
@@ -44,6 +45,7 @@ DJANGO_MODEL_METHODS = orm.SAVE | orm.INSTANCE_VALIDATION | frozenset({
     "prepare_database_save", "clean", "clean_fields", "date_error_message", "unique_error_message",
     "get_constraints", "check", "get_deferred_fields"})
 MAX_KEPT_TREES = 1  # parsed caller modules kept in memory at once
+_WORD = re.compile(r"\w+")
 
 
 class Extractor:
@@ -59,33 +61,63 @@ class Extractor:
         self._texts: Dict[str, int] = {}  # path → hash of the text its reader was parsed from
         self._unreadable: Set[str] = set()  # modules that cannot be read: their calls are unknown
         self.texts: Callable[[str], Optional[str]] = lambda path: None  # the graph's file texts
-        self._linting: Optional[Tuple[str, Callable[[], Tuple[ModuleScope, Resolver]]]] = None
-
-    def linting(self, path: str, read: Callable[[], Tuple[ModuleScope, Resolver]]) -> None:
-        """The module being linted is read from the host's tree (`read()` gives its scope and resolver,
-        built once for the analysis too) if the graph asks for its calls: parsing it again meant a second
-        tree of it beside the host's, the largest thing a run held (a 170 KB models module: 12 MB)."""
-        self._linting = (os.path.abspath(path), read)
+        self._adopted: Optional[str] = None
+        self._active: Dict[str, CallSites] = {}  # modules being analysed right now (`analysing`)
+        # the names a module about to be read will be asked later (Callers.expected)
+        self.expected: Callable[[str, str], Iterable[str]] = lambda path, text: ()
+        # told of each module parsed (path, text, whether it is read: False for test support)
+        self.read: Callable[[str, str, bool], None] = lambda path, text, read: None
 
     def forget(self, paths: FrozenSet[str]) -> None:
         """Changed modules (`Shared._forget`): read again when next asked."""
         for path in paths:
-            self._readers.pop(path, None)
-            self._texts.pop(path, None)
+            self._drop(path)
             self._unreadable.discard(path)
 
+    def adopt(self, path: str, scope: ModuleScope, resolver: Resolver) -> None:
+        """The module being linted is read from its own tree; the previous one's tree is let go."""
+        path = os.path.abspath(path)
+        if self._adopted is not None and self._adopted != path:
+            self._drop(self._adopted)
+        self._adopted = path
+        self._set(path, CallSites(scope, resolver, path, self.extra_guards, self.atomic_requests))
+
+    @contextlib.contextmanager
+    def analysing(self, path: str, scope: ModuleScope, resolver: Resolver):
+        """While a module's writes are judged, the graph reads that module from the analysis's own tree
+        (alive anyway), whatever else it parses meanwhile: judging a write asks for the callers of its
+        function, and the module itself is often one of them."""
+        path = os.path.abspath(path)
+        reader = self._readers.get(path)
+        if reader is None or reader.scope is not scope:
+            reader = CallSites(scope, resolver, path, self.extra_guards, self.atomic_requests)
+        outer = self._active.get(path)
+        self._active[path] = reader
+        try:
+            yield
+        finally:
+            if outer is None:
+                del self._active[path]
+            else:
+                self._active[path] = outer
+
     def __call__(self, path: str, names: frozenset) -> Optional[Dict[str, NameCalls]]:
-        """Call facts per name; None when the module cannot be read (then its calls are unknown)."""
+        """Call facts per name; None when the module cannot be read (then its calls are unknown). A module
+        parsed for them is read for the names it will be asked next too (`expected`): the answer then
+        holds those names as well."""
+        key = os.path.abspath(path)
+        parsing = key not in self._active and key not in self._readers
         reader = self.reader(path)
         if reader is not None:
+            if parsing:
+                names = names | frozenset(self.expected(key, self.texts(key) or ""))
             return reader.extract(names)
         return None if path in self._unreadable else {}
 
     def reader(self, path: str) -> Optional[CallSites]:
         path = os.path.abspath(path)
-        if path not in self._readers and self._linting is not None and self._linting[0] == path:
-            scope, resolver = self._linting[1]()
-            self._readers[path] = CallSites(scope, resolver, path, self.extra_guards, self.atomic_requests)
+        if path in self._active:
+            return self._active[path]
         if path not in self._readers:
             self._make_room()
             self._readers[path] = None
@@ -96,14 +128,16 @@ class Extractor:
             if not dotted or text is None:
                 return None
             try:
-                tree = discovery.parse_source(text, path)
+                tree = in_hand.tree_of(path, text)
             except (discovery.ParseFailure, RecursionError):
                 self._unreadable.add(path)  # the host linter reports the file's own syntax error
                 return None
             if not self.test_support and is_test_support_module(tree):
+                self.read(path, text, False)
                 return None  # code that only runs under a test runner calls nothing in production
             scope = ModuleScope(tree, dotted, is_package)
             self.keep(path, scope, Resolver(scope, self.project), text)
+            self.read(path, text, True)  # what else this reading serves (helpers.Shared._judge_ahead)
         return self._readers[path]
 
     def keep(self, path: str, scope: ModuleScope, resolver: Resolver, text: str) -> None:
@@ -111,7 +145,7 @@ class Extractor:
         path = os.path.abspath(path)
         if self._readers.get(path) is None:
             self._make_room()
-        self._readers[path] = CallSites(scope, resolver, path, self.extra_guards, self.atomic_requests)
+        self._set(path, CallSites(scope, resolver, path, self.extra_guards, self.atomic_requests))
         self._texts[path] = hash(text)
 
     def kept(self, path: str, text: Optional[str]) -> Optional[CallSites]:
@@ -120,27 +154,25 @@ class Extractor:
         reader = self._readers.get(path)
         return reader if reader is not None and text is not None and self._texts.get(path) == hash(text) else None
 
-    def let_go(self) -> None:
-        """Drop every tree kept (the linted module's too) when the engine hands control back to the host
-        linter: kept across the host's own work on the next files, a tree of a few thousand nodes is
-        walked again by every full collection the host makes, and a large module's tree stands beside
-        the host's tree of the next file at its peak. What was read from it stays in the call graph's
-        memo; a module whose other names are asked for later is parsed again."""
-        for path in [p for p, reader in self._readers.items() if reader is not None]:
-            del self._readers[path]
-            self._texts.pop(path, None)
-        self._linting = None
-
     def _make_room(self) -> None:
         """Keep memory flat on large projects: room for one more tree beside MAX_KEPT_TREES, the linted
         module's included, the oldest let go first. A module found unreadable or test support holds no
-        tree and takes no room: it stays remembered, and is not parsed again."""
+        tree and takes no room: it stays remembered, and is not parsed again. A module being analysed
+        (index/in_hand.py) is not let go: its tree is alive anyway until its analysis ends."""
         trees = [p for p, reader in self._readers.items() if reader is not None]
         excess = len(trees) - MAX_KEPT_TREES
-        linted = self._linting[0] if self._linting is not None else None
-        for oldest in [p for p in trees if p != linted][:max(0, excess)]:
-            del self._readers[oldest]
-            self._texts.pop(oldest, None)
+        for oldest in [p for p in trees if p != self._adopted and not in_hand.held(p)][:max(0, excess)]:
+            self._drop(oldest)
+
+    def _set(self, path: str, reader: CallSites) -> None:
+        """Keep a module's reader; its tree serves the index's other readers too while kept (in_hand)."""
+        self._readers[path] = reader
+        in_hand.kept(path, reader.scope.tree)
+
+    def _drop(self, path: str) -> None:
+        self._readers.pop(path, None)
+        self._texts.pop(path, None)
+        in_hand.kept(path, None)
 
 
 @dataclass
@@ -182,6 +214,8 @@ class Callers:
         self._views: Dict[str, Optional[CallerView]] = {}
         self._argument_sites: Dict[str, Optional[Tuple[CallSite, ...]]] = {}
         self._followed: Dict[str, bool] = {}
+        self._expected: Dict[str, None] = {}  # functions whose callers will be asked (`expect`), in order
+        extractor.expected = self.expected
 
     def forget(self) -> None:
         """Call sites changed somewhere (`Shared._forget`): every verdict is drawn again from the graph.
@@ -189,12 +223,38 @@ class Callers:
         self._sites.clear()
         self._views.clear()
         self._argument_sites.clear()
+        self._expected.clear()
 
     def followed(self, function: str) -> bool:
         """Whether the function's callers are looked for: not module code, not a method Django may call."""
         if function not in self._followed:
             self._followed[function] = not function.endswith(":") and not self._framework_may_call(function)
         return self._followed[function]
+
+    def expect(self, functions) -> None:
+        """Functions whose callers will be asked later (they hold a write judged, not handled there): a
+        module the graph parses meanwhile for another name is read for theirs too (`expected`)."""
+        self._expected.update((f, None) for f in functions if f is not None and f not in self._sites)
+
+    def expected(self, path: str, text: str) -> List[str]:
+        """Names of the expected functions whose callers will be looked for in `path`: those its text
+        names beyond their `def` and plain imports, followed, and not too common to follow."""
+        words = set(_WORD.findall(text))
+        found = []
+        for function in list(self._expected):
+            name = id_name(function)
+            if function in self._sites or not self.followed(function):
+                del self._expected[function]
+            elif name in words and path in (self.graph.candidates(name) or ()) and self.reported(path) \
+                    and self.graph.unread(path, name):
+                found.append(name)
+        return found
+
+    def read_ahead(self, functions, only: Optional[str] = None) -> None:
+        """The call sites of these functions are asked next: read each module that calls several of
+        them once for all (CallGraph.read_ahead); `only`, a module in hand, for any of them."""
+        self.graph.read_ahead([id_name(f) for f in functions if f is not None and f not in self._sites
+                               and self.followed(f)], self.reported, only)
 
     def sites(self, function: Optional[str]) -> Optional[Tuple[List[CallSite], bool]]:
         """(call sites, referenced uncalled), or None when the function is an entry whatever its calls say.
@@ -330,19 +390,22 @@ class Callers:
         edges: Dict[str, List[Tuple[str, bool]]] = {}  # caller → [(callee, guarded call)]
         entries: Set[str] = set()
         incoming: Dict[str, List[Tuple[str, bool]]] = {}
-        queue = [start]
-        while queue:
-            function = queue.pop(0)
-            found = self.sites(function) if depth[function] < MAX_DEPTH else None
-            if found is None or not found[0] or found[1]:
-                entries.add(function)
-                continue
-            for site in found[0]:
-                edges.setdefault(site.caller, []).append((function, site.guarded))
-                incoming.setdefault(function, []).append((site.caller, site.guarded))
-                if site.caller not in depth:
-                    depth[site.caller] = depth[function] + 1
-                    queue.append(site.caller)
+        level = [start]
+        while level:  # breadth first, a level at a time: its callers' modules are read once for all
+            self.read_ahead(f for f in level if depth[f] < MAX_DEPTH)
+            deeper: List[str] = []
+            for function in level:
+                found = self.sites(function) if depth[function] < MAX_DEPTH else None
+                if found is None or not found[0] or found[1]:
+                    entries.add(function)
+                    continue
+                for site in found[0]:
+                    edges.setdefault(site.caller, []).append((function, site.guarded))
+                    incoming.setdefault(function, []).append((site.caller, site.guarded))
+                    if site.caller not in depth:
+                        depth[site.caller] = depth[function] + 1
+                        deeper.append(site.caller)
+            level = deeper
         unguarded = _reach(entries, edges, only_unguarded=True)
         reached = _reach(entries, edges, only_unguarded=False)
         guarded = {f for f in depth if f in reached and f not in unguarded}

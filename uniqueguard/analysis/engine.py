@@ -20,6 +20,7 @@ from .. import orm
 from ..config import ConfigError, Options, find_config, read_config
 from ..index.discovery import ParseFailure, find_root, module_name, parse_source
 from ..index.facts import resolve_relative
+from ..index.in_hand import holding, tree_of
 from ..findings import Failure, Finding, finding, run_failure
 from .helpers import HelperWrite, Shared
 from ..paths import matches, relative_posix
@@ -112,8 +113,6 @@ def engine_call(options: Optional[Options] = None):
         yield
     finally:
         _CALL_DEPTH[0] -= 1
-        for shared in _SHARED.values():
-            shared.let_go()
         if paused:
             gc.enable()
 
@@ -166,14 +165,15 @@ def _checked(tree: Optional[ast.Module], path: str, options: Options, source) ->
         reader = None
         if judged is not None and judged[0] is None:
             return []  # test support, seen when it was read for its helpers
-        if judged is None:
-            read = _read_module(_shared(project_for(placed, merged), merged), placed, path, source, tree, merged)
-            if read is None:
-                return []
-            tree, reader = read
-        analysis = _Analysis(tree, path, options, text_=text_, judged=judged)
-        _share_reading(analysis, reader)
-        return analysis.run()
+        with holding(placed, tree):  # its tree (given, or parsed by whoever needs it first) serves every reader
+            if judged is None:
+                read = _read_module(_shared(project_for(placed, merged), merged), placed, path, source, tree, merged)
+                if read is None:
+                    return []
+                tree, reader = read
+            analysis = _Analysis(tree, path, options, text_=text_, judged=judged)
+            _share_reading(analysis, reader)
+            return analysis.run()
     except ParseFailure:
         raise
     except ConfigError as exc:
@@ -339,18 +339,19 @@ def _for_helpers(path: str, text_: str, options: Options) -> Optional["_Analysis
     and this analysis share one reading of the module."""
     _import_analysis()
     shared = _shared(project_for(path, options), options)
-    try:
-        read = _read_module(shared, path, path, text_, None, options)
-    except ParseFailure:
-        return None
-    if read is None:
-        return None
-    tree, reader = read
-    analysis = _Analysis(tree, path, options, linted=False, text_=text_, merged=True)
-    if reader is None:
-        shared.extractor.keep(path, analysis.scope, analysis.resolver, text_)
-    _share_reading(analysis, reader)
-    analysis.judge_writes()
+    with holding(path):
+        try:
+            read = _read_module(shared, path, path, text_, None, options)
+        except ParseFailure:
+            return None
+        if read is None:
+            return None
+        tree, reader = read
+        analysis = _Analysis(tree, path, options, linted=False, text_=text_, merged=True)
+        if reader is None:
+            shared.extractor.keep(path, analysis.scope, analysis.resolver, text_)
+        _share_reading(analysis, reader)
+        analysis.judge_writes()
     return analysis
 
 
@@ -361,7 +362,7 @@ def _read_module(shared: Shared, placed: str, path: str, source, tree: Optional[
     text_ = _text(source) if source is not None else None
     reader = shared.extractor.kept(placed, text_)
     if tree is None:
-        tree = reader.scope.tree if reader is not None else parse_source(source, path)
+        tree = reader.scope.tree if reader is not None else tree_of(placed, source)
     if not merged.check_test_support and is_test_support_module(tree):
         shared.remember_test_support(placed, text_)
         return None
@@ -497,15 +498,26 @@ class _Analysis:
 
     @functools.cached_property
     def tree(self) -> ast.Module:
-        return self._tree if self._tree is not None else parse_source(self.text, self.path)
+        if self._tree is not None:
+            return self._tree
+        kept = self._kept
+        return kept.scope.tree if kept is not None else tree_of(self.real_path, self.text)
+
+    @functools.cached_property
+    def _kept(self):
+        """The call graph's reader of this very text, when a module judged earlier is read again (its
+        callers' calls of helpers to report): its tree, scope and resolver serve, not a new parse."""
+        return self.shared.extractor.kept(self.real_path, self.text) if self._tree is None else None
 
     @functools.cached_property
     def scope(self) -> ModuleScope:
-        return ModuleScope(self.tree, self.dotted, self.is_package)
+        kept = self._kept
+        return kept.scope if kept is not None else ModuleScope(self.tree, self.dotted, self.is_package)
 
     @functools.cached_property
     def resolver(self) -> Resolver:
-        return Resolver(self.scope, self.project)
+        kept = self._kept
+        return kept.resolver if kept is not None and kept.scope is self.scope else Resolver(self.scope, self.project)
 
     @functools.cached_property
     def checks(self) -> CheckFinder:
@@ -527,13 +539,20 @@ class _Analysis:
         summaries were recorded then)."""
         judging = self.judged is None
         if judging:
+            outer = self.project.user_model_asked  # a module judged while another is (callers.Extractor)
             self.project.user_model_asked = False  # set when this module's code asks for the user model
-            self.judged = [self._judge(write) for write in self.finder.find()
-                           if not self._migration_code(write.call)]
+            with self.shared.extractor.analysing(self.real_path, self.scope, self.resolver):
+                self.judged = [self._judge(write) for write in self.finder.find()
+                               if not self._migration_code(write.call)]
             if self.project.user_model_asked:  # remembered with the verdicts, which may be reused
                 self.project.user_model_files.add(self.real_path)
+            self.project.user_model_asked = outer
             self.missing = self._missing_packages()
             self.shared.remember(self.real_path, self.text, self.judged, self.missing)
+            functions = [judged.function for judged in self.judged if not judged.handled]
+            self.callers.expect(functions)  # their callers are asked when this module is linted
+            if not self.linted:  # linted later without its tree: what that will ask of it, read now
+                self.callers.read_ahead(functions, self.real_path)
         for judged in self.judged or ():
             if not judged.handled and judged.verdict is not None and judged.function is not None:
                 verdict = judged.verdict
@@ -559,11 +578,12 @@ class _Analysis:
                       _base_verdict(write), guard is not None, own_atomic, verdict, inputs, signature, exits)
 
     def run(self) -> List[Finding]:
-        if self.linted:  # the call graph reads this module from this tree, not from a parse of its own
-            self.shared.extractor.linting(self.real_path, lambda: (self.scope, self.resolver))
         self.judge_writes()
         if not self.linted:
             return []
+        if "scope" in self.__dict__:  # read here: the call graph takes the linted module from this tree
+            self.shared.extractor.adopt(self.real_path, self.scope, self.resolver)
+        self.callers.read_ahead(judged.function for judged in self.judged or () if not judged.handled)
         for judged in self.judged or ():
             verdict = judged.verdict if judged.handled else self._with_callers(judged)
             if verdict is not None:

@@ -27,7 +27,7 @@ def graph_for(project) -> CallGraph:
         graph = project.graph = CallGraph(
             project.root, project.cache.file and os.path.dirname(project.cache.file) or None,
             lambda: _indexed_paths(project), (project.modules.python_files, not project.problems.incomplete_walk),
-            project.module_path, project.modules.stamp_when_read)
+            project.module_path, project.modules.stamp_when_read, lambda: project.source_roots)
     return graph
 
 

@@ -76,6 +76,7 @@ class Shared:
         self._helpers: Dict[tuple, Dict[str, List[HelperWrite]]] = {}
         self._judged: Dict[tuple, tuple] = {}  # (path, stamp) → (hash of the text, judged writes, missing)
         self._reported: Dict[str, bool] = {}  # path → whether the configuration reports it
+        self._ahead = False  # a module is being judged ahead (`_judge_ahead`)
         self.graph.listeners.append(self._forget)
 
     def _forget(self, paths: FrozenSet[str]) -> None:
@@ -90,12 +91,6 @@ class Shared:
         self._helpers.clear()
         self._judged.clear()
 
-    def let_go(self) -> None:
-        """The engine call is over: the trees the extractor kept go (Extractor.let_go)."""
-        extractor = self.__dict__.get("extractor")
-        if extractor is not None:
-            extractor.let_go()
-
     # The analysis behind these two is imported when first needed: a module with no write that calls no
     # helper is settled from the graph's cached names alone.
     @functools.cached_property
@@ -105,6 +100,7 @@ class Shared:
         extractor = Extractor(self.project, frozenset(self.options.guard_exceptions), self.atomic_requests,
                               bool(self.options.check_test_support))
         extractor.texts = self.graph.text
+        extractor.read = self._judge_ahead
         return extractor
 
     @functools.cached_property
@@ -153,6 +149,27 @@ class Shared:
                     self._helpers[key] = analysis.helpers
         return self._helpers[key]
 
+    def _judge_ahead(self, path: str, text: str, read: bool) -> None:
+        """A module the call graph has just parsed for its calls, whose own writes are still to judge:
+        judged now, from that tree, and kept as plain data (its writes' verdicts, its helper summaries),
+        so that linting it later, or reading it for its helpers, does not parse it again. Not while
+        another module is judged this way (one level: the trees alive stay few). Test support (`read`
+        False) is remembered as such."""
+        key = (os.path.abspath(path), stamp(path))
+        if not read:
+            if key not in self._judged:
+                self.remember_test_support(path, text)
+            return
+        if self._ahead or key in self._helpers or key in self._judged or not self.writes.search(text) \
+                or not self.reported(key[0]):
+            return
+        self._ahead = True
+        try:
+            analysis = self._analyse(key[0], text)
+        finally:
+            self._ahead = False
+        self._helpers[key] = analysis.helpers if analysis is not None else {}
+
     def remember(self, path: str, text: Optional[str], judged: Optional[list], missing: list) -> None:
         """A module's writes as judged (plain data), and the unreadable packages behind them, so linting
         it later need not read it again."""
@@ -177,20 +194,21 @@ class Shared:
         by_name = self.graph.helper_names(self.writes, self.reported)
         if not by_name:
             return []
+        called = [(function, writes) for name in sorted(_called_names(text).intersection(by_name))
+                  for helper_path in by_name[name] for function, writes in self.helpers_in(helper_path).items()
+                  if id_name(function) == name and self.callers.followed(function)]
+        if len(called) > 1:  # (the analysis is imported only for a module that calls a helper)
+            self.callers.read_ahead(function for function, _ in called)
         found: List[OpenCall] = []
-        for name in sorted(_called_names(text).intersection(by_name)):
-            for helper_path in by_name[name]:
-                for function, writes in self.helpers_in(helper_path).items():
-                    if id_name(function) != name or not self.callers.followed(function):
-                        continue
-                    view = self.callers.view(function)
-                    if view is None:
-                        continue
-                    for write in writes:
-                        reached = view.reaching(write.signature, write.exits)
-                        if reached.per_site(write.model):
-                            found.extend(OpenCall(site, write, reached.checked(site, write.model))
-                                         for site in reached.open_sites if site.path == path)
+        for function, writes in called:
+            view = self.callers.view(function)
+            if view is None:
+                continue
+            for write in writes:
+                reached = view.reaching(write.signature, write.exits)
+                if reached.per_site(write.model):
+                    found.extend(OpenCall(site, write, reached.checked(site, write.model))
+                                 for site in reached.open_sites if site.path == path)
         return found
 
 

@@ -66,7 +66,6 @@ class ModuleScope:
         # Name and Attribute loads: what the call-site graph reads
         self.loads: List[Union[ast.Name, ast.Attribute]] = []
         self.import_nodes: List[Union[ast.Import, ast.ImportFrom]] = []  # every import statement, at any depth
-        self._loads_by_name: Optional[Dict[str, List[int]]] = None  # name → positions in `loads`
         self._walk(tree)
         imports, self.star_imports = collect_imports(tree, module, is_package)
         local_defs = frozenset(
@@ -129,15 +128,11 @@ class ModuleScope:
 
     def loads_named(self, names) -> List[Union[ast.Name, ast.Attribute]]:
         """The loads (`loads`, in their order) spelling one of `names`: a Name's id, an Attribute's attr.
-        The call graph asks a module for the references to a few names at a time, and scanning every
-        load of the module for each question was most of the cost of answering it; the index is built
-        on the first question, in one pass."""
-        index = self._loads_by_name
-        if index is None:
-            index = self._loads_by_name = {}
-            for position, node in enumerate(self.loads):
-                index.setdefault(node.id if isinstance(node, ast.Name) else node.attr, []).append(position)
-        return [self.loads[p] for p in sorted(p for name in set(names) for p in index.get(name, ()))]
+        A plain scan: nearly every module is asked once (an index by name cost half as much again to
+        build as a scan, and paid off only on the few modules asked several times)."""
+        wanted = frozenset(names)
+        return [node for node in self.loads
+                if (node.id if isinstance(node, ast.Name) else node.attr) in wanted]
 
     # ----------------------------------------------------------------------------------- structure
     def parent(self, node: ast.AST) -> Optional[ast.AST]:

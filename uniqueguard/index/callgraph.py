@@ -175,9 +175,12 @@ class CallGraph:
     def __init__(self, root: str, cache_dir: Optional[str], indexed_paths: Callable[[], Iterable[str]],
                  walked: Optional[Tuple[List[str], bool]] = None,
                  module_path: Callable[[str], Optional[str]] = lambda dotted: None,
-                 read_stamp: Callable[[str], Optional[list]] = stamp):
+                 read_stamp: Callable[[str], Optional[list]] = stamp,
+                 source_roots: Callable[[], Iterable[str]] = lambda: ()):
         self.root = root
         self._module_path = module_path  # the index's: where a dotted module's source is
+        self._source_roots = source_roots  # the index's: where the project's own imports resolve
+        self._tops: Dict[str, bool] = {}  # top-level package name → whether the project holds it
         self._read_stamp = read_stamp  # the stamp of a file as the index read it (else as it is now)
         self._prints: Dict[str, str] = {}  # path → `file_fingerprint`
         self.cache = CallsCache(root, cache_dir)
@@ -194,6 +197,9 @@ class CallGraph:
         self._helper_names: Dict[str, Dict[str, tuple]] = {}
         self._candidates: Dict[str, List[str]] = {}
         self._calls: Dict[Tuple[str, str], Optional[NameCalls]] = {}
+        # Call facts read together with other names of their module (`read_ahead`), not asked for yet:
+        # moved to `_calls` (and the disk cache) when asked, so the cache holds what it always held.
+        self._read_ahead: Dict[Tuple[str, str], NameCalls] = {}
         # told which files changed (`forget_changed`), to drop what was concluded from them
         self.listeners: List[Callable[[FrozenSet[str]], None]] = []
         self.extractor: Optional[Extractor] = None  # set by the analysis layer
@@ -222,10 +228,20 @@ class CallGraph:
             digest = sha1(self.fingerprint.encode("ascii"))
             top = self.root.rstrip(os.sep) + os.sep
             for name in imported_modules(self.text(path) or "", dotted, is_package):
-                imported = self._module_path(name)
+                imported = self._module_path(name) if self._project_package(name.partition(".")[0]) else None
                 if imported and imported.startswith(top) and imported != path:
                     digest.update(f"{imported}\0{self._read_stamp(imported)}\0".encode("utf-8", "surrogatepass"))
             found = self._prints[path] = digest.hexdigest()[:20]
+        return found
+
+    def _project_package(self, top: str) -> bool:
+        """Whether a top-level name is a package or module of the project's source roots (looked for
+        once per name): the standard library's and installed packages' names are not looked up further."""
+        found = self._tops.get(top)
+        if found is None:
+            found = self._tops[top] = any(os.path.isdir(os.path.join(folder, top)) or
+                                          os.path.isfile(os.path.join(folder, top + ".py"))
+                                          for folder in self._source_roots())
         return found
 
     def files(self) -> List[str]:
@@ -319,6 +335,7 @@ class CallGraph:
             self._prints.pop(path, None)
             self._kept -= len(self._texts.pop(path, None) or b"")
         self._calls = {key: calls for key, calls in self._calls.items() if key[0] not in paths}
+        self._read_ahead = {key: calls for key, calls in self._read_ahead.items() if key[0] not in paths}
         for defs in self._defs.values():
             for path in paths:
                 defs.pop(path, None)
@@ -339,15 +356,65 @@ class CallGraph:
         fingerprint = self.file_fingerprint(path) if self.cache.enabled else ""
         found = self.cache.get(path, fingerprint, name)
         if found is None:
-            if _names_only_where_never_used(self.text(path), name):
+            found = self._read_ahead.pop(key, None)
+            if found is None and _names_only_where_never_used(self.text(path), name):
                 found = NameCalls()  # only its own `def` and plain imports: nothing to read the module for
-            else:
+            elif found is None:
                 extracted = self.extractor(path, frozenset([name])) if self.extractor is not None else {}
                 found = extracted.get(name, NameCalls()) if extracted is not None else None
+                self._keep_ahead(path, name, extracted)
             if found is not None:
                 self.cache.put(path, fingerprint, name, found)
         self._calls[key] = found
         return found
+
+    def read_ahead(self, names: Iterable[str], reported: Callable[[str], bool], only: Optional[str] = None) -> None:
+        """Read, in one parse per module, the call facts of every module the graph is about to be asked
+        about for several of `names` (the callers of a module's writes, one level of callers up): asked
+        one name at a time, such a module was parsed once per name, the one tree kept
+        (analysis/callers.py) being another module's by the time the next name came. Only names the
+        caller will ask next: a module read for names nobody asks costs more than the parse saved.
+        `only`: a module in hand now, to read for any of the names (it is asked later, when its tree is gone)."""
+        if self.extractor is None or not self.complete:
+            return
+        by_path: Dict[str, List[str]] = {}
+        least = 2 if only is None else 1  # one name of a module not in hand: read when asked, as before
+        for name in dict.fromkeys(names):
+            for path in self.candidates(name) or ():
+                key = (path, name)
+                if (only in (None, path) and key not in self._calls and key not in self._read_ahead
+                        and reported(path)):
+                    by_path.setdefault(path, []).append(name)
+        for path, unread in by_path.items():
+            if len(unread) < least:
+                continue
+            wanted = []
+            fingerprint = self.file_fingerprint(path) if self.cache.enabled else ""
+            for name in unread:
+                cached = self.cache.get(path, fingerprint, name)
+                if cached is not None:
+                    self._calls[(path, name)] = cached
+                elif not _names_only_where_never_used(self.text(path), name):
+                    wanted.append(name)
+            extracted = self.extractor(path, frozenset(wanted)) if len(wanted) >= least else None
+            if extracted is not None:  # None: the module cannot be read, which calls_in will say
+                for name in wanted:
+                    self._read_ahead[(path, name)] = extracted.get(name, NameCalls())
+                self._keep_ahead(path, "", extracted)
+
+    def _keep_ahead(self, path: str, name: str, extracted: Optional[Dict[str, NameCalls]]) -> None:
+        """The names besides `name` an extraction answered (the extractor reads the names a module will
+        be asked next along): kept until asked."""
+        for other, calls in (extracted or {}).items():
+            if other != name and self.unread(path, other):
+                self._read_ahead[(path, other)] = calls
+
+    def unread(self, path: str, name: str) -> bool:
+        """Whether the call facts of `path` for `name` are still to be read (not asked, not read ahead,
+        and the module names it beyond its `def` and plain imports)."""
+        key = (path, name)
+        return (key not in self._calls and key not in self._read_ahead
+                and not _names_only_where_never_used(self.text(path), name))
 
     def sites(self, function: str, reported: Callable[[str], bool],
               search: Optional[str] = None, untyped: bool = False) -> Optional[Tuple[List[CallSite], bool]]:

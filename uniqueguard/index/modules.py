@@ -18,6 +18,7 @@ from typing import Callable, Dict, Iterable, List, Optional, Set, Tuple, TypeVar
 from . import discovery
 from .cache import FactsCache, stamp
 from .facts import ClassFacts, MethodFacts, ModuleFacts, Ref, failed_module, module_facts
+from .in_hand import tree_of
 
 T = TypeVar("T")
 
@@ -152,7 +153,7 @@ class ModuleIndex:
             self._facts_by_path[path] = cached
             return cached
         try:
-            tree = discovery.parse_file(path)
+            tree = tree_of(path)
             facts = module_facts(tree, dotted, path, is_package, want_settings_hint)
         except discovery.ParseFailure as exc:
             facts = failed_module(dotted, path, is_package, str(exc))

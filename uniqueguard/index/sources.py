@@ -15,7 +15,9 @@ import functools
 import os
 from typing import Optional, Tuple
 
+from .discovery import ParseFailure
 from .facts import Names, collect_imports
+from .in_hand import tree_of
 
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
@@ -62,9 +64,8 @@ def _definition(path: str, mtime: float, module: str, name: str,
 
 def _parsed(path: str, module: str) -> Optional[Tuple[ast.Module, Names]]:
     try:
-        with open(path, "rb") as handle:
-            tree = ast.parse(handle.read(), path)
-    except (OSError, SyntaxError, ValueError):
+        tree = tree_of(path)  # a module being analysed right now is not parsed again
+    except ParseFailure:
         return None
     imports, _ = collect_imports(tree, module, os.path.basename(path) == "__init__.py")
     local = frozenset(n.name for n in tree.body if isinstance(n, FUNCTIONS + (ast.ClassDef,)))
