@@ -140,20 +140,15 @@ class Validator:
         (`email=form.cleaned_data["contact"]`): then only what the class checks on that key counts — a
         `clean_contact()` that queries does, the `email` field's own checks do not (they looked at another
         value), and neither do the model-level checks, which see the instance's fields, not the key."""
-        if keys:
-            renamed = tuple(keys.get(name, name) for name in unique_set.fields)
-            if renamed in self.explicit_validators:
-                return True
-            if len(renamed) == 1:
-                return renamed[0] in self.clean_methods or renamed[0] in dict(self.field_classes)
-            return self.clean_queries and set(renamed) <= self.fields
-        fields = unique_set.fields
-        if fields in self.explicit_validators or (len(fields) == 1 and fields in self.explicit_validators):
+        fields = keyed(unique_set.fields, keys)
+        if fields in self.explicit_validators:
             return True
         if len(fields) == 1 and (fields[0] in self.clean_methods or fields[0] in dict(self.field_classes)):
             return True
         if len(fields) > 1 and self.clean_queries and set(fields) <= self.fields:
             return True
+        if keys:
+            return False  # the model-level checks below look at the instance's fields, not at the keys
         if self.model_clean_queries and model is not None and self.model == model.qualname:
             return True
         if self.kind in (ValidatorKind.MODEL_FORM, ValidatorKind.MODEL_SERIALIZER) and self.unique_checks_on:
@@ -170,7 +165,7 @@ class Validator:
         """The concrete change that makes this class validate `unique_set` (its values read from the
         cleaned_data keys `keys` names, as for validates(): then only a querying clean of those keys can)."""
         if keys:
-            renamed = tuple(keys.get(name, name) for name in unique_set.fields)
+            renamed = keyed(unique_set.fields, keys)
             if self.kind.is_serializer:
                 return FormFix(FormFixKind.VALIDATE_QUERY, self.name, renamed)
             return FormFix(FormFixKind.CLEAN_FIELD if len(renamed) == 1 else FormFixKind.CLEAN, self.name, renamed)
@@ -197,12 +192,18 @@ class Validator:
     def seen_for(self, unique_set: UniqueSet, keys: Optional[Dict[str, str]] = None) -> ValidationSeen:
         """What validates `unique_set`, for a message: the class, or its clean_<field>()/validate_<field>()
         (of the cleaned_data key the value came from, `keys` as for validates())."""
-        renamed = tuple((keys or {}).get(name, name) for name in unique_set.fields)
+        renamed = keyed(unique_set.fields, keys)
         if len(renamed) == 1 and renamed[0] in self.clean_methods:
             prefix = "validate_" if self.kind.is_serializer else "clean_"
             return ValidationSeen(self.name, f"{prefix}{renamed[0]}", unread=self.unread_packages)
         field_class = dict(self.field_classes).get(renamed[0]) if len(renamed) == 1 else None
         return ValidationSeen(self.name, field_class=field_class, unread=self.unread_packages)
+
+
+def keyed(fields: Tuple[str, ...], keys: Optional[Dict[str, str]]) -> Tuple[str, ...]:
+    """A unique set's fields spelled as the cleaned_data keys their values were read from (`keys`, see
+    Validator.validates)."""
+    return tuple(keys.get(name, name) for name in fields) if keys else fields
 
 
 def _read_only_fields(chain, meta: Optional[ClassFacts]) -> set:
