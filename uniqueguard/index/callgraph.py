@@ -261,14 +261,11 @@ class CallGraph:
         for names without ever being decoded."""
         if path in self._texts:
             return self._texts[path]
-        try:
-            status: Optional[os.stat_result] = os.stat(path)
-        except OSError:
-            status = None
+        status = stamp(path)  # [size, mtime]
         # The stamp of the first reading: what was concluded from it is dropped when the file changes.
-        self._stamps.setdefault(path, [status.st_size, status.st_mtime_ns] if status is not None else None)
+        self._stamps.setdefault(path, status)
         try:
-            if status is None or status.st_size > MAX_TEXT_BYTES:
+            if status is None or status[0] > MAX_TEXT_BYTES:
                 raise OSError("too large")
             with open(path, "rb") as handle:
                 data: Optional[bytes] = handle.read()
