@@ -149,3 +149,34 @@ def test_a_kept_tree_serves_until_let_go_or_its_file_changes(tmp_path):
     assert len([p for p in in_hand._KEPT if p.startswith(str(tmp_path))]) == in_hand.MAX_KEPT
     for other in others:
         in_hand.kept(str(other), None)
+
+
+def test_flake8_keeps_no_tree_between_its_files_and_finds_the_same(project, monkeypatch):
+    """flake8 lints its next file with nothing of the last one's kept: the call graph's readers, the kept
+    trees and the index's adopted tree all go when the plugin hands control back (engine.let_go_of_trees).
+    A module asked for again is parsed again, and the findings are those of a run that kept them."""
+    import ast
+
+    from uniqueguard.fronts.flake8_plugin import UniqueGuardPlugin
+    from uniqueguard.index import in_hand, project as index_project
+
+    for relpath, source in FILES.items():
+        project.write(relpath, source)
+    options = Options(cache=False, extend_select=tuple(rule.code for rule in RULES))
+    order = ["shop/services.py", "shop/views.py", "shop/other.py", "shop/models.py"]
+    _forget_process_state()
+    kept_between = _run(project, order)  # check_source: the command line's way, trees kept between files
+    _forget_process_state()
+    monkeypatch.setattr(UniqueGuardPlugin, "options", options)
+    found = {}
+    for relpath in order:
+        path = project.root / relpath
+        text = path.read_text()
+        plugin = UniqueGuardPlugin(ast.parse(text), str(path), text.splitlines(keepends=True))
+        found[relpath] = sorted((line, message.split()[0]) for line, _, message, _ in plugin.run())
+        root = str(project.root)
+        assert not [p for p in in_hand._KEPT if p.startswith(root)]
+        assert not [p for shared in engine._SHARED.values() if "extractor" in shared.__dict__
+                    for p, reader in shared.extractor._readers.items() if reader is not None]
+        assert all(built.modules._adopted is None for built in index_project.built_projects())
+    assert found == kept_between

@@ -154,6 +154,16 @@ class Extractor:
         reader = self._readers.get(path)
         return reader if reader is not None and text is not None and self._texts.get(path) == hash(text) else None
 
+    def let_go(self) -> None:
+        """The host linter's turn (`engine.let_go_of_trees`): every tree kept goes, the linted module's
+        too. Kept across the host's own work on the next files, a large module's tree (askbot's 170 KB
+        models module: 5 MB, its scope and resolver beside it) stood beside the host's tree of the next
+        file at the run's peak, and every full collection the host made walked it again. What was read
+        from a tree stays in the call graph's memo; a module asked for other names later is parsed again."""
+        for path in [p for p, reader in self._readers.items() if reader is not None and p not in self._active]:
+            self._drop(path)
+        self._adopted = None
+
     def _make_room(self) -> None:
         """Keep memory flat on large projects: room for one more tree beside MAX_KEPT_TREES, the linted
         module's included, the oldest let go first. A module found unreadable or test support holds no

@@ -277,6 +277,22 @@ def _incomplete(path: str, options: Options) -> bool:
         return False
 
 
+def let_go_of_trees() -> None:
+    """A front end hands control back to a host linter that goes on to lint other files (flake8, after
+    each file): every tree the engine kept for the modules it may read again goes — the call graph's
+    readers (callers.Extractor.let_go) and the index's adopted tree of the linted module. Kept, they
+    stood beside the host's own tree and tokens of the next files, the largest of which make the host's
+    peak, and were walked by each of the host's full collections; a module asked for again is parsed
+    again, which costs less than those collections did. Not done inside an engine call, nor by the
+    command line, whose files follow each other with nothing of a host's between them."""
+    if _CALL_DEPTH[0]:
+        return
+    for shared in _SHARED.values():
+        shared.let_go()
+    for project in built_projects():
+        project.let_go()
+
+
 def run_notes(path: str) -> List[Finding]:
     """What a run says on this file whatever its code: the incomplete-walk note on its carrier."""
     placed = _placed(path)

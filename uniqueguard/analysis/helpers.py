@@ -91,6 +91,12 @@ class Shared:
         self._helpers.clear()
         self._judged.clear()
 
+    def let_go(self) -> None:
+        """The trees the extractor keeps go (Extractor.let_go)."""
+        extractor = self.__dict__.get("extractor")
+        if extractor is not None:
+            extractor.let_go()
+
     # The analysis behind these two is imported when first needed: a module with no write that calls no
     # helper is settled from the graph's cached names alone.
     @functools.cached_property

@@ -15,7 +15,7 @@ from typing import Iterator, Tuple
 
 from .. import __version__
 from ..config import ConfigError, Options, options_from_mapping
-from ..analysis.engine import check_tree, run_notes, start_run
+from ..analysis.engine import check_tree, let_go_of_trees, run_notes, start_run
 from ..findings import said_once
 from .option_spec import add_flake8_options, flake8_mapping
 
@@ -77,7 +77,9 @@ class UniqueGuardPlugin:
 
     def run(self) -> Iterator[Result]:
         source = "".join(self.lines) if self.lines is not None else None
-        for finding in check_tree(self.tree, self.filename, self.options, source) + run_notes(self.filename):
+        found = check_tree(self.tree, self.filename, self.options, source) + run_notes(self.filename)
+        let_go_of_trees()  # flake8 goes on to its next file: nothing of this one's stays beside it
+        for finding in found:
             if finding.note:
                 if said_once(finding, _SAID):
                     print(f"uniqueguard: note: {finding.path}:{finding.line}: {finding.message}", file=sys.stderr)

@@ -207,6 +207,10 @@ class ModuleIndex:
             self._adopted = (path, dotted, is_package, tree)
             self._path_by_module.setdefault(dotted, path)
 
+    def let_go(self) -> None:
+        """The adopted tree goes (the host's, of a module linted earlier whose own facts nobody asked for)."""
+        self._adopted = None
+
     def module_path(self, dotted: str) -> Optional[str]:
         if dotted in self._path_by_module:
             return self._path_by_module[dotted]

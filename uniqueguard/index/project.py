@@ -77,6 +77,9 @@ class Project:
     def adopt_tree(self, path: str, dotted: str, is_package: bool, tree: ast.Module) -> None:
         self.modules.adopt_tree(path, dotted, is_package, tree)
 
+    def let_go(self) -> None:
+        self.modules.let_go()
+
     def module_path(self, dotted: str) -> Optional[str]:
         return self.modules.module_path(dotted)
 
