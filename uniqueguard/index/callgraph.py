@@ -261,9 +261,13 @@ class CallGraph:
         for names without ever being decoded."""
         if path in self._texts:
             return self._texts[path]
-        status = stamp(path)  # [size, mtime]
-        # The stamp of the first reading: what was concluded from it is dropped when the file changes.
-        self._stamps.setdefault(path, status)
+        # The stamp of the first reading: what was concluded from it is dropped when the file changes
+        # (`forget_changed`, at the next call or run). A file beyond TEXT_BUDGET, read again, is not
+        # looked at again meanwhile.
+        status = self._stamps.get(path)
+        if status is None:
+            status = stamp(path)  # [size, mtime]
+            self._stamps.setdefault(path, status)
         try:
             if status is None or status[0] > MAX_TEXT_BYTES:
                 raise OSError("too large")
