@@ -99,11 +99,13 @@ class CallSites:
         found: Dict[str, List[Optional[str]]] = {}
         for qualname, func in self._module_defs.items():
             for decorator in func.decorator_list:
-                if isinstance(decorator, ast.Call) and (self.resolver.dotted(decorator.func) or "").endswith("receiver"):
-                    targets = decorator.args[:1]
-                    if targets and isinstance(targets[0], (ast.List, ast.Tuple)):
-                        targets = targets[0].elts
-                    found.setdefault(qualname, []).extend(self.signal(target) for target in targets)
+                if not (isinstance(decorator, ast.Call)
+                        and (self.resolver.dotted(decorator.func) or "").endswith("receiver")):
+                    continue
+                targets = decorator.args[:1]
+                if targets and isinstance(targets[0], (ast.List, ast.Tuple)):
+                    targets = targets[0].elts
+                found.setdefault(qualname, []).extend(self.signal(target) for target in targets)
         for call in self.scope.method_calls:
             connect = call.func
             if (isinstance(connect, ast.Attribute) and connect.attr == "connect" and call.args
@@ -121,7 +123,7 @@ class CallSites:
                     and isinstance(call.args[0], (ast.Name, ast.Attribute))):
                 function = self.callee(call.args[0])
                 signal = self.signal(connect.value) if function is not None else None
-                if signal is not None:
+                if function is not None and signal is not None:
                     found.setdefault(function, []).append(signal)
         return found
 
