@@ -261,9 +261,13 @@ class CallGraph:
         for names without ever being decoded."""
         if path in self._texts:
             return self._texts[path]
-        status = stamp(path)  # [size, mtime]
-        # The stamp of the first reading: what was concluded from it is dropped when the file changes.
-        self._stamps.setdefault(path, status)
+        # The stamp of the first reading: what was concluded from it is dropped when the file changes
+        # (`forget_changed`, at the next call or run). A file beyond TEXT_BUDGET, read again, is not
+        # looked at again meanwhile.
+        status = self._stamps.get(path)
+        if status is None:
+            status = stamp(path)  # [size, mtime]
+            self._stamps.setdefault(path, status)
         try:
             if status is None or status[0] > MAX_TEXT_BYTES:
                 raise OSError("too large")
@@ -309,6 +313,27 @@ class CallGraph:
             self._candidates[name] = [path for path in self.files() if self._mentions(path, name)]
         found = self._candidates[name]
         return found if len(found) <= MAX_CANDIDATE_MODULES else None
+
+    def _find_candidates(self, names: Iterable[str]) -> None:
+        """`candidates` of several names at once, in one pass over the files: each file is fetched (read
+        again from disk when beyond TEXT_BUDGET) and decoded once for all of them, not once per name."""
+        todo = [name for name in dict.fromkeys(names) if name not in self._candidates]
+        if len(todo) < 2:
+            return  # one name: `candidates` alone
+        found: Dict[str, List[str]] = {name: [] for name in todo}
+        wanted = [(name, name.encode("utf-8")) for name in todo]
+        for path in self.files():
+            data = self._data(path)
+            if data is None:
+                continue
+            text = None
+            for name, raw in wanted:
+                if raw in data:
+                    if text is None:
+                        text = data.decode("utf-8", "replace")
+                    if mentions(text, name):
+                        found[name].append(path)
+        self._candidates.update(found)
 
     def _mentions(self, path: str, name: str) -> bool:
         data = self._data(path)  # a file is decoded only when the name's bytes are there
@@ -376,7 +401,9 @@ class CallGraph:
             return
         by_path: Dict[str, List[str]] = {}
         least = 2 if only is None else 1  # one name of a module not in hand: read when asked, as before
-        for name in dict.fromkeys(names):
+        names = list(dict.fromkeys(names))
+        self._find_candidates(names)
+        for name in names:
             for path in self.candidates(name) or ():
                 key = (path, name)
                 if (only in (None, path) and key not in self._calls and key not in self._read_ahead

@@ -48,15 +48,9 @@ def _root_of_folder(start: str) -> str:
     `pkg`, so that is the root, not the namespace folder. The climb stops at an interpreter's install
     (`is_install_folder`): a file of the standard library or of site-packages never gets a root above
     it, where every other installed version's copy of its modules would be one project with it."""
-    current = start
-    while True:
-        for marker in ROOT_MARKERS:
-            if os.path.exists(os.path.join(current, marker)):
-                return current
-        parent = os.path.dirname(current)
-        if parent == current or is_install_folder(current):
-            break
-        current = parent
+    marked = _marked_folder(start)
+    if marked is not None:
+        return marked
     top = start
     while os.path.dirname(top) != top:
         if _is_package_folder(top):
@@ -69,19 +63,32 @@ def _root_of_folder(start: str) -> str:
     return top
 
 
+@functools.lru_cache(maxsize=4096)
+def _marked_folder(folder: str) -> Optional[str]:
+    """The nearest folder at or above `folder` holding a project marker, not climbing past an
+    interpreter's install; None when there is none. Memoised per folder as `_root_of_folder` is per
+    start: the folders of a project share their ancestors, which were looked at again for each."""
+    for marker in ROOT_MARKERS:
+        if os.path.exists(os.path.join(folder, marker)):
+            return folder
+    parent = os.path.dirname(folder)
+    if parent == folder or is_install_folder(folder):
+        return None
+    return _marked_folder(parent)
+
+
+@functools.lru_cache(maxsize=4096)
 def _package_holding(folder: str) -> Optional[str]:
     """The nearest regular package (a folder with `__init__.py`) above a namespace `folder`, reached
     through folders without `__init__.py` only; None when there is none below an interpreter's install
-    or the filesystem's top (then `folder` is a top-level folder of its own, not part of a package)."""
-    current = folder
-    while not is_install_folder(current):
-        parent = os.path.dirname(current)
-        if parent == current:
-            return None
-        if _is_package_folder(parent):
-            return parent
-        current = parent
-    return None
+    or the filesystem's top (then `folder` is a top-level folder of its own, not part of a package).
+    Memoised per folder, as `_root_of_folder` is per start."""
+    if is_install_folder(folder):
+        return None
+    parent = os.path.dirname(folder)
+    if parent == folder:
+        return None
+    return parent if _is_package_folder(parent) else _package_holding(parent)
 
 
 def is_install_folder(folder: str) -> bool:
