@@ -78,12 +78,38 @@ def test_a_deleted_caller_is_no_caller(project):
 
 
 def test_the_modules_a_file_imports_from_are_read_from_its_import_lines():
-    """What a file's cached call facts are valid for besides its own stamp (callgraph.file_fingerprint)."""
+    """What a file's cached call facts are valid for besides its own stamp (callgraph.file_fingerprint):
+    the names on the continuation lines of a parenthesised or backslash-continued import too."""
     from uniqueguard.index.callgraph import imported_modules
 
     text = ("import os, sys as system\nfrom . import services, views as v\nfrom .models import (Coupon,\n"
-            "    Order)\nfrom ..core.helpers import make  # why\nfrom shop.api import *\n")
+            "    Order)\nfrom ..core.helpers import make  # why\nfrom shop.api import *\n"
+            "from shop import (\n    forms,  # the form\n    tasks as jobs,\n)\nfrom shop.x import y, \\\n    z\n")
     assert imported_modules(text, "shop.checkout", False) == [
-        "os", "sys", "shop", "shop.services", "shop.views", "shop.models", "shop.models.Coupon", "core.helpers",
-        "core.helpers.make", "shop.api"]
+        "os", "sys", "shop", "shop.services", "shop.views", "shop.models", "shop.models.Coupon", "shop.models.Order",
+        "core.helpers", "core.helpers.make", "shop.api", "shop.forms", "shop.tasks", "shop.x", "shop.x.y", "shop.x.z"]
     assert imported_modules(text, "shop.checkout", True)[2:4] == ["shop.checkout", "shop.checkout.services"]
+
+
+def test_a_file_is_valid_for_every_module_its_imports_reach(project):
+    """A module two imports away edited: the file's call facts and summaries on disk are keyed on it too;
+    modules that import each other share one digest, and a module no import reaches keys nothing."""
+    project.write("shop/models.py", MODELS)
+    project.write("shop/services.py", SERVICES)
+    project.write("shop/forms.py", "from shop.fields import CodeField  # noqa: F401\nimport shop.views  # noqa: F401\n")
+    project.write("shop/fields.py", "from shop import forms  # noqa: F401\n")
+    project.write("shop/other.py", "X = 1\n")
+    project.write("shop/views.py", "from shop import (\n    forms,\n)\n" + VIEWS)
+    assert _lint(project, "shop/services.py") == []
+    graph = _current(project).graph
+    views, fields, other = (str(project.root / "shop" / name) for name in ("views.py", "fields.py", "other.py"))
+    before = graph.file_fingerprint(views)
+    assert graph.reached_print(fields) == graph.reached_print(views)  # views -> forms -> fields -> forms -> views
+    graph._forget(frozenset())
+    assert graph.file_fingerprint(views) == before
+    project.write("shop/other.py", "X = 2\n")
+    graph._forget(frozenset([other]))
+    assert graph.file_fingerprint(views) == before
+    project.write("shop/fields.py", "from shop import forms  # noqa: F401\nY = 2\n")
+    graph._forget(frozenset([fields]))
+    assert graph.file_fingerprint(views) != before
