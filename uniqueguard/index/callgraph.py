@@ -136,8 +136,9 @@ class CallsCache(JsonStore):
 
     SUFFIX = "-calls.json"
     FORMAT = 5
-    # 5: valid for the modules a file's imports reach, transitively (`file_fingerprint`); 4: valid for the modules a file imports as they are (`file_fingerprint`); 3: every argument's kind
-    # (analysis/argument_kinds.py); 2: a caller's handler that only re-raises records no atomic block
+    # 5: valid for the modules a file's imports reach, transitively (`file_fingerprint`); 4: valid for the
+    # modules a file imports as they are; 3: every argument's kind (analysis/argument_kinds.py); 2: a caller's
+    # handler that only re-raises records no atomic block
 
     def get(self, path: str, fingerprint: str, name: str) -> Optional[NameCalls]:
         payload = self.payload(path)

@@ -43,7 +43,7 @@ def _file(project, module: str) -> Optional[Tuple[str, int]]:
     edited there is read again, and what was concluded from it drawn again."""
     path = project.module_path(module) if module else None
     status = stamp(path) if path else None
-    if status is None:
+    if path is None or status is None:
         return None
     project.note_read(path, status)
     return path, status[1]
