@@ -103,7 +103,17 @@ NEW_FOLDER = ({"shop/models.py": MODELS, "shop/services.py": WRITE.format(module
               [({}, ["shop/services.py", "shop/views.py"], [["shop/services.py", 5, "UNQ001"]]),
                ({"shop/jobs/run.py": VIEWS}, ["shop/services.py", "shop/views.py"], [["shop/views.py", 5, "UNQ001"]])])
 
-SCENARIOS = {"chain": CHAIN, "form_base": FORM_BASE, "model_base": MODEL_BASE, "body": BODY,
+# The settings module says the requests run in a transaction: the guarded caller's handler is inside it.
+SETTINGS = ('INSTALLED_APPS = ["shop"]\nDATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", '
+            '"NAME": "shop", "ATOMIC_REQUESTS": True}}\n')
+ATOMIC = ({"manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_conf.settings")\n',
+           "site_conf/__init__.py": "", "site_conf/settings.py": SETTINGS, "shop/models.py": MODELS,
+           "shop/services.py": WRITE.format(module=".models"), "shop/views.py": VIEWS},
+          [({}, ["shop/services.py"], [["shop/services.py", 5, "UNQ003"]]),
+           ({"site_conf/settings.py": SETTINGS.replace("True", "False")}, ["shop/services.py"], []),
+           ({"site_conf/settings.py": SETTINGS}, ["shop/services.py"], [["shop/services.py", 5, "UNQ003"]])])
+
+SCENARIOS = {"settings": ATOMIC, "chain": CHAIN, "form_base": FORM_BASE, "model_base": MODEL_BASE, "body": BODY,
              "field_class": FIELD_CLASS, "parenthesised": PARENTHESISED, "new_folder": NEW_FOLDER}
 
 

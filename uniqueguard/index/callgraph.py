@@ -212,7 +212,8 @@ class CallGraph:
 
     @property
     def fingerprint(self) -> str:
-        """Stamps of the files call facts depend on besides their own: the indexed modules."""
+        """Stamps of the files call facts depend on besides their own: the indexed modules and the settings
+        modules read (graphs.py)."""
         if self._fingerprint is None:
             digest = sha1()
             for path in sorted(self._indexed_paths()):
@@ -300,7 +301,7 @@ class CallGraph:
                 text = self.text(path)
                 names = imported_modules(text or "", dotted, is_package)
                 if text is not None:
-                    self.summaries.put_imports(path, names)
+                    self.summaries.put_imports(path, names, self._stamps.get(path))
             top = self.root.rstrip(os.sep) + os.sep
             found = []
             for name in names:
@@ -675,10 +676,11 @@ class SummariesCache(JsonStore):
         found = self._entry(path).get("imports")
         return [n for n in found if isinstance(n, str)] if isinstance(found, list) else None
 
-    def put_imports(self, path: str, names: List[str]) -> None:
+    def put_imports(self, path: str, names: List[str], read_at: Optional[list]) -> None:
+        """The names, read from the file's text as it was when stamped `read_at`."""
         entry = self._entry(path)
         entry["imports"] = names
-        self.store(path, entry)
+        self.store(path, entry, read_at)
 
     def helpers(self, path: str, fingerprint: str) -> Optional[Tuple[dict, dict]]:
         """(function id → its helper writes, function id → digest of the call sites its module's verdicts
