@@ -558,7 +558,7 @@ def imported_modules(text: str, module: str, is_package: bool) -> List[str]:
     (`from shop import services` imports a module too), relative imports resolved. Read from the import
     statements, the names on the continuation lines of a parenthesised or backslash-continued import too."""
     found: List[str] = []
-    for match in _IMPORTS.finditer(text):
+    for match in _import_statements(text):
         dots, target, names, plain = match.groups()
         if plain is not None:
             found.extend(part.split(" as ")[0].strip() for part in _names(plain))
@@ -569,6 +569,19 @@ def imported_modules(text: str, module: str, is_package: bool) -> List[str]:
             found.extend(f"{base}.{name}" for part in _names(names)
                          if (name := part.split(" as ")[0].strip()) and name != "*")
     return [name for name in dict.fromkeys(found) if name]
+
+
+def _import_statements(text: str):
+    """The matches of `_IMPORTS`, tried only at the start of the lines that say `import` (a search of the
+    whole text for a pattern starting with `^` tries every position: as long as parsing a tenth of it)."""
+    at = text.find("import")
+    while at >= 0:
+        match = _IMPORTS.match(text, text.rfind("\n", 0, at) + 1)
+        if match is not None and match.end() > at:
+            yield match
+            at = text.find("import", match.end())
+        else:
+            at = text.find("import", at + 6)
 
 
 def _names(spelled: str) -> List[str]:
