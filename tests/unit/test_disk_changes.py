@@ -105,11 +105,25 @@ def test_a_file_is_valid_for_every_module_its_imports_reach(project):
     views, fields, other = (str(project.root / "shop" / name) for name in ("views.py", "fields.py", "other.py"))
     before = graph.file_fingerprint(views)
     assert graph.reached_print(fields) == graph.reached_print(views)  # views -> forms -> fields -> forms -> views
-    graph._forget(frozenset())
-    assert graph.file_fingerprint(views) == before
-    project.write("shop/other.py", "X = 2\n")
-    graph._forget(frozenset([other]))
+    graph.text(other)
+    project.write("shop/other.py", "X = 22\n")
+    assert graph.forget_changed() == frozenset([other])
     assert graph.file_fingerprint(views) == before
     project.write("shop/fields.py", "from shop import forms  # noqa: F401\nY = 2\n")
-    graph._forget(frozenset([fields]))
+    assert graph.forget_changed() == frozenset([fields])
     assert graph.file_fingerprint(views) != before
+
+
+def test_every_folder_walked_is_stamped_but_templates_and_translations(tmp_path):
+    """A module created in a folder that held no Python file moves that folder's stamp: it must have one
+    (`ModuleIndex.changed_on_disk`); the folders Django reads templates and translations from do not."""
+    from uniqueguard.index import discovery
+
+    for name in ("shop/__init__.py", "shop/jobs/README.txt", "shop/templates/shop/page.html",
+                 "conf/locale/de/LC_MESSAGES/django.po", "conf/locale/de/formats.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("")
+    folders = {}
+    discovery.walk_python_files(str(tmp_path), lambda folder, name: True, folders)
+    stamped = {os.path.relpath(folder, tmp_path).replace(os.sep, "/") for folder in folders}
+    assert stamped == {".", "shop", "shop/jobs", "conf", "conf/locale", "conf/locale/de"}
