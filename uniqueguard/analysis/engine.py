@@ -571,7 +571,7 @@ class _Analysis:
         own_atomic = write.own_savepoint or atomic_around(self.scope, call, False, self.project) is not None
         inputs, signature, exits = write_inputs.read(
             self.scope, call, write.values, write.written is None, verdict.unique_sets if verdict else (),
-            write.model.field_for) if verdict is not None and guard is None else ("", "", "")
+            write.model.field_for, self.finder.random_token) if verdict is not None and guard is None else ("", "", "")
         return Judged(call.lineno, call.col_offset, getattr(call, "end_lineno", None) or call.lineno,
                       getattr(call, "end_col_offset", None) or call.col_offset, self.scope.context_of(call),
                       _snippet(call), enclosing_id(self.scope, call), write.model.qualname,
@@ -832,6 +832,9 @@ class _Analysis:
                     form = self.resolver.validator(holder)
                     fixes.append(FormFix(FormFixKind.CHECK_AFTER_COMMIT_FALSE, form.name if form else "",
                                          (late[0],)))
+                unvalidated.append(unique_set)
+                continue
+            if not written:  # NULLs that collide (nulls_distinct=False), written by no form
                 unvalidated.append(unique_set)
                 continue
             validators = []
