@@ -114,6 +114,11 @@ def folder_with(start: str, markers) -> Optional[str]:
         folder = parent
 
 
+# Folders Django reads templates and translations from: what they hold is data, not modules (a Python
+# file found in one is still read, and its folder stamped).
+DATA_FOLDERS = frozenset({"templates", "jinja2", "locale"})
+
+
 def is_skipped_dir(name: str) -> bool:
     return name in SKIP_DIRS or name.endswith(".egg-info") or (name.startswith(".") and name != ".")
 
@@ -127,19 +132,21 @@ def walk_python_files(root: str, wanted: Callable[[str, str], bool],
     walk stopped at MAX_WALK_ENTRIES. Folders that cannot be read (a root-owned database volume in the
     tree) are passed over: they hold no project code, and warning about them on every run would be noise.
 
-    `folders`, when given, receives the stamp (`folder_stamp`) of the root, of each folder holding a file
-    found and of the folders between: a file added, removed or renamed there moves it (`ModuleIndex`).
-    Folders of templates, translations and static files — most of a tree's folders — are left out, and
-    the stamps are taken after the walk, one stat per folder kept: a folder changed since shortly before
-    the walk began may have changed while it was read, and gets a stamp no folder has (`UNSETTLED`).
+    `folders`, when given, receives the stamp (`folder_stamp`) of every folder walked — a file added,
+    removed or renamed there moves it (`ModuleIndex`), a new module in a folder that held no Python file
+    too — except the folders of templates and translations that hold no Python file (`DATA_FOLDERS`:
+    most of a tree's folders, which Django reads as data, never as modules). The stamps are taken after
+    the walk, one stat per folder kept: a folder changed since shortly before the walk began may have
+    changed while it was read, and gets a stamp no folder has (`UNSETTLED`).
     """
     started = time.time_ns()
     found: List[str] = []
-    stack = [root]
+    stack = [(root, False)]
+    plain: List[str] = []  # folders walked outside the data folders
     seen = 0
     complete = True
     while stack and complete:
-        folder = stack.pop()
+        folder, data = stack.pop()
         try:
             with os.scandir(folder) as scanned:
                 entries = sorted(scanned, key=lambda e: e.name)
@@ -147,6 +154,8 @@ def walk_python_files(root: str, wanted: Callable[[str, str], bool],
             continue
         if folder != root and any(e.name == "pyvenv.cfg" for e in entries):
             continue
+        if not data:
+            plain.append(folder)
         subfolders = []
         for entry in entries:
             seen += 1
@@ -156,14 +165,14 @@ def walk_python_files(root: str, wanted: Callable[[str, str], bool],
             try:
                 if entry.is_dir(follow_symlinks=False):
                     if not is_skipped_dir(entry.name):
-                        subfolders.append(entry.path)
+                        subfolders.append((entry.path, data or entry.name in DATA_FOLDERS))
                 elif entry.name.endswith(".py") and wanted(folder, entry.name):
                     found.append(entry.path)
             except OSError:
                 continue
         stack.extend(reversed(subfolders))
     if folders is not None:
-        for folder in _folders_of(found, root):
+        for folder in dict.fromkeys(plain + _folders_of(found, root)):
             stamp = folder_stamp(folder)
             folders[folder] = UNSETTLED if stamp is not None and stamp[0] >= started - SETTLED_NS else stamp
     return found, complete

@@ -80,6 +80,9 @@ class Project:
     def module_path(self, dotted: str) -> Optional[str]:
         return self.modules.module_path(dotted)
 
+    def note_read(self, path: str, status: Optional[list]) -> None:
+        self.modules.note_read(path, status)
+
     def module(self, dotted: str) -> Optional[ModuleFacts]:
         return self.modules.module(dotted)
 
