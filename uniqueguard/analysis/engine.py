@@ -575,7 +575,7 @@ class _Analysis:
                     messages.render(verdict), messages.describe_sets(judged.base.unique_sets, judged.base.alternatives),
                     judged.inputs, judged.signature, judged.exits))
         if judging:
-            self.shared.record(self.real_path, self.helpers, self.finder.new_rows.consulted)
+            self.shared.record(self.real_path, self.helpers, self.finder.new_rows.consulted, self.finder.models)
 
     def _judge(self, write: Write) -> Judged:
         call = write.call
