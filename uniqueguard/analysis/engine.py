@@ -24,7 +24,7 @@ from ..index.in_hand import holding, tree_of
 from ..findings import Failure, Finding, finding, run_failure
 from .helpers import HelperWrite, Shared
 from ..paths import matches, relative_posix
-from ..index.project import begin_check, begin_run, built_projects, project_for
+from ..index.project import PerCheck, begin_check, begin_run, built_projects, project_for
 
 if TYPE_CHECKING:  # imported at run time by _import_analysis()
     from . import messages, write_inputs
@@ -415,9 +415,15 @@ def _placed(path: str) -> str:
     """Where a linted path lives. An unsaved editor buffer or `--stdin-display-name` names a file that
     may not exist yet: its folder still places it in the project. Plain stdin is placed in the cwd."""
     real = os.path.abspath(path)
-    if not os.path.isdir(os.path.dirname(real)):
-        real = os.path.join(os.getcwd(), "__stdin__.py")
-    return real
+    folder = os.path.dirname(real)
+    folders = _FOLDERS.fresh()  # looked at once per call or run, as the index compares the disk
+    found = folders.get(folder)
+    if found is None:
+        found = folders[folder] = os.path.isdir(folder)
+    return real if found else os.path.join(os.getcwd(), "__stdin__.py")
+
+
+_FOLDERS: "PerCheck[str, bool]" = PerCheck()  # folder → whether it exists
 
 
 def effective_options(path: str, options: Options) -> Options:
@@ -425,7 +431,14 @@ def effective_options(path: str, options: Options) -> Options:
     find_config; re-read when the file changes: an editor's long-running linter sees an edit at once).
     The project root is the configured `root`, else the nearest project marker above the file."""
     config = find_config(os.path.dirname(path))
-    return _merged_options(config, _mtime(config) if config else 0.0, options, find_root(path))
+    roots = _ROOTS.fresh()  # a module's check asks several times; the disk is compared once per call or run
+    root = roots.get(path)
+    if root is None:
+        root = roots[path] = find_root(path)
+    return _merged_options(config, _mtime(config) if config else 0.0, options, root)
+
+
+_ROOTS: "PerCheck[str, str]" = PerCheck()  # path → its project root (`find_root`)
 
 
 @functools.lru_cache(maxsize=256)
