@@ -1017,7 +1017,11 @@ def _argument(call: ast.Call, param: str, index: int) -> Optional[ast.AST]:
 
 def _base_verdict(write: Write) -> Verdict:
     """UNQ001 over every set the write risks, before guards, checks and validation are looked at."""
-    return Verdict("UNQ001", write.label, write.model.name, write.risked, Fix.CATCH, alternatives=write.apart)
+    written = write.written
+    left_null = tuple(s for s in write.risked if not s.nulls_distinct and written is not None
+                      and not any(f in written for f in s.fields))
+    return Verdict("UNQ001", write.label, write.model.name, write.risked, Fix.CATCH, alternatives=write.apart,
+                   left_null=left_null)
 
 
 def _snippet(call: ast.Call, limit: int = 240) -> str:

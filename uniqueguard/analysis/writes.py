@@ -652,6 +652,7 @@ class WriteFinder:
             # moving a field into a lookup that already pins a unique set would change which row is found
             hint = sorted(set(risked[0].fields) & defaults)[0]
         written = set(lookup | defaults)
+        risked = list(self._with_null_sets(model, tuple(risked), frozenset(written)))  # the insert leaves them NULL
         for unique_set, fix in self._over_pinned(model, keys, lookup, values) if not overridden else ():
             written |= set(unique_set.fields)  # a derived field is written by save() itself
             if unique_set not in risked:

@@ -447,12 +447,22 @@ def _field_class_queries(project: ModuleIndex, cls: ClassFacts) -> bool:
             method = facts.method(name)
             if method is None:
                 continue
-            found = project_method(project, facts.qualname, name)
+            found = project_method(project, facts.qualname, name) if _may_query(project, facts, name) else None
             if found is not None and _queries_value(found[0]):
                 return True
             if name not in method.super_calls:
                 return False  # Django's own clean() (and with it validate()) never runs
     return False
+
+
+def _may_query(project: ModuleIndex, cls: ClassFacts, name: str) -> bool:
+    """Whether a method `name` of the class calls a query method at all (`MethodFacts.queries`, read with
+    the module's facts for every clean*/validate* method; any class of that name in its module counts):
+    else the body `_queries_value` looks in for such a call need not be parsed (a module of form field
+    classes was parsed again for each of its classes' clean())."""
+    module = project.module(cls.module)
+    classes = [c for c in module.classes if c.name == cls.name] if module is not None else []
+    return any(method.queries for c in classes + [cls] for method in c.methods if method.name == name)
 
 
 def _queries_value(function) -> bool:
