@@ -696,8 +696,10 @@ class CheckFinder:
         the whole value) when every `return` of it hands back only keys or objects its own body found
         absent (`new = set(names) - {t.name for t in Tag.objects.filter(name__in=names)}; return tags,
         new`; a list of objects appended only after an `exists()` said no): the caller's inserts follow
-        that check. Named as the call, at the call."""
-        found = self._callee(call) if depth <= 3 else None
+        that check. Named as the call, at the call. Only for a write's own model: a call site read for
+        the call graph (`model` None, callsites.py) does not open other bodies — the graph reads every call
+        site of the project, and one body per loop over a call would parse modules the run never needs."""
+        found = self._callee(call) if depth <= 3 and model is not None else None
         if found is None or id(found[0]) in _FOLLOWED:
             return None
         function, names = found
