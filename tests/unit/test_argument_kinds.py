@@ -2,8 +2,8 @@
 import pytest
 
 from uniqueguard.analysis.argument_kinds import (CONSTANT, FORM, FORWARD, KEYS, NONE, SPREAD, UNKNOWN_KIND, VALUE,
-                                                 Exit, Signature, decode_exits, decode_inputs, encode_exits,
-                                                 passed_for, reaches)
+                                                 Exit, Input, Signature, decode_exits, decode_inputs,
+                                                 encode_exits, encode_inputs, passed_for, reaches)
 
 from model_texts import ACCOUNTS
 
@@ -89,6 +89,8 @@ def test_inputs_round_trip():
     assert [(i.field, i.param, i.index, i.none_default) for i in sets[0]] == [
         ("project", "self", -1, False), ("category", SPREAD, -1, False), ("name", "name", 0, True)]
     assert sets[1] == ()  # a set no call can decide
+    again = decode_inputs(encode_inputs([(Input("identifier", "token", 2, True, True),)]))
+    assert again == [(Input("identifier", "token", 2, True, True),)]  # `token = token or uuid4().hex`
 
 
 # ------------------------------------------------------------------------------------------ the engine
@@ -337,6 +339,64 @@ def test_a_fresh_random_value_from_every_call_cannot_collide(app, calls, expecte
     app.write("shop/views.py", "import uuid\nfrom django.utils.crypto import get_random_string\n"
               f"from .services import make\n\ndef v(r):\n    {calls}\n")
     assert app.lint("shop/services.py") == expected
+
+
+OR_FRESH_HELPER = """
+import uuid
+
+from .models import Tag
+
+class Runner:
+    def start(self, function, queue="default", token=None, **kwargs):
+        token = token or f"{queue}_{uuid.uuid4().hex}"
+        data = dict(name=token)
+        Tag.objects.create(**data)
+
+def run(function, **kwargs):
+    return make_runner().start(function, **kwargs)
+
+def make_runner():
+    return Runner()
+"""
+
+
+@pytest.mark.parametrize("calls, expected", [
+    ("run('a', queue='mail')", []),  # no call passes `token`: a fresh uuid
+    ("run('a', token=None)\n    run('b', token='')", []),  # falsy: the `or` takes the uuid
+    ("run('a', token=r.GET['t'])", [(10, "UNQ001")]),  # passed on through run's **kwargs
+    ("run('a', token='nightly')", [(10, "UNQ001")]),  # a truthy literal, the same on every run
+    ("run('a', **r.GET.dict())", [(10, "UNQ001")]),  # an unknown dict may hold it
+    ("make_runner().start('a', 'mail', r.GET['t'])", [(10, "UNQ001")]),  # by position
+])
+def test_a_parameter_or_a_fresh_token_is_fresh_when_no_call_passes_it(app, calls, expected):
+    app.write("shop/services.py", OR_FRESH_HELPER)
+    app.write("shop/views.py", f"from .services import make_runner, run\n\ndef v(r):\n    {calls}\n")
+    assert app.lint("shop/services.py") == expected
+
+
+def test_a_parameter_or_a_fresh_token_with_unknown_callers_is_judged_alone(app):
+    app.write("shop/services.py", OR_FRESH_HELPER + "\nHANDLERS = {'run': run}\n")
+    assert app.lint("shop/services.py") == [(10, "UNQ001")]  # `run` is handed out: its callers are unknown
+
+
+@pytest.mark.parametrize("built, expected", [
+    ('dict(name=token)', []),
+    ('{"name": token}', []),
+    ('{"name": token, **kwargs}', [(10, "UNQ001")]),  # kwargs may hold `name` too, and wins
+])
+def test_the_literal_keys_a_dict_is_built_with_hold_their_values(app, built, expected):
+    app.write("shop/services.py", OR_FRESH_HELPER.replace("dict(name=token)", built))
+    app.write("shop/views.py", "from .services import run\n\ndef v(r):\n    run('a', queue='mail')\n")
+    assert app.lint("shop/services.py") == expected
+
+
+def test_every_call_up_a_kwargs_chain_is_judged_not_the_first_that_passes_the_key(app):
+    app.write("shop/services.py", KWARGS_HELPER)
+    random, given = "make_later('a', identifier=uuid.uuid4().hex)", "make_later('b', identifier=r.GET['i'])"
+    for first, second in ((random, given), (given, random)):
+        app.write("shop/views.py", "import uuid\nfrom .services import make_later\n\n"
+                  f"def v(r):\n    {first}\n\ndef w(r):\n    {second}\n")
+        assert app.lint("shop/services.py") == [(5, "UNQ001")]
 
 
 # ------------------------------------------------------------- the cleaned_data key a value was read from

@@ -78,12 +78,52 @@ def test_a_deleted_caller_is_no_caller(project):
 
 
 def test_the_modules_a_file_imports_from_are_read_from_its_import_lines():
-    """What a file's cached call facts are valid for besides its own stamp (callgraph.file_fingerprint)."""
+    """What a file's cached call facts are valid for besides its own stamp (callgraph.file_fingerprint):
+    the names on the continuation lines of a parenthesised or backslash-continued import too."""
     from uniqueguard.index.callgraph import imported_modules
 
     text = ("import os, sys as system\nfrom . import services, views as v\nfrom .models import (Coupon,\n"
-            "    Order)\nfrom ..core.helpers import make  # why\nfrom shop.api import *\n")
+            "    Order)\nfrom ..core.helpers import make  # why\nfrom shop.api import *\n"
+            "from shop import (\n    forms,  # the form\n    tasks as jobs,\n)\nfrom shop.x import y, \\\n    z\n")
     assert imported_modules(text, "shop.checkout", False) == [
-        "os", "sys", "shop", "shop.services", "shop.views", "shop.models", "shop.models.Coupon", "core.helpers",
-        "core.helpers.make", "shop.api"]
+        "os", "sys", "shop", "shop.services", "shop.views", "shop.models", "shop.models.Coupon", "shop.models.Order",
+        "core.helpers", "core.helpers.make", "shop.api", "shop.forms", "shop.tasks", "shop.x", "shop.x.y", "shop.x.z"]
     assert imported_modules(text, "shop.checkout", True)[2:4] == ["shop.checkout", "shop.checkout.services"]
+
+
+def test_a_file_is_valid_for_every_module_its_imports_reach(project):
+    """A module two imports away edited: the file's call facts and summaries on disk are keyed on it too;
+    modules that import each other share one digest, and a module no import reaches keys nothing."""
+    project.write("shop/models.py", MODELS)
+    project.write("shop/services.py", SERVICES)
+    project.write("shop/forms.py", "from shop.fields import CodeField  # noqa: F401\nimport shop.views  # noqa: F401\n")
+    project.write("shop/fields.py", "from shop import forms  # noqa: F401\n")
+    project.write("shop/other.py", "X = 1\n")
+    project.write("shop/views.py", "from shop import (\n    forms,\n)\n" + VIEWS)
+    assert _lint(project, "shop/services.py") == []
+    graph = _current(project).graph
+    views, fields, other = (str(project.root / "shop" / name) for name in ("views.py", "fields.py", "other.py"))
+    before = graph.file_fingerprint(views)
+    assert graph.reached_print(fields) == graph.reached_print(views)  # views -> forms -> fields -> forms -> views
+    graph.text(other)
+    project.write("shop/other.py", "X = 22\n")
+    assert graph.forget_changed() == frozenset([other])
+    assert graph.file_fingerprint(views) == before
+    project.write("shop/fields.py", "from shop import forms  # noqa: F401\nY = 2\n")
+    assert graph.forget_changed() == frozenset([fields])
+    assert graph.file_fingerprint(views) != before
+
+
+def test_every_folder_walked_is_stamped_but_templates_and_translations(tmp_path):
+    """A module created in a folder that held no Python file moves that folder's stamp: it must have one
+    (`ModuleIndex.changed_on_disk`); the folders Django reads templates and translations from do not."""
+    from uniqueguard.index import discovery
+
+    for name in ("shop/__init__.py", "shop/jobs/README.txt", "shop/templates/shop/page.html",
+                 "conf/locale/de/LC_MESSAGES/django.po", "conf/locale/de/formats.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("")
+    folders = {}
+    discovery.walk_python_files(str(tmp_path), lambda folder, name: True, folders)
+    stamped = {os.path.relpath(folder, tmp_path).replace(os.sep, "/") for folder in folders}
+    assert stamped == {".", "shop", "shop/jobs", "conf", "conf/locale", "conf/locale/de"}

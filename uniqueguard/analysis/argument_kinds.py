@@ -14,7 +14,10 @@ part of the write's judgement:
   call passes that key: explicitly, in a `**{...}` of known keys, in `**form.cleaned_data` (the form's
   fields), or through a caller's own `**kwargs` passed on unchanged (its callers' keys, to the graph's
   depth bound). When no call passes it, the field keeps its default (NULL, a random value...: fresh_values.py).
-  Any call passing an unknown `**dict` may pass it.
+  Any call passing an unknown `**dict` may pass it. A named parameter a call fills only through such a
+  `**kwargs` passed on is read the same way, each call up the chain judged on its own.
+- **the caller's value or a fresh one.** `token = token or f"{queue}_{uuid4().hex}"` before the write: a call
+  that passes nothing (the default None), `None` or a falsy literal gives the set a fresh random token.
 - **a validated form's data.** A field every call takes from a form or serializer that validates the
   set (`form.cleaned_data["name"]`, `**form.cleaned_data` feeding named parameters and `**kwargs`, the
   receiver of `form.cleaned_data["project"].create_thing(...)` for a write through `self`) makes the
@@ -126,6 +129,11 @@ def passed_for(args: Sequence[tuple], signature: Signature, param: str, index: i
     return None
 
 
+def _positional_unknown(args: Sequence[tuple], index: int) -> bool:
+    """Whether a `*args` of the call may fill position `index`."""
+    return index >= 0 and any(key == "*" for key, _, _ in args)
+
+
 def _spread_gives(kind: str, detail: str, key: str) -> Passed:
     """What `**<spread>` gives for `key`; None when it surely does not hold the key."""
     if kind == FORM:
@@ -144,10 +152,13 @@ class Input:
     param: str  # a parameter's name, SELF, or SPREAD
     index: int  # its call position (-1: keyword only, `self`, `**`)
     none_default: bool = False
+    # `param = param or <fresh random token>` before the write: a falsy argument, or none, is a fresh value
+    or_fresh: bool = False
 
 
 def encode_inputs(sets: Sequence[Sequence[Input]]) -> str:
-    return ";".join(",".join(f"{i.field}={i.param}@{i.index}@{'none' if i.none_default else ''}" for i in one)
+    return ";".join(",".join(f"{i.field}={i.param}@{i.index}@{'none' if i.none_default else ''}"
+                             f"{'@or' if i.or_fresh else ''}" for i in one)
                     for one in sets)
 
 
@@ -161,8 +172,10 @@ def decode_inputs(text: str) -> List[Tuple[Input, ...]]:
         for pair in entry.split(","):
             field, _, passed = pair.partition("=")
             param, _, rest = passed.partition("@")
-            index, _, default = rest.partition("@")
-            inputs.append(Input(field, param, int(index) if index.lstrip("-").isdigit() else -1, default == "none"))
+            index, _, rest = rest.partition("@")
+            default, _, how = rest.partition("@")
+            inputs.append(Input(field, param, int(index) if index.lstrip("-").isdigit() else -1, default == "none",
+                                how == "or"))
         sets.append(tuple(inputs))
     return sets
 
@@ -226,15 +239,56 @@ class SiteReader:
         self.forwarded = forwarded
         self.depth = depth
 
-    def value(self, args: Sequence[tuple], item: Input, caller: str) -> Passed:
-        """What the call passes for one input; None when nothing (the default, or the key absent)."""
+    def options(self, args: Sequence[tuple], item: Input, caller: str) -> List[Passed]:
+        """What the call may pass for one input: one entry per way a value reaches it — each call up a
+        chain of `**kwargs` passed on unchanged is one — None for a way that passes nothing (the
+        parameter's default, or the key absent)."""
         if item.param == SELF:
             found: Passed = next(((kind, detail) for key, kind, detail in args if key == SELF), UNKNOWN_PASSED)
         elif item.param == SPREAD:
-            found = self._key(args, item.field, caller, self.depth)
+            return self._key(args, item.field, caller, self.depth)
         else:
             found = passed_for(args, self.signature, item.param, item.index)
-        return self._through(found, caller, self.depth)
+            if found == UNKNOWN_PASSED and not _positional_unknown(args, item.index):
+                return self._named(args, item.param, caller, self.depth)
+        return [self._through(found, caller, self.depth)]
+
+    def value(self, args: Sequence[tuple], item: Input, caller: str) -> Passed:
+        """What the call passes for one input, the ways that pass something agreeing (else unknown);
+        None when none does."""
+        given = list(dict.fromkeys(p for p in self.options(args, item, caller) if p is not None))
+        return None if not given else given[0] if len(given) == 1 else UNKNOWN_PASSED
+
+    def _named(self, args: Sequence[tuple], param: str, caller: str, depth: int) -> List[Passed]:
+        """What a call gives the named parameter `param` through its `**` spreads, per way (`options`):
+        the caller's own `**kwargs` passed on unchanged holds the keys each of its callers passes (to
+        the graph's depth bound); unknown at any spread of unknown keys."""
+        found: List[Passed] = []
+        for key, kind, detail in args:
+            if key == param:
+                found.append(self._through((kind, detail), caller, depth))
+            elif key != SPREAD:
+                continue
+            elif kind == FORWARD:
+                ways = self._up(caller, depth, lambda a, c, d: self._named(a, param, c, d))
+                if ways is None:
+                    return [UNKNOWN_PASSED]
+                found += ways
+            else:
+                found.append(_spread_gives(kind, detail, param))
+        return found or [None]
+
+    def _up(self, caller: str, depth: int, read: Callable[[Sequence[tuple], str, int], List[Passed]]
+            ) -> Optional[List[Passed]]:
+        """`read` over every call of `caller`, whose own `**kwargs` a call passes on: the ways, one level
+        up; None when those calls cannot be known (or the graph's depth is spent)."""
+        sites = self.forwarded(caller) if depth > 0 else None
+        if sites is None:
+            return None
+        found: List[Passed] = []
+        for site_args, site_caller in sites:
+            found += read(site_args, site_caller, depth - 1)
+        return found
 
     def _through(self, found: Passed, caller: str, depth: int) -> Passed:
         """A parameter the caller passes on is what every call of the caller passes for it (the same
@@ -254,21 +308,20 @@ class SiteReader:
             merged = one
         return merged
 
-    def _key(self, args: Sequence[tuple], field: str, caller: str, depth: int) -> Passed:
-        """What a call puts into the callee's `**kwargs` for the model field `field`."""
-        found: Passed = None
+    def _key(self, args: Sequence[tuple], field: str, caller: str, depth: int) -> List[Passed]:
+        """What a call puts into the callee's `**kwargs` for the model field `field`, per way (`options`):
+        each call of a caller whose own `**kwargs` it passes on is one."""
+        found: List[Passed] = []
         for key, kind, detail in args:
             if key in (SELF, "*") or key.isdigit():
                 continue
+            one: Passed
             if key == SPREAD:
                 if kind == FORWARD:
-                    sites = self.forwarded(caller) if depth > 0 else None
-                    if sites is None:
-                        return UNKNOWN_PASSED
-                    for site_args, site_caller in sites:
-                        one = self._key(site_args, field, site_caller, depth - 1)
-                        if one is not None:
-                            return one if found is None or one == found else UNKNOWN_PASSED
+                    ways = self._up(caller, depth, lambda a, c, d: self._key(a, field, c, d))
+                    if ways is None:
+                        return [UNKNOWN_PASSED]
+                    found += ways
                     continue
                 if kind == FORM:
                     one = (FORM, f"{detail.partition('|')[0]}|{field}")
@@ -276,14 +329,24 @@ class SiteReader:
                     keys = [k for k in detail.split(",") if not self.signature.named(k) and self.field_for(k) == field]
                     one = (VALUE, "") if keys else None
                 else:
-                    return UNKNOWN_PASSED
+                    return [UNKNOWN_PASSED]
             elif self.signature.named(key) or self.field_for(key) != field:
                 continue
             else:
-                one = (kind, detail)
-            if one is not None:
-                found = one if found is None or found == one else UNKNOWN_PASSED
-        return found
+                one = self._through((kind, detail), caller, depth)
+            found.append(one)
+        return found or [None]
+
+
+def _safe(passed: Passed, item: Input, nulls_distinct: bool, unset_is_fresh: Callable[[str], bool]) -> bool:
+    """Whether what a call passes for one field of a set gives the set a value no row holds."""
+    if passed is None:  # the parameter's default, or the `**kwargs` key absent
+        if item.param == SPREAD:
+            return unset_is_fresh(item.field)  # the field keeps its default: NULL, a random value...
+        return item.none_default and (nulls_distinct or item.or_fresh)  # NULL, or `x or <fresh token>`
+    if passed[0] == RANDOM or (passed[0] == NONE and (nulls_distinct or item.or_fresh)):
+        return True  # a fresh random value, or NULL
+    return item.or_fresh and passed == (CONSTANT, "0")  # a falsy literal: `x or <fresh token>` is the token
 
 
 def judge_site(reader: SiteReader, args: Sequence[tuple], caller: str, inputs: Sequence[Input],
@@ -293,16 +356,14 @@ def judge_site(reader: SiteReader, args: Sequence[tuple], caller: str, inputs: S
     under another key than its field's (`enrol(form.cleaned_data["address"])` written to `email`) is
     validated by what the form checks on that key: `validates(classes, {field: key})`."""
     classes: List[str] = []
+    unset = False
     for item in inputs:
-        passed = reader.value(args, item, caller)
-        if passed is None:
-            if item.param == SPREAD and unset_is_fresh(item.field):
-                return SAFE, (), ()  # the key nobody passes: the field keeps a value no row holds
-            if item.param != SPREAD and item.none_default and nulls_distinct:
-                return SAFE, (), ()
-            return OPEN, (), ()
-        if (passed[0] == NONE and nulls_distinct) or passed[0] == RANDOM:
-            return SAFE, (), ()  # NULL, or a fresh random value: no row holds it
+        options = reader.options(args, item, caller)
+        if all(_safe(passed, item, nulls_distinct, unset_is_fresh) for passed in options):
+            return SAFE, (), ()  # NULL, or a fresh random value, whichever way: no row holds it
+        unset = unset or None in options
+    if unset:
+        return OPEN, (), ()  # a field some way leaves at a default that may collide: no form checks it
     read_from: List[Tuple[str, str]] = []
     holders: List[Tuple[str, ...]] = []
     for item in inputs:

@@ -63,6 +63,7 @@ class Extractor:
         self.texts: Callable[[str], Optional[str]] = lambda path: None  # the graph's file texts
         self._adopted: Optional[str] = None
         self._active: Dict[str, CallSites] = {}  # modules being analysed right now (`analysing`)
+        self._signals: Dict[Tuple[str, bool], Dict[str, List[str]]] = {}  # (path, own) → `signals`
         # the names a module about to be read will be asked later (Callers.expected)
         self.expected: Callable[[str, str], Iterable[str]] = lambda path, text: ()
         # told of each module parsed (path, text, whether it is read: False for test support)
@@ -73,6 +74,21 @@ class Extractor:
         for path in paths:
             self._drop(path)
             self._unreadable.discard(path)
+            self._signals.pop((path, True), None)
+            self._signals.pop((path, False), None)
+
+    def signals(self, path: str, own: bool) -> Dict[str, List[str]]:
+        """What a module connects to the project's own signals, read once for all its functions (plain
+        data, kept): `own`, its module-level functions by name (CallSites.signals_received), else the
+        functions it connects by id, wherever they live (CallSites.signals_connecting). Asked one function
+        at a time, a module was parsed again for each, its tree gone by the next question."""
+        key = (os.path.abspath(path), own)
+        found = self._signals.get(key)
+        if found is None:
+            reader = self.reader(path)
+            found = {} if reader is None else reader.signals_received() if own else reader.signals_connecting()
+            self._signals[key] = found
+        return found
 
     def adopt(self, path: str, scope: ModuleScope, resolver: Resolver) -> None:
         """The module being linted is read from its own tree; the previous one's tree is let go."""
@@ -288,13 +304,12 @@ class Callers:
         found: List[str] = []
         text = self.graph.text(path)
         if text and ("receiver(" in text or ".connect(" in text):  # no module parsed for nothing
-            reader = extractor.reader(path)
-            found += reader.signals_received(qualname) if reader is not None else []
+            found += extractor.signals(path, own=True).get(qualname, [])
         connects = re.compile(r"\.connect\(\s*(?:[\w.]+\.)?" + re.escape(qualname) + r"\b")
         for other in self.graph.candidates(qualname) or ():
             text = self.graph.text(other) if os.path.abspath(other) != os.path.abspath(path) else None
-            reader = extractor.reader(other) if text and connects.search(text) and self.reported(other) else None
-            found += reader.signals_connecting(function) if reader is not None else []
+            if text and connects.search(text) and self.reported(other):
+                found += extractor.signals(other, own=False).get(function, [])
         return list(dict.fromkeys(found))
 
     def argument_sites(self, function: Optional[str]) -> Optional[Tuple[CallSite, ...]]:

@@ -92,34 +92,39 @@ class CallSites:
         value = facts.assigned(found.partition(":")[2]) if facts is not None else None
         return found if isinstance(value, CallValue) and value.last == "Signal" else None
 
-    def signals_received(self, qualname: str) -> List[str]:
-        """The project signals the module-level function `qualname` is connected to here."""
-        found: List[Optional[str]] = []
-        func = self._module_defs.get(qualname)
-        for decorator in func.decorator_list if func is not None else ():
-            if isinstance(decorator, ast.Call) and (self.resolver.dotted(decorator.func) or "").endswith("receiver"):
+    def signals_received(self) -> Dict[str, List[str]]:
+        """Module-level function name → the project signals it is connected to here (`@receiver(signal)`,
+        `signal.connect(function)`), for every function of the module at once: a module is asked for
+        several of its receivers, and its tree is seldom still in hand by the second."""
+        found: Dict[str, List[Optional[str]]] = {}
+        for qualname, func in self._module_defs.items():
+            for decorator in func.decorator_list:
+                if not (isinstance(decorator, ast.Call)
+                        and (self.resolver.dotted(decorator.func) or "").endswith("receiver")):
+                    continue
                 targets = decorator.args[:1]
                 if targets and isinstance(targets[0], (ast.List, ast.Tuple)):
                     targets = targets[0].elts
-                found += [self.signal(target) for target in targets]
+                found.setdefault(qualname, []).extend(self.signal(target) for target in targets)
         for call in self.scope.method_calls:
             connect = call.func
             if (isinstance(connect, ast.Attribute) and connect.attr == "connect" and call.args
-                    and isinstance(call.args[0], ast.Name) and call.args[0].id == qualname):
-                found.append(self.signal(connect.value))
-        return [signal for signal in found if signal is not None]
+                    and isinstance(call.args[0], ast.Name)):
+                found.setdefault(call.args[0].id, []).append(self.signal(connect.value))
+        return {name: [s for s in signals if s is not None] for name, signals in found.items()}
 
-    def signals_connecting(self, function: str) -> List[str]:
-        """The project signals this module connects the function `function` (an id) to:
+    def signals_connecting(self) -> Dict[str, List[str]]:
+        """Function id → the project signals this module connects that function to:
         `account_opened.connect(receivers.open_wallet)` in an AppConfig's `ready()` or anywhere else."""
-        found: List[str] = []
+        found: Dict[str, List[str]] = {}
         for call in self.scope.method_calls:
             connect = call.func
             if (isinstance(connect, ast.Attribute) and connect.attr == "connect" and call.args
-                    and isinstance(call.args[0], (ast.Name, ast.Attribute)) and self.callee(call.args[0]) == function):
-                signal = self.signal(connect.value)
-                if signal is not None:
-                    found.append(signal)
+                    and isinstance(call.args[0], (ast.Name, ast.Attribute))):
+                function = self.callee(call.args[0])
+                signal = self.signal(connect.value) if function is not None else None
+                if function is not None and signal is not None:
+                    found.setdefault(function, []).append(signal)
         return found
 
     # ------------------------------------------------------------------------------------ callees

@@ -24,7 +24,7 @@ from ..index.in_hand import holding, tree_of
 from ..findings import Failure, Finding, finding, run_failure
 from .helpers import HelperWrite, Shared
 from ..paths import matches, relative_posix
-from ..index.project import begin_check, begin_run, built_projects, project_for
+from ..index.project import PerCheck, begin_check, begin_run, built_projects, project_for
 
 if TYPE_CHECKING:  # imported at run time by _import_analysis()
     from . import messages, write_inputs
@@ -413,9 +413,15 @@ def _placed(path: str) -> str:
     """Where a linted path lives. An unsaved editor buffer or `--stdin-display-name` names a file that
     may not exist yet: its folder still places it in the project. Plain stdin is placed in the cwd."""
     real = os.path.abspath(path)
-    if not os.path.isdir(os.path.dirname(real)):
-        real = os.path.join(os.getcwd(), "__stdin__.py")
-    return real
+    folder = os.path.dirname(real)
+    folders = _FOLDERS.fresh()  # looked at once per call or run, as the index compares the disk
+    found = folders.get(folder)
+    if found is None:
+        found = folders[folder] = os.path.isdir(folder)
+    return real if found else os.path.join(os.getcwd(), "__stdin__.py")
+
+
+_FOLDERS: "PerCheck[str, bool]" = PerCheck()  # folder → whether it exists
 
 
 def effective_options(path: str, options: Options) -> Options:
@@ -423,7 +429,14 @@ def effective_options(path: str, options: Options) -> Options:
     find_config; re-read when the file changes: an editor's long-running linter sees an edit at once).
     The project root is the configured `root`, else the nearest project marker above the file."""
     config = find_config(os.path.dirname(path))
-    return _merged_options(config, _mtime(config) if config else 0.0, options, find_root(path))
+    roots = _ROOTS.fresh()  # a module's check asks several times; the disk is compared once per call or run
+    root = roots.get(path)
+    if root is None:
+        root = roots[path] = find_root(path)
+    return _merged_options(config, _mtime(config) if config else 0.0, options, root)
+
+
+_ROOTS: "PerCheck[str, str]" = PerCheck()  # path → its project root (`find_root`)
 
 
 @functools.lru_cache(maxsize=256)
@@ -569,7 +582,7 @@ class _Analysis:
         own_atomic = write.own_savepoint or atomic_around(self.scope, call, False, self.project) is not None
         inputs, signature, exits = write_inputs.read(
             self.scope, call, write.values, write.written is None, verdict.unique_sets if verdict else (),
-            write.model.field_for) if verdict is not None and guard is None else ("", "", "")
+            write.model.field_for, self.finder.random_token) if verdict is not None and guard is None else ("", "", "")
         return Judged(call.lineno, call.col_offset, getattr(call, "end_lineno", None) or call.lineno,
                       getattr(call, "end_col_offset", None) or call.col_offset, self.scope.context_of(call),
                       _snippet(call), enclosing_id(self.scope, call), write.model.qualname,
@@ -830,6 +843,9 @@ class _Analysis:
                     form = self.resolver.validator(holder)
                     fixes.append(FormFix(FormFixKind.CHECK_AFTER_COMMIT_FALSE, form.name if form else "",
                                          (late[0],)))
+                unvalidated.append(unique_set)
+                continue
+            if not written:  # NULLs that collide (nulls_distinct=False), written by no form
                 unvalidated.append(unique_set)
                 continue
             validators = []

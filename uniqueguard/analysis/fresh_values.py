@@ -21,7 +21,7 @@ import re
 import weakref
 from typing import Callable, Collection, Dict, List, Optional, Tuple
 
-from ..index.facts import Ref
+from ..index.facts import MAX_RETURNS, Ref
 from ..index.sources import project_function, project_method
 
 RANDOM_SOURCES = frozenset({
@@ -167,6 +167,24 @@ def unset_field_is_fresh(project, field, unique_set, model=None) -> bool:
     if when == "empty":  # `if not self.key:` fills it only when the value left unset is empty
         return field.default is None or (isinstance(field.default, (str, int, float, bool)) and not field.default)
     return when == "always" or (when == "none" and field.default is None and field.null)
+
+
+def left_null(project, field, model) -> bool:
+    """Whether an insert that leaves `field` unset surely writes NULL there: nullable, no default, no
+    timestamp, not the primary key, and the model's own `save()` (its class's or a project base's)
+    assigns it nothing — neither a random fill (`filled_by_save`) nor anything else its body sets on
+    `self` (an assignment list cut short by the facts' bound may hold it: then not surely NULL)."""
+    if not field.null or field.default is not None or field.auto_now or field.primary_key:
+        return False
+    if field.name in filled_by_save(project, model):
+        return False
+    chain = [model.facts] + [f for _, f in project.ancestors(model.facts)] if model.facts is not None else []
+    for facts in chain:
+        save = facts.method("save") if facts is not None else None
+        if save is not None and (len(save.attributes) >= MAX_RETURNS
+                                 or any(model.field_for(attr) == field.name for attr, _ in save.attributes)):
+            return False
+    return True
 
 
 def _fresh_default(project, field, unique_set) -> bool:

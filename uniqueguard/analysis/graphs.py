@@ -38,12 +38,14 @@ def _save_all() -> None:
 
 
 def _indexed_paths(project) -> List[str]:
+    """The files every module's call facts and helper summaries rest on: the models, apps and signals
+    modules, and the settings modules read (ATOMIC_REQUESTS decides whether a view's handler is broken)."""
     paths = []
     for dotted in project.models_modules + project.apps_modules + project.signals_modules:
         path = project.module_path(dotted)
         if path:
             paths.append(path)
-    return paths
+    return paths + [path for path in project.settings.paths if path not in paths]
 
 
 __all__ = ["graph_for"]

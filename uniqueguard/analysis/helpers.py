@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, FrozenSet, Iterable, List
 
 from ..index.cache import JsonStore
 from ..index.callgraph import CallSite, Check, id_name, sites_digest
+from ..index.project import PerCheck
 from ..paths import matches, relative_posix
 from .graphs import graph_for
 
@@ -60,7 +61,17 @@ class OpenCall:
 
 
 def stamp(path: str) -> tuple:
-    return tuple(JsonStore._stamp(path) or ())
+    """A file's stamp as first read in the current call or run (`PerCheck`): what a module's
+    helpers and judged writes are kept under is asked thousands of times a run, once per helper a module
+    calls, and the disk is compared once per call anyway."""
+    stamps = _STAMPS.fresh()
+    found = stamps.get(path)
+    if found is None:
+        found = stamps[path] = tuple(JsonStore._stamp(path) or ())
+    return found
+
+
+_STAMPS: "PerCheck[str, tuple]" = PerCheck()
 
 
 class Shared:

@@ -8,15 +8,18 @@ call passes):
   foreign key to `self`), or from the function's `**kwargs` unpacked into the write
   (`create(name=name, **kwargs)`: a field not written otherwise is whatever key a caller passes);
 - a dict built in the function and unpacked into the write (`data = base.copy(); data["name"] = name`;
-  `kwargs.update({"vcs": "local"})`): a key assigned on every path before the write holds that value,
-  whatever the dict held before;
+  `kwargs.update({"vcs": "local"})`; `data = dict(queue=queue, identifier=token)`): a key assigned on every
+  path before the write holds that value, whatever the dict held before, as does a literal key it was
+  built with that nothing assigns later;
+- a parameter rebound once, ahead of the write on every path, as `x = x or <fresh random token>`: the
+  caller's value when truthy, else a value nobody holds (Input.or_fresh);
 - `if flag: return ...` / `if not flag: raise ...` before the write, on a parameter never rebound: a call
   whose argument takes that branch never reaches the write.
 """
 from __future__ import annotations
 
 import ast
-from typing import Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 from .argument_kinds import SELF, SPREAD, Exit, Input, Signature, encode_exits, encode_inputs, signature_of
 from .scope import BindingKind, ModuleScope
@@ -25,14 +28,15 @@ _UNKNOWN = ast.Pass()  # a key whose value the function may have changed in a wa
 
 
 def read(scope: ModuleScope, call: ast.Call, values: Dict[str, ast.AST], unknown_fields: bool,
-         sets, field_for) -> Tuple[str, str, str]:
-    """(HelperWrite.inputs, signature, exits) of a write; empty strings when it is not in a function."""
+         sets, field_for, random_token: Callable[[ast.AST], bool] = lambda value: False) -> Tuple[str, str, str]:
+    """(HelperWrite.inputs, signature, exits) of a write; empty strings when it is not in a function.
+    `random_token(value)`: whether a value is a fresh random token (fresh_values.is_random_token)."""
     func = scope.enclosing_function(call)
     if func is None or isinstance(func, ast.Lambda):
         return "", "", ""
     is_method = scope.takes_self(func)
     signature = signature_of(func, is_method)
-    reader = _Reader(scope, func, signature, is_method)
+    reader = _Reader(scope, func, signature, is_method, call, random_token)
     spread = reader.spread(call) if unknown_fields else None
     sets = [reader.inputs(unique_set.fields, values, spread, field_for) for unique_set in sets]
     inputs = ";".join(encode_inputs([one]) if one is not None else "-" for one in sets)
@@ -40,10 +44,13 @@ def read(scope: ModuleScope, call: ast.Call, values: Dict[str, ast.AST], unknown
 
 
 class _Reader:
-    def __init__(self, scope: ModuleScope, func, signature: Signature, is_method: bool):
+    def __init__(self, scope: ModuleScope, func, signature: Signature, is_method: bool, call: ast.Call,
+                 random_token: Callable[[ast.AST], bool]):
         self.scope = scope
         self.func = func
         self.signature = signature
+        self.call = call
+        self.random_token = random_token
         args = func.args
         positional = [a.arg for a in list(getattr(args, "posonlyargs", [])) + list(args.args)]
         self.self_name = positional[0] if is_method and positional else None
@@ -56,15 +63,36 @@ class _Reader:
         return bool(bindings) and all(b.kind == BindingKind.PARAM for b in bindings)
 
     def input_of(self, field: str, value: ast.AST) -> Optional[Input]:
-        if not isinstance(value, ast.Name) or not self.param(value.id):
+        if not isinstance(value, ast.Name):
+            return None
+        or_fresh = not self.param(value.id) and self._or_fresh(value)
+        if not (or_fresh or self.param(value.id)):
             return None
         if value.id == self.self_name:
-            return Input(field, SELF, -1)
+            return None if or_fresh else Input(field, SELF, -1)
         if not self.signature.named(value.id):
             return None
         index = self.signature.positional.index(value.id) if value.id in self.signature.positional else -1
         default = self.defaults.get(value.id)
-        return Input(field, value.id, index, isinstance(default, ast.Constant) and default.value is None)
+        return Input(field, value.id, index, isinstance(default, ast.Constant) and default.value is None, or_fresh)
+
+    def _or_fresh(self, use: ast.Name) -> bool:
+        """`x = x or f"{queue}_{uuid4().hex}"` on the parameter `x`, surely run before the write and the
+        only other binding of `x` in the function, is the binding `use` reads: the value is the caller's
+        when it passes a truthy one, else a fresh random token."""
+        bindings = self.scope.bindings(self.func).get(use.id) or ()
+        params = [b for b in bindings if b.kind == BindingKind.PARAM]
+        others = [b for b in bindings if b.kind != BindingKind.PARAM]
+        if len(params) != 1 or len(others) != 1 or others[0].kind is not BindingKind.ASSIGN:
+            return False
+        value = others[0].value
+        if not (isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or) and len(value.values) == 2
+                and isinstance(value.values[0], ast.Name) and value.values[0].id == use.id
+                and self.random_token(value.values[1])):
+            return False
+        binding, _ = self.scope.binding_before(use.id, use)
+        statement = self.scope.statement_of(value)
+        return binding is others[0] and any(s is statement for s in self.scope.ran_before(self.call))
 
     def inputs(self, fields, values: Dict[str, ast.AST], spread, field_for) -> Optional[Tuple[Input, ...]]:
         found = []
@@ -91,14 +119,20 @@ class _Reader:
             return None
         name = spreads[0]
         from_kwargs = self.signature.kwargs == name.id and self.param(name.id)
+        built: Dict[str, ast.AST] = {}
         if not from_kwargs:
             binding, _ = self.scope.binding_before(name.id, name)
             if binding is None or binding.kind is not BindingKind.ASSIGN or not _copied_dict(binding.value):
                 return None
             if len(self.scope.bindings(self.func).get(name.id) or ()) != 1:
                 return None
+            built = _built_keys(binding.value)  # `data = dict(queue=queue, identifier=token)`
         assigned = self._assigned_keys(name, call)
-        return (assigned, from_kwargs) if assigned is not None else None
+        if assigned is None:
+            return None
+        for key, value in built.items():
+            assigned.setdefault(key, value)
+        return assigned, from_kwargs
 
     def _assigned_keys(self, name: ast.Name, call: ast.Call) -> Optional[Dict[str, ast.AST]]:
         """Keys the function gives the dict before the write: `d["k"] = v` and `d.update({"k": v})`
@@ -190,6 +224,30 @@ def _truth(default: Optional[ast.AST]) -> str:
     if isinstance(default, ast.Constant):
         return "1" if default.value else "0"
     return "?"
+
+
+def _built_keys(value: Optional[ast.AST]) -> Dict[str, ast.AST]:
+    """{key: value} of a dict built with literal keys: `{"k": v}`, `dict(k=v)` (no `**`, no positional
+    argument, which may hold any key); a key the literal repeats holds an unknown value. Keys a later
+    statement assigns take precedence (`_assigned_keys`)."""
+    if isinstance(value, ast.Dict):
+        if any(k is not None and _string(k) is None for k in value.keys):
+            return {}  # a computed key may be any of them
+        last = max((i for i, k in enumerate(value.keys) if k is None), default=-1)
+        # `{"k": v, **other}`: other may hold `k` too, and wins
+        pairs: List[Tuple[Optional[str], ast.AST]] = [
+            (_string(k) if k is not None else None, _UNKNOWN if i < last else v)
+            for i, (k, v) in enumerate(zip(value.keys, value.values))]
+    elif (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict"
+          and not value.args):
+        pairs = [(k.arg, k.value) for k in value.keywords]
+    else:
+        return {}
+    found: Dict[str, ast.AST] = {}
+    for key, item in pairs:
+        if key is not None:
+            found[key] = _UNKNOWN if key in found else item
+    return found
 
 
 def _copied_dict(value: Optional[ast.AST]) -> bool:

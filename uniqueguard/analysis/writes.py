@@ -13,7 +13,7 @@ from typing import Dict, List, Optional, Set, Tuple
 from .. import orm
 from ..index.facts import UNKNOWN, CallValue, Ref, dotted_name
 from .assigned import AssignedAttributes, ScopeSummary, apart, reaching
-from .fresh_values import is_random_token, own_key_value, unset_field_is_fresh
+from .fresh_values import is_random_token, left_null, own_key_value, unset_field_is_fresh
 from .new_rows import Creator, NewRows
 from .resolve import Resolver, unchained
 from .returned_dicts import returned_keys, unchanged_dict
@@ -127,7 +127,10 @@ class WriteFinder:
         written = None if fields is UNKNOWN_FIELDS else frozenset(fields)
         values = values or {}
         risked = []
-        for unique_set in _risked(model, fields, values, self.resolver.static_value, insert):
+        candidates = _risked(model, fields, values, self.resolver.static_value, insert)
+        if insert and new_row and written is not None:
+            candidates = self._with_null_sets(model, candidates, written)
+        for unique_set in candidates:
             if any(f in values and self._fresh_in(values[f], unique_set) for f in unique_set.fields):
                 continue  # `Token(user=user, key=uuid4())`: a fresh token or NULL in the set
             if own_objects and all(any(f in mine for f in unique_set.fields) for mine in own_objects):
@@ -252,6 +255,19 @@ class WriteFinder:
         return as_inherited(model) if facts is not None and facts.qualname == model.qualname else None
 
     # ------------------------------------------------------------------------------- field reading
+    def _with_null_sets(self, model: ModelInfo, risked: Tuple[UniqueSet, ...], written: frozenset
+                        ) -> Tuple[UniqueSet, ...]:
+        """`risked` and, in the model's order, each `UniqueConstraint(nulls_distinct=False)` the insert
+        sets no field of, every field of which it leaves NULL (fresh_values.left_null): NULLs collide
+        there, so the second such insert fails. A conditional set is left to `_risked` (an insert
+        risks it only when it writes all of its fields)."""
+        extra = [s for s in model.unique_sets
+                 if not s.nulls_distinct and not s.conditional and s not in risked
+                 and not any(f in written for f in s.fields)
+                 and all(f in model.fields and left_null(self.resolver.project, model.fields[f], model)
+                         for f in s.fields)]
+        return tuple(s for s in model.unique_sets if s in risked or s in extra) if extra else risked
+
     def _keyword_fields(self, call: ast.Call, model: ModelInfo, positional: Tuple[str, ...] = ()):
         """(fields set by the call's arguments or UNKNOWN_FIELDS, their form sources, their values)."""
         fields = set()
@@ -321,11 +337,15 @@ class WriteFinder:
         """A value that keeps `unique_set` from colliding: a fresh token, or NULL unless NULLs collide there."""
         if self._surely_none(value):
             return unique_set.nulls_distinct
-        return is_random_token(value, self.resolver.dotted, self._follow)
+        return self.random_token(value)
 
     def _never_collides(self, value: ast.AST) -> bool:
         """NULL never collides, and neither, in practice, does a fresh random token (fresh_values.py)."""
-        return self._surely_none(value) or is_random_token(value, self.resolver.dotted, self._follow)
+        return self._surely_none(value) or self.random_token(value)
+
+    def random_token(self, value: ast.AST) -> bool:
+        """Whether `value` is a fresh random token (fresh_values.is_random_token), through local names."""
+        return is_random_token(value, self.resolver.dotted, self._follow)
 
     def _surely_none(self, value: ast.AST, hops: int = 0) -> bool:
         """Whether `value` is NULL on every path: a `None` literal, or a local whose last binding is

@@ -135,9 +135,10 @@ class CallsCache(JsonStore):
     the modules the file imports (`CallGraph.file_fingerprint`)."""
 
     SUFFIX = "-calls.json"
-    FORMAT = 4
-    # 4: valid for the modules a file imports as they are (`file_fingerprint`); 3: every argument's kind
-    # (analysis/argument_kinds.py); 2: a caller's handler that only re-raises records no atomic block
+    FORMAT = 5
+    # 5: valid for the modules a file's imports reach, transitively (`file_fingerprint`); 4: valid for the
+    # modules a file imports as they are; 3: every argument's kind (analysis/argument_kinds.py); 2: a caller's
+    # handler that only re-raises records no atomic block
 
     def get(self, path: str, fingerprint: str, name: str) -> Optional[NameCalls]:
         payload = self.payload(path)
@@ -180,9 +181,11 @@ class CallGraph:
         self.root = root
         self._module_path = module_path  # the index's: where a dotted module's source is
         self._source_roots = source_roots  # the index's: where the project's own imports resolve
-        self._tops: Dict[str, bool] = {}  # top-level package name → whether the project holds it
         self._read_stamp = read_stamp  # the stamp of a file as the index read it (else as it is now)
         self._prints: Dict[str, str] = {}  # path → `file_fingerprint`
+        self._reached: Dict[str, str] = {}  # path → `reached_print`
+        self._imports: Dict[str, List[str]] = {}  # path → `imports_of`
+        self._layout: Optional[FrozenSet[str]] = None  # dotted names of the tree's files (`_holds_module`)
         self.cache = CallsCache(root, cache_dir)
         self.summaries = SummariesCache(root, cache_dir)
         self._last_save = 0.0
@@ -209,7 +212,8 @@ class CallGraph:
 
     @property
     def fingerprint(self) -> str:
-        """Stamps of the files call facts depend on besides their own: the indexed modules."""
+        """Stamps of the files call facts depend on besides their own: the indexed modules and the settings
+        modules read (graphs.py)."""
         if self._fingerprint is None:
             digest = sha1()
             for path in sorted(self._indexed_paths()):
@@ -219,30 +223,109 @@ class CallGraph:
 
     def file_fingerprint(self, path: str) -> str:
         """What a file's cached call facts and helper summaries are valid for besides its own stamp: the
-        indexed modules (`fingerprint`) and the project modules it imports from, as they are. Resolving
-        its calls follows those (a re-export moved to another module changes what a call calls), and
-        judging its writes reads them (the form that validates a value)."""
+        indexed modules (`fingerprint`) and every project module it reaches through imports, as they are
+        (`reached_print`). Resolving its calls follows re-exports to the module a chain ends in (a
+        function moved there changes what a call calls), and judging its writes reads class bases, form
+        field classes and function bodies wherever its imports lead (the form that validates a value
+        may inherit its clean_<field>() from a module the file never names). Python code reaches
+        another module's names only through imports, so those modules bound what a verdict can read."""
         found = self._prints.get(path)
         if found is None:
-            dotted, is_package, _ = discovery.module_name(path, self.root)
             digest = sha1(self.fingerprint.encode("ascii"))
-            top = self.root.rstrip(os.sep) + os.sep
-            for name in imported_modules(self.text(path) or "", dotted, is_package):
-                imported = self._module_path(name) if self._project_package(name.partition(".")[0]) else None
-                if imported and imported.startswith(top) and imported != path:
-                    digest.update(f"{imported}\0{self._read_stamp(imported)}\0".encode("utf-8", "surrogatepass"))
+            digest.update(self.reached_print(path).encode("ascii"))
             found = self._prints[path] = digest.hexdigest()[:20]
         return found
 
-    def _project_package(self, top: str) -> bool:
-        """Whether a top-level name is a package or module of the project's source roots (looked for
-        once per name): the standard library's and installed packages' names are not looked up further."""
-        found = self._tops.get(top)
+    def reached_print(self, path: str) -> str:
+        """A digest of the stamps of `path` and of every project module its imports reach, transitively:
+        it moves when any of them is edited. Each strongly connected group of modules (modules that
+        import each other) gets one digest, over its members' stamps and the digests of the groups it
+        imports (Tarjan's algorithm, iterative): every module's digest costs one visit per process,
+        however many files ask, and each module's imports are read from its text once per version (and
+        cached on disk with its stamp)."""
+        if path not in self._reached:
+            self._settle(path)
+        return self._reached[path]
+
+    def _settle(self, start: str) -> None:
+        order: Dict[str, int] = {start: 0}
+        low = {start: 0}
+        stack, on_stack = [start], {start}
+        work = [(start, iter(self.imports_of(start)))]
+        while work:
+            node, edges = work[-1]
+            for target in edges:
+                if target in self._reached:
+                    continue
+                if target not in order:
+                    order[target] = low[target] = len(order)
+                    stack.append(target)
+                    on_stack.add(target)
+                    work.append((target, iter(self.imports_of(target))))
+                    break
+                if target in on_stack:
+                    low[node] = min(low[node], order[target])
+            else:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == order[node]:
+                    group = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        group.append(member)
+                        if member == node:
+                            break
+                    inside = set(group)
+                    digest = sha1()
+                    for member in sorted(group):
+                        digest.update(f"{member}\0{self._read_stamp(member)}\0".encode("utf-8", "surrogatepass"))
+                    for reached in sorted({self._reached[target] for member in group
+                                           for target in self.imports_of(member) if target not in inside}):
+                        digest.update(reached.encode("ascii"))
+                    found = digest.hexdigest()[:20]
+                    for member in group:
+                        self._reached[member] = found
+
+    def imports_of(self, path: str) -> List[str]:
+        """The project files `path` imports from (its imports' modules, and the names imported from them
+        that are modules), read from its import lines; the dotted names are cached on disk with its stamp."""
+        found = self._imports.get(path)
         if found is None:
-            found = self._tops[top] = any(os.path.isdir(os.path.join(folder, top)) or
-                                          os.path.isfile(os.path.join(folder, top + ".py"))
-                                          for folder in self._source_roots())
+            names = self.summaries.imports(path)
+            if names is not None:
+                self._stamps.setdefault(path, self.summaries.stamp_of(path))
+            else:
+                dotted, is_package, _ = discovery.module_name(path, self.root)
+                text = self.text(path)
+                names = imported_modules(text or "", dotted, is_package)
+                if text is not None:
+                    self.summaries.put_imports(path, names, self._stamps.get(path))
+            top = self.root.rstrip(os.sep) + os.sep
+            found = []
+            for name in names:
+                imported = self._module_path(name) if self._holds_module(name) else None
+                if imported and imported.startswith(top) and imported != path and imported not in found:
+                    found.append(imported)
+            self._imports[path] = found
         return found
+
+    def _holds_module(self, dotted: str) -> bool:
+        """Whether a file of the tree's walk is where `dotted` would be, under one of the project's
+        source roots: only then is the index asked where it is (most names imported from a module are
+        classes and functions, and looking each one up cost two stats per source root)."""
+        if self._layout is None:
+            layout = set()
+            for folder in self._source_roots():
+                prefix = folder.rstrip(os.sep) + os.sep
+                for path in self.files():
+                    if path.startswith(prefix):
+                        relative = path[len(prefix):-3]
+                        layout.add((relative[:-9] if relative.endswith(os.sep + "__init__") else relative)
+                                   .replace(os.sep, "."))
+            self._layout = frozenset(layout)
+        return dotted in self._layout
 
     def files(self) -> List[str]:
         if self._files is None:
@@ -261,9 +344,13 @@ class CallGraph:
         for names without ever being decoded."""
         if path in self._texts:
             return self._texts[path]
-        status = stamp(path)  # [size, mtime]
-        # The stamp of the first reading: what was concluded from it is dropped when the file changes.
-        self._stamps.setdefault(path, status)
+        # The stamp of the first reading: what was concluded from it is dropped when the file changes
+        # (`forget_changed`, at the next call or run). A file beyond TEXT_BUDGET, read again, is not
+        # looked at again meanwhile.
+        status = self._stamps.get(path)
+        if status is None:
+            status = stamp(path)  # [size, mtime]
+            self._stamps.setdefault(path, status)
         try:
             if status is None or status[0] > MAX_TEXT_BYTES:
                 raise OSError("too large")
@@ -310,6 +397,27 @@ class CallGraph:
         found = self._candidates[name]
         return found if len(found) <= MAX_CANDIDATE_MODULES else None
 
+    def _find_candidates(self, names: Iterable[str]) -> None:
+        """`candidates` of several names at once, in one pass over the files: each file is fetched (read
+        again from disk when beyond TEXT_BUDGET) and decoded once for all of them, not once per name."""
+        todo = [name for name in dict.fromkeys(names) if name not in self._candidates]
+        if len(todo) < 2:
+            return  # one name: `candidates` alone
+        found: Dict[str, List[str]] = {name: [] for name in todo}
+        wanted = [(name, name.encode("utf-8")) for name in todo]
+        for path in self.files():
+            data = self._data(path)
+            if data is None:
+                continue
+            text = None
+            for name, raw in wanted:
+                if raw in data:
+                    if text is None:
+                        text = data.decode("utf-8", "replace")
+                    if mentions(text, name):
+                        found[name].append(path)
+        self._candidates.update(found)
+
     def _mentions(self, path: str, name: str) -> bool:
         data = self._data(path)  # a file is decoded only when the name's bytes are there
         return data is not None and name.encode("utf-8") in data and mentions(data.decode("utf-8", "replace"), name)
@@ -326,23 +434,42 @@ class CallGraph:
             self._forget(changed)
         return changed
 
-    def _forget(self, paths: FrozenSet[str]) -> None:
-        for path in paths:
+    def _forget(self, changed: FrozenSet[str]) -> None:
+        # What was concluded from a file rests on the modules its imports reach: a file importing a
+        # changed one, directly or not, is read again too.
+        paths = self._importers(changed)
+        for path in changed:
             self._stamps.pop(path, None)
-            self._prints.pop(path, None)
             self._kept -= len(self._texts.pop(path, None) or b"")
+            self._imports.pop(path, None)
+        self._prints.clear()
+        self._reached.clear()
         self._calls = {key: calls for key, calls in self._calls.items() if key[0] not in paths}
         self._read_ahead = {key: calls for key, calls in self._read_ahead.items() if key[0] not in paths}
         for defs in self._defs.values():
-            for path in paths:
+            for path in changed:
                 defs.pop(path, None)
         self._helper_names.clear()
         for name, found in self._candidates.items():
-            kept: Set[str] = set(found) - paths
+            kept: Set[str] = set(found) - changed
             self._candidates[name] = [path for path in self.files()
-                                      if path in kept or (path in paths and self._mentions(path, name))]
+                                      if path in kept or (path in changed and self._mentions(path, name))]
         for listener in self.listeners:
             listener(paths)
+
+    def _importers(self, changed: FrozenSet[str]) -> FrozenSet[str]:
+        """`changed` and the files whose imports reach one of them (as far as the graph has read imports)."""
+        importers: Dict[str, List[str]] = {}
+        for path, imported in self._imports.items():
+            for target in imported:
+                importers.setdefault(target, []).append(path)
+        found, todo = set(changed), list(changed)
+        while todo:
+            for path in importers.get(todo.pop(), ()):
+                if path not in found:
+                    found.add(path)
+                    todo.append(path)
+        return frozenset(found)
 
     def calls_in(self, path: str, name: str) -> Optional[NameCalls]:
         """The call facts of `path` for function name `name` (memoised, cached on disk); None when the
@@ -376,7 +503,9 @@ class CallGraph:
             return
         by_path: Dict[str, List[str]] = {}
         least = 2 if only is None else 1  # one name of a module not in hand: read when asked, as before
-        for name in dict.fromkeys(names):
+        names = list(dict.fromkeys(names))
+        self._find_candidates(names)
+        for name in names:
             for path in self.candidates(name) or ():
                 key = (path, name)
                 if (only in (None, path) and key not in self._calls and key not in self._read_ahead
@@ -446,26 +575,45 @@ class CallGraph:
             self._last_save = now
 
 
-_IMPORTS = re.compile(r"^[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+([^\n#;]*)|import[ \t]+([^\n#;]*))",
-                      re.MULTILINE)
+_IMPORTS = re.compile(r"^[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)?|(?:[^\n#;\\]|\\\n)*)"
+                      r"|import[ \t]+((?:[^\n#;\\]|\\\n)*))", re.MULTILINE)
+_COMMENT = re.compile(r"#[^\n]*")
 
 
 def imported_modules(text: str, module: str, is_package: bool) -> List[str]:
     """Dotted names of the modules a module's text imports from, and of the names it imports from them
     (`from shop import services` imports a module too), relative imports resolved. Read from the import
-    lines (names on the continuation lines of a parenthesised import are not read: their module is)."""
+    statements, the names on the continuation lines of a parenthesised or backslash-continued import too."""
     found: List[str] = []
-    for match in _IMPORTS.finditer(text):
+    for match in _import_statements(text):
         dots, target, names, plain = match.groups()
         if plain is not None:
-            found.extend(part.split(" as ")[0].strip() for part in plain.split(","))
+            found.extend(part.split(" as ")[0].strip() for part in _names(plain))
             continue
         base = resolve_relative(module, is_package, len(dots), target or None)
         if base:
             found.append(base)
-            found.extend(f"{base}.{name}" for part in names.split(",")
-                         if (name := part.split(" as ")[0].strip(" \t()\\")) and name != "*")
+            found.extend(f"{base}.{name}" for part in _names(names)
+                         if (name := part.split(" as ")[0].strip()) and name != "*")
     return [name for name in dict.fromkeys(found) if name]
+
+
+def _import_statements(text: str):
+    """The matches of `_IMPORTS`, tried only at the start of the lines that say `import` (a search of the
+    whole text for a pattern starting with `^` tries every position: as long as parsing a tenth of it)."""
+    at = text.find("import")
+    while at >= 0:
+        match = _IMPORTS.match(text, text.rfind("\n", 0, at) + 1)
+        if match is not None and match.end() > at:
+            yield match
+            at = text.find("import", match.end())
+        else:
+            at = text.find("import", at + 6)
+
+
+def _names(spelled: str) -> List[str]:
+    """The comma-separated names of an import, its parentheses, comments and line breaks left out."""
+    return " ".join(_COMMENT.sub("", spelled).replace("\\\n", " ").strip("()").split()).split(",")
 
 
 def mentions(text: str, name: str) -> bool:
@@ -545,8 +693,9 @@ class SummariesCache(JsonStore):
     # the row's own pk, random text and the values that reach a save change which sets a helper write risks;
     # 4: helper writes carry their function's signature and early exits (argument_kinds.py); 5: names keyed
     # by a digest of the write pattern; 6: the call sites a module's verdicts rested on, by digest; 7: valid
-    # for the modules a file imports as they are (`CallGraph.file_fingerprint`)
-    FORMAT = 7
+    # for the modules a file imports as they are (`CallGraph.file_fingerprint`); 8: the modules a file imports
+    # (`CallGraph.imports_of`), and summaries valid for the modules its imports reach, transitively
+    FORMAT = 8
 
     def _entry(self, path: str) -> dict:
         payload = self.payload(path)
@@ -561,6 +710,17 @@ class SummariesCache(JsonStore):
         entry = self._entry(path)
         entry["names"] = {_digest(pattern): names}
         self.store(path, entry)
+
+    def imports(self, path: str) -> Optional[List[str]]:
+        """The dotted names the file's import lines name (`imported_modules`), for the file as it is."""
+        found = self._entry(path).get("imports")
+        return [n for n in found if isinstance(n, str)] if isinstance(found, list) else None
+
+    def put_imports(self, path: str, names: List[str], read_at: Optional[list]) -> None:
+        """The names, read from the file's text as it was when stamped `read_at`."""
+        entry = self._entry(path)
+        entry["imports"] = names
+        self.store(path, entry, read_at)
 
     def helpers(self, path: str, fingerprint: str) -> Optional[Tuple[dict, dict]]:
         """(function id → its helper writes, function id → digest of the call sites its module's verdicts

@@ -48,15 +48,9 @@ def _root_of_folder(start: str) -> str:
     `pkg`, so that is the root, not the namespace folder. The climb stops at an interpreter's install
     (`is_install_folder`): a file of the standard library or of site-packages never gets a root above
     it, where every other installed version's copy of its modules would be one project with it."""
-    current = start
-    while True:
-        for marker in ROOT_MARKERS:
-            if os.path.exists(os.path.join(current, marker)):
-                return current
-        parent = os.path.dirname(current)
-        if parent == current or is_install_folder(current):
-            break
-        current = parent
+    marked = _marked_folder(start)
+    if marked is not None:
+        return marked
     top = start
     while os.path.dirname(top) != top:
         if _is_package_folder(top):
@@ -69,19 +63,32 @@ def _root_of_folder(start: str) -> str:
     return top
 
 
+@functools.lru_cache(maxsize=4096)
+def _marked_folder(folder: str) -> Optional[str]:
+    """The nearest folder at or above `folder` holding a project marker, not climbing past an
+    interpreter's install; None when there is none. Memoised per folder as `_root_of_folder` is per
+    start: the folders of a project share their ancestors, which were looked at again for each."""
+    for marker in ROOT_MARKERS:
+        if os.path.exists(os.path.join(folder, marker)):
+            return folder
+    parent = os.path.dirname(folder)
+    if parent == folder or is_install_folder(folder):
+        return None
+    return _marked_folder(parent)
+
+
+@functools.lru_cache(maxsize=4096)
 def _package_holding(folder: str) -> Optional[str]:
     """The nearest regular package (a folder with `__init__.py`) above a namespace `folder`, reached
     through folders without `__init__.py` only; None when there is none below an interpreter's install
-    or the filesystem's top (then `folder` is a top-level folder of its own, not part of a package)."""
-    current = folder
-    while not is_install_folder(current):
-        parent = os.path.dirname(current)
-        if parent == current:
-            return None
-        if _is_package_folder(parent):
-            return parent
-        current = parent
-    return None
+    or the filesystem's top (then `folder` is a top-level folder of its own, not part of a package).
+    Memoised per folder, as `_root_of_folder` is per start."""
+    if is_install_folder(folder):
+        return None
+    parent = os.path.dirname(folder)
+    if parent == folder:
+        return None
+    return parent if _is_package_folder(parent) else _package_holding(parent)
 
 
 def is_install_folder(folder: str) -> bool:
@@ -107,6 +114,11 @@ def folder_with(start: str, markers) -> Optional[str]:
         folder = parent
 
 
+# Folders Django reads templates and translations from: what they hold is data, not modules (a Python
+# file found in one is still read, and its folder stamped).
+DATA_FOLDERS = frozenset({"templates", "jinja2", "locale"})
+
+
 def is_skipped_dir(name: str) -> bool:
     return name in SKIP_DIRS or name.endswith(".egg-info") or (name.startswith(".") and name != ".")
 
@@ -120,19 +132,21 @@ def walk_python_files(root: str, wanted: Callable[[str, str], bool],
     walk stopped at MAX_WALK_ENTRIES. Folders that cannot be read (a root-owned database volume in the
     tree) are passed over: they hold no project code, and warning about them on every run would be noise.
 
-    `folders`, when given, receives the stamp (`folder_stamp`) of the root, of each folder holding a file
-    found and of the folders between: a file added, removed or renamed there moves it (`ModuleIndex`).
-    Folders of templates, translations and static files — most of a tree's folders — are left out, and
-    the stamps are taken after the walk, one stat per folder kept: a folder changed since shortly before
-    the walk began may have changed while it was read, and gets a stamp no folder has (`UNSETTLED`).
+    `folders`, when given, receives the stamp (`folder_stamp`) of every folder walked — a file added,
+    removed or renamed there moves it (`ModuleIndex`), a new module in a folder that held no Python file
+    too — except the folders of templates and translations that hold no Python file (`DATA_FOLDERS`:
+    most of a tree's folders, which Django reads as data, never as modules). The stamps are taken after
+    the walk, one stat per folder kept: a folder changed since shortly before the walk began may have
+    changed while it was read, and gets a stamp no folder has (`UNSETTLED`).
     """
     started = time.time_ns()
     found: List[str] = []
-    stack = [root]
+    stack = [(root, False)]
+    plain: List[str] = []  # folders walked outside the data folders
     seen = 0
     complete = True
     while stack and complete:
-        folder = stack.pop()
+        folder, data = stack.pop()
         try:
             with os.scandir(folder) as scanned:
                 entries = sorted(scanned, key=lambda e: e.name)
@@ -140,6 +154,8 @@ def walk_python_files(root: str, wanted: Callable[[str, str], bool],
             continue
         if folder != root and any(e.name == "pyvenv.cfg" for e in entries):
             continue
+        if not data:
+            plain.append(folder)
         subfolders = []
         for entry in entries:
             seen += 1
@@ -149,14 +165,14 @@ def walk_python_files(root: str, wanted: Callable[[str, str], bool],
             try:
                 if entry.is_dir(follow_symlinks=False):
                     if not is_skipped_dir(entry.name):
-                        subfolders.append(entry.path)
+                        subfolders.append((entry.path, data or entry.name in DATA_FOLDERS))
                 elif entry.name.endswith(".py") and wanted(folder, entry.name):
                     found.append(entry.path)
             except OSError:
                 continue
         stack.extend(reversed(subfolders))
     if folders is not None:
-        for folder in _folders_of(found, root):
+        for folder in dict.fromkeys(plain + _folders_of(found, root)):
             stamp = folder_stamp(folder)
             folders[folder] = UNSETTLED if stamp is not None and stamp[0] >= started - SETTLED_NS else stamp
     return found, complete

@@ -34,6 +34,7 @@ class Settings:
     values: dict = field(default_factory=dict)  # every module-level setting read, as literals
     unread: Tuple[Tuple[str, str], ...] = ()  # (path, reason) of settings modules that could not be read
     auth_computed: bool = False  # AUTH_USER_MODEL is assigned something other than a literal
+    paths: Tuple[str, ...] = ()  # the settings modules read (the one named, those it star-imports)
 
 
 def read_settings(modules: ModuleIndex, configured: Optional[str]) -> Settings:
@@ -41,13 +42,14 @@ def read_settings(modules: ModuleIndex, configured: Optional[str]) -> Settings:
     if not dotted or modules.module_path(dotted) is None:
         return Settings()
     unread: List[Tuple[str, str]] = []
-    values = _settings_values(modules, dotted, set(), unread)
+    read: List[str] = []
+    values = _settings_values(modules, dotted, set(), unread, read)
     auth = values.get("AUTH_USER_MODEL")
     apps = values.get("INSTALLED_APPS")
     installed = tuple(a for a in apps if isinstance(a, str)) if isinstance(apps, tuple) else ()
     return Settings(dotted, auth if isinstance(auth, str) else None, installed,
                     _atomic_requests(values.get("DATABASES")), values, tuple(unread),
-                    "AUTH_USER_MODEL" in values and not isinstance(auth, str))
+                    "AUTH_USER_MODEL" in values and not isinstance(auth, str), tuple(read))
 
 
 def _settings_module_name(modules: ModuleIndex, configured: Optional[str]) -> Optional[str]:
@@ -82,20 +84,22 @@ def _settings_module_name(modules: ModuleIndex, configured: Optional[str]) -> Op
     return None
 
 
-def _settings_values(modules: ModuleIndex, dotted: str, seen: Set[str], unread: List[Tuple[str, str]]) -> dict:
+def _settings_values(modules: ModuleIndex, dotted: str, seen: Set[str], unread: List[Tuple[str, str]],
+                     read: List[str]) -> dict:
     """Module-level settings, with `from .base import *` read first and own assignments on top.
-    Settings modules that cannot be read are added to `unread` (path, reason)."""
+    Settings modules that cannot be read are added to `unread` (path, reason), every one read to `read`."""
     if dotted in seen or len(seen) > MAX_REEXPORT_HOPS:
         return {}
     seen.add(dotted)
     facts = modules.module(dotted)
     if facts is None:
         return {}
+    read.append(facts.path)
     if facts.error:
         unread.append((facts.path, facts.error))
     values: dict = {}
     for star in facts.star_imports:
-        values.update(_settings_values(modules, star, seen, unread))
+        values.update(_settings_values(modules, star, seen, unread, read))
     for name, value in facts.assigns:
         if name.endswith("+"):
             base = values.get(name[:-1])

@@ -171,6 +171,11 @@ class ModuleIndex:
         """The stamp of a file when its facts were read (what they are true for), else as it is now."""
         return self._stamps[path] if path in self._stamps else stamp(path)
 
+    def note_read(self, path: str, status: Optional[list]) -> None:
+        """A file read besides its facts (a function body, index/sources.py), stamped as it was read:
+        compared with the disk like the files whose facts the index holds (`changed_on_disk`)."""
+        self._stamps.setdefault(path, status)
+
     def changed_on_disk(self) -> bool:
         """Whether a file whose facts this index holds changed (size, mtime) or vanished since it was read,
         or the tree's Python files are no longer those it walked (one added, removed or renamed). One

@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 import atexit
 import os
-from typing import Set, Dict, Iterable, List, Mapping, Optional, Tuple, Union, overload
+from typing import Set, Dict, Iterable, List, Mapping, Optional, Tuple, TypeVar, Union, overload
 
 from ..config import Options
 from . import discovery
@@ -79,6 +79,9 @@ class Project:
 
     def module_path(self, dotted: str) -> Optional[str]:
         return self.modules.module_path(dotted)
+
+    def note_read(self, path: str, status: Optional[list]) -> None:
+        self.modules.note_read(path, status)
 
     def module(self, dotted: str) -> Optional[ModuleFacts]:
         return self.modules.module(dotted)
@@ -199,6 +202,27 @@ def begin_check(options: Optional[Options] = None) -> None:
         _CHECK[0] += 1
 
 
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class PerCheck(Dict[K, V]):
+    """What is read from the disk (a file's stamp, whether a folder exists), kept for the front end's
+    current call into the engine or its current run: the index compares the disk once per call or run
+    (`project_for`), and these were asked thousands of times a run. `fresh()` empties it when another
+    call or run has begun since."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.number = -1
+
+    def fresh(self) -> "PerCheck[K, V]":
+        if self.number != _CHECK[0]:
+            self.clear()
+            self.number = _CHECK[0]
+        return self
+
+
 def built_projects() -> List[Project]:
     """The indexes this process has built so far."""
     return list(_PROJECTS.values())
@@ -209,4 +233,4 @@ def _save_all() -> None:
         project.save_cache(throttle=0.0)
 
 
-__all__ = ["Project", "Settings", "begin_check", "begin_run", "project_for", "STOCK_USER", "STUBS_ROOT"]
+__all__ = ["PerCheck", "Project", "Settings", "begin_check", "begin_run", "project_for", "STOCK_USER", "STUBS_ROOT"]

@@ -15,6 +15,7 @@ import functools
 import os
 from typing import Optional, Tuple
 
+from .cache import stamp
 from .discovery import ParseFailure
 from .facts import Names, collect_imports
 from .in_hand import tree_of
@@ -36,18 +37,20 @@ def project_method(project, class_dotted: str, name: str) -> Optional[Tuple[ast.
     return _definition(*found, module, cls_name, name) if found is not None else None
 
 
-def _file(project, module: str) -> Optional[Tuple[str, float]]:
+def _file(project, module: str) -> Optional[Tuple[str, int]]:
+    """(path, mtime) of a module's source; the index is told it was read (`ModuleIndex.note_read`): a
+    long-running process compares it with the disk like the files whose facts it holds, so a body
+    edited there is read again, and what was concluded from it drawn again."""
     path = project.module_path(module) if module else None
-    if not path:
+    status = stamp(path) if path else None
+    if path is None or status is None:
         return None
-    try:
-        return path, os.stat(path).st_mtime
-    except OSError:
-        return None
+    project.note_read(path, status)
+    return path, status[1]
 
 
 @functools.lru_cache(maxsize=2048)
-def _definition(path: str, mtime: float, module: str, name: str,
+def _definition(path: str, mtime: int, module: str, name: str,
                 method: Optional[str]) -> Optional[Tuple[ast.AST, Names]]:
     """The module-level function `name`, or method `method` of its class `name`, with the module's Names."""
     found = _parsed(path, module)
