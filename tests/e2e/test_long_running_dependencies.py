@@ -1,7 +1,7 @@
 """What a cached verdict read besides its own file (issue 11: the call graph is "invalidated the same way"
 as the module facts). A write's verdict, and what a caller's call calls, rest on modules the file does not
 import itself: the module a re-export chain ends in, a form's or model's base class in a module of its
-own, a project function's body followed from a check, the modules named on the continuation lines of a
+own (the model's reached through a relation too), a project function's body followed from a check, the modules named on the continuation lines of a
 parenthesised import. Edited between two command-line runs sharing one facts cache, or between two checks
 of one long-running process, each must change the answer as it changes a cold run's; so must a caller
 created in a folder that held no Python file before. Real processes, real files in a temporary project
@@ -64,6 +64,19 @@ MODEL_BASE = ({"shop/base.py": BASE_MODEL,
                ({"shop/base.py": BASE_MODEL.replace(", unique=True", "")}, ["shop/tasks.py"], []),
                ({"shop/base.py": BASE_MODEL}, ["shop/tasks.py"], [TASKS_CALL])])
 
+# The helper reaches the model through a relation, and imports no module of its app; the unique field is
+# declared on a base class in a module that is not a models module.
+PROMO_MODELS = ("from django.db import models\n\nfrom .base import CodeBase\n\n\nclass Coupon(CodeBase):\n"
+                "    order = models.ForeignKey('shop.Order', related_name='coupons', on_delete=models.CASCADE)\n")
+RELATED_BASE = ({"shop/models.py": "from django.db import models\n\n\nclass Order(models.Model):\n    pass\n",
+                 "promo/__init__.py": "", "promo/base.py": BASE_MODEL, "promo/models.py": PROMO_MODELS,
+                 "shop/services.py": "def issue(order, code):\n    order.coupons.create(code=code)\n",
+                 "shop/views.py": VIEWS.replace("issue(request.POST['code'])", "issue(request.user.order, request.POST['code'])"),
+                 "shop/tasks.py": OPEN.replace("(code):\n    issue(code)", "(order, code):\n    issue(order, code)")},
+                [({}, ["shop/tasks.py"], [TASKS_CALL]),
+                 ({"promo/base.py": BASE_MODEL.replace(", unique=True", "")}, ["shop/tasks.py"], []),
+                 ({"promo/base.py": BASE_MODEL}, ["shop/tasks.py"], [TASKS_CALL])])
+
 # The check before the helper's insert is a project function's query, read from its body.
 CHECKS = "from .models import Coupon\n\n\ndef is_taken(code):\n    return Coupon.objects.filter(code=code).exists()\n"
 BODY = ({"shop/models.py": MODELS, "shop/checks.py": CHECKS,
@@ -113,7 +126,7 @@ ATOMIC = ({"manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODUL
            ({"site_conf/settings.py": SETTINGS.replace("True", "False")}, ["shop/services.py"], []),
            ({"site_conf/settings.py": SETTINGS}, ["shop/services.py"], [["shop/services.py", 5, "UNQ003"]])])
 
-SCENARIOS = {"settings": ATOMIC, "chain": CHAIN, "form_base": FORM_BASE, "model_base": MODEL_BASE, "body": BODY,
+SCENARIOS = {"settings": ATOMIC, "related_base": RELATED_BASE, "chain": CHAIN, "form_base": FORM_BASE, "model_base": MODEL_BASE, "body": BODY,
              "field_class": FIELD_CLASS, "parenthesised": PARENTHESISED, "new_folder": NEW_FOLDER}
 
 

@@ -399,6 +399,15 @@ def test_every_call_up_a_kwargs_chain_is_judged_not_the_first_that_passes_the_ke
         assert app.lint("shop/services.py") == [(5, "UNQ001")]
 
 
+@pytest.mark.parametrize("argument, expected", [("uuid.uuid4().hex", []), ("r.GET['i']", [(5, "UNQ001")])])
+def test_a_parameter_passed_on_up_a_kwargs_chain_is_read_at_its_own_callers(app, argument, expected):
+    app.write("shop/services.py", KWARGS_HELPER)
+    app.write("shop/views.py", "import uuid\nfrom .services import make_later\n\n"
+              "def relay(ident):\n    make_later('a', identifier=ident)\n\n"
+              f"def v(r):\n    relay({argument})\n")
+    assert app.lint("shop/services.py") == expected
+
+
 # ------------------------------------------------------------- the cleaned_data key a value was read from
 @pytest.mark.parametrize("key, renamed", [
     ("owner", {}),  # a ModelForm's field for the ForeignKey `owner`: the field's own key

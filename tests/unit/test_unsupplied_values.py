@@ -119,3 +119,31 @@ def test_fields_the_models_own_save_fills_with_a_fresh_value(project):
     index = Index(str(project.root))
     filled = filled_by_save(index, index.model("shop.models.Order"))
     assert filled == {"ref": "none", "stamp": "always", "key": "empty"}
+
+
+def test_an_insert_leaving_a_nulls_not_distinct_set_null_says_so(project):
+    project.write("shop/models.py", """
+        from django.db import models
+
+        class Slot(models.Model):
+            shop = models.CharField(max_length=40)
+            code = models.CharField(max_length=20, null=True)
+            ref = models.CharField(max_length=20, null=True, unique=True)
+
+            class Meta:
+                constraints = [models.UniqueConstraint(fields=["code"], name="slot_code", nulls_distinct=False)]
+    """)
+    project.write("shop/views.py", """
+        from .models import Slot
+
+        def open_slot(shop):
+            return Slot.objects.create(shop=shop)
+
+        def named_slot(shop, code):
+            return Slot.objects.create(shop=shop, code=code)
+    """)
+    found = {f.line: f.message for f in project.findings("shop/views.py")}
+    assert sorted(found) == [5, 8]  # `ref` left NULL: NULLs are distinct there, nothing at risk
+    assert "may violate unique Slot.code (it leaves Slot.code NULL, and nulls_distinct=False makes NULLs collide)" \
+        in found[5]
+    assert "NULL" not in found[8]  # the value is the caller's

@@ -573,7 +573,7 @@ class _Analysis:
                     messages.render(verdict), messages.describe_sets(judged.base.unique_sets, judged.base.alternatives),
                     judged.inputs, judged.signature, judged.exits))
         if judging:
-            self.shared.record(self.real_path, self.helpers, self.finder.new_rows.consulted)
+            self.shared.record(self.real_path, self.helpers, self.finder.new_rows.consulted, self.finder.models)
 
     def _judge(self, write: Write) -> Judged:
         call = write.call
@@ -1015,7 +1015,11 @@ def _argument(call: ast.Call, param: str, index: int) -> Optional[ast.AST]:
 
 def _base_verdict(write: Write) -> Verdict:
     """UNQ001 over every set the write risks, before guards, checks and validation are looked at."""
-    return Verdict("UNQ001", write.label, write.model.name, write.risked, Fix.CATCH, alternatives=write.apart)
+    written = write.written
+    left_null = tuple(s for s in write.risked if not s.nulls_distinct and written is not None
+                      and not any(f in written for f in s.fields))
+    return Verdict("UNQ001", write.label, write.model.name, write.risked, Fix.CATCH, alternatives=write.apart,
+                   left_null=left_null)
 
 
 def _snippet(call: ast.Call, limit: int = 240) -> str:

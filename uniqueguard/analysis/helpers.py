@@ -127,13 +127,32 @@ class Shared:
             found = self._reported[path] = not matches(relative_posix(path, self.project.root), self.options.excluded)
         return found
 
-    def record(self, path: str, helpers: Dict[str, List[HelperWrite]], consulted: Iterable[str] = ()) -> None:
+    def record(self, path: str, helpers: Dict[str, List[HelperWrite]], consulted: Iterable[str] = (),
+               models: Iterable[str] = ()) -> None:
         """The helper summaries of a module just analysed (also into the disk cache), with what the callers
-        of the functions its verdicts consulted (`consulted`: function ids) said then."""
+        of the functions its verdicts consulted (`consulted`: function ids) said then, and the files of
+        the models its writes write (`models`: qualnames), as they were read (`model_files`)."""
         self._helpers[(os.path.abspath(path), stamp(path))] = helpers
         self.graph.summaries.put_helpers(os.path.abspath(path), self._fingerprint(os.path.abspath(path)), {
             function: [list(astuple(write)) for write in writes] for function, writes in helpers.items()},
-            {function: sites_digest(self.callers.sites(function)) for function in sorted(consulted)})
+            {function: sites_digest(self.callers.sites(function)) for function in sorted(consulted)},
+            self.model_files(models) if self.graph.summaries.enabled else {})
+
+    def model_files(self, models: Iterable[str]) -> Dict[str, list]:
+        """path → stamp as read, of the project files defining the classes of `models` and their bases: a
+        write's verdict — a summary's, or the absence of one — rests on the unique fields and constraints
+        declared there, and a model reached through a relation (`order.coupons.create()`) or a label is
+        in no module the writing file imports."""
+        project = self.project
+        top = project.root.rstrip(os.sep) + os.sep
+        files: Dict[str, list] = {}
+        for model in sorted(set(model for model in models if model)):
+            cls = project.find_class(model) if "." in model else None
+            for facts in [cls] + [found for _, found in project.ancestors(cls)] if cls is not None else ():
+                path = project.module_path(facts.module) if facts is not None else None
+                if path and path.startswith(top) and path not in files:
+                    files[path] = list(project.modules.stamp_when_read(path) or ())
+        return files
 
     def _fingerprint(self, path: str) -> str:
         """What a module's helper summaries on disk are valid for (`CallGraph.file_fingerprint`)."""
@@ -145,8 +164,9 @@ class Shared:
         if key not in self._helpers:
             self._helpers[key] = {}
             cached = self.graph.summaries.helpers(key[0], self._fingerprint(key[0]))
-            if cached is not None and all(sites_digest(self.callers.sites(function)) == digest
-                                          for function, digest in cached[1].items()):
+            if cached is not None and all(list(stamp(model_path)) == was for model_path, was in cached[2].items()) \
+                    and all(sites_digest(self.callers.sites(function)) == digest
+                            for function, digest in cached[1].items()):
                 try:
                     self._helpers[key] = {function: [HelperWrite(*map(str, write)) for write in writes]
                                           for function, writes in cached[0].items()}

@@ -23,6 +23,9 @@ def describe_sets(unique_sets: Iterable, alternatives: bool = False) -> str:
 
 def render(verdict: Verdict) -> str:
     head = f"{verdict.call}() may violate unique {describe_sets(verdict.unique_sets, verdict.alternatives)}"
+    left_null = [s for s in verdict.left_null if s in verdict.unique_sets]
+    if left_null:  # the write names none of its fields: say where the collision comes from
+        head += f" (it leaves {describe_sets(left_null)} NULL, and nulls_distinct=False makes NULLs collide)"
     if verdict.creator is not None:
         creator = verdict.creator
         who = f"{creator.who} ({creator.where})" if creator.where else creator.who

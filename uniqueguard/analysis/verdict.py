@@ -76,6 +76,8 @@ class Verdict:
     savepoint_for: Optional[str] = None
     # The sets are written on different arms of an `if`, one each: the message names them as alternatives.
     alternatives: bool = False
+    # Sets whose every field the write leaves NULL, under UniqueConstraint(nulls_distinct=False): said so.
+    left_null: Tuple[UniqueSet, ...] = ()
 
 
 __all__ = ["Fix", "FormFixKind", "FormFix", "ValidationSeen", "CheckSeen", "HandlerSeen", "CreatorSeen",

@@ -118,6 +118,9 @@ class WriteFinder:
         self.new_rows = NewRows(scope, resolver, orm.CREATE | orm.USER_CREATE)
         self.methods = orm.WRITES | extra_creates
         self._summaries: Dict[ast.AST, ScopeSummary] = {}
+        # qualnames of every model a write call was found to write, at risk or not: what its verdict (or
+        # the absence of one) read of models (helpers.Shared.model_files)
+        self.models: Set[str] = set()
 
     def _write(self, call, method, label, model, fields, sources=None, values=None, insert=True,
                new_row=True, own_objects: Tuple[frozenset, ...] = (), **extra) -> Write:
@@ -249,6 +252,8 @@ class WriteFinder:
         """An abstract model has no table: a write through it (`cls(...)`, `self.save()`,
         `cls.objects...`) happens only in its own methods, on behalf of a concrete child, and is
         judged against the field-level unique sets every child inherits. Elsewhere it is no write."""
+        if model is not None:
+            self.models.add(model.qualname)
         if model is None or not model.abstract:
             return model
         _, facts = self.resolver.enclosing_class_facts(call)
@@ -647,6 +652,7 @@ class WriteFinder:
             # moving a field into a lookup that already pins a unique set would change which row is found
             hint = sorted(set(risked[0].fields) & defaults)[0]
         written = set(lookup | defaults)
+        risked = list(self._with_null_sets(model, tuple(risked), frozenset(written)))  # the insert leaves them NULL
         for unique_set, fix in self._over_pinned(model, keys, lookup, values) if not overridden else ():
             written |= set(unique_set.fields)  # a derived field is written by save() itself
             if unique_set not in risked:

@@ -694,8 +694,9 @@ class SummariesCache(JsonStore):
     # 4: helper writes carry their function's signature and early exits (argument_kinds.py); 5: names keyed
     # by a digest of the write pattern; 6: the call sites a module's verdicts rested on, by digest; 7: valid
     # for the modules a file imports as they are (`CallGraph.file_fingerprint`); 8: the modules a file imports
-    # (`CallGraph.imports_of`), and summaries valid for the modules its imports reach, transitively
-    FORMAT = 8
+    # (`CallGraph.imports_of`), and summaries valid for the modules its imports reach, transitively; 9: and for
+    # the files of the written models' classes and bases, as they were (`Shared.model_files`)
+    FORMAT = 9
 
     def _entry(self, path: str) -> dict:
         payload = self.payload(path)
@@ -722,18 +723,19 @@ class SummariesCache(JsonStore):
         entry["imports"] = names
         self.store(path, entry, read_at)
 
-    def helpers(self, path: str, fingerprint: str) -> Optional[Tuple[dict, dict]]:
+    def helpers(self, path: str, fingerprint: str) -> Optional[Tuple[dict, dict, dict]]:
         """(function id → its helper writes, function id → digest of the call sites its module's verdicts
-        rested on: `sites_digest`) for the file as it is on disk, or None."""
+        rested on: `sites_digest`, path → stamp of the files of the models written, as they were read)
+        for the file as it is on disk, or None."""
         found = self._entry(path).get("helpers")
         if (isinstance(found, dict) and found.get("fingerprint") == fingerprint and isinstance(found.get("by"), dict)
-                and isinstance(found.get("callers"), dict)):
-            return found["by"], found["callers"]
+                and isinstance(found.get("callers"), dict) and isinstance(found.get("models"), dict)):
+            return found["by"], found["callers"], found["models"]
         return None
 
-    def put_helpers(self, path: str, fingerprint: str, by_function: dict, callers: dict) -> None:
+    def put_helpers(self, path: str, fingerprint: str, by_function: dict, callers: dict, models: dict) -> None:
         entry = self._entry(path)
-        entry["helpers"] = {"fingerprint": fingerprint, "by": by_function, "callers": callers}
+        entry["helpers"] = {"fingerprint": fingerprint, "by": by_function, "callers": callers, "models": models}
         self.store(path, entry)
 
 
