@@ -406,3 +406,28 @@ def test_a_parameter_passed_on_up_a_kwargs_chain_is_read_at_its_own_callers(app,
               "def relay(ident):\n    make_later('a', identifier=ident)\n\n"
               f"def v(r):\n    relay({argument})\n")
     assert app.lint("shop/services.py") == expected
+
+
+# ------------------------------------------------------------- the cleaned_data key a value was read from
+@pytest.mark.parametrize("key, renamed", [
+    ("owner", {}),  # a ModelForm's field for the ForeignKey `owner`: the field's own key
+    ("owner_id", {"owner": "owner_id"}),  # the raw column's name: a form field declared by hand, not `owner`'s
+    ("contact", {"owner": "contact"}),
+])
+def test_a_call_site_and_the_write_s_own_function_read_a_key_as_the_same_field(key, renamed):
+    """One rule decides "this cleaned_data key is this field's": what a call site passes (judge_site) and
+    what the write's own function reads (engine._renamed_keys) agree, `<field>_id` included (no ModelForm
+    field is named so; its value is checked by what the class checks on `owner_id`, not on `owner`)."""
+    from types import SimpleNamespace
+
+    from uniqueguard.analysis.argument_kinds import VALIDATED, Input, SiteReader, judge_site
+    from uniqueguard.analysis.engine import _import_analysis, _renamed_keys
+    _import_analysis()
+    asked = []
+    reader = SiteReader(Signature(("owner",), (), "", ("owner",)), lambda name: name, lambda caller: None)
+    outcome, classes, keys = judge_site(
+        reader, (("0", FORM, f"shop.forms.EnrolForm|{key}"),), "shop.views:enrol", [Input("owner", "owner", 0)],
+        True, lambda field: False, lambda found, given: asked.append(dict(given)) or True)
+    assert (outcome, classes) == (VALIDATED, ("shop.forms.EnrolForm",))
+    assert asked == [renamed] and dict(keys) == renamed
+    assert _renamed_keys([("owner", SimpleNamespace(field=key))]) == renamed

@@ -127,3 +127,22 @@ def test_every_folder_walked_is_stamped_but_templates_and_translations(tmp_path)
     discovery.walk_python_files(str(tmp_path), lambda folder, name: True, folders)
     stamped = {os.path.relpath(folder, tmp_path).replace(os.sep, "/") for folder in folders}
     assert stamped == {".", "shop", "shop/jobs", "conf", "conf/locale", "conf/locale/de"}
+
+
+def test_a_name_imported_from_a_package_that_becomes_a_module_is_followed(project):
+    """`from shop import jobs` names a function of shop/__init__.py; then shop/jobs.py is created (the
+    importing file unchanged): its imports cached on disk were those of the tree's modules as they were."""
+    project.write("shop/__init__.py", "def jobs():\n    pass\n")
+    project.write("shop/models.py", MODELS)
+    project.write("shop/services.py", SERVICES)
+    project.write("shop/views.py", "from shop import jobs  # noqa: F401\n" + VIEWS)
+    assert _lint(project, "shop/services.py") == []
+    first = _current(project)
+    views, jobs = str(project.root / "shop" / "views.py"), str(project.root / "shop" / "jobs.py")
+    assert jobs not in first.graph.imports_of(views)
+    first.graph.save(throttle=0.0)
+    project.write("shop/jobs.py", "X = 1\n")
+    assert _lint(project, "shop/services.py") == []
+    second = _current(project)
+    assert second is not first  # a file added: the index, and its graph, built again
+    assert jobs in second.graph.imports_of(views)

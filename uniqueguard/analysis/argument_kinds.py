@@ -32,6 +32,8 @@ import ast
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
+from ..index.validation import renamed_keys
+
 NEW = "new"  # a row the caller has just inserted; detail: the model's qualname
 NONE = "none"  # None
 RANDOM = "random"  # a fresh random token (`uuid4().hex`, `get_random_string(12)`: fresh_values.py)
@@ -362,16 +364,16 @@ def judge_site(reader: SiteReader, args: Sequence[tuple], caller: str, inputs: S
         unset = unset or None in options
     if unset:
         return OPEN, (), ()  # a field some way leaves at a default that may collide: no form checks it
-    renamed: Dict[str, str] = {}
+    read_from: List[Tuple[str, str]] = []
     holders: List[Tuple[str, ...]] = []
     for item in inputs:
         passed = reader.value(args, item, caller)
         if passed is None or passed[0] != FORM:
             return OPEN, (), ()
         form_classes, _, key = passed[1].partition("|")
-        if key and key not in (item.field, f"{item.field}_id"):
-            renamed[item.field] = key
+        read_from.append((item.field, key))
         holders.append(tuple(c for c in form_classes.split("+") if c))
+    renamed = renamed_keys(read_from)
     for found in holders:
         if not validates(found, renamed):
             return OPEN, (), ()

@@ -29,7 +29,7 @@ from ..index.project import PerCheck, begin_check, begin_run, built_projects, pr
 if TYPE_CHECKING:  # imported at run time by _import_analysis()
     from . import messages, write_inputs
     from ..index.uniqueness import UniqueSet
-    from ..index.validation import FormFix, FormFixKind, ValidationSeen
+    from ..index.validation import FormFix, FormFixKind, ValidationSeen, renamed_keys
     from .function_ids import enclosing_id
     from .argument_kinds import (OPEN, SAFE, VALIDATED, Signature, SiteReader, decode_exits, decode_inputs, reaches,
                                  site_outcomes)
@@ -48,8 +48,8 @@ def _import_analysis() -> None:
     """The analysis proper (scopes, resolving, writes, guards, verdicts, messages) is imported when the
     first module needs analysing, not with the engine: most modules hold no write call and return before
     it, and for a single-file run of one of them the import was most of the plugin's cost (issue 11)."""
-    global messages, write_inputs, UniqueSet, FormFix, FormFixKind, ValidationSeen, enclosing_id, OPEN, SAFE, \
-        VALIDATED, Signature, SiteReader, decode_exits, decode_inputs, reaches, site_outcomes, \
+    global messages, write_inputs, UniqueSet, FormFix, FormFixKind, ValidationSeen, renamed_keys, enclosing_id, \
+        OPEN, SAFE, VALIDATED, Signature, SiteReader, decode_exits, decode_inputs, reaches, site_outcomes, \
         unset_field_is_fresh, CheckFinder, Guard, GuardKind, TryNodes, atomic_around, handler_guard, \
         never_commits, only_reraises, savepoint_between, reusable_field, transaction_around, Resolver, \
         ModuleScope, call_label, MigrationCode, is_test_support_module, CheckSeen, CreatorSeen, Fix, \
@@ -58,7 +58,7 @@ def _import_analysis() -> None:
         return
     from . import messages, write_inputs
     from ..index.uniqueness import UniqueSet
-    from ..index.validation import FormFix, FormFixKind, ValidationSeen
+    from ..index.validation import FormFix, FormFixKind, ValidationSeen, renamed_keys
     from .function_ids import enclosing_id
     from .argument_kinds import (OPEN, SAFE, VALIDATED, Signature, SiteReader, decode_exits, decode_inputs, reaches,
                                  site_outcomes)
@@ -421,10 +421,8 @@ def _write_call(methods: frozenset) -> "re.Pattern[str]":
 
 
 def _renamed_keys(sources) -> Dict[str, str]:
-    """Model field → the cleaned_data key its value was read from, for the fields where the two differ
-    (`email=form.cleaned_data["contact"]`): what validated that value is what the class checks on the key."""
-    return {name: source.field for name, source in sources
-            if source is not None and source.field is not None and source.field != name}
+    """validation.renamed_keys of (model field, the form source its value came from or None) pairs."""
+    return renamed_keys((name, source.field if source is not None else None) for name, source in sources)
 
 
 def _placed(path: str) -> str:

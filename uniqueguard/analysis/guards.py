@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import enum
+import functools
 from dataclasses import dataclass
 from typing import FrozenSet, List, Optional, Set, Tuple
 
@@ -279,6 +280,7 @@ class CheckFinder:
     def __init__(self, scope: ModuleScope, resolver: Resolver):
         self.scope = scope
         self.resolver = resolver
+        self._rows_followed: Set[Tuple[str, int, int]] = set()  # locals `_row_or_none` is reading: no cycle
 
     def find(self, write_node: ast.AST, model, keys: Optional[FrozenSet[str]] = None) -> Optional[ExistenceCheck]:
         """The check the write is reached after. With `keys` (the fields of the unique sets at risk), a
@@ -289,6 +291,11 @@ class CheckFinder:
         def for_keys(check: Optional[ExistenceCheck]) -> bool:
             return check is not None and (keys is None or check.fields is None or bool(check.fields & keys))
 
+        if (isinstance(write_node, ast.Call) and isinstance(write_node.func, ast.Attribute)
+                and write_node.func.attr in orm.BULK and write_node.args):
+            check = self._missing_rows(write_node.args[0], model)  # objects built only for keys found absent
+            if for_keys(check):
+                return check
         for child, parent in self.scope.ancestors(statement):
             if isinstance(parent, ast.ClassDef):
                 return None
@@ -360,6 +367,9 @@ class CheckFinder:
             flagged = self._missing_flag(test, model)
             if flagged[1] is not None:
                 return flagged
+            check = self._row_or_none(test, model) or self._evaluated_rows(test, model)
+            if check is not None:
+                return "present", check
             binding, _ = self.scope.binding_before(test.id, test)
             if binding is not None and binding.kind is BindingKind.ASSIGN and binding.value is not None:
                 return self._polarity(binding.value, model, depth + 1)
@@ -368,7 +378,7 @@ class CheckFinder:
             return self._polarity(test.value, model, depth + 1)
         if isinstance(test, ast.Compare) and len(test.ops) == 1:
             return self._compare(test, model, depth)
-        check = self._row_query(test, model) or self._related_row(test, model)
+        check = self._row_query(test, model) or self._related_row(test, model) or self._evaluated_rows(test, model)
         if check is not None:
             return "present", check
         return self._project_check(test, model)
@@ -447,6 +457,9 @@ class CheckFinder:
             return None, None
         subject: Optional[ast.AST] = left
         if isinstance(op, (ast.Is, ast.IsNot)) and isinstance(right, ast.Constant) and right.value is None:
+            check = self._row_or_none(subject, model) if isinstance(subject, ast.Name) else None
+            if check is not None:
+                return ("absent" if isinstance(op, ast.Is) else "present"), check
             if isinstance(subject, ast.Name):
                 binding, _ = self.scope.binding_before(subject.id, subject)
                 subject = binding.value if binding is not None and binding.kind is BindingKind.ASSIGN else None
@@ -459,6 +472,9 @@ class CheckFinder:
             binding, _ = self.scope.binding_before(subject.id, subject)
             subject = binding.value if binding is not None and binding.kind is BindingKind.ASSIGN else None
         check = self._row_query(subject, model, counts=True) if subject is not None else None
+        if check is None and _is_len(subject):  # `len(qs) == 0`: count() by another name
+            assert isinstance(subject, ast.Call)
+            check = self._evaluated_rows(subject, model)
         if check is None or not isinstance(right, ast.Constant) or not isinstance(right.value, int):
             return None, None
         polarity = _count_polarity(op, right)
@@ -478,6 +494,75 @@ class CheckFinder:
         if found is None or found.model is None or (model is not None and found.model.qualname != model.qualname):
             return None
         return ExistenceCheck(expr.lineno, f"{method}()", found.model.qualname, pinned_fields(expr, found.model))
+
+    def _evaluated_rows(self, expr: Optional[ast.AST], model, hops: int = 0) -> Optional[ExistenceCheck]:
+        """A queryset of `model` asked for its truth or its length — `if not qs:`, `len(qs) == 0`,
+        `not len(M.objects.filter(...))`, also through a local bound to one: Django evaluates the
+        queryset, and the answer says whether rows match, as `exists()` / `count()` would. Only a
+        queryset whose filters pin fields by keyword (`Q(...)` objects included) is a check of a key:
+        `if not M.objects.all():` or a project manager method's own queryset says nothing of the row
+        written."""
+        line = getattr(expr, "lineno", 0)
+        spelling = "len()" if _is_len(expr) else ""
+        if spelling:
+            assert isinstance(expr, ast.Call)
+            expr = expr.args[0]
+        while isinstance(expr, ast.Name) and hops < 3:
+            binding, _ = self.scope.binding_before(expr.id, expr)
+            if binding is None or binding.kind is not BindingKind.ASSIGN or binding.value is None:
+                return None
+            expr, hops = binding.value, hops + 1
+        if not (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute)
+                and expr.func.attr in orm.QUERYSET_CHAIN):
+            return None
+        found = self.resolver.manager(expr)
+        if found is None or found.model is None or (model is not None and found.model.qualname != model.qualname):
+            return None
+        fields = pinned_fields(expr, found.model)
+        if not fields:
+            return None
+        return ExistenceCheck(line, spelling or f"{expr.func.attr}()", found.model.qualname, fields)
+
+    def _row_or_none(self, name: ast.Name, model) -> Optional[ExistenceCheck]:
+        """The check behind a local that holds the row when a query found it and None when it found
+        none: every binding of it before the use is either `None` reached only after an existence check
+        said "absent" (`if len(matching) == 0: user = None`), or a row of `model` read from its rows
+        (`matching[0]`, `qs.get()`, `qs.first()`, a loop over `qs`). A model instance is always true
+        (Model defines neither `__bool__` nor `__len__`), so the local's truth is the check's answer."""
+        func = self.scope.enclosing_function(name)
+        key = (name.id, name.lineno, name.col_offset)
+        if func is None or key in self._rows_followed:
+            return None
+        position = (name.lineno, name.col_offset)
+        bindings = [b for b in self.scope.bindings(func).get(name.id, ()) if (b.line, b.col) < position]
+        check: Optional[ExistenceCheck] = None
+        self._rows_followed.add(key)
+        try:
+            for binding in bindings:
+                value = binding.value
+                if binding.kind is BindingKind.ASSIGN and isinstance(value, ast.Constant) and value.value is None:
+                    found = self.find(value, model)
+                    if found is None:
+                        return None
+                    check = check or found
+                elif not self._row_of(binding, model):
+                    return None
+        finally:
+            self._rows_followed.discard(key)
+        return check
+
+    def _row_of(self, binding, model) -> bool:
+        """Whether a binding holds a row of `model` read from its rows: `qs[0]`, `qs.get(...)`,
+        `qs.first()`, or the variable of a loop over `qs`."""
+        value = binding.value
+        if binding.kind is BindingKind.FOR:
+            return value is not None and self._own_manager(value, model)
+        if binding.kind is not BindingKind.ASSIGN:
+            return False
+        if isinstance(value, ast.Subscript) and not isinstance(value.slice, ast.Slice):
+            return self._own_manager(value.value, model)
+        return (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
+                and value.func.attr in orm.INSTANCE_RETURNING and self._own_manager(value.func.value, model))
 
     # ------------------------------------------------------------- the rows, read before the write
     def _existing_rows(self, expr: Optional[ast.AST], model, depth: int = 0) -> bool:
@@ -499,11 +584,7 @@ class CheckFinder:
             if binding is None or binding.kind != "assign" or binding.value is None:
                 return self._own_manager(expr, model)  # `self` in a manager: `self.all()` lost its call above
             value = binding.value
-            empty = (isinstance(value, (ast.List, ast.Set, ast.Dict))
-                     and not getattr(value, "elts", getattr(value, "keys", None))) or (
-                isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in SEQUENCES
-                and not value.args and not value.keywords)
-            if empty:
+            if _empty(value):
                 return self._filled_from_rows(expr.id, scope, model, depth)
             return self._existing_rows(value, model, depth + 1)
         if not isinstance(expr, (ast.Call, ast.Attribute)):
@@ -536,16 +617,25 @@ class CheckFinder:
     def _missing_rows(self, iterable: ast.AST, model, depth: int = 0) -> Optional[ExistenceCheck]:
         """`for name in set(wanted) - set(existing)`, or over a local bound to one, or over
         `[n for n in wanted if n not in existing]`: each write is for a key a read found absent."""
-        if depth > 3:
+        if depth > 6:
             return None
         if isinstance(iterable, ast.Name):
-            binding, _ = self.scope.binding_before(iterable.id, iterable)
-            if binding is not None and binding.kind == "assign" and binding.value is not None:
+            binding, func = self.scope.binding_before(iterable.id, iterable)
+            if binding is None:
+                return None
+            if binding.kind is BindingKind.UNPACK0 or (binding.kind is BindingKind.ASSIGN and binding.value is None):
+                unpacked = self._unpacked(binding, func)  # `tags, missing = split_by_existence(names)`
+                return self._returned_missing(unpacked[0], unpacked[1], model, depth + 1) if unpacked else None
+            if binding.kind is BindingKind.ASSIGN and binding.value is not None:
+                if _empty(binding.value):  # `missing = []`, then `missing.append(name)` after each check
+                    return self._only_missing(iterable.id, func, model, depth + 1)
                 return self._missing_rows(binding.value, model, depth + 1)
             return None
         if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.func.id in SEQUENCES \
                 and len(iterable.args) == 1:
             return self._missing_rows(iterable.args[0], model, depth + 1)
+        if isinstance(iterable, ast.Call):
+            return self._returned_missing(iterable, None, model, depth + 1)
         if (isinstance(iterable, ast.BinOp) and isinstance(iterable.op, ast.Sub)
                 and self._existing_rows(iterable.right, model)):
             return ExistenceCheck(iterable.lineno, "set difference")
@@ -556,6 +646,85 @@ class CheckFinder:
                     if polarity == "absent" and check is not None:
                         return check
         return None
+
+    def _only_missing(self, name: str, func, model, depth: int) -> Optional[ExistenceCheck]:
+        """A collection that holds only keys a check found absent: every binding of `name` in `func` is
+        empty or missing rows (`set(wanted) - have`), and every `append` / `add` / `extend` / `update` /
+        `insert` of it is reached only after an existence check said "absent" (`if not M.objects.filter(
+        key=k).exists(): missing.append(k)`) or adds missing rows. Any other change (`+=`, an item
+        stored) may add anything: None."""
+        check: Optional[ExistenceCheck] = None
+        for binding in self.scope.bindings(func).get(name, ()):
+            if binding.kind is not BindingKind.ASSIGN or binding.value is None:
+                return None
+            if not _empty(binding.value):
+                found = self._missing_rows(binding.value, model, depth + 1)
+                if found is None:
+                    return None
+                check = check or found
+        for node in ast.walk(func if func is not None else self.scope.tree):
+            changed = isinstance(node, ast.AugAssign) or (isinstance(node, ast.Subscript)
+                                                          and isinstance(node.ctx, ast.Store))
+            filled = (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in FILLS
+                      and isinstance(node.func.value, ast.Name) and node.func.value.id == name)
+            if not (filled or (changed and _names(node, name))) or self.scope.enclosing_function(node) is not func:
+                continue
+            if changed:
+                return None
+            assert isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            found = self.find(node, model)
+            if found is None and node.func.attr in ("extend", "update") and len(node.args) == 1:
+                found = self._missing_rows(node.args[0], model, depth + 1)
+            if found is None:
+                return None
+            check = check or found
+        return check
+
+    def _unpacked(self, binding, func) -> Optional[Tuple[ast.Call, int]]:
+        """(the call, the position) a name of `a, b = call(...)` was bound from."""
+        for node in ast.walk(func if func is not None else self.scope.tree):
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+                for target in node.targets:
+                    for index, element in enumerate(getattr(target, "elts", ())):
+                        if isinstance(element, ast.Name) and (element.lineno, element.col_offset) == (
+                                binding.line, binding.col):
+                            return node.value, index
+        return None
+
+    def _returned_missing(self, call: ast.Call, index: Optional[int], model, depth: int) -> Optional[ExistenceCheck]:
+        """The check behind what a project function returns (element `index` of the tuple it returns, or
+        the whole value) when every `return` of it hands back only keys or objects its own body found
+        absent (`new = set(names) - {t.name for t in Tag.objects.filter(name__in=names)}; return tags,
+        new`; a list of objects appended only after an `exists()` said no): the caller's inserts follow
+        that check. Named as the call, at the call. Only for a write's own model: a call site read for
+        the call graph (`model` None, callsites.py) does not open other bodies — the graph reads every call
+        site of the project, and one body per loop over a call would parse modules the run never needs."""
+        found = self._callee(call) if depth <= 3 and model is not None else None
+        if found is None or id(found[0]) in _FOLLOWED:
+            return None
+        function, names = found
+        finder = _function_checks(function, names, self.resolver.project)
+        check: Optional[ExistenceCheck] = None
+        _FOLLOWED.add(id(function))
+        try:
+            for node in ast.walk(function):
+                if not isinstance(node, ast.Return) or finder.scope.enclosing_function(node) is not function:
+                    continue
+                value = node.value
+                if index is not None:
+                    if not (isinstance(value, (ast.Tuple, ast.List)) and index < len(value.elts)):
+                        return None
+                    value = value.elts[index]
+                one = finder._missing_rows(value, model, depth) if value is not None else None
+                if one is None:
+                    return None
+                check = check or one
+        finally:
+            _FOLLOWED.discard(id(function))
+        if check is None:
+            return None
+        spelling = getattr(call.func, "attr", None) or getattr(call.func, "id", "helper")
+        return ExistenceCheck(call.lineno, f"{spelling}()", check.model, check.fields)
 
     def _project_check(self, expr: ast.AST, model) -> Tuple[Optional[str], Optional[ExistenceCheck]]:
         """(what it says when true, the check) for a call of the project's own manager method or
@@ -653,8 +822,8 @@ class CheckFinder:
                 if owner is not None and owner.method(func.attr) is not None:
                     return project_method(project, f"{owner.module}.{owner.name}", func.attr)
             return None
-        dotted = self.resolver.dotted(func) if isinstance(func, ast.Name) else None
-        return project_function(project, dotted) if dotted else None
+        dotted = self.resolver.dotted(func) if isinstance(func, (ast.Name, ast.Attribute)) else None
+        return project_function(project, dotted) if dotted else None  # `helpers.parse(...)`: a module's function
 
     def _catches_does_not_exist(self, handler: ast.ExceptHandler) -> bool:
         names = _exception_names(self.scope, handler.type) if handler.type is not None else []
@@ -751,6 +920,37 @@ def _existence_answer(function, value: Optional[ast.AST], depth: int = 0) -> Tup
                 and counted.func.attr in orm.COUNTS):
             return _count_polarity(value.ops[0], value.comparators[0]), counted.func.value
     return None, None
+
+
+FILLS = frozenset({"append", "add", "extend", "update", "insert"})  # what puts items into a list, set or dict
+_FOLLOWED: Set[int] = set()  # project functions whose returns are being read (`_returned_missing`): no cycle
+
+
+@functools.lru_cache(maxsize=16)
+def _function_checks(function: ast.stmt, names, project) -> "CheckFinder":
+    """A CheckFinder over one function of another module (its scope alone), for reading its returns."""
+    scope = ModuleScope.of_function(function, names)
+    return CheckFinder(scope, Resolver(scope, project))
+
+
+def _empty(value: ast.AST) -> bool:
+    """`[]`, `{}`, `set()`, `list()`, `dict()`: a collection created empty."""
+    return (isinstance(value, (ast.List, ast.Set, ast.Dict, ast.Tuple))
+            and not getattr(value, "elts", getattr(value, "keys", None))) or (
+        isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in SEQUENCES
+        and not value.args and not value.keywords)
+
+
+def _names(node: ast.AST, name: str) -> bool:
+    """Whether an augmented assignment or a subscript is of the local `name`."""
+    target = node.target if isinstance(node, ast.AugAssign) else getattr(node, "value", None)
+    return isinstance(target, ast.Name) and target.id == name
+
+
+def _is_len(expr: Optional[ast.AST]) -> bool:
+    """`len(x)`."""
+    return (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "len"
+            and len(expr.args) == 1 and not expr.keywords)
 
 
 def _count_polarity(op: ast.cmpop, right: ast.AST) -> Optional[str]:

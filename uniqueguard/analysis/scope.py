@@ -75,6 +75,15 @@ class ModuleScope:
         self._function_bindings: Dict[FunctionNode, Dict[str, List[Binding]]] = {}
         self._function_names: Dict[ast.AST, Names] = {}
 
+    @classmethod
+    def of_function(cls, function: ast.stmt, names: Names) -> "ModuleScope":
+        """A scope over one function of another module (index/sources.py's `project_function`): what its
+        body binds and calls, its names qualified through that module's imports (`names`); the rest of
+        that module is not walked."""
+        scope = cls(ast.Module(body=[function], type_ignores=[]), names.module, False)
+        scope.names = names
+        return scope
+
     def _walk(self, tree: ast.Module) -> None:
         """One walk of the tree collects everything later steps scan, and every node's parent.
 

@@ -186,6 +186,7 @@ class CallGraph:
         self._reached: Dict[str, str] = {}  # path → `reached_print`
         self._imports: Dict[str, List[str]] = {}  # path → `imports_of`
         self._layout: Optional[FrozenSet[str]] = None  # dotted names of the tree's files (`_holds_module`)
+        self._layout_key = ""  # a digest of them
         self.cache = CallsCache(root, cache_dir)
         self.summaries = SummariesCache(root, cache_dir)
         self._last_save = 0.0
@@ -290,22 +291,25 @@ class CallGraph:
 
     def imports_of(self, path: str) -> List[str]:
         """The project files `path` imports from (its imports' modules, and the names imported from them
-        that are modules), read from its import lines; the dotted names are cached on disk with its stamp."""
+        that are modules), read from its import lines. Their dotted names are cached on disk with its
+        stamp, for the tree's modules as they are (`_layout`): a module added where a name was imported
+        from (`from shop import jobs`, once a function, now `shop/jobs.py`) is read again."""
         found = self._imports.get(path)
         if found is None:
-            names = self.summaries.imports(path)
+            self._tree_modules()
+            names = self.summaries.imports(path, self._layout_key)
             if names is not None:
                 self._stamps.setdefault(path, self.summaries.stamp_of(path))
             else:
                 dotted, is_package, _ = discovery.module_name(path, self.root)
                 text = self.text(path)
-                names = imported_modules(text or "", dotted, is_package)
+                names = [name for name in imported_modules(text or "", dotted, is_package) if self._holds_module(name)]
                 if text is not None:
-                    self.summaries.put_imports(path, names, self._stamps.get(path))
+                    self.summaries.put_imports(path, self._layout_key, names, self._stamps.get(path))
             top = self.root.rstrip(os.sep) + os.sep
             found = []
             for name in names:
-                imported = self._module_path(name) if self._holds_module(name) else None
+                imported = self._module_path(name)
                 if imported and imported.startswith(top) and imported != path and imported not in found:
                     found.append(imported)
             self._imports[path] = found
@@ -315,6 +319,11 @@ class CallGraph:
         """Whether a file of the tree's walk is where `dotted` would be, under one of the project's
         source roots: only then is the index asked where it is (most names imported from a module are
         classes and functions, and looking each one up cost two stats per source root)."""
+        return dotted in self._tree_modules()
+
+    def _tree_modules(self) -> FrozenSet[str]:
+        """The dotted names of the tree's Python files under the project's source roots (and their digest,
+        `_layout_key`), once per graph: a file added or removed builds the index, and its graph, again."""
         if self._layout is None:
             layout = set()
             for folder in self._source_roots():
@@ -325,7 +334,8 @@ class CallGraph:
                         layout.add((relative[:-9] if relative.endswith(os.sep + "__init__") else relative)
                                    .replace(os.sep, "."))
             self._layout = frozenset(layout)
-        return dotted in self._layout
+            self._layout_key = sha1("\n".join(sorted(layout)).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        return self._layout
 
     def files(self) -> List[str]:
         if self._files is None:
@@ -695,8 +705,9 @@ class SummariesCache(JsonStore):
     # by a digest of the write pattern; 6: the call sites a module's verdicts rested on, by digest; 7: valid
     # for the modules a file imports as they are (`CallGraph.file_fingerprint`); 8: the modules a file imports
     # (`CallGraph.imports_of`), and summaries valid for the modules its imports reach, transitively; 9: and for
-    # the files of the written models' classes and bases, as they were (`Shared.model_files`)
-    FORMAT = 9
+    # the files of the written models' classes and bases, as they were (`Shared.model_files`); 10: only the
+    # imported names that are the tree's modules, for one set of them
+    FORMAT = 10
 
     def _entry(self, path: str) -> dict:
         payload = self.payload(path)
@@ -712,15 +723,18 @@ class SummariesCache(JsonStore):
         entry["names"] = {_digest(pattern): names}
         self.store(path, entry)
 
-    def imports(self, path: str) -> Optional[List[str]]:
-        """The dotted names the file's import lines name (`imported_modules`), for the file as it is."""
+    def imports(self, path: str, layout: str) -> Optional[List[str]]:
+        """The dotted names of the tree's modules the file's import lines name (`CallGraph.imports_of`), for
+        the file as it is and the tree's modules as they are (`layout`, a digest of their names)."""
         found = self._entry(path).get("imports")
-        return [n for n in found if isinstance(n, str)] if isinstance(found, list) else None
+        if not isinstance(found, dict) or found.get("layout") != layout or not isinstance(found.get("names"), list):
+            return None
+        return [n for n in found["names"] if isinstance(n, str)]
 
-    def put_imports(self, path: str, names: List[str], read_at: Optional[list]) -> None:
+    def put_imports(self, path: str, layout: str, names: List[str], read_at: Optional[list]) -> None:
         """The names, read from the file's text as it was when stamped `read_at`."""
         entry = self._entry(path)
-        entry["imports"] = names
+        entry["imports"] = {"layout": layout, "names": names}
         self.store(path, entry, read_at)
 
     def helpers(self, path: str, fingerprint: str) -> Optional[Tuple[dict, dict, dict]]:

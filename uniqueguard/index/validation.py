@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import enum
 from dataclasses import dataclass
-from typing import Callable, Dict, FrozenSet, Optional, Tuple
+from typing import Callable, Dict, FrozenSet, Iterable, Optional, Tuple
 
 from .. import orm
 from .facts import QUERY_METHODS, CallValue, ClassFacts, ModuleFacts, Ref
@@ -198,6 +198,20 @@ class Validator:
             return ValidationSeen(self.name, f"{prefix}{renamed[0]}", unread=self.unread_packages)
         field_class = dict(self.field_classes).get(renamed[0]) if len(renamed) == 1 else None
         return ValidationSeen(self.name, field_class=field_class, unread=self.unread_packages)
+
+
+def renamed_keys(read_from: Iterable[Tuple[str, Optional[str]]]) -> Dict[str, str]:
+    """Model field → the cleaned_data key its value was read from, for the fields where the two differ
+    (`email=form.cleaned_data["contact"]`): what validated that value is what the class checks on the key.
+    `read_from` gives (model field, key or None) pairs. The one spelling of "this key is this field's",
+    for the write's own function and for what a call site passes (argument_kinds.judge_site).
+
+    Only the field's own name is its key. A ModelForm's field for a ForeignKey `owner` is `owner`,
+    cleaned to a row; `owner_id` is the model's raw column (attname), which no ModelForm generates
+    (`Meta.fields = ["owner_id"]` raises FieldError): a key `owner_id` is a form field declared by
+    hand, and the model-level unique checks of `owner` never look at it (`_get_validation_exclusions`
+    skips model fields the form lacks). So `owner=form.cleaned_data["owner_id"]` is renamed."""
+    return {field: key for field, key in read_from if key and key != field}
 
 
 def keyed(fields: Tuple[str, ...], keys: Optional[Dict[str, str]]) -> Tuple[str, ...]:
@@ -447,12 +461,22 @@ def _field_class_queries(project: ModuleIndex, cls: ClassFacts) -> bool:
             method = facts.method(name)
             if method is None:
                 continue
-            found = project_method(project, facts.qualname, name)
+            found = project_method(project, facts.qualname, name) if _may_query(project, facts, name) else None
             if found is not None and _queries_value(found[0]):
                 return True
             if name not in method.super_calls:
                 return False  # Django's own clean() (and with it validate()) never runs
     return False
+
+
+def _may_query(project: ModuleIndex, cls: ClassFacts, name: str) -> bool:
+    """Whether a method `name` of the class calls a query method at all (`MethodFacts.queries`, read with
+    the module's facts for every clean*/validate* method; any class of that name in its module counts):
+    else the body `_queries_value` looks in for such a call need not be parsed (a module of form field
+    classes was parsed again for each of its classes' clean())."""
+    module = project.module(cls.module)
+    classes = [c for c in module.classes if c.name == cls.name] if module is not None else []
+    return any(method.queries for c in classes + [cls] for method in c.methods if method.name == name)
 
 
 def _queries_value(function) -> bool:
