@@ -153,7 +153,8 @@ def test_a_kept_tree_serves_until_let_go_or_its_file_changes(tmp_path):
 
 def test_flake8_keeps_no_tree_between_its_files_and_finds_the_same(project, monkeypatch):
     """flake8 lints its next file with nothing of the last one's kept: the call graph's readers, the kept
-    trees and the index's adopted tree all go when the plugin hands control back (engine.let_go_of_trees).
+    trees, the index's adopted tree and the file contents the graph kept all go when the plugin hands
+    control back (engine.let_go_of_trees).
     A module asked for again is parsed again, and the findings are those of a run that kept them."""
     import ast
 
@@ -179,4 +180,5 @@ def test_flake8_keeps_no_tree_between_its_files_and_finds_the_same(project, monk
         assert not [p for shared in engine._SHARED.values() if "extractor" in shared.__dict__
                     for p, reader in shared.extractor._readers.items() if reader is not None]
         assert all(built.modules._adopted is None for built in index_project.built_projects())
+        assert not [shared for shared in engine._SHARED.values() if shared.graph._texts]  # nor file contents
     assert found == kept_between

@@ -103,10 +103,11 @@ class Shared:
         self._judged.clear()
 
     def let_go(self) -> None:
-        """The trees the extractor keeps go (Extractor.let_go)."""
+        """The trees the extractor keeps go (Extractor.let_go), and the file contents the graph keeps."""
         extractor = self.__dict__.get("extractor")
         if extractor is not None:
             extractor.let_go()
+        self.graph.let_go_of_texts()
 
     # The analysis behind these two is imported when first needed: a module with no write that calls no
     # helper is settled from the graph's cached names alone.
