@@ -665,7 +665,6 @@ def _names_only_where_never_used(text: Optional[str], name: str) -> bool:
     Any other mention — a call, a reference, a string, a comment, a continuation line — says "read it"."""
     if not text:
         return False
-    pattern = re.compile(r"\b" + re.escape(name) + r"\b")
     definition = re.compile(r"[ \t]*(?:async[ \t]+)?def[ \t]+" + re.escape(name) + r"\b")
     for found in _word_positions(text, name):
         start = text.rfind("\n", 0, found) + 1
@@ -673,7 +672,7 @@ def _names_only_where_never_used(text: Optional[str], name: str) -> bool:
         line = text[start:end if end >= 0 else len(text)]
         if ";" in line:
             return False
-        if definition.match(line) and len(pattern.findall(line)) == 1:
+        if definition.match(line) and sum(1 for _ in _word_positions(line, name)) == 1:
             continue
         if _IMPORT_LINE.match(line) and " as " not in line and "\\" not in line:
             continue
