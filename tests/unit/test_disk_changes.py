@@ -124,7 +124,7 @@ def test_every_folder_walked_is_stamped_but_templates_and_translations(tmp_path)
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("")
     folders = {}
-    discovery.walk_python_files(str(tmp_path), lambda folder, name: True, folders)
+    discovery.walk_python_files(str(tmp_path), folders)
     stamped = {os.path.relpath(folder, tmp_path).replace(os.sep, "/") for folder in folders}
     assert stamped == {".", "shop", "shop/jobs", "conf", "conf/locale", "conf/locale/de"}
 

@@ -79,7 +79,7 @@ def source_files(paths: Sequence[str]) -> List[str]:
         if os.path.isdir(path):
             files = _git_listed(path)
             if files is None:
-                files, _ = walk_python_files(path, lambda folder, name: True)
+                files, _ = walk_python_files(path)
             found.extend(files)
         elif os.path.exists(path) or os.path.islink(path):
             found.append(path)

@@ -174,10 +174,8 @@ class CallGraph:
     """Call sites of project functions, found through the modules that mention their names."""
 
     def __init__(self, root: str, cache_dir: Optional[str], indexed_paths: Callable[[], Iterable[str]],
-                 walked: Optional[Tuple[List[str], bool]] = None,
-                 module_path: Callable[[str], Optional[str]] = lambda dotted: None,
-                 read_stamp: Callable[[str], Optional[list]] = stamp,
-                 source_roots: Callable[[], Iterable[str]] = lambda: ()):
+                 walked: Tuple[List[str], bool], module_path: Callable[[str], Optional[str]],
+                 read_stamp: Callable[[str], Optional[list]], source_roots: Callable[[], Iterable[str]]):
         self.root = root
         self._module_path = module_path  # the index's: where a dotted module's source is
         self._source_roots = source_roots  # the index's: where the project's own imports resolve
@@ -192,7 +190,7 @@ class CallGraph:
         self._last_save = 0.0
         self._indexed_paths = indexed_paths  # models/apps/signals files: what resolving calls depends on
         self._fingerprint: Optional[str] = None
-        self._files: Optional[List[str]] = None  # every .py file of the tree (the index's walk, when given)
+        self._files, self.complete = walked  # every .py file of the tree (the index's walk); False: it stopped early
         self._texts: Dict[str, Optional[bytes]] = {}
         self._kept = 0  # bytes of file contents kept in memory
         # path → stamp of the file when what the graph knows of it was first read (`forget_changed`)
@@ -207,9 +205,6 @@ class CallGraph:
         # told which files changed (`forget_changed`), to drop what was concluded from them
         self.listeners: List[Callable[[FrozenSet[str]], None]] = []
         self.extractor: Optional[Extractor] = None  # set by the analysis layer
-        self.complete = True  # False when the tree walk stopped early
-        if walked is not None:
-            self._files, self.complete = walked
 
     @property
     def fingerprint(self) -> str:
@@ -338,8 +333,6 @@ class CallGraph:
         return self._layout
 
     def files(self) -> List[str]:
-        if self._files is None:
-            self._files, self.complete = discovery.walk_python_files(self.root, lambda folder, name: True)
         return self._files
 
     def text(self, path: str) -> Optional[str]:

@@ -10,7 +10,7 @@ import functools
 import os
 import time
 import warnings
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 ROOT_MARKERS = ("manage.py", "pyproject.toml", "setup.cfg", "setup.py", ".git")
 
@@ -123,9 +123,8 @@ def is_skipped_dir(name: str) -> bool:
     return name in SKIP_DIRS or name.endswith(".egg-info") or (name.startswith(".") and name != ".")
 
 
-def walk_python_files(root: str, wanted: Callable[[str, str], bool],
-                      folders: Optional[Dict[str, Optional[list]]] = None) -> Tuple[list, bool]:
-    """Paths of `.py` files under root for which `wanted(dirpath, filename)` is true.
+def walk_python_files(root: str, folders: Optional[Dict[str, Optional[list]]] = None) -> Tuple[list, bool]:
+    """Paths of the `.py` files under root.
 
     Iterative (no recursion limit), never follows symlinked folders (no loops), skips virtualenvs
     (folders with pyvenv.cfg) and the SKIP_DIRS. Returns (paths, complete); complete is False when the
@@ -166,7 +165,7 @@ def walk_python_files(root: str, wanted: Callable[[str, str], bool],
                 if entry.is_dir(follow_symlinks=False):
                     if not is_skipped_dir(entry.name):
                         subfolders.append((entry.path, data or entry.name in DATA_FOLDERS))
-                elif entry.name.endswith(".py") and wanted(folder, entry.name):
+                elif entry.name.endswith(".py"):
                     found.append(entry.path)
             except OSError:
                 continue

@@ -82,7 +82,7 @@ class ModuleIndex:
     def _scan(self) -> None:
         # One walk serves the index and the call graph (`python_files`), which looks for callers everywhere.
         self._folders: Dict[str, Optional[list]] = {}  # folder → stamp when walked (`changed_on_disk`)
-        self.python_files, complete = discovery.walk_python_files(self.root, _every_file, self._folders)
+        self.python_files, complete = discovery.walk_python_files(self.root, self._folders)
         self.problems.incomplete_walk = not complete
         for path in self.python_files:
             folder, name = os.path.split(path)
@@ -189,7 +189,7 @@ class ModuleIndex:
         if all(discovery.folder_stamp(folder) == was for folder, was in self._folders.items()):
             return False
         folders: Dict[str, Optional[list]] = {}
-        files, complete = discovery.walk_python_files(self.root, _every_file, folders)
+        files, complete = discovery.walk_python_files(self.root, folders)
         if files != self.python_files or complete != (not self.problems.incomplete_walk):
             return True
         self._folders = folders
@@ -329,10 +329,6 @@ class ModuleIndex:
                 if candidate in wanted or any(candidate.endswith("." + w) for w in wanted):
                     return True
         return False
-
-
-def _every_file(folder: str, name: str) -> bool:
-    return True
 
 
 _INSTALLED_ROOTS: Optional[List[str]] = None
