@@ -430,11 +430,8 @@ def _placed(path: str) -> str:
     may not exist yet: its folder still places it in the project. Plain stdin is placed in the cwd."""
     real = os.path.abspath(path)
     folder = os.path.dirname(real)
-    folders = _FOLDERS.fresh()  # looked at once per call or run, as the index compares the disk
-    found = folders.get(folder)
-    if found is None:
-        found = folders[folder] = os.path.isdir(folder)
-    return real if found else os.path.join(os.getcwd(), "__stdin__.py")
+    # looked at once per call or run, as the index compares the disk
+    return real if _FOLDERS.read(folder, os.path.isdir) else os.path.join(os.getcwd(), "__stdin__.py")
 
 
 _FOLDERS: "PerCheck[str, bool]" = PerCheck()  # folder → whether it exists
@@ -445,10 +442,7 @@ def effective_options(path: str, options: Options) -> Options:
     find_config; re-read when the file changes: an editor's long-running linter sees an edit at once).
     The project root is the configured `root`, else the nearest project marker above the file."""
     config = find_config(os.path.dirname(path))
-    roots = _ROOTS.fresh()  # a module's check asks several times; the disk is compared once per call or run
-    root = roots.get(path)
-    if root is None:
-        root = roots[path] = find_root(path)
+    root = _ROOTS.read(path, find_root)  # asked several times a check; the disk is compared once per call or run
     return _merged_options(config, _mtime(config) if config else 0.0, options, root)
 
 

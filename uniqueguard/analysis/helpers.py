@@ -64,11 +64,7 @@ def stamp(path: str) -> tuple:
     """A file's stamp as first read in the current call or run (`PerCheck`): what a module's
     helpers and judged writes are kept under is asked thousands of times a run, once per helper a module
     calls, and the disk is compared once per call anyway."""
-    stamps = _STAMPS.fresh()
-    found = stamps.get(path)
-    if found is None:
-        found = stamps[path] = tuple(JsonStore._stamp(path) or ())
-    return found
+    return _STAMPS.read(path, lambda p: tuple(JsonStore._stamp(p) or ()))
 
 
 _STAMPS: "PerCheck[str, tuple]" = PerCheck()

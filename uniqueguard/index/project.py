@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 import atexit
 import os
-from typing import Set, Dict, Iterable, List, Mapping, Optional, Tuple, TypeVar, Union, overload
+from typing import Callable, Set, Dict, Iterable, List, Mapping, Optional, Tuple, TypeVar, Union, overload
 
 from ..config import Options
 from . import discovery
@@ -224,6 +224,14 @@ class PerCheck(Dict[K, V]):
             self.clear()
             self.number = _CHECK[0]
         return self
+
+    def read(self, key: K, compute: Callable[[K], V]) -> V:
+        """`compute(key)`, asked of the disk once per call or run."""
+        held = self.fresh()
+        found = held.get(key)
+        if found is None:
+            found = held[key] = compute(key)
+        return found
 
 
 def built_projects() -> List[Project]:
