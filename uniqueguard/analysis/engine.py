@@ -752,22 +752,20 @@ class _Analysis:
             return None
         seen: List[ValidationSeen] = []
         validated: List[UniqueSet] = []
-        for entry in helper.inputs.split(";"):
-            pairs = [pair.partition("=") for pair in entry.split(",")]
-            fields = tuple(field for field, _, _ in pairs)
-            unique_set = next((s for s in model.unique_sets if s.fields == fields), None)
+        for inputs in decode_inputs(helper.inputs):
+            fields = tuple(item.field for item in inputs)
+            unique_set = next((s for s in model.unique_sets if s.fields == fields), None) if inputs else None
             if unique_set is None:
                 return None
             arguments = []
-            for field, _, passed in pairs:
-                param, _, rest = passed.partition("@")
-                index, _, default = rest.partition("@")
-                argument = _argument(call, param, int(index) if index.lstrip("-").isdigit() else -1)
-                null = (argument is None and default == "none") or (
+            for item in inputs:
+                argument = _argument(call, item.param, item.index)
+                # left out, a `param or <fresh token>` parameter is a fresh value, not NULL
+                null = (argument is None and item.none_default and not item.or_fresh) or (
                     isinstance(argument, ast.Constant) and argument.value is None)
                 if null and unique_set.nulls_distinct:
                     break  # NULL in the set: no row can equal it
-                arguments.append((field, argument))
+                arguments.append((item.field, argument))
             else:
                 sources = [(field, self.finder.form_source(field, argument) if argument is not None else None)
                            for field, argument in arguments]
