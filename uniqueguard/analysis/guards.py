@@ -495,7 +495,7 @@ class CheckFinder:
             return None
         return ExistenceCheck(expr.lineno, f"{method}()", found.model.qualname, pinned_fields(expr, found.model))
 
-    def _evaluated_rows(self, expr: Optional[ast.AST], model, hops: int = 0) -> Optional[ExistenceCheck]:
+    def _evaluated_rows(self, expr: Optional[ast.AST], model) -> Optional[ExistenceCheck]:
         """A queryset of `model` asked for its truth or its length — `if not qs:`, `len(qs) == 0`,
         `not len(M.objects.filter(...))`, also through a local bound to one: Django evaluates the
         queryset, and the answer says whether rows match, as `exists()` / `count()` would. Only a
@@ -507,11 +507,8 @@ class CheckFinder:
         if spelling:
             assert isinstance(expr, ast.Call)
             expr = expr.args[0]
-        while isinstance(expr, ast.Name) and hops < 3:
-            binding, _ = self.scope.binding_before(expr.id, expr)
-            if binding is None or binding.kind is not BindingKind.ASSIGN or binding.value is None:
-                return None
-            expr, hops = binding.value, hops + 1
+        if expr is not None:
+            expr = self.scope.follow_locals(expr, hops=5)  # three links at most (follow_locals stops at 8)
         if not (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute)
                 and expr.func.attr in orm.QUERYSET_CHAIN):
             return None
