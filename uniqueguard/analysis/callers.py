@@ -265,6 +265,8 @@ class Callers:
     def expected(self, path: str, text: str) -> List[str]:
         """Names of the expected functions whose callers will be looked for in `path`: those its text
         names beyond their `def` and plain imports, followed, and not too common to follow."""
+        if not self._expected:  # nothing expected: no word list of the module to build
+            return []
         words = set(_WORD.findall(text))
         found = []
         for function in list(self._expected):
