@@ -49,6 +49,17 @@ class ManagerRef:
     implied: FrozenSet[str] = field(default_factory=frozenset)
 
 
+def is_request_user(expr: ast.AST) -> bool:
+    """`request.user`, `self.request.user`, `self.context["request"].user`: the user of the request."""
+    if not (isinstance(expr, ast.Attribute) and expr.attr == "user"):
+        return False
+    value = expr.value
+    return ((isinstance(value, ast.Name) and value.id == "request")
+            or (isinstance(value, ast.Attribute) and value.attr == "request")
+            or (isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Constant)
+                and value.slice.value == "request"))
+
+
 def unchained(expr: ast.AST) -> ast.AST:
     """`M.objects` in `M.objects.using("x").filter(...)`: the expression before any queryset chain."""
     while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in orm.QUERYSET_CHAIN:
@@ -443,9 +454,7 @@ class Resolver:
 
     def _instance_of_attribute(self, expr: ast.Attribute, hops: int):
         value = expr.value
-        if expr.attr == "user" and (
-                (isinstance(value, ast.Name) and value.id == "request")
-                or (isinstance(value, ast.Attribute) and value.attr == "request")):
+        if is_request_user(expr):
             return self.project.user_model()
         if isinstance(value, ast.Name) and value.id == "self":
             values, _ = self.attribute_values(expr)

@@ -15,7 +15,8 @@ from ..index.facts import UNKNOWN, CallValue, Ref, dotted_name
 from .assigned import AssignedAttributes, ScopeSummary, apart, reaching
 from .fresh_values import is_random_token, left_null, own_key_value, unset_field_is_fresh
 from .new_rows import Creator, NewRows
-from .resolve import Resolver, unchained
+from .form_inserts import may_fill, surely_inserts
+from .resolve import Resolver, is_request_user, unchained
 from .returned_dicts import returned_keys, unchanged_dict
 from .scope import Binding, BindingKind, ModuleScope, call_label
 from .verdict import Fix
@@ -824,6 +825,7 @@ class WriteFinder:
         fields = {model.field_for(f) for f in validator.fields if f not in validator.read_only} - {None}
         update = self._updates_instance(holder)
         extra = set()
+        validated = set()
         for keyword in call.keywords:  # serializer.save(owner=request.user)
             if keyword.arg is not None:
                 name = model.field_for(keyword.arg)
@@ -831,9 +833,16 @@ class WriteFinder:
                     fields.discard(name)  # `save(slug=serializer.instance.slug)`: the row keeps its value
                 elif name is not None:
                     extra.add(name)
-        sources = {f: Source(holder, None) for f in fields}
-        return self._write(call, call.func.attr, call_label(call.func), model, fields | extra, sources,
-                           insert=not update, new_row=False)
+                    if _gives_default(validator.validated_default(keyword.arg), keyword.value):
+                        validated.add(name)  # the value the generated UniqueTogetherValidator was given
+        sources = {f: Source(holder, None) for f in fields | validated}
+        written = fields | extra
+        # a surely new row holds only what the class and the keywords write: the rest takes its default
+        new_row = (not update and surely_inserts(self.scope, holder, validator) and not may_fill(
+            self.resolver.project, self.scope, holder, validator,
+            {f for s in model.unique_sets for f in s.fields if f not in written and f in model.fields}))
+        return self._write(call, call.func.attr, call_label(call.func), model, written, sources,
+                           insert=not update, new_row=new_row)
 
     def _updates_instance(self, holder: ast.AST) -> bool:
         """Whether the form/serializer edits an existing row: built with `instance=...` (a serializer's
@@ -1003,6 +1012,13 @@ def _self_attributes(value, depth: int = 0) -> List[str]:
         return [name for item in list(value.args) + [v for _, v in value.kwargs]
                 for name in _self_attributes(item, depth + 1)]
     return []
+
+
+def _gives_default(default: Optional[str], value: ast.AST) -> bool:
+    """Whether `save(x=value)` writes what the read-only field's default gave DRF's validators: the
+    request's user for `CurrentUserDefault()` (`self.request.user`, `request.user`,
+    `self.context["request"].user`). Any other value, or default, may differ from the one validated."""
+    return default is not None and default.rpartition(".")[2] == "CurrentUserDefault" and is_request_user(value)
 
 
 def _own_value(value: ast.AST, field: str) -> bool:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Callable, Dict, FrozenSet, Iterable, Optional, Tuple
 
 from .. import orm
-from .facts import QUERY_METHODS, CallValue, ClassFacts, ModuleFacts, Ref
+from .facts import QUERY_METHODS, CallValue, ClassFacts, DictValue, ModuleFacts, Ref
 from .modules import ModuleIndex
 from .sources import project_function, project_method
 from .uniqueness import ModelInfo, UniqueSet
@@ -101,6 +101,12 @@ class Validator:
     # (through instance.full_clean()) on every is_valid(), whatever the form's fields.
     model_clean_queries: bool = False
     read_only: FrozenSet[str] = frozenset()  # serializer fields never written from input (read_only)
+    # Read-only serializer fields declared with a `default=`, as (field, dotted callee of the default or
+    # ""): DRF's generated UniqueTogetherValidator covers them (see `_read_only_defaults`).
+    read_only_defaults: Tuple[Tuple[str, str], ...] = ()
+    # A writable serializer field reads or writes another attribute (`source=`, `**options`): the
+    # model fields it fills are not its name (analysis/form_inserts.py asks).
+    sources_renamed: bool = False
     # Form fields whose field class's clean()/validate() queries the value: ((field, class name), ...)
     field_classes: Tuple[Tuple[str, str], ...] = ()
     # Packages the lint environment lacks that bases of the class come from: the class was read from
@@ -123,14 +129,25 @@ class Validator:
                          self.explicit_validators & other.explicit_validators,
                          self.custom_create or other.custom_create, checked,
                          self.model_clean_queries and other.model_clean_queries, self.read_only & other.read_only,
+                         tuple(pair for pair in self.read_only_defaults if pair in other.read_only_defaults),
+                         self.sources_renamed or other.sources_renamed,
                          tuple(pair for pair in self.field_classes if pair in other.field_classes),
                          tuple(sorted(set(self.unread_packages) | set(other.unread_packages))),
                          tuple(dict.fromkeys(self.classes + other.classes)))
 
     @property
     def unique_checked(self) -> FrozenSet[str]:
-        """The fields the generated model-level unique checks can cover."""
+        """The fields the generated model-level unique checks can cover. (A serializer's read-only
+        field without a default is in no generated UniqueTogetherValidator, but the serializer never
+        writes it either: a value the view passes through `save(x=...)` has no serializer source, so
+        the set stays open — see `validated_default` for the read-only fields with a default.)"""
         return self.fields if self.model_checked is None else self.model_checked
+
+    def validated_default(self, field: str) -> Optional[str]:
+        """For a read-only serializer field with a default: the dotted callee of that default ("" when
+        it is no call), the value DRF's `run_validators` hands the generated UniqueTogetherValidator;
+        None for any other field."""
+        return dict(self.read_only_defaults).get(field)
 
     def validates(self, unique_set: UniqueSet, model: Optional[ModelInfo],
                   keys: Optional[Dict[str, str]] = None) -> bool:
@@ -232,6 +249,42 @@ def _read_only_fields(chain, meta: Optional[ClassFacts]) -> set:
     return found
 
 
+def _read_only_defaults(chain, read_only: set) -> Tuple[Tuple[str, str], ...]:
+    """Read-only fields declared with a `default=` (`PrimaryKeyRelatedField(read_only=True,
+    default=CurrentUserDefault())`), as (field, dotted callee of the default or ""), the most derived
+    declaration winning. DRF's `get_unique_together_validators` maps "read_only fields with defaults"
+    beside the writable ones, and `run_validators` adds their defaults to the data it validates (DRF
+    3.9 on; up to 3.7 such a field was writable, so covered as well; 3.8 alone left it out). A field made
+    read-only by `Meta.read_only_fields` keeps no default: it is in no generated validator."""
+    found: dict = {}
+    for facts in reversed(chain):
+        for name, value in facts.assigns:
+            if not isinstance(value, CallValue) or name not in read_only:
+                continue
+            found.pop(name, None)
+            if value.kwarg("read_only") is True and any(key == "default" for key, _ in value.kwargs):
+                default = value.kwarg("default")
+                found[name] = default.func if isinstance(default, CallValue) else ""
+    return tuple(sorted(found.items()))
+
+
+def _sources_renamed(chain, meta: Optional[ClassFacts], read_only: set) -> bool:
+    """A writable serializer field declared with `source=` or `**options`, or a `source` in
+    `Meta.extra_kwargs`: what it writes is named otherwise than the field."""
+    for facts in chain:
+        for name, value in facts.assigns:
+            if (isinstance(value, CallValue) and name not in read_only
+                    and any(key is None or key == "source" for key, _ in value.kwargs)):
+                return True
+    extra = meta.assigned("extra_kwargs") if meta is not None else None
+    if extra is None:
+        return False
+    if not isinstance(extra, DictValue):
+        return True
+    return any(not isinstance(options, DictValue) or options.keys() is None or "source" in (options.keys() or ())
+               for _, options in extra.items)
+
+
 def _declared_fields(cls: ClassFacts) -> set:
     return {name for name, value in cls.assigns
             if isinstance(value, CallValue) and value.last.endswith(("Field", "Serializer", "Relation"))}
@@ -313,6 +366,7 @@ def validator_for(project: ModuleIndex, model_of_value: ModelOfValue, cls: Class
     model_cleans = (kind is ValidatorKind.MODEL_FORM and model_info is not None
                     and _model_clean_queries(project, model_info))
     field_classes: Tuple[Tuple[str, str], ...] = ()
+    read_only = _read_only_fields(chain, meta) if kind.is_serializer else set()
     if not kind.is_serializer:
         form_fields = _form_fields(chain)
         if kind is ValidatorKind.FORM:  # fields a form adds in __init__() are in cleaned_data too (a
@@ -323,7 +377,8 @@ def validator_for(project: ModuleIndex, model_of_value: ModelOfValue, cls: Class
     return Validator(cls.name, kind, model, frozenset(fields), frozenset(declared), frozenset(clean_methods),
                      clean_queries, unique_checks_on, frozenset(_explicit_validators(cls, meta)), custom_create,
                      model_checked if kind is ValidatorKind.MODEL_FORM else None, model_cleans,
-                     frozenset(_read_only_fields(chain, meta)) if kind.is_serializer else frozenset(),
+                     frozenset(read_only), _read_only_defaults(chain, read_only) if kind.is_serializer else (),
+                     kind.is_serializer and _sources_renamed(chain, meta, read_only),
                      field_classes, _unread_packages(project, cls))
 
 
