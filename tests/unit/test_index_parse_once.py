@@ -123,3 +123,20 @@ def test_a_second_body_of_a_module_parsed_here_is_parsed_alone(project, monkeypa
     second, names = sources.project_function(index, "shop.tokens.other")
     assert (first.name, second.name, second.lineno, names.qualify("uuid.uuid4")) == ("new_code", "other", 8, "uuid.uuid4")
     assert len(parsed) == 2 and parsed[1].strip() == "def other():\n    return uuid.uuid4()"
+
+
+def test_def_lines_are_found_as_the_line_anchored_pattern_finds_them():
+    """The call graph finds `def` lines by the literal `def` (`_defs_before`), not by a pattern anchored at
+    every line start: the same lines, indentation and names, and none after `end`."""
+    import re
+
+    from uniqueguard.index.callgraph import DEF_LINE, _defs_before
+
+    text = ("def f():\n  pass\n  async def g(x):\nundef h\nx = 1; def k(): pass\n\tdef t():\n"
+            "async  def  u():\nasyncdef v():\na\rdef w():\ndef define(x): y = default\n"
+            "class A:\n    def __init__(self): pass\n    def  \tlast(self): pass\n")
+    pattern = re.compile(DEF_LINE, re.MULTILINE)
+    for end in (len(text), text.index("class A")):
+        expected = [(m.start(), len(m.group(1).expandtabs()), m.group(2)) for m in pattern.finditer(text, 0, end)]
+        assert _defs_before(text, end) == expected
+    assert [name for _, _, name in _defs_before(text, len(text))] == ["f", "g", "t", "u", "define", "__init__", "last"]
