@@ -140,3 +140,20 @@ def test_def_lines_are_found_as_the_line_anchored_pattern_finds_them():
         expected = [(m.start(), len(m.group(1).expandtabs()), m.group(2)) for m in pattern.finditer(text, 0, end)]
         assert _defs_before(text, end) == expected
     assert [name for _, _, name in _defs_before(text, len(text))] == ["f", "g", "t", "u", "define", "__init__", "last"]
+
+
+def test_a_returned_value_is_read_as_small_without_building_what_small_drops():
+    """`_small_literal` skips the literal of a container or an operation (what `_small` drops whole), and
+    gives what `_small(literal(...))` gives for every kind of expression."""
+    from uniqueguard.index.facts import UNKNOWN, Names, _small, _small_literal, literal
+
+    names = Names("shop.views", {"models": "django.db.models", "M": "shop.models.M"}, frozenset({"helper"}))
+    expressions = ["None", "'x'", "3", "1.5", "b'x'", "True", "M", "models.Model", "helper", "x.y.z", "f()[0]",
+                   "[M, 'a']", "(M,)", "{M}", "{'a': M}", "a + b", "not a", "lambda: M", "[x for x in y]",
+                   "M.objects.get_or_create(a=1, b=c + d)", "M(**data)", "obj.__class__(a=[1], b={})",
+                   "type(obj)(1, 2, 3, 4, 5, 6, 7)", "type(1)(x)", "f(1, 2, 3, 4, 5, 6, 7)", "f([1])",
+                   "apps.get_model(settings.X)", "getattr(settings, 'X', 'app.M')", "M.from_queryset(Q)()", "x if y else M"]
+    for source in expressions:
+        node = ast.parse(source, mode="eval").body
+        assert repr(_small_literal(node, names)) == repr(_small(literal(node, names))), source
+    assert _small_literal(ast.parse("[M]", mode="eval").body, names) is UNKNOWN
