@@ -479,6 +479,34 @@ def _sort_of(kind: type) -> int:
     return _SORTS[kind]
 
 
+def statements_in(tree: ast.AST) -> List[ast.AST]:
+    """`tree` and the statements below it (with the exception handlers and match cases holding some), in
+    `facts.iter_nodes`' order: only the fields that hold statement lists (`body`, `orelse`...) are
+    entered. No expression holds a statement, so a search for statements (`self.x = ...`) need not walk
+    the expressions — most of a body's nodes."""
+    found: List[ast.AST] = []
+    stack = [tree]
+    pop, push, AST, Expr = stack.pop, stack.append, ast.AST, ast.expr
+    while stack:
+        node = pop()
+        found.append(node)
+        kind = type(node)
+        blocks = _BLOCKS.get(kind)
+        if blocks is None:
+            blocks = _BLOCKS[kind] = tuple(name for name in node_fields(kind) if name in _BLOCK_FIELDS)
+        for name in blocks:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                for child in value:
+                    if isinstance(child, AST) and not isinstance(child, Expr):
+                        push(child)
+    return found
+
+
+_BLOCK_FIELDS = frozenset({"body", "orelse", "handlers", "finalbody", "cases"})  # the fields holding statements
+_BLOCKS: Dict[type, Tuple[str, ...]] = {}  # node class → its fields named so, in its field order
+
+
 def _seen_at(candidates: List[Binding], position: Position) -> Optional[Binding]:
     """The binding a use at `position` sees: the last one visible there, else (a closure, a loop) the
     first that does not hold the use."""

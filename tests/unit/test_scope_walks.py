@@ -1,0 +1,58 @@
+"""The scope's shortcut walks find what a walk of every node finds, in the same order (issue 11: the
+analysis's cost; no behaviour change)."""
+import ast
+import sys
+
+import pytest
+
+from uniqueguard.analysis.scope import statements_in
+from uniqueguard.index.facts import iter_nodes
+
+SOURCE = '''\
+class View(Base):
+    def post(self, request):
+        self.form = Form(request.POST)
+        try:
+            self.obj = make(lambda x: [y for y in x])
+        except ValueError as exc:
+            self.error = exc
+        else:
+            with lock() as held:
+                self.held = held
+        finally:
+            self.done = True
+        for item in items:
+            if item:
+                self.last = item
+            else:
+                continue
+        while check():
+            def inner():
+                self.inner = 1
+            break
+        return self.form
+'''
+MATCH = '''\
+def post(self, request):
+    match request.method:
+        case "POST":
+            self.method = "post"
+        case _:
+            self.method = None
+'''
+
+
+def test_statements_in_lists_the_statements_a_full_walk_meets_in_its_order():
+    method = ast.parse(SOURCE).body[0].body[0]
+    every = [node for node in iter_nodes(method) if isinstance(node, (ast.stmt, ast.excepthandler, ast.match_case))]
+    assert statements_in(method) == every
+    assigned = [node.targets[0].attr for node in statements_in(method) if isinstance(node, ast.Assign)]
+    assert sorted(assigned) == ["done", "error", "form", "held", "inner", "last", "obj"]
+
+
+@pytest.mark.skipif(sys.version_info < (3, 10), reason="match statements are Python 3.10+")
+def test_statements_in_enters_match_cases():
+    function = ast.parse(MATCH).body[0]
+    every = [node for node in iter_nodes(function) if isinstance(node, (ast.stmt, ast.match_case))]
+    assert statements_in(function) == every
+    assert sum(isinstance(node, ast.Assign) for node in every) == 2
