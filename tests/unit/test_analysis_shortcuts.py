@@ -1,10 +1,13 @@
-"""The scope's shortcut walks find what a walk of every node finds, in the same order (issue 11: the
-analysis's cost; no behaviour change)."""
+"""The analysis's shortcuts answer what the longer way answered (issue 11: the analysis's cost; no
+behaviour change): the scope's statement walk finds what a walk of every node finds, in the same order;
+a name's test against a module's text agrees with the set of the text's words."""
 import ast
+import re
 import sys
 
 import pytest
 
+from uniqueguard.analysis.callers import _is_word_of
 from uniqueguard.analysis.scope import statements_in
 from uniqueguard.index.facts import iter_nodes
 
@@ -56,3 +59,9 @@ def test_statements_in_enters_match_cases():
     every = [node for node in iter_nodes(function) if isinstance(node, (ast.stmt, ast.match_case))]
     assert statements_in(function) == every
     assert sum(isinstance(node, ast.Assign) for node in every) == 2
+
+
+@pytest.mark.parametrize("name", ["save_all", "save", "all", "e", "café", "x2", "", "a.b", "_", "ré"])
+def test_a_name_is_a_word_of_a_text_exactly_when_the_words_hold_it(name):
+    text = "obj.save_all(x2)\nrésumé = café(e) + a.b\n_ = 1\n"
+    assert _is_word_of(name, text) == (name in set(re.findall(r"\w+", text)))
