@@ -839,11 +839,20 @@ class WriteFinder:
         sources = {f: Source(holder, None) for f in fields | validated}
         written = fields | extra
         # a surely new row holds only what the class and the keywords write: the rest takes its default
-        new_row = (not update and surely_inserts(self.scope, holder, validator) and not may_fill(
-            self.resolver.project, self.scope, holder, validator,
-            {f for s in model.unique_sets for f in s.fields if f not in written and f in model.fields}))
+        new_row = (not update and surely_inserts(self.scope, holder, validator)
+                   and not may_fill(self.resolver.project, self.scope, holder, validator,
+                                    self._unset_matters(model, written)))
         return self._write(call, call.func.attr, call_label(call.func), model, written, sources,
                            insert=not update, new_row=new_row)
+
+    def _unset_matters(self, model: ModelInfo, written: Set[str]) -> Set[str]:
+        """The fields of unique sets an insert leaving them unset gives a value no row holds, or NULL
+        (`_write` reads them so): only whether something else fills these decides a form save's sets."""
+        project = self.resolver.project
+        return {f for s in model.unique_sets for f in s.fields
+                if f not in written and f in model.fields
+                and (unset_field_is_fresh(project, model.fields[f], s, model)
+                     or left_null(project, model.fields[f], model))}
 
     def _updates_instance(self, holder: ast.AST) -> bool:
         """Whether the form/serializer edits an existing row: built with `instance=...` (a serializer's
