@@ -273,8 +273,9 @@ def validator_for(project: ModuleIndex, model_of_value: ModelOfValue, cls: Class
     clean_methods = set()
     clean_queries = False
     clean_overridden_without_super = False
+    reached = True  # whether the clean() Django runs leads, through super().clean() calls, to this class's
     meta = None
-    for index, facts in enumerate(chain):
+    for facts in chain:
         declared |= _declared_fields(facts)
         for method in facts.methods:
             for prefix in ("clean_", "validate_"):
@@ -282,8 +283,16 @@ def validator_for(project: ModuleIndex, model_of_value: ModelOfValue, cls: Class
                     clean_methods.add(method.name[len(prefix):])
             if method.name in ("clean", "validate"):
                 clean_queries = clean_queries or method.queries
-                if index == 0 and method.name == "clean" and "clean" not in method.super_calls:
-                    clean_overridden_without_super = True
+        # The most derived clean() runs, a base's only through super().clean(): the first one reached
+        # that does not pass on keeps ModelForm.clean() from switching validate_unique() on, also when
+        # it is inherited (`class CouponForm(BaseCouponForm): pass`). Django's own clean() ends the walk.
+        own_clean = facts.method("clean")
+        if reached and own_clean is not None:
+            if facts.module.startswith("django."):
+                reached = False
+            elif "clean" not in own_clean.super_calls:
+                clean_overridden_without_super = True
+                reached = False
         if meta is None and facts.meta is not None:
             meta = facts.meta
     model = None
