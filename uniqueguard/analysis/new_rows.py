@@ -32,6 +32,7 @@ READS_ONLY = frozenset({"len", "list", "tuple", "set", "sorted", "reversed", "it
 _READ_METHODS = frozenset({"get", "keys", "values", "items", "copy", "index", "count"})
 _ROW_READERS = orm.BULK | frozenset({"bulk_update", "abulk_update", "chain", "from_iterable"})
 _CONFLICT_OPTIONS = ("ignore_conflicts", "update_conflicts")
+_ROW_SOURCES = orm.BULK | frozenset({"chain"})  # calls whose value may be rows a bulk_create returned
 MAX_ROW_HOPS = 4  # locals, chain() and comprehensions followed to the bulk_create that inserted rows
 
 
@@ -272,6 +273,9 @@ class NewRows:
         if binder is not None:
             rows = self._rows(binder)
             return self._described(rows, Placement(rows[1], binder)) if rows is not None else None
+        binding, _ = self.scope.binding_before(value.id, value)
+        if binding is None or not isinstance(binding.value, ast.Subscript):
+            return None  # the common case, told apart before the costlier checks of `_value_in_effect`
         bound = self._value_in_effect(value)
         return self._picked(bound) if isinstance(bound, ast.Subscript) else None
 
@@ -338,6 +342,13 @@ class NewRows:
     def _kept_local(self, value: ast.Name) -> Optional[ast.AST]:
         """What the local `value` was bound to, when that binding is in effect and the function never
         adds to or changes what it holds (an append, an item assignment, a call that may fill it)."""
+        binding, _ = self.scope.binding_before(value.id, value)
+        shape = binding.value.value if binding is not None and isinstance(binding.value, ast.Await) else \
+            getattr(binding, "value", None)
+        if not (isinstance(shape, (ast.ListComp, ast.GeneratorExp, ast.DictComp, ast.Name)) or (
+                isinstance(shape, ast.Call) and isinstance(shape.func, (ast.Name, ast.Attribute))
+                and (shape.func.id if isinstance(shape.func, ast.Name) else shape.func.attr) in _ROW_SOURCES)):
+            return None  # not a list of rows, a dict over them or a chain of them: no need to look further
         bound = self._value_in_effect(value)
         func = self.scope.enclosing_function(value)
         if bound is None or func is None:
