@@ -76,16 +76,15 @@ class NewRows:
             name, found = new_rows[0]
             return self._repeats_for_parent(unique_set, model, values, name, found), None
         name, found = new_rows[0]
-        if self._repeats_for_parent(unique_set, model, values, name, found):
-            return True, None  # `for row in rows: Kit.objects.create(club=club)`: the second round collides
         parent, variable, method, manager, receiver, _ = found
         # bulk_create() runs neither save() nor post_save receivers: only an override of it may insert more
         bulk = method in orm.BULK
         creator = ((None if bulk else self._receiver_creating(parent, model, name, receiver))
                    or self._method_creating(parent, method, manager, model, saved=not bulk))
-        if creator is None:
-            return False, None  # a one-to-one to a row inserted just before, which nothing else creates
-        return True, Creator(*creator, parent, variable)
+        if creator is not None:
+            return True, Creator(*creator, parent, variable)
+        # `for row in rows: Kit.objects.create(club=club)`: the second round collides with the first
+        return self._repeats_for_parent(unique_set, model, values, name, found), None
 
     def _repeats_for_parent(self, unique_set: UniqueSet, model: ModelInfo, values: Dict[str, ast.AST], field: str,
                             found) -> bool:
