@@ -29,7 +29,7 @@ READS_ONLY = frozenset({"len", "list", "tuple", "set", "sorted", "reversed", "it
                         "any", "all", "min", "max", "sum", "bool", "print", "isinstance", "repr", "str"})
 # What reading a list or dict of new rows may also do to it without adding a row: methods that only read,
 # bulk writes that take the rows (`bulk_update(rows, [...])`), `chain(rows, more)`.
-_READ_METHODS = frozenset({"get", "keys", "values", "items", "copy", "index", "count"})
+_READ_METHODS = frozenset({"keys", "values", "items", "copy", "index"})
 _ROW_READERS = orm.BULK | frozenset({"bulk_update", "abulk_update", "chain", "from_iterable"})
 _CONFLICT_OPTIONS = ("ignore_conflicts", "update_conflicts")
 _ROW_SOURCES = orm.BULK | frozenset({"chain"})  # calls whose value may be rows a bulk_create returned
