@@ -195,6 +195,7 @@ class CallGraph:
         self._files, self.complete = walked  # every .py file of the tree (the index's walk); False: it stopped early
         self._texts: Dict[str, Optional[bytes]] = {}
         self._kept = 0  # bytes of file contents kept in memory
+        self._cap: Optional[int] = None  # the size of the largest file kept, once the budget is short (`_keeps`)
         # path → stamp of the file when what the graph knows of it was first read (`forget_changed`)
         self._stamps: Dict[str, Optional[list]] = {}
         self._defs: Dict[str, Dict[str, List[str]]] = {}  # write pattern → path → functions holding a write
@@ -363,10 +364,41 @@ class CallGraph:
                 data: Optional[bytes] = handle.read()
         except OSError:
             data = None
-        if data is None or self._kept + len(data) <= TEXT_BUDGET:
+        if data is None or self._keeps(len(data)):
             self._texts[path] = data
             self._kept += len(data or b"")
         return data
+
+    def _keeps(self, size: int) -> bool:
+        """Whether a file's bytes of `size` are kept: within TEXT_BUDGET, smallest files first. Every name
+        search reads every file not kept again (weblate: 11 searches), and a read costs per file, not per
+        byte: once the budget cannot hold the tree, only files up to the size that lets the smallest
+        fill it are kept (`_size_cap`), and those kept before that are larger go — weblate keeps 533 of
+        its 596 files instead of 263, and reads 63 again per search instead of 333."""
+        if self._cap is None:
+            if self._kept + size <= TEXT_BUDGET:
+                return True
+            self._cap = self._size_cap()
+            for path, data in list(self._texts.items()):
+                if data is not None and len(data) > self._cap:
+                    del self._texts[path]
+                    self._kept -= len(data)
+        return size <= self._cap and self._kept + size <= TEXT_BUDGET
+
+    def _size_cap(self) -> int:
+        """The largest size such that the tree's files of that size or smaller fit TEXT_BUDGET together."""
+        sizes = []
+        for path in self.files():
+            status = self._stamps.get(path) or stamp(path)
+            if status is not None:
+                sizes.append(status[0])
+        cap = total = 0
+        for size in sorted(sizes):
+            total += size
+            if total > TEXT_BUDGET:
+                break
+            cap = size
+        return cap
 
     def helper_names(self, writes: "re.Pattern[str]", reported: Callable[[str], bool]) -> Dict[str, tuple]:
         """name → files, for the functions whose bodies hold a write call (`writes` matches one), read
