@@ -185,3 +185,20 @@ def test_the_call_graph_keeps_the_smallest_files_within_its_budget(project, monk
     monkeypatch.setattr("builtins.open", lambda path, *a, **k: opened.append(path) or real_open(path, *a, **k))
     assert len(graph.candidates("f3")) == 1
     assert opened == [big]
+
+
+def test_a_name_is_searched_in_a_files_bytes_as_in_its_text():
+    """`mentions_in_bytes` answers from the bytes what `mentions` answers from the decoded text, and says
+    None (decode it) when an occurrence touches a character beyond ASCII or the name is not ASCII."""
+    from uniqueguard.index.callgraph import mentions, mentions_in_bytes
+
+    cases = ["issue", "issue(x)", "reissue()", "issue_all", "x.issue", "1issue", "issue2", "_issue", "# issue\n",
+             "reissue issue", "reissue_issue", "caféissue", "issueé", "—issue—", "“issue”", "é issue", "x = 'issue'"]
+    for text in cases:
+        said = mentions_in_bytes(text.encode("utf-8"), b"issue")
+        if said is None:
+            assert any(ord(c) > 127 for c in text), text
+        else:
+            assert said == mentions(text, "issue"), text
+    assert mentions_in_bytes("naïve()".encode("utf-8"), "naïve".encode("utf-8")) is None
+    assert [mentions_in_bytes(t.encode(), b"issue") for t in ("caféissue", "é issue", "reissue")] == [None, True, False]
