@@ -118,6 +118,7 @@ class WriteFinder:
         self.new_rows = NewRows(scope, resolver, orm.CREATE | orm.USER_CREATE)
         self.methods = orm.WRITES | extra_creates
         self._summaries: Dict[ast.AST, ScopeSummary] = {}
+        self._validation_calls: Optional[List[ast.Call]] = None  # `<expr>.full_clean()`... in the module
         # qualnames of every model a write call was found to write, at risk or not: what its verdict (or
         # the absence of one) read of models (helpers.Shared.model_files)
         self.models: Set[str] = set()
@@ -905,8 +906,19 @@ class WriteFinder:
         `save()` looks its instance up here instead of walking its whole function again."""
         found = self._summaries.get(scope)
         if found is None:
-            found = self._summaries[scope] = ScopeSummary(scope)
+            found = self._summaries[scope] = ScopeSummary(scope, self._validations_in(scope))
         return found
+
+    def _validations_in(self, scope: ast.AST) -> Optional[List[ast.Call]]:
+        """The instance validation calls at any depth in `scope`, from the module's list of method calls
+        (few: the summary need not look at every expression for them); None for a scope of another tree."""
+        if scope is not self.scope.tree and scope not in self.scope.parents:
+            return None
+        if self._validation_calls is None:
+            self._validation_calls = [call for call in self.scope.method_calls
+                                      if call.func.attr in orm.INSTANCE_VALIDATION]  # type: ignore[attr-defined]
+        return [call for call in self._validation_calls
+                if scope is self.scope.tree or any(parent is scope for _, parent in self.scope.ancestors(call))]
 
 
 MANAGER_ATTRIBUTES = ("objects", "_default_manager", "_base_manager")
