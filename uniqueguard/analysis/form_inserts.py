@@ -20,13 +20,17 @@ from __future__ import annotations
 import ast
 from typing import Iterable
 
+from .. import orm
 from ..index.sources import project_method
 from ..index.validation import Validator
 from .scope import BindingKind, ModuleScope
 
-# Methods through which a form or serializer class may give the saved row values beyond its fields.
-SERIALIZER_HOOKS = ("validate", "to_internal_value", "run_validation", "run_validators", "save", "create")
-FORM_HOOKS = ("__init__", "clean", "_post_clean", "full_clean", "save")
+# Methods through which a form or serializer class may give the saved row values beyond its fields: the
+# validation steps, and its own save() / create() (named as the ORM's, from its table).
+_SAVE = tuple(sorted(name for name in orm.SAVE if orm.sync_name(name) == name))
+_CREATE = tuple(sorted(name for name in orm.CREATE if orm.sync_name(name) == name))
+SERIALIZER_HOOKS = ("validate", "to_internal_value", "run_validation", "run_validators") + _SAVE + _CREATE
+FORM_HOOKS = ("__init__", "clean", "_post_clean", "full_clean") + _SAVE
 MUTATORS = frozenset({"update", "setdefault", "__setitem__"})
 # Positional parameters of a form's `__init__` before `instance` (data, files): more may pass one.
 FORM_DATA_POSITIONALS = 2
