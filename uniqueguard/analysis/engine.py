@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # imported at run time by _import_analysis()
     from .fresh_values import unset_field_is_fresh
     from .guards import (CheckFinder, Guard, GuardKind, TryNodes, atomic_around, handler_guard, never_commits,
                          only_reraises, savepoint_between)
-    from .hints import reusable_field, transaction_around
+    from .hints import ignoring_conflicts_fits, reusable_field, transaction_around
     from .resolve import Resolver
     from .scope import ModuleScope, call_label
     from .support_code import MigrationCode, is_test_support_module
@@ -51,7 +51,8 @@ def _import_analysis() -> None:
     global messages, write_inputs, UniqueSet, FormFix, FormFixKind, ValidationSeen, renamed_keys, enclosing_id, \
         OPEN, SAFE, VALIDATED, Signature, SiteReader, decode_exits, decode_inputs, reaches, site_outcomes, \
         unset_field_is_fresh, CheckFinder, Guard, GuardKind, TryNodes, atomic_around, handler_guard, \
-        never_commits, only_reraises, savepoint_between, reusable_field, transaction_around, Resolver, \
+        never_commits, only_reraises, savepoint_between, ignoring_conflicts_fits, reusable_field, \
+        transaction_around, Resolver, \
         ModuleScope, call_label, MigrationCode, is_test_support_module, CheckSeen, CreatorSeen, Fix, \
         HandlerSeen, Verdict, Write, WriteFinder
     if "WriteFinder" in globals():
@@ -65,7 +66,7 @@ def _import_analysis() -> None:
     from .fresh_values import unset_field_is_fresh
     from .guards import (CheckFinder, Guard, GuardKind, TryNodes, atomic_around, handler_guard, never_commits,
                          only_reraises, savepoint_between)
-    from .hints import reusable_field, transaction_around
+    from .hints import ignoring_conflicts_fits, reusable_field, transaction_around
     from .resolve import Resolver
     from .scope import ModuleScope, call_label
     from .support_code import MigrationCode, is_test_support_module
@@ -895,7 +896,8 @@ class _Analysis:
         reusable = reusable_field(write, unvalidated) if reuse else None  # hints.py: when reusing the row is the fix
         if race:
             if method in orm.BULK:  # the rows a concurrent run inserted are skipped
-                return replace(verdict, fix=Fix.IGNORE_CONFLICTS)
+                return replace(verdict, fix=Fix.IGNORE_CONFLICTS) if ignoring_conflicts_fits(self.scope, write.call) \
+                    else verdict
             return replace(verdict, fix=Fix.GET_OR_CREATE, fix_field=reusable) if reusable else verdict
         verdict = replace(verdict, form_fixes=form_fixes)
         if method in orm.UPSERT and write.lookup_fix is not None:  # look the row up by its unique key
@@ -905,7 +907,8 @@ class _Analysis:
             return replace(verdict, fix=Fix.MOVE_TO_LOOKUP, fix_field=write.lookup_hint) if write.lookup_hint \
                 else verdict
         if method in orm.BULK:
-            return replace(verdict, fix=Fix.IGNORE_CONFLICTS)
+            return replace(verdict, fix=Fix.IGNORE_CONFLICTS) if ignoring_conflicts_fits(self.scope, write.call) \
+                else verdict
         if reusable and not form_fixes:
             return replace(verdict, fix=Fix.GET_OR_CREATE, fix_field=reusable)
         return verdict

@@ -8,6 +8,9 @@ A hint is worth giving only when following it fixes the code without breaking it
   `**kwargs`;
 - "move X from defaults into the lookup" only when the lookup pins no unique set already (else it changes
   which row is found; decided in writes.py, which leaves `lookup_hint` unset);
+- `ignore_conflicts=True` on a bulk_create only when nothing after it needs the objects' primary keys
+  (Django sets none when conflicts are ignored): not when the call's value is used or the list handed
+  to it is read again;
 - inside a transaction (`atomic()` around it, ATOMIC_REQUESTS), the `try` needs its own
   `transaction.atomic()` savepoint, or following the hint produces UNQ003 (`transaction_around`).
 """
@@ -54,3 +57,22 @@ def transaction_around(scope, write, atomic_requests: bool, project) -> Optional
     if atomic is None:
         return None
     return atomic.how if atomic.how == "ATOMIC_REQUESTS" else f"{atomic.how} at line {atomic.line}"
+
+
+def ignoring_conflicts_fits(scope, call: ast.Call) -> bool:
+    """Whether `ignore_conflicts=True` fixes the bulk_create `call` without breaking what follows: Django
+    sets no primary key on the objects then, so not when the call's value is used (`bulk_create([c])[0]`
+    as a parent, a loop over the rows it returns) nor when the list it is handed is read after it."""
+    node: ast.AST = call
+    parent = scope.parent(node)
+    if isinstance(parent, ast.Await):
+        node, parent = parent, scope.parent(parent)
+    if not isinstance(parent, ast.Expr):
+        return False
+    objects = call.args[0] if call.args else None
+    if not isinstance(objects, ast.Name):
+        return True
+    end = (getattr(call, "end_lineno", call.lineno), getattr(call, "end_col_offset", call.col_offset))
+    return not any(isinstance(n, ast.Name) and n.id == objects.id and isinstance(n.ctx, ast.Load)
+                   and (n.lineno, n.col_offset) > end
+                   for n in ast.walk(scope.enclosing_function(call) or scope.tree))
