@@ -30,6 +30,8 @@ def messages(project, body):
     ("async def f(names):\n    await Tag.objects.abulk_create([Tag(name=n) for n in names])\n", True),
     ("def f(names):\n    if not Tag.objects.filter(name__in=names).exists():\n"
      "        Tag.objects.bulk_create([Tag(name=n) for n in names])\n", True),
+    ("def f(names):\n    tags = [Tag(name=n) for n in names]\n    Tag.objects.bulk_create(tags)\n"
+     "    for tag in tags:\n        print('added %s' % tag.name)\n    return len(tags)\n", True),
     # the rows it returns, or the objects handed to it, are used: they would have no primary key
     ("def f(names):\n    tag = Tag.objects.bulk_create([Tag(name=names[0])])[0]\n"
      "    Label.objects.create(tag=tag)\n", False),
@@ -37,6 +39,10 @@ def messages(project, body):
      "        Label.objects.create(tag=tag)\n", False),
     ("def f(names):\n    tags = [Tag(name=n) for n in names]\n    Tag.objects.bulk_create(tags)\n"
      "    Label.objects.bulk_create([Label(tag=t) for t in tags])\n", False),
+    ("def f(names):\n    tags = [Tag(name=n) for n in names]\n    Tag.objects.bulk_create(tags)\n"
+     "    for tag in tags:\n        print(tag.pk)\n", False),
+    ("def f(names):\n    tags = [Tag(name=n) for n in names]\n    Tag.objects.bulk_create(tags)\n"
+     "    for tag in tags:\n        tag.label_set.create()\n", False),
     ("async def f(names):\n    tags = await Tag.objects.abulk_create([Tag(name=n) for n in names])\n"
      "    return [t.pk for t in tags]\n", False),
     ("def f(names):\n    if not Tag.objects.filter(name__in=names).exists():\n"

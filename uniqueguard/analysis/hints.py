@@ -74,5 +74,27 @@ def ignoring_conflicts_fits(scope, call: ast.Call) -> bool:
         return True
     end = (getattr(call, "end_lineno", call.lineno), getattr(call, "end_col_offset", call.col_offset))
     return not any(isinstance(n, ast.Name) and n.id == objects.id and isinstance(n.ctx, ast.Load)
-                   and (n.lineno, n.col_offset) > end
+                   and (n.lineno, n.col_offset) > end and not _keyless_read(scope, n)
                    for n in ast.walk(scope.enclosing_function(call) or scope.tree))
+
+
+def _keyless_read(scope, objects: ast.Name) -> bool:
+    """A read of the objects' list that needs no primary key: `len(objs)`, or a loop over it that only
+    reads plain attributes of each (`for ct in cts: print(ct.model)`), never the pk, a method or a
+    related manager, nor the object itself (as a parent, an argument)."""
+    parent = scope.parent(objects)
+    if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and parent.func.id == "len":
+        return True
+    if not (isinstance(parent, (ast.For, ast.AsyncFor)) and parent.iter is objects
+            and isinstance(parent.target, ast.Name)):
+        return False
+    variable = parent.target.id
+    for statement in parent.body + parent.orelse:
+        for node in ast.walk(statement):
+            if not (isinstance(node, ast.Name) and node.id == variable):
+                continue
+            attribute = scope.parent(node)
+            if not (isinstance(attribute, ast.Attribute) and attribute.attr not in ("pk", "id")
+                    and not isinstance(scope.parent(attribute), (ast.Attribute, ast.Call))):
+                return False
+    return True
