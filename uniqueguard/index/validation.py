@@ -61,6 +61,7 @@ class FormFixKind(enum.Enum):
     CHECK_AFTER_COMMIT_FALSE = "set after save(commit=False)"  # the view sets it: no form can check it
     UNIQUE_TOGETHER_VALIDATOR = "UniqueTogetherValidator"  # a composite set of the serializer's own fields
     VALIDATE_QUERY = "validate() that queries"  # a field the view sets through save(x=...)
+    CLEAN_QUERY = "clean() that queries"  # a ModelForm field the view supplies (form.instance.x = ..., instance=)
 
 
 @dataclass(frozen=True)
