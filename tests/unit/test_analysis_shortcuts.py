@@ -97,3 +97,9 @@ def test_a_summary_handed_its_validation_calls_is_the_summary_of_every_node():
     assert handed.assignments == walked.assignments
     assert handed.validations == walked.validations
     assert sorted(walked.validations) == ["o", "obj", "other"] and len(walked.assignments["obj"]) == 5
+
+
+@pytest.mark.parametrize("text", ["aa", "aaa", "aaa aa", "baa aab", "aa(", "(aa", "aaaa\naa", "a_aa aa_"])
+def test_a_name_at_the_ends_or_overlapping_itself_is_a_word_only_standing_alone(text):
+    assert _is_word_of("aa", text) == ("aa" in set(re.findall(r"\w+", text)))
+
