@@ -2,7 +2,8 @@
 behaviour change): the scope's statement walk finds what a walk of every node finds, in the same order,
 and so does a function's summary of assignments when handed its validation calls;
 a name's test against a module's text agrees with the set of the text's words; a module's text
-rules out RunPython calls only when no spelling of the name can be in it."""
+rules out RunPython calls only when no spelling of the name can be in it; the names a text calls are
+the words before its parentheses, ASCII or not."""
 import ast
 import re
 import sys
@@ -11,6 +12,7 @@ import pytest
 
 from uniqueguard.analysis.assigned import ScopeSummary
 from uniqueguard.analysis.callers import _is_word_of
+from uniqueguard.analysis.helpers import _called_names
 from uniqueguard.analysis.scope import ModuleScope, statements_in
 from uniqueguard.analysis.support_code import MigrationCode
 from uniqueguard.index.facts import iter_nodes
@@ -121,3 +123,10 @@ def test_a_text_without_run_python_has_no_migration_code_but_by_signature():
     source = "def fill(registry, editor):\n    pass\n\ndef forwards(apps, schema_editor):\n    pass\n"
     scope = ModuleScope(ast.parse(source), "app.data", False)
     assert [f.name for f in MigrationCode(scope, source).functions()] == ["forwards"]
+
+
+def test_the_names_a_text_calls_are_the_words_before_its_parentheses_ascii_or_not():
+    long = "x" * 70
+    text = f"obj.save_all(a) + café(b) + über_f(c) + ((d)) + g (e) + h2(\n{long}(1) + é{long[:59]}(2) # Čihař\n"
+    assert _called_names(text) == {"save_all", "café", "über_f", "h2", "x" * 60, "é" + "x" * 59}
+    assert _called_names("f(x) + y") == {"f"} and _called_names("no calls") == set()
