@@ -13,7 +13,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import Callable, Iterable, List, Optional, Set, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Set, Tuple
 
 from uniqueguard import orm
 from uniqueguard.rules import BY_SYMBOL, RULES
@@ -21,6 +21,9 @@ from uniqueguard.rules import BY_SYMBOL, RULES
 Finding = Tuple[str, int, str]
 Located = Tuple[str, int, int, str]
 MARKER = re.compile(r"#\s*expect:\s*([A-Z0-9, ]+)")
+# `# expect: UNQ001  # ends with: wrap in try/except`: the message of that finding ends with the text (the
+# hint is the message's end), so a fixture shows which fix it offers, not only that it fires.
+ENDING = re.compile(r"#\s*expect:[^#]*#\s*ends with:\s*(.+?)\s*$")
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 OPTIONAL = {rule.code for rule in RULES if not rule.default_enabled}
 # What the engine treats as test code or migrations (ENGINE.md, "Scope and cost"): never reported.
@@ -42,6 +45,38 @@ def expected(tree: Path, optional: bool = False) -> Set[Finding]:
                 for code in (c.strip() for c in match.group(1).split(",")):
                     if code and (optional or code not in OPTIONAL):
                         found.add((relative, number, code))
+    return found
+
+
+def expected_endings(tree: Path) -> Dict[Tuple[str, int], str]:
+    """(posix relpath, line) → the text its finding's message must end with, for every `ends with:` marker."""
+    found = {}
+    for path in sorted(tree.rglob("*.py")):
+        relative = path.relative_to(tree).as_posix()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            match = ENDING.search(line)
+            if match:
+                found[(relative, number)] = match.group(1)
+    return found
+
+
+def messages(front: str, tree: Path) -> Dict[Tuple[str, int], List[str]]:
+    """(posix relpath, line) → the messages one front end prints there, from a whole-tree run."""
+    if front == "flake8":
+        command = [sys.executable, "-m", "flake8", "--isolated", "--select=UNQ",
+                   "--format=%(path)s:%(row)d:%(code)s:%(text)s", "."]
+    else:
+        command = [sys.executable, "-m", "pylint", "--rcfile=/dev/null", "--persistent=n", "--recursive=y",
+                   "--load-plugins=uniqueguard", "--disable=all", f"--enable={pylint_enable()}", "--score=n",
+                   "--output-format=text", "--msg-template={path}:{line}:{symbol}:{msg}", "."]
+    result = subprocess.run(command, cwd=str(tree), capture_output=True, text=True, env=environment(), timeout=600)
+    assert "Traceback" not in result.stdout + result.stderr, result.stdout + result.stderr
+    found: Dict[Tuple[str, int], List[str]] = {}
+    for line in result.stdout.splitlines():
+        match = re.match(r"^(.*?):(\d+):([A-Za-z0-9-]+):(.*)$", line)
+        if match and (match.group(3).startswith("UNQ") or match.group(3) in BY_SYMBOL):
+            text = match.group(4).strip()
+            found.setdefault((_to_relpath(tree, match.group(1)), int(match.group(2))), []).append(text)
     return found
 
 

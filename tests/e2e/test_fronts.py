@@ -3,8 +3,8 @@ runs, single-file runs (what pre-commit does), the off-by-default rule, -j, supp
 models from installed packages. Options only one front end has are tested in test_flake8.py."""
 import pytest
 
-from .harness import (FIXTURES, FRONTS, expected, only, run_flake8, run_pylint, single_file_targets, trees,
-                      whole_tree, without_columns)
+from .harness import (FIXTURES, FRONTS, expected, expected_endings, messages, only, run_flake8, run_pylint,
+                      single_file_targets, trees, whole_tree, without_columns)
 
 TREES = trees("core")
 SINGLE_FILES = [(tree, relpath) for tree in TREES for relpath in single_file_targets(tree)]
@@ -37,6 +37,19 @@ def test_off_by_default_rule_when_enabled(front, tree):
 @by_tree
 def test_parallel_jobs(front, tree):
     assert FRONTS[front](tree, extra_args=["-j", "2"]) == expected(tree)
+
+
+MESSAGE_TREES = [tree for tree in TREES if expected_endings(tree)]
+
+
+@by_front
+@pytest.mark.parametrize("tree", MESSAGE_TREES, ids=lambda tree: tree.name)
+def test_messages_end_as_the_markers_say(front, tree):
+    """The hint a fixture line promises (`# ends with: ...`) is the one every front end prints there."""
+    printed = messages(front, tree)
+    wrong = {place: (ending, printed.get(place)) for place, ending in expected_endings(tree).items()
+             if not any(text.endswith(ending) for text in printed.get(place, ()))}
+    assert not wrong
 
 
 SUPPRESSION = FIXTURES / "suppression"

@@ -90,6 +90,15 @@ def message(project, body):
     ("def f(s):\n    Page.objects.create(slug=s, title='new')\n", "use Page.objects.get_or_create(slug=...)", None),
     # ... nor a field only `**kwargs` may set
     ("def f(**kw):\n    Page.objects.create(title='x', **kw)\n", "wrap in try/except", "get_or_create"),
+    # ... nor a value counted to name a new row: the lookup would hand back the row numbered the same
+    ("def f():\n    n = Page.objects.count() + 1\n    Page.objects.create(slug=f'page-{n}', title='x')\n",
+     "wrap in try/except", "get_or_create"),
+    ("def f(s):\n    n = s.count('-')\n    Page.objects.create(slug=s[n:], title='x')\n",
+     "use Page.objects.get_or_create(slug=...)", None),
+    # ignore_conflicts=True leaves the objects without primary keys: not when they are used after
+    ("def f(s):\n    return Page.objects.bulk_create([Page(slug=s)])[0]\n", "wrap in try/except",
+     "ignore_conflicts"),
+    ("def f(s):\n    Page.objects.bulk_create([Page(slug=s)])\n", "pass ignore_conflicts=True or", None),
     # moving a field into a lookup that already pins a unique set changes which row is found
     ("def f(e, h):\n    Member.objects.get_or_create(email=e, defaults={'handle': h})\n",
      "wrap in try/except", "move handle"),

@@ -3,6 +3,7 @@ followed into other modules (`index/sources.py`) come from the module's layout, 
 parsed it for its facts, each definition parsed alone from its own lines — the very node a whole parse
 gives, at the same lines and columns."""
 import ast
+import os
 
 import pytest
 
@@ -157,3 +158,47 @@ def test_a_returned_value_is_read_as_small_without_building_what_small_drops():
         node = ast.parse(source, mode="eval").body
         assert repr(_small_literal(node, names)) == repr(_small(literal(node, names))), source
     assert _small_literal(ast.parse("[M]", mode="eval").body, names) is UNKNOWN
+
+
+def test_the_call_graph_keeps_the_smallest_files_within_its_budget(project, monkeypatch):
+    """Each name search reads every file whose bytes are not kept: once the budget cannot hold the tree,
+    the smallest files fill it (a large file met first no longer takes the room of many small ones), and
+    a later search reads only the files beyond them again."""
+    from uniqueguard.analysis.graphs import graph_for
+    from uniqueguard.index import callgraph
+
+    project.write("shop/aaa_big.py", "def issue():\n    pass\n" + "# padding\n" * 400)
+    for index in range(6):
+        project.write(f"shop/small{index}.py", f"from shop.aaa_big import issue\n\ndef f{index}():\n    issue()\n")
+    graph = graph_for(project_module.project_for(str(project.root / "shop" / "small0.py")))
+    sizes = {path: os.path.getsize(path) for path in graph.files()}
+    big = str(project.root / "shop" / "aaa_big.py")
+    others = sum(sizes.values()) - sizes[big]
+    monkeypatch.setattr(callgraph, "TEXT_BUDGET", sizes[big] + others // 2)  # the big file and half the others
+    assert graph.files().index(big) < graph.files().index(str(project.root / "shop" / "small0.py"))
+    graph.let_go_of_texts()  # read from the start, under this budget
+    assert len(graph.candidates("issue")) == 7
+    assert big not in graph._texts and all(path in graph._texts for path in sizes if path != big)
+    assert graph._kept == sum(len(data) for data in graph._texts.values() if data) <= callgraph.TEXT_BUDGET
+    opened = []
+    real_open = open
+    monkeypatch.setattr("builtins.open", lambda path, *a, **k: opened.append(path) or real_open(path, *a, **k))
+    assert len(graph.candidates("f3")) == 1
+    assert opened == [big]
+
+
+def test_a_name_is_searched_in_a_files_bytes_as_in_its_text():
+    """`mentions_in_bytes` answers from the bytes what `mentions` answers from the decoded text, and says
+    None (decode it) when an occurrence touches a character beyond ASCII or the name is not ASCII."""
+    from uniqueguard.index.callgraph import mentions, mentions_in_bytes
+
+    cases = ["issue", "issue(x)", "reissue()", "issue_all", "x.issue", "1issue", "issue2", "_issue", "# issue\n",
+             "reissue issue", "reissue_issue", "caféissue", "issueé", "—issue—", "“issue”", "é issue", "x = 'issue'"]
+    for text in cases:
+        said = mentions_in_bytes(text.encode("utf-8"), b"issue")
+        if said is None:
+            assert any(ord(c) > 127 for c in text), text
+        else:
+            assert said == mentions(text, "issue"), text
+    assert mentions_in_bytes("naïve()".encode("utf-8"), "naïve".encode("utf-8")) is None
+    assert [mentions_in_bytes(t.encode(), b"issue") for t in ("caféissue", "é issue", "reissue")] == [None, True, False]

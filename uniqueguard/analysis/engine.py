@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # imported at run time by _import_analysis()
     from .fresh_values import unset_field_is_fresh
     from .guards import (CheckFinder, Guard, GuardKind, TryNodes, atomic_around, handler_guard, never_commits,
                          only_reraises, savepoint_between)
-    from .hints import reusable_field, transaction_around
+    from .hints import objects_read_after, reusable_field, supplied_by_view, transaction_around
     from .resolve import Resolver
     from .scope import ModuleScope, call_label
     from .support_code import MigrationCode, is_test_support_module
@@ -52,6 +52,7 @@ def _import_analysis() -> None:
         OPEN, SAFE, VALIDATED, Signature, SiteReader, decode_exits, decode_inputs, reaches, site_outcomes, \
         unset_field_is_fresh, CheckFinder, Guard, GuardKind, TryNodes, atomic_around, handler_guard, \
         never_commits, only_reraises, savepoint_between, reusable_field, transaction_around, Resolver, \
+        objects_read_after, supplied_by_view, \
         ModuleScope, call_label, MigrationCode, is_test_support_module, CheckSeen, CreatorSeen, Fix, \
         HandlerSeen, Verdict, Write, WriteFinder
     if "WriteFinder" in globals():
@@ -65,7 +66,7 @@ def _import_analysis() -> None:
     from .fresh_values import unset_field_is_fresh
     from .guards import (CheckFinder, Guard, GuardKind, TryNodes, atomic_around, handler_guard, never_commits,
                          only_reraises, savepoint_between)
-    from .hints import reusable_field, transaction_around
+    from .hints import objects_read_after, reusable_field, supplied_by_view, transaction_around
     from .resolve import Resolver
     from .scope import ModuleScope, call_label
     from .support_code import MigrationCode, is_test_support_module
@@ -865,7 +866,7 @@ class _Analysis:
                     # the fix goes into the class the other fields come from (`serializer.save(owner=...)`)
                     validator = validator or self._validator_of_any(write, written)
                     if validator is not None:
-                        fixes.append(validator.fix_for(unique_set, keys))
+                        fixes.append(self._unless_supplied(write, validator.fix_for(unique_set, keys), unique_set))
                     unvalidated.append(unique_set)
                     break
                 validators.append(validator)
@@ -875,6 +876,20 @@ class _Analysis:
                     if seen not in checked_by:
                         checked_by.append(seen)
         return tuple(unvalidated), tuple(checked_by), tuple(fixes)
+
+    def _unless_supplied(self, write: Write, fix: FormFix, unique_set: UniqueSet) -> FormFix:
+        """"Add X to Meta.fields" asks the request for a value the view supplies itself, when it does (a
+        keyword of the write, `form.instance.x = ...`, `instance=row`): the form's clean() should query
+        the set with that value instead (hints.py)."""
+        if fix.kind not in (FormFixKind.ADD_TO_META_FIELDS, FormFixKind.INCLUDE_IN_FIELDS):
+            return fix
+        holder = next((source.holder for source in write.sources.values() if source is not None), None)
+        for name in fix.fields:
+            if write.written is not None and name in write.written and write.sources.get(name) is None:
+                continue  # the write sets it from the view's own value
+            if holder is None or not supplied_by_view(self.scope, holder, name, write.model, write.call):
+                return fix
+        return FormFix(FormFixKind.CLEAN_QUERY, fix.form, unique_set.fields)
 
     def _validator_of_any(self, write: Write, fields):
         for name in fields:
@@ -892,9 +907,10 @@ class _Analysis:
         method = write.method
         transaction = transaction_around(self.scope, write, self.atomic_requests, self.project)
         verdict = replace(verdict, savepoint_for=transaction)
-        reusable = reusable_field(write, unvalidated) if reuse else None  # hints.py: when reusing the row is the fix
+        # hints.py: when reusing the row is the fix
+        reusable = reusable_field(write, unvalidated, self.scope, self.project) if reuse else None
         if race:
-            if method in orm.BULK:  # the rows a concurrent run inserted are skipped
+            if method in orm.BULK and self._conflicts_ignorable(write):  # a concurrent run's rows are skipped
                 return replace(verdict, fix=Fix.IGNORE_CONFLICTS)
             return replace(verdict, fix=Fix.GET_OR_CREATE, fix_field=reusable) if reusable else verdict
         verdict = replace(verdict, form_fixes=form_fixes)
@@ -904,11 +920,19 @@ class _Analysis:
         if method in orm.UPSERT:
             return replace(verdict, fix=Fix.MOVE_TO_LOOKUP, fix_field=write.lookup_hint) if write.lookup_hint \
                 else verdict
-        if method in orm.BULK:
+        if method in orm.BULK and self._conflicts_ignorable(write):
             return replace(verdict, fix=Fix.IGNORE_CONFLICTS)
         if reusable and not form_fixes:
             return replace(verdict, fix=Fix.GET_OR_CREATE, fix_field=reusable)
         return verdict
+
+    def _conflicts_ignorable(self, write: Write) -> bool:
+        """ignore_conflicts=True leaves the objects without primary keys: a fix only when nothing reads
+        them after the insert (hints.py)."""
+        call = write.call
+        objs = call.args[0] if call.args else None
+        elements = self.finder.list_elements(objs, call) if objs is not None else None
+        return not objects_read_after(self.scope, call, elements, write.model.pk)
 
     # ---------------------------------------------------------------------------------- unreadable
     def _report_unreadable_imports(self) -> None:

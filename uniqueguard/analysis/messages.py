@@ -134,6 +134,7 @@ _FORM_FIXES = {
     FormFixKind.UNIQUE_VALIDATOR: "add a UniqueValidator for {first} to {form}",
     FormFixKind.UNIQUE_TOGETHER_VALIDATOR: "add a UniqueTogetherValidator for ({listed}) to {form}.Meta.validators",
     FormFixKind.VALIDATE_QUERY: "check ({listed}) with a query in {form}.validate()",
+    FormFixKind.CLEAN_QUERY: "check ({listed}) with a query in {form}.clean()",
     FormFixKind.CHECK_AFTER_COMMIT_FALSE: "check {first} yourself: the view sets it after save(commit=False)",
     FormFixKind.CLEAN_FIELD: "validate uniqueness in {form}.clean()",
     FormFixKind.CLEAN: "validate uniqueness in {form}.clean()",

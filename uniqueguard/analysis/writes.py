@@ -14,17 +14,13 @@ from .. import orm
 from ..index.facts import UNKNOWN, CallValue, Ref, dotted_name
 from .assigned import AssignedAttributes, ScopeSummary, apart, reaching
 from .fresh_values import is_random_token, left_null, own_key_value, unset_field_is_fresh
-from .new_rows import Creator, NewRows
+from .new_rows import READS_ONLY, Creator, NewRows
 from .resolve import Resolver, unchained
 from .returned_dicts import returned_keys, unchanged_dict
 from .scope import Binding, BindingKind, ModuleScope, call_label
 from .verdict import Fix
 from ..index.uniqueness import ModelInfo, UniqueSet, as_inherited
 
-
-# Builtins that read a list without changing it: handing a list to them adds nothing to it.
-READS_ONLY = frozenset({"len", "list", "tuple", "set", "sorted", "reversed", "iter", "enumerate", "zip",
-                        "any", "all", "min", "max", "sum", "bool", "print", "isinstance", "repr", "str"})
 
 UNKNOWN_FIELDS = None  # "this write may set any field"
 MAX_LIST_HOPS = 2  # functions a list of objects is followed through (handed on, or passed in)
