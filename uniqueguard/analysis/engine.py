@@ -553,7 +553,7 @@ class _Analysis:
 
     @functools.cached_property
     def migration_code(self) -> Optional[MigrationCode]:
-        return None if self.options.check_test_support else MigrationCode(self.scope)
+        return None if self.options.check_test_support else MigrationCode(self.scope, self.text)
 
     def judge_writes(self) -> None:
         """Each write's own verdict, callers left aside, and the helper summaries of its functions; kept

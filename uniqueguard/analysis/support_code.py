@@ -53,8 +53,9 @@ def is_test_support_module(tree: ast.Module) -> bool:
 class MigrationCode:
     """The functions of a module that are migration code, and whether a node runs inside one."""
 
-    def __init__(self, scope: ModuleScope):
+    def __init__(self, scope: ModuleScope, text: Optional[str] = None):
         self.scope = scope
+        self.text = text  # the module's source, when known
         self._functions: Optional[Set[DefNode]] = None
 
     def functions(self) -> Set[DefNode]:
@@ -71,6 +72,8 @@ class MigrationCode:
         return self._functions
 
     def _run_python_calls(self) -> Iterator[ast.Call]:
+        if self.text is not None and self.text.isascii() and "RunPython" not in self.text:
+            return  # no name spells it (an ASCII source: no other spelling normalises to it)
         for node in self.scope.loads_named(("RunPython",)):
             call = self.scope.parent(node)
             if isinstance(call, ast.Call) and call.func is node and self.scope.qualify(node) in RUN_PYTHON:
