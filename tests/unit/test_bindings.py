@@ -128,3 +128,24 @@ def test_a_flag_tested_twice_selects_the_binding_of_its_branch(test, line):
 def test_a_flag_rebound_in_between_selects_nothing():
     source = BRANCHES.format(test="flag").replace("    if flag:\n        x.save()", "    flag = g()\n    if flag:\n        x.save()")
     assert _on_branch(source, "x", 8) == 5
+
+
+def test_names_bound_inside_expressions_are_bindings_in_source_order():
+    """`:=` and a comprehension's `for` bind wherever they sit in an expression (a call's argument, a
+    comprehension's condition, a lambda-free nest): the scope finds them, in order, although the walk of
+    bindings no longer enters expressions that hold neither."""
+    source = ("def f(items):\n"
+              "    first = g(h([(y := k(i)) for i in items if (z := i.ok)]))\n"
+              "    other = [j for j in items]\n"
+              "    return g(lambda w: (v := w))\n"
+              "x = [(m := n) for n in range(3)]\n")
+    tree = ast.parse(source)
+    scope = ModuleScope(tree, "m", False)
+    function = tree.body[0]
+    seen = {name: [(b.kind.value, b.line, b.col) for b in found] for name, found in scope.bindings(function).items()}
+    assert seen == {"items": [("param", 1, 6)], "first": [("assign", 2, 4)], "y": [("assign", 2, 18)],
+                    "i": [("for", 2, 33)], "z": [("assign", 2, 48)], "other": [("assign", 3, 4)],
+                    "j": [("for", 3, 19)]}
+    assert list(seen) == ["items", "first", "y", "i", "z", "other", "j"]
+    module = {name: [(b.kind.value, b.line) for b in found] for name, found in scope.module_bindings.items()}
+    assert module == {"f": [("def", 1)], "x": [("assign", 5)], "m": [("assign", 5)], "n": [("for", 5)]}

@@ -37,11 +37,16 @@ class Assignment:
 
 class ScopeSummary:
     """Per name, in one walk of a scope: the attributes assigned on it (`obj.slug = ...`) and the
-    instance validations called on it (`obj.full_clean()`), with their positions, in source order."""
+    instance validations called on it (`obj.full_clean()`), with their positions, in source order.
 
-    def __init__(self, scope: ast.AST):
+    `calls`, when the caller has them: the scope's calls `<name>.<method>(...)` of instance validation
+    methods, at any depth (the module's walk lists its method calls). The walk then enters statements
+    only: an assignment is a statement, and no expression holds one — most of a scope's nodes."""
+
+    def __init__(self, scope: ast.AST, calls: Optional[Iterable[ast.Call]] = None):
         self.assignments: Dict[str, List[Assignment]] = {}
         self.validations: Dict[str, List[Tuple[Position, str]]] = {}  # name → [((line, col), method)]
+        expressions = calls is None  # without the calls, every node is looked at for them
         stack: List[Tuple[ast.AST, tuple, tuple]] = [(scope, (), ())]
         while stack:  # iterative: a deeply nested expression never exhausts Python's stack
             node, chain, arms = stack.pop()
@@ -50,10 +55,8 @@ class ScopeSummary:
                     if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
                         self.assignments.setdefault(target.value.id, []).append(Assignment(
                             (target.lineno, target.col_offset), target.attr, node.value, chain, arms))
-            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                  and node.func.attr in orm.INSTANCE_VALIDATION and isinstance(node.func.value, ast.Name)):
-                self.validations.setdefault(node.func.value.id, []).append(
-                    ((node.lineno, node.col_offset), node.func.attr))
+            elif expressions and _validation(node):
+                self._add_validation(node)  # type: ignore[arg-type]
             for name in node_fields(type(node)):
                 value = getattr(node, name, None)
                 # a list holds one kind of node (the grammar's `stmt*`, `expr*`...): its first says which
@@ -62,13 +65,27 @@ class ScopeSummary:
                     for index, statement in enumerate(value):
                         stack.append((statement, chain + (((id(node), name), index),), on))
                 elif type(value) is list:
-                    stack.extend((item, chain, arms) for item in value if isinstance(item, ast.AST))
-                elif isinstance(value, ast.AST):
+                    stack.extend((item, chain, arms) for item in value
+                                 if isinstance(item, ast.AST) and (expressions or not isinstance(item, ast.expr)))
+                elif isinstance(value, ast.AST) and (expressions or not isinstance(value, ast.expr)):
                     stack.append((value, chain, arms))
+        for call in calls or ():
+            if _validation(call):
+                self._add_validation(call)
         for found in self.assignments.values():
             found.sort(key=lambda a: a.position)
         for seen in self.validations.values():
             seen.sort()
+
+    def _add_validation(self, call: ast.Call) -> None:
+        self.validations.setdefault(call.func.value.id, []).append(  # type: ignore[attr-defined]
+            ((call.lineno, call.col_offset), call.func.attr))  # type: ignore[attr-defined]
+
+
+def _validation(node: ast.AST) -> bool:
+    """`<name>.full_clean()` (or another instance validation method) called on a plain name."""
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr in orm.INSTANCE_VALIDATION and isinstance(node.func.value, ast.Name))
 
 
 class AssignedAttributes(Dict[str, ast.AST]):

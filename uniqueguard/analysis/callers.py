@@ -20,6 +20,7 @@ duplicate becomes a 500.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 from dataclasses import dataclass
@@ -265,15 +266,14 @@ class Callers:
     def expected(self, path: str, text: str) -> List[str]:
         """Names of the expected functions whose callers will be looked for in `path`: those its text
         names beyond their `def` and plain imports, followed, and not too common to follow."""
-        if not self._expected:  # nothing expected: no word list of the module to build
+        if not self._expected:
             return []
-        words = set(_WORD.findall(text))
         found = []
         for function in list(self._expected):
             name = id_name(function)
             if function in self._sites or not self.followed(function):
                 del self._expected[function]
-            elif name in words and path in (self.graph.candidates(name) or ()) and self.reported(path) \
+            elif _is_word_of(name, text) and path in (self.graph.candidates(name) or ()) and self.reported(path) \
                     and self.graph.unread(path, name):
                 found.append(name)
         return found
@@ -460,6 +460,18 @@ def _reach(entries, edges, only_unguarded: bool) -> Set[str]:
                 seen.add(callee)
                 stack.append(callee)
     return seen
+
+
+def _is_word_of(name: str, text: str) -> bool:
+    """Whether `name` is one of the words (runs of word characters) of `text`: a substring test, then a
+    search for it standing alone — a few names are asked of a module, and the set of all its words cost
+    about a millisecond per module to build."""
+    return _WORD.fullmatch(name) is not None and name in text and _standing_alone(name).search(text) is not None
+
+
+@functools.lru_cache(maxsize=1024)
+def _standing_alone(name: str) -> "re.Pattern[str]":
+    return re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)")
 
 
 __all__ = ["Callers", "CallerView", "Extractor", "graph_for", "id_name", "MAX_DEPTH"]

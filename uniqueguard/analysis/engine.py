@@ -998,17 +998,18 @@ class _Analysis:
                 if facts is None and modules.is_missing_package(base.split(".")[0])]
 
     def _import_of(self, package: str) -> Optional[Tuple[int, int]]:
-        """(line, col) of this module's import from `package`, or None."""
-        for node in ast.walk(self.scope.tree):
+        """(line, col) of this module's import from `package`, or None: the outermost, the first in the
+        source among those as deep (breadth first), taken from the scope's list of import statements
+        rather than a walk of the whole tree per package."""
+        found = []
+        for node in self.scope.import_nodes:
             if isinstance(node, ast.ImportFrom):
                 names = [node.module or ""] if not node.level else []
-            elif isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
             else:
-                continue
+                names = [alias.name for alias in node.names]
             if any(name == package or name.startswith(package + ".") for name in names):
-                return node.lineno, node.col_offset
-        return None
+                found.append((sum(1 for _ in self.scope.ancestors(node)), node.lineno, node.col_offset))
+        return min(found)[1:] if found else None
 
 
 def _argument(call: ast.Call, param: str, index: int) -> Optional[ast.AST]:

@@ -24,6 +24,26 @@ from ..index.uniqueness import ModelInfo, UniqueSet
 # (who, the file, the line) of what else creates the row
 CreatorPlace = Tuple[str, Optional[str], int]
 
+# Builtins that read a list without changing it: handing a list to them adds nothing to it.
+READS_ONLY = frozenset({"len", "list", "tuple", "set", "sorted", "reversed", "iter", "enumerate", "zip",
+                        "any", "all", "min", "max", "sum", "bool", "print", "isinstance", "repr", "str"})
+# What reading a list or dict of new rows may also do to it without adding a row: methods that only read,
+# bulk writes that take the rows (`bulk_update(rows, [...])`), `chain(rows, more)`.
+_READ_METHODS = frozenset({"keys", "values", "items", "copy", "index"})
+_ROW_READERS = orm.BULK | frozenset({"bulk_update", "abulk_update", "chain", "from_iterable"})
+_CONFLICT_OPTIONS = ("ignore_conflicts", "update_conflicts")
+_ROW_SOURCES = orm.BULK | frozenset({"chain"})  # calls whose value may be rows a bulk_create returned
+MAX_ROW_HOPS = 4  # locals, chain() and comprehensions followed to the bulk_create that inserted rows
+
+
+class Placement(NamedTuple):
+    """Where a new parent comes from, for "does the write repeat for one parent": a loop around the
+    write gives a new parent per round when it holds every insert in `inserts`, or when it is the loop
+    whose iterable `per_round` is (`for unit in <new units>`: each round a different new row)."""
+
+    inserts: Tuple[ast.AST, ...]
+    per_round: Optional[ast.AST] = None
+
 
 class Creator(NamedTuple):
     """What else inserts the one-to-one row for a new parent, for the finding's message."""
@@ -55,12 +75,16 @@ class NewRows:
             # repeats for that one parent (a loop, a bulk_create batch) with the other fields from input.
             name, found = new_rows[0]
             return self._repeats_for_parent(unique_set, model, values, name, found), None
-        name, (parent, variable, method, manager, receiver, _) = new_rows[0]
-        creator = (self._receiver_creating(parent, model, name, receiver)
-                   or self._method_creating(parent, method, manager, model))
-        if creator is None:
-            return False, None  # a one-to-one to a row inserted just before, which nothing else creates
-        return True, Creator(*creator, parent, variable)
+        name, found = new_rows[0]
+        parent, variable, method, manager, receiver, _ = found
+        # bulk_create() runs neither save() nor post_save receivers: only an override of it may insert more
+        bulk = method in orm.BULK
+        creator = ((None if bulk else self._receiver_creating(parent, model, name, receiver))
+                   or self._method_creating(parent, method, manager, model, saved=not bulk))
+        if creator is not None:
+            return True, Creator(*creator, parent, variable)
+        # `for row in rows: Kit.objects.create(club=club)`: the second round collides with the first
+        return self._repeats_for_parent(unique_set, model, values, name, found), None
 
     def _repeats_for_parent(self, unique_set: UniqueSet, model: ModelInfo, values: Dict[str, ast.AST], field: str,
                             found) -> bool:
@@ -68,11 +92,14 @@ class NewRows:
         parent's insert is not inside — with no other field of the set distinct by construction in it
         (a `range()` index, a key of a set or dict, a row of a queryset) and no existence check in the
         loop skipping what an earlier round inserted: then the batch's own duplicates collide."""
-        parent_insert = found[5] if len(found) > 5 else None
+        placed = found[5] if len(found) > 5 else None
+        if placed is not None and not isinstance(placed, Placement):
+            placed = Placement((placed,))
         check = None
         looked = False
         for loop, targets, iterable in _loops_around(self.scope, values[field]):
-            if parent_insert is not None and any(node is loop for _, node in self.scope.ancestors(parent_insert)):
+            if placed is not None and (iterable is not None and iterable is placed.per_round or placed.inserts and all(
+                    any(node is loop for _, node in self.scope.ancestors(insert)) for insert in placed.inserts)):
                 continue  # a new parent per iteration: one row per parent
             if not looked:
                 from .guards import CheckFinder  # a late import: guards reads the resolver, as this does
@@ -101,11 +128,12 @@ class NewRows:
         return f"the post_save receiver {receiver.name}()", path, receiver.lineno
 
     def _method_creating(self, parent, method: Optional[str], manager: Optional[str],
-                         holder: ModelInfo) -> Optional[CreatorPlace]:
-        """The project's own code that runs on the parent's insert — the model's `save()`, the manager
-        method called (`create_user()`) — when it inserts a `holder` row too."""
+                         holder: ModelInfo, saved: bool = True) -> Optional[CreatorPlace]:
+        """The project's own code that runs on the parent's insert — the model's `save()` (unless the
+        parent was not `saved` through it: bulk_create), the manager method called (`create_user()`) —
+        when it inserts a `holder` row too."""
         project = self.resolver.project
-        chains = [("save", parent.facts)] if parent.facts is not None else []
+        chains = [("save", parent.facts)] if parent.facts is not None and saved else []
         if method and manager:
             chains += [(method, project.find_class(dotted)) for dotted in parent.managers.get(manager, ())]
         for name, cls in chains:
@@ -134,6 +162,9 @@ class NewRows:
                 return None  # `M(...)` nested in a write is unsaved: Django refuses it
             return (found[0], call_label(value.func) if isinstance(value, ast.Call) else "it", found[1], found[2], None,
                     value)
+        if isinstance(value, ast.Subscript):
+            picked = self._picked(value)
+            return (picked[0], _spelled(value), *picked[1:]) if picked is not None else None
         receiver = fresh_signal_instance(self.scope, value)
         if receiver is not None:
             parent = self.resolver.project.related_model(model, model.fields[field])
@@ -145,6 +176,9 @@ class NewRows:
             binding, func = self.scope.binding_before(value.id, value)
             bound = self._bound_node(value.id, func, binding) if binding is not None and func is not None else None
             return local[0], value.id, local[1], local[2], None, bound
+        picked = self._row_held(value)
+        if picked is not None:
+            return (picked[0], value.id, *picked[1:])
         fresh = self._fresh_parameter(value)
         return (fresh, value.id, None, None, None, None) if fresh is not None else None
 
@@ -208,18 +242,163 @@ class NewRows:
         """The insert `value` holds when its other bindings do not matter: the binding in effect is an
         insert whose statement surely ran before the use (`project = get()` in a `try` that may fail,
         then `project = Project.objects.create(...)`), and no later binding can come round a loop."""
-        binding, _ = self.scope.binding_before(value.id, value)
+        bound = self._value_in_effect(value, bindings)
+        return self._insert(bound) if bound is not None else None
+
+    def _value_in_effect(self, value: ast.Name, bindings=None) -> Optional[ast.AST]:
+        """What the assignment in effect at `value` bound it to, when that statement surely ran before the
+        use and no later binding of the name can come round a loop; else None."""
+        binding, func = self.scope.binding_before(value.id, value)
         if binding is None or binding.kind is not BindingKind.ASSIGN or binding.value is None:
             return None
-        found = self._insert(binding.value)
-        if found is None or self.scope.statement_of(binding.value) not in self.scope.ran_before(value):
+        if self.scope.statement_of(binding.value) not in self.scope.ran_before(value):
             return None
+        if bindings is None:
+            bindings = self.scope.bindings(func).get(value.id) or () if func is not None else ()
         position = (value.lineno, value.col_offset)
         in_loop = any(isinstance(parent, (ast.For, ast.AsyncFor, ast.While))
                       for _, parent in self.scope.ancestors(value))
         if in_loop and any((b.line, b.col) > position for b in bindings):
             return None
-        return found
+        return binding.value
+
+    # -------------------------------------------------------------------- rows a bulk_create returned
+    def _row_held(self, value: ast.Name) -> Optional[tuple]:
+        """(model, manager method, manager attribute, None, Placement) when the local `value` holds one
+        of the rows a bulk_create of this function returned: the variable of a loop or comprehension
+        over them (`for unit in units:`, a new row each round), or a local bound to one picked from them
+        (`component = Component.objects.bulk_create([component])[0]`)."""
+        binder = self._loop_binder(value)
+        if binder is not None:
+            rows = self._rows(binder)
+            return self._described(rows, Placement(rows[1], binder)) if rows is not None else None
+        binding, _ = self.scope.binding_before(value.id, value)
+        if binding is None or not isinstance(binding.value, ast.Subscript):
+            return None  # the common case, told apart before the costlier checks of `_value_in_effect`
+        bound = self._value_in_effect(value)
+        return self._picked(bound) if isinstance(bound, ast.Subscript) else None
+
+    def _picked(self, value: ast.Subscript) -> Optional[tuple]:
+        """As `_row_held`, for `rows[i]` of the rows a bulk_create returned, or `lookup[key]` of a dict
+        built over them (`{t.original_id: t for t in translations}`): each value is one of those rows.
+        The same row may be picked in every round of a loop, so the placement is the insert's."""
+        if isinstance(value.slice, ast.Slice):
+            return None
+        container = value.value
+        rows = self._rows(container)
+        if rows is None:
+            built = self._kept_local(container) if isinstance(container, ast.Name) else container
+            if (isinstance(built, ast.DictComp) and len(built.generators) == 1
+                    and isinstance(built.generators[0].target, ast.Name) and isinstance(built.value, ast.Name)
+                    and built.value.id == built.generators[0].target.id):
+                rows = self._rows(built.generators[0].iter)
+        return self._described(rows, Placement(rows[1])) if rows is not None else None
+
+    def _described(self, rows, placement: Placement) -> tuple:
+        """(model, manager method, manager attribute, receiver, placement) of rows a bulk_create returned."""
+        model, calls = rows
+        managers = {getattr(self.resolver.manager(call.func.value), "name", None) for call in calls}
+        return model, calls[0].func.attr, managers.pop() if len(managers) == 1 else None, None, placement
+
+    def _rows(self, value: ast.AST, depth: int = 0) -> Optional[Tuple[ModelInfo, Tuple[ast.Call, ...]]]:
+        """(model, the bulk_create calls) when iterating `value` yields rows this function inserted, each
+        once: what `M.objects.bulk_create(objs)` returns (without `ignore_conflicts` / `update_conflicts`,
+        which hand back objects whose row was not inserted, or an existing row updated), a local bound to
+        that and never added to, `chain()` of distinct ones, a comprehension that passes them through."""
+        if depth > MAX_ROW_HOPS:
+            return None
+        if isinstance(value, ast.Await):
+            value = value.value
+        if isinstance(value, ast.Name):
+            bound = self._kept_local(value)
+            return self._rows(bound, depth + 1) if bound is not None else None
+        if isinstance(value, (ast.ListComp, ast.GeneratorExp)):
+            generator = value.generators[0] if len(value.generators) == 1 else None
+            if (generator is None or not isinstance(generator.target, ast.Name) or not isinstance(value.elt, ast.Name)
+                    or value.elt.id != generator.target.id):
+                return None
+            return self._rows(generator.iter, depth + 1)
+        if not isinstance(value, ast.Call):
+            return None
+        func = value.func
+        if isinstance(func, ast.Attribute) and func.attr in orm.BULK:
+            if len(value.args) > 2 or any(k.arg is None or k.arg in _CONFLICT_OPTIONS and not (
+                    isinstance(k.value, ast.Constant) and k.value.value is False) for k in value.keywords):
+                return None
+            manager = self.resolver.manager(func.value)
+            return (manager.model, (value,)) if manager is not None and manager.model is not None else None
+        if (self.resolver.dotted(func) if isinstance(func, (ast.Name, ast.Attribute)) else None) != "itertools.chain":
+            return None
+        parts = [self._rows(arg, depth + 1) for arg in value.args]
+        if not parts or value.keywords or any(part is None for part in parts):
+            return None
+        calls = tuple(call for part in parts if part is not None for call in part[1])
+        models = {part[0].qualname for part in parts if part is not None}
+        if len(models) != 1 or len({id(call) for call in calls}) != len(calls):
+            return None  # `chain(units, units)`: each row twice
+        return parts[0][0], calls  # type: ignore[index]
+
+    def _kept_local(self, value: ast.Name) -> Optional[ast.AST]:
+        """What the local `value` was bound to, when that binding is in effect and the function never
+        adds to or changes what it holds (an append, an item assignment, a call that may fill it)."""
+        binding, _ = self.scope.binding_before(value.id, value)
+        shape = binding.value.value if binding is not None and isinstance(binding.value, ast.Await) else \
+            getattr(binding, "value", None)
+        if not (isinstance(shape, (ast.ListComp, ast.GeneratorExp, ast.DictComp, ast.Name)) or (
+                isinstance(shape, ast.Call) and isinstance(shape.func, (ast.Name, ast.Attribute))
+                and (shape.func.id if isinstance(shape.func, ast.Name) else shape.func.attr) in _ROW_SOURCES)):
+            return None  # not a list of rows, a dict over them or a chain of them: no need to look further
+        bound = self._value_in_effect(value)
+        func = self.scope.enclosing_function(value)
+        if bound is None or func is None:
+            return None
+        name = value.id
+        for node in ast.walk(func):
+            if (isinstance(node, ast.Subscript) and isinstance(node.ctx, (ast.Store, ast.Del))
+                    and isinstance(node.value, ast.Name) and node.value.id == name):
+                return None
+            if not isinstance(node, ast.Call):
+                continue
+            callee = node.func
+            if isinstance(callee, ast.Attribute) and isinstance(callee.value, ast.Name) and callee.value.id == name:
+                if callee.attr not in _READ_METHODS:
+                    return None
+            elif any(isinstance(arg, ast.Name) and arg.id == name
+                     for arg in list(node.args) + [k.value for k in node.keywords]):
+                reader = callee.id if isinstance(callee, ast.Name) else getattr(callee, "attr", None)
+                if reader not in READS_ONLY and reader not in _ROW_READERS:
+                    return None  # handed to a function that may add to it
+        return bound
+
+    def _loop_binder(self, value: ast.Name) -> Optional[ast.AST]:
+        """The iterable of the loop or comprehension whose variable `value` is, when the use is in its
+        body and nothing there binds the name again."""
+        for child, parent in self.scope.ancestors(value):
+            if isinstance(parent, FUNCTION_NODES):
+                return None
+            if isinstance(parent, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+                # the generators that bind names for the use: those before the one it sits in, and that
+                # one too unless the use is its iterable (evaluated before its variable is bound)
+                generators = list(parent.generators)
+                if child in generators:
+                    current = generators.index(child)
+                    inside_iter = any(node is value for node in ast.walk(child.iter))
+                    generators = generators[:current] if inside_iter else generators[:current + 1]
+                for generator in reversed(generators):
+                    if isinstance(generator.target, ast.Name) and generator.target.id == value.id:
+                        return generator.iter
+                    if value.id in _target_names(generator.target):
+                        return None
+            if isinstance(parent, (ast.For, ast.AsyncFor)) and _target_names(parent.target):
+                if value.id not in _target_names(parent.target):
+                    continue
+                if not isinstance(parent.target, ast.Name) or child not in parent.body:
+                    return None
+                if any(isinstance(node, ast.Name) and node.id == value.id and isinstance(node.ctx, ast.Store)
+                       for statement in parent.body for node in ast.walk(statement)):
+                    return None  # rebound in the loop: it may hold something else by the use
+                return parent.iter
+        return None
 
     def _insert(self, value: Optional[ast.AST]) -> Optional[tuple]:
         """(model, manager method, manager attribute) of `M.objects.create_user(...)`; (model, None, None)

@@ -18,9 +18,9 @@ from typing import FrozenSet, List, Optional, Sequence, Tuple
 
 from .. import orm
 from ..index import named
-from ..index.facts import UNKNOWN, ClassFacts, ModuleFacts, Ref, iter_nodes, literal, names_auth_user_model
+from ..index.facts import UNKNOWN, ClassFacts, ModuleFacts, Ref, literal, names_auth_user_model
 from ..index.sources import project_method
-from .scope import BindingKind, ModuleScope
+from .scope import BindingKind, ModuleScope, statements_in
 from ..index.uniqueness import ModelInfo
 from ..index.validation import Validator, classes_returned, validator_for
 
@@ -511,7 +511,7 @@ class Resolver:
             assigned: dict = {}
             for statement in cls.body:
                 if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    for node in iter_nodes(statement):
+                    for node in statements_in(statement):
                         if isinstance(node, ast.Assign) and len(node.targets) == 1:
                             target = node.targets[0]
                             if (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)

@@ -66,6 +66,8 @@ class ModuleScope:
         # Name and Attribute loads: what the call-site graph reads
         self.loads: List[Union[ast.Name, ast.Attribute]] = []
         self.import_nodes: List[Union[ast.Import, ast.ImportFrom]] = []  # every import statement, at any depth
+        # the expressions that bind a name (`(x := ...)`, a comprehension's `for x in ...`), at any depth
+        self.binding_expressions: List[Union[ast.NamedExpr, ast.comprehension]] = []
         self._walk(tree)
         imports, self.star_imports = collect_imports(tree, module, is_package)
         local_defs = frozenset(
@@ -74,6 +76,7 @@ class ModuleScope:
         self._module_bindings: Optional[Dict[str, List[Binding]]] = None
         self._function_bindings: Dict[FunctionNode, Dict[str, List[Binding]]] = {}
         self._function_names: Dict[ast.AST, Names] = {}
+        self._around_binding_expressions: Optional[set] = None
 
     @classmethod
     def of_function(cls, function: ast.stmt, names: Names) -> "ModuleScope":
@@ -94,6 +97,7 @@ class ModuleScope:
         constants (no children), attributes (one) — skip the loop over fields."""
         parents = self.parents
         method_calls, loads, functions, imports = self.method_calls, self.loads, self.functions, self.import_nodes
+        binders = self.binding_expressions
         Attribute, Load, Name, AST = ast.Attribute, ast.Load, ast.Name, ast.AST
         sorts, fields = _SORTS, _FIELDS
         stack: List[ast.AST] = [tree]
@@ -124,6 +128,8 @@ class ModuleScope:
                     functions.append(node)  # type: ignore[arg-type]
                 elif sort == _IMPORT:
                     imports.append(node)  # type: ignore[arg-type]
+                elif sort == _BINDER:
+                    binders.append(node)  # type: ignore[arg-type]
             for name in fields[kind]:
                 value = getattr(node, name, None)
                 if type(value) is list:
@@ -242,8 +248,15 @@ class ModuleScope:
 
     # ------------------------------------------------------------------------------------ bindings
     def _bindings_of(self, scope: Union[FunctionNode, ast.Module]) -> Dict[str, List[Binding]]:
-        """Name bindings made directly in a function or module body (not in nested functions/classes)."""
+        """Name bindings made directly in a function or module body (not in nested functions/classes).
+
+        Statements bind names, and among expressions only `:=` and a comprehension's `for`: an expression
+        with neither at or below it (`_around_binding_expressions`, from the walk's list of them) is not
+        entered — most of a body's nodes. Only for a scope of this module's walked tree."""
         found: Dict[str, List[Binding]] = {}
+        walked = scope is self.tree or scope in self.parents
+        around = self._binding_expressions_around() if walked else set()
+        Expr = ast.expr
 
         def bind(name: str, node: ast.AST, value: Optional[ast.AST], kind: BindingKind,
                  evaluated: Optional[ast.AST] = None) -> None:
@@ -270,6 +283,8 @@ class ModuleScope:
         pop, fields = stack.pop, _FIELDS
         while stack:
             node = pop()
+            if walked and isinstance(node, Expr) and node not in around:
+                continue  # no name bound at or below it
             kind = type(node)
             binds = _BINDS.get(kind)
             if binds is None:
@@ -306,6 +321,19 @@ class ModuleScope:
                     bind((alias.asname or alias.name).partition(".")[0], node, None, BindingKind.IMPORT)
             stack.extend(reversed(child_nodes(node)))
         return found
+
+    def _binding_expressions_around(self) -> set:
+        """Every node of the tree with a `:=` or a comprehension at or below it (built once: few are)."""
+        if self._around_binding_expressions is None:
+            found: set = set()
+            parents = self.parents
+            for node in self.binding_expressions:
+                current: Optional[ast.AST] = node
+                while current is not None and current not in found:
+                    found.add(current)
+                    current = parents.get(current)
+            self._around_binding_expressions = found
+        return self._around_binding_expressions
 
     @staticmethod
     def _bind_unpacked(target, value, bind) -> None:
@@ -428,7 +456,7 @@ class ModuleScope:
         return self.names_at(node).qualify(dotted)
 
 
-_OTHER, _CALL, _REFERENCE, _DEF, _IMPORT, _LEAF = range(6)
+_OTHER, _CALL, _REFERENCE, _DEF, _IMPORT, _LEAF, _BINDER = range(7)
 _SORTS: Dict[type, int] = {}  # node class → what ModuleScope._walk collects it as
 _FIELDS: Dict[type, Tuple[str, ...]] = {}  # node class → its fields that can hold nodes (facts.node_fields)
 _BINDS: Dict[type, bool] = {}  # node class → whether `_bindings_of` looks at it (else only at its children)
@@ -442,12 +470,41 @@ def _sort_of(kind: type) -> int:
     an operator); its child fields are noted at the same time."""
     _FIELDS[kind] = node_fields(kind)
     for sort, classes in ((_CALL, (ast.Call,)), (_REFERENCE, (ast.Name, ast.Attribute)),
-                          (_DEF, (ast.FunctionDef, ast.AsyncFunctionDef)), (_IMPORT, (ast.Import, ast.ImportFrom))):
+                          (_DEF, (ast.FunctionDef, ast.AsyncFunctionDef)), (_IMPORT, (ast.Import, ast.ImportFrom)),
+                          (_BINDER, (ast.NamedExpr, ast.comprehension))):
         if issubclass(kind, classes):
             _SORTS[kind] = sort
             return sort
     _SORTS[kind] = _OTHER if _FIELDS[kind] else _LEAF
     return _SORTS[kind]
+
+
+def statements_in(tree: ast.AST) -> List[ast.AST]:
+    """`tree` and the statements below it (with the exception handlers and match cases holding some), in
+    `facts.iter_nodes`' order: only the fields that hold statement lists (`body`, `orelse`...) are
+    entered. No expression holds a statement, so a search for statements (`self.x = ...`) need not walk
+    the expressions — most of a body's nodes."""
+    found: List[ast.AST] = []
+    stack = [tree]
+    pop, push, AST, Expr = stack.pop, stack.append, ast.AST, ast.expr
+    while stack:
+        node = pop()
+        found.append(node)
+        kind = type(node)
+        blocks = _BLOCKS.get(kind)
+        if blocks is None:
+            blocks = _BLOCKS[kind] = tuple(name for name in node_fields(kind) if name in _BLOCK_FIELDS)
+        for name in blocks:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                for child in value:
+                    if isinstance(child, AST) and not isinstance(child, Expr):
+                        push(child)
+    return found
+
+
+_BLOCK_FIELDS = frozenset({"body", "orelse", "handlers", "finalbody", "cases"})  # the fields holding statements
+_BLOCKS: Dict[type, Tuple[str, ...]] = {}  # node class → its fields named so, in its field order
 
 
 def _seen_at(candidates: List[Binding], position: Position) -> Optional[Binding]:

@@ -14,17 +14,13 @@ from .. import orm
 from ..index.facts import UNKNOWN, CallValue, Ref, dotted_name
 from .assigned import AssignedAttributes, ScopeSummary, apart, reaching
 from .fresh_values import is_random_token, left_null, own_key_value, unset_field_is_fresh
-from .new_rows import Creator, NewRows
+from .new_rows import READS_ONLY, Creator, NewRows
 from .resolve import Resolver, unchained
 from .returned_dicts import returned_keys, unchanged_dict
 from .scope import Binding, BindingKind, ModuleScope, call_label
 from .verdict import Fix
 from ..index.uniqueness import ModelInfo, UniqueSet, as_inherited
 
-
-# Builtins that read a list without changing it: handing a list to them adds nothing to it.
-READS_ONLY = frozenset({"len", "list", "tuple", "set", "sorted", "reversed", "iter", "enumerate", "zip",
-                        "any", "all", "min", "max", "sum", "bool", "print", "isinstance", "repr", "str"})
 
 UNKNOWN_FIELDS = None  # "this write may set any field"
 MAX_LIST_HOPS = 2  # functions a list of objects is followed through (handed on, or passed in)
@@ -118,6 +114,7 @@ class WriteFinder:
         self.new_rows = NewRows(scope, resolver, orm.CREATE | orm.USER_CREATE)
         self.methods = orm.WRITES | extra_creates
         self._summaries: Dict[ast.AST, ScopeSummary] = {}
+        self._validation_calls: Optional[List[ast.Call]] = None  # `<expr>.full_clean()`... in the module
         # qualnames of every model a write call was found to write, at risk or not: what its verdict (or
         # the absence of one) read of models (helpers.Shared.model_files)
         self.models: Set[str] = set()
@@ -905,8 +902,19 @@ class WriteFinder:
         `save()` looks its instance up here instead of walking its whole function again."""
         found = self._summaries.get(scope)
         if found is None:
-            found = self._summaries[scope] = ScopeSummary(scope)
+            found = self._summaries[scope] = ScopeSummary(scope, self._validations_in(scope))
         return found
+
+    def _validations_in(self, scope: ast.AST) -> Optional[List[ast.Call]]:
+        """The instance validation calls at any depth in `scope`, from the module's list of method calls
+        (few: the summary need not look at every expression for them); None for a scope of another tree."""
+        if scope is not self.scope.tree and scope not in self.scope.parents:
+            return None
+        if self._validation_calls is None:
+            self._validation_calls = [call for call in self.scope.method_calls
+                                      if call.func.attr in orm.INSTANCE_VALIDATION]  # type: ignore[attr-defined]
+        return [call for call in self._validation_calls
+                if scope is self.scope.tree or any(parent is scope for _, parent in self.scope.ancestors(call))]
 
 
 MANAGER_ATTRIBUTES = ("objects", "_default_manager", "_base_manager")

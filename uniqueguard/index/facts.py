@@ -406,7 +406,8 @@ def child_nodes(node: ast.AST) -> List[ast.AST]:
 
 
 def _method_facts(node, names: Names) -> MethodFacts:
-    params = tuple(_parameters(node, keyword_only=False))
+    positional = _parameters(node, keyword_only=False)
+    params = tuple(positional)
     decorators = tuple(names.of(d.func if isinstance(d, ast.Call) else d) or "" for d in node.decorator_list)
     queries = False
     super_calls = []
@@ -421,9 +422,8 @@ def _method_facts(node, names: Names) -> MethodFacts:
             if isinstance(target, ast.Call) and isinstance(target.func, ast.Name) and target.func.id == "super":
                 super_calls.append(sub.func.attr)
     inserts = _inserted_classes(node, _with_inner_imports(node, names)) if node.name in INSERTING_METHODS else ()
-    returns, attributes, form_fields = _returns_and_attributes(node, _with_inner_imports(node, names))
+    returns, attributes, form_fields = _returns_and_attributes(node, _with_inner_imports(node, names), positional)
     changes = keyword_changes(node, names) if node.name == "__init__" else ()
-    positional = list(getattr(node.args, "posonlyargs", [])) + list(node.args.args)
     return MethodFacts(node.name, node.lineno, params, decorators, queries, tuple(super_calls), inserts,
                        returns, attributes, changes, form_fields, len(positional) - len(node.args.defaults))
 
@@ -564,39 +564,60 @@ def _own_statements(function):
 _BLOCKS: Dict[type, Tuple[str, ...]] = {}
 
 
-def _returns_and_attributes(function, names: Names) -> Tuple[tuple, tuple, tuple]:
+def _returns_and_attributes(function, names: Names, params: Optional[list] = None) -> Tuple[tuple, tuple, tuple]:
     """(returned literals, `self.<attr> = value` pairs, `self.fields["x"] = value` pairs) of a function
     body. Only values that may name a model or build an instance are kept (names, strings, calls with
     simple arguments); anything else is UNKNOWN, so a cached fact stays small and an unknown return still
-    spoils agreement."""
+    spoils agreement. `params`: the function's positional parameters, when the caller has them.
+
+    It reads every statement of every method of every module the index reads, so it dispatches on each
+    statement's type once, and skips building the literal of a value `_small` drops whole (a container,
+    an operation: `_small_literal`)."""
     assigned: Dict[str, list] = {}
     returned = []
     attributes: List[Tuple[str, Any]] = []
     form_fields: List[Tuple[str, Any]] = []
-    self_name = _parameters(function, keyword_only=False)[:1]
+    self_name = (params if params is not None else _parameters(function, keyword_only=False))[:1]
+    this = self_name[0] if self_name else None
+    Return, Assign, Name, Attribute, Subscript = ast.Return, ast.Assign, ast.Name, ast.Attribute, ast.Subscript
     for stmt in _own_statements(function):
-        field = _form_field_assigned(stmt, self_name)
-        if field is not None and len(form_fields) < MAX_RETURNS:
-            built = literal(stmt.value, names)  # only the class matters: the call's arguments are dropped
-            form_fields.append((field, CallValue(built.func) if isinstance(built, CallValue) else UNKNOWN))
-        if isinstance(stmt, ast.Return) and stmt.value is not None:
-            returned.append(stmt.value)
-        elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+        kind = type(stmt)
+        if kind is Return:
+            if stmt.value is not None:
+                returned.append(stmt.value)
+        elif kind is Assign and len(stmt.targets) == 1:
             target = stmt.targets[0]
-            if isinstance(target, ast.Name):
+            target_kind = type(target)
+            if target_kind is Name:
                 assigned.setdefault(target.id, []).append(stmt.value)
-            elif (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
-                  and [target.value.id] == self_name and len(attributes) < MAX_RETURNS):
-                attributes.append((target.attr, _small(literal(stmt.value, names))))
+            elif target_kind is Attribute:
+                if (type(target.value) is Name and this is not None and target.value.id == this
+                        and len(attributes) < MAX_RETURNS):
+                    attributes.append((target.attr, _small_literal(stmt.value, names)))
+            elif target_kind is Subscript and len(form_fields) < MAX_RETURNS:
+                field = _form_field_assigned(stmt, self_name)
+                if field is not None:
+                    built = literal(stmt.value, names)  # only the class matters: the call's arguments are dropped
+                    form_fields.append((field, CallValue(built.func) if isinstance(built, CallValue) else UNKNOWN))
     values = []
     for value in returned:
-        if isinstance(value, ast.Name) and value.id in assigned:
+        if type(value) is Name and value.id in assigned:
             values.extend(assigned[value.id])
         else:
             values.append(value)
     if len(values) > MAX_RETURNS:
         return (UNKNOWN,), tuple(attributes), tuple(form_fields)
-    return tuple(_small(literal(value, names)) for value in values), tuple(attributes), tuple(form_fields)
+    return tuple(_small_literal(value, names) for value in values), tuple(attributes), tuple(form_fields)
+
+
+_SMALL_KINDS = (ast.Constant, ast.Name, ast.Attribute, ast.Call)  # the expressions `_small` may keep
+
+
+def _small_literal(node: ast.AST, names: Names) -> Any:
+    """`_small(literal(node, names))`, without building the literal of anything but a constant, a name
+    or a call: a container's is a tuple or a DictValue, anything else's UNKNOWN, all of which `_small`
+    makes UNKNOWN."""
+    return _small(literal(node, names)) if isinstance(node, _SMALL_KINDS) else UNKNOWN
 
 
 def _form_field_assigned(stmt, self_name: list) -> Optional[str]:

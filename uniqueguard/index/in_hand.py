@@ -61,14 +61,21 @@ def kept(path: str, tree: Optional[ast.Module]) -> None:
             del _KEPT[oldest]
 
 
-def tree_of(path: str, data=None) -> ast.Module:
-    """The module's tree: the one held or kept, else parsed from `data` (bytes or text) or, without it,
-    from the file; a module held but not parsed yet keeps the tree parsed here. Raises ParseFailure."""
+def tree_in_hand(path: str) -> Optional[ast.Module]:
+    """The module's tree when one is held or kept (and the file unchanged), without parsing it."""
     key = os.path.abspath(path)
     tree = _HELD.get(key)
     if tree is None and key in _KEPT:
         was, found = _KEPT[key]
         tree = found if was == stamp(key) else None
+    return tree
+
+
+def tree_of(path: str, data=None) -> ast.Module:
+    """The module's tree: the one held or kept, else parsed from `data` (bytes or text) or, without it,
+    from the file; a module held but not parsed yet keeps the tree parsed here. Raises ParseFailure."""
+    key = os.path.abspath(path)
+    tree = tree_in_hand(key)
     if tree is None:
         tree = discovery.parse_source(data, path) if data is not None else discovery.parse_file(path)
     if key in _HELD:
@@ -76,4 +83,4 @@ def tree_of(path: str, data=None) -> ast.Module:
     return tree
 
 
-__all__ = ["held", "holding", "kept", "tree_of"]
+__all__ = ["held", "holding", "kept", "tree_in_hand", "tree_of"]

@@ -19,6 +19,7 @@ from . import discovery
 from .cache import FactsCache, stamp
 from .facts import ClassFacts, MethodFacts, ModuleFacts, Ref, failed_module, module_facts
 from .in_hand import tree_of
+from .sources import note_layout
 
 T = TypeVar("T")
 
@@ -144,6 +145,7 @@ class ModuleIndex:
             except RecursionError:
                 adopted = None
             if adopted is not None:
+                note_layout(path, self._stamps[path], adopted_name, adopted_package, tree, adopted.imports)
                 self._facts_by_path[path] = adopted
                 return adopted
         cached = None if want_settings_hint else self.cache.get(path)
@@ -155,6 +157,7 @@ class ModuleIndex:
         try:
             tree = tree_of(path)
             facts = module_facts(tree, dotted, path, is_package, want_settings_hint)
+            note_layout(path, self._stamps[path], dotted, is_package, tree, facts.imports)  # for sources.py
         except discovery.ParseFailure as exc:
             facts = failed_module(dotted, path, is_package, str(exc))
             self.problems.unreadable[path] = str(exc)

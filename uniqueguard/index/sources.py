@@ -2,23 +2,30 @@
 
 The facts index keeps what every module says in a few fields; some decisions need a body it does not
 keep — does this default function return a random token? is this manager method an existence query? —
-and follow a project function one or two levels. Those bodies are parsed here on demand, once per file
+and follow a project function one or two levels. Those bodies are read here on demand, once per file
 version, never imported. What is kept is the definitions asked for, not their modules' trees: the 64
 whole trees kept for the odd body (big models modules among them) were the largest thing a run held
-(issue 9's memory target). A module is parsed again only when another of its members is asked for:
-4 more parses than with the trees kept, over the 13 corpora's ~2,900.
+(issue 9's memory target).
+
+Nor is a module parsed whole again for each definition asked: its *layout* — where each module-level
+function, class and direct method starts and ends, a few integers per definition — is noted whenever
+the module is parsed (here, or by the index for its facts: `note_layout`), and a definition asked later
+is parsed alone, from its own lines of the file (`_parse_span`), at its own lines and columns. The bodies
+followed are mostly methods of models and forms modules the index has already parsed for their facts:
+each was parsed whole again per method asked (weblate: 744 kB of parsing, a seventh of the run's).
 """
 from __future__ import annotations
 
+import array
 import ast
 import functools
 import os
-from typing import Optional, Tuple
+from typing import Dict, Iterable, Optional, Tuple
 
 from .cache import stamp
-from .discovery import ParseFailure
+from .discovery import ParseFailure, parse_source
 from .facts import Names, collect_imports
-from .in_hand import tree_of
+from .in_hand import held, tree_in_hand, tree_of
 
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
@@ -53,6 +60,14 @@ def _file(project, module: str) -> Optional[Tuple[str, int]]:
 def _definition(path: str, mtime: int, module: str, name: str,
                 method: Optional[str]) -> Optional[Tuple[ast.AST, Names]]:
     """The module-level function `name`, or method `method` of its class `name`, with the module's Names."""
+    layout = None if held(path) else _fresh_layout(path, module)
+    if layout is not None and tree_in_hand(path) is None:
+        span = layout.span(name, method)
+        if span is None:
+            return None
+        node = _parse_span(path, layout, span, method is not None)
+        if node is not None:
+            return node, layout.names
     found = _parsed(path, module)
     if found is None:
         return None
@@ -66,10 +81,140 @@ def _definition(path: str, mtime: int, module: str, name: str,
 
 
 def _parsed(path: str, module: str) -> Optional[Tuple[ast.Module, Names]]:
+    status = stamp(path)
     try:
         tree = tree_of(path)  # a module being analysed right now is not parsed again
     except ParseFailure:
         return None
-    imports, _ = collect_imports(tree, module, os.path.basename(path) == "__init__.py")
+    imports, _ = collect_imports(tree, module, _is_package(path))
     local = frozenset(n.name for n in tree.body if isinstance(n, FUNCTIONS + (ast.ClassDef,)))
-    return tree, Names(module, imports, local)
+    names = Names(module, imports, local)
+    if status is not None:
+        _LAYOUTS[path] = Layout(status, module, tree.body, names=names)
+    return tree, names
+
+
+def _is_package(path: str) -> bool:
+    return os.path.basename(path) == "__init__.py"
+
+
+# ------------------------------------------------------------------------------------------ layouts
+class Layout:
+    """Where a module's definitions are, as it was parsed (`stamp`), under dotted name `module`: per
+    top-level class (the first of its name), function and class's direct method, in the module's order,
+    its owner ("" for a function, the class for a method; a class is its own owner with name ""), its
+    name, and its first line (a decorator's), `def` line and last line. With the module's Names when
+    it was parsed here, else its imports as the index's facts hold them."""
+
+    __slots__ = ("stamp", "module", "owners", "names_", "lines", "imports", "_names")
+
+    def __init__(self, status: list, module: str, body: Iterable[ast.stmt], names: Optional[Names] = None,
+                 imports: tuple = ()):
+        self.stamp = status
+        self.module = module
+        owners, names_, lines = [], [], array.array("i")
+        classes = set()
+        for node in body:
+            if isinstance(node, FUNCTIONS):
+                owners.append("")
+                names_.append(node.name)
+                lines.extend(_lines(node))
+            elif isinstance(node, ast.ClassDef) and node.name not in classes:
+                classes.add(node.name)
+                owners.append(node.name)
+                names_.append("")
+                lines.extend((0, 0, 0))
+                for sub in node.body:
+                    if isinstance(sub, FUNCTIONS):
+                        owners.append(node.name)
+                        names_.append(sub.name)
+                        lines.extend(_lines(sub))
+            elif isinstance(node, ast.ClassDef):  # a later class of the same name: only its name counts
+                owners.append(node.name)
+                names_.append("")
+                lines.extend((0, 0, 0))
+        self.owners, self.names_, self.lines = tuple(owners), tuple(names_), lines
+        self.imports = imports
+        self._names = names
+
+    @property
+    def names(self) -> Names:
+        if self._names is None:
+            local = frozenset(owner or name for owner, name in zip(self.owners, self.names_) if not (owner and name))
+            self._names = Names(self.module, dict(self.imports), local)
+        return self._names
+
+    def span(self, name: str, method: Optional[str]) -> Optional[Tuple[int, int, int]]:
+        """(first line, `def` line, last line) of the function `name`, or of method `method` of the first
+        class `name`; None when the module has none."""
+        owner, wanted = (name, method) if method is not None else ("", name)
+        seen_class = False
+        for index, (who, what) in enumerate(zip(self.owners, self.names_)):
+            if method is not None and who == owner and what == "":
+                if seen_class:
+                    return None  # a later class of that name: its methods are not the first class's
+                seen_class = True
+            elif who == owner and what == wanted:
+                return tuple(self.lines[3 * index:3 * index + 3])  # type: ignore[return-value]
+        return None
+
+
+def _lines(node) -> Tuple[int, int, int]:
+    first = min([node.lineno] + [d.lineno for d in node.decorator_list])
+    return first, node.lineno, node.end_lineno or node.lineno
+
+
+_LAYOUTS: Dict[str, Layout] = {}  # path → the layout of its last parse
+
+
+def note_layout(path: str, status: Optional[list], module: str, is_package: bool, tree: ast.Module,
+                imports: tuple) -> None:
+    """The index parsed `path` for its facts (as `module`, its imports `imports` as the facts hold them):
+    a definition asked of it later is parsed alone. Only when the facts were read as this module reads
+    them (same dotted name, package or not), so its Names are those a whole parse here would give."""
+    if status is not None and is_package == _is_package(path):
+        _LAYOUTS[path] = Layout(status, module, tree.body, imports=imports)
+
+
+def _fresh_layout(path: str, module: str) -> Optional[Layout]:
+    layout = _LAYOUTS.get(path)
+    if layout is None or layout.module != module or layout.stamp != stamp(path):
+        return None
+    return layout
+
+
+def _parse_span(path: str, layout: Layout, span: Tuple[int, int, int], indented: bool) -> Optional[ast.AST]:
+    """The definition at `span`, parsed from its own lines of the file at their own line numbers (blank
+    lines before it) and columns (a method's indented lines under an `if 1:`, unchanged): the node a
+    whole parse gives. None when the file is not what the layout was read from, or not plain UTF-8 text
+    (a coding cookie), or the lines do not parse to that definition: then the module is parsed whole."""
+    first, line, last = span
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    if len(data) != layout.stamp[0] or b"coding" in b"\n".join(data.split(b"\n", 2)[:2]):
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:  # Python ends lines at \r\n, \r and \n alike
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if last > len(lines) or (indented and first < 2):
+        return None
+    segment = "\n".join(lines[first - 1:last])
+    source = ("\n" * (first - 2) + "if 1:\n" + segment) if indented else ("\n" * (first - 1) + segment)
+    try:
+        tree = parse_source(source, path)
+    except ParseFailure:
+        return None
+    body = tree.body[0].body if indented and tree.body and isinstance(tree.body[0], ast.If) else tree.body
+    node = body[0] if len(body) == 1 else None
+    if not isinstance(node, FUNCTIONS) or node.lineno != line or (node.end_lineno or line) != last:
+        return None
+    return node

@@ -109,6 +109,8 @@ class Validator:
     # The classes (dotted) this describes: one, or those a view picks among (what all of them check), so
     # a call-graph fact can name the validation a call site passes on and the callee's module rebuild it.
     classes: Tuple[str, ...] = ()
+    # The class whose clean() skips super().clean() (the form's own or a base's: where the fix goes)
+    clean_skipped_by: str = ""
 
     def common(self, other: "Validator") -> Optional["Validator"]:
         """What both of two classes check (a view picking one by a condition), or None if they differ in
@@ -125,7 +127,8 @@ class Validator:
                          self.model_clean_queries and other.model_clean_queries, self.read_only & other.read_only,
                          tuple(pair for pair in self.field_classes if pair in other.field_classes),
                          tuple(sorted(set(self.unread_packages) | set(other.unread_packages))),
-                         tuple(dict.fromkeys(self.classes + other.classes)))
+                         tuple(dict.fromkeys(self.classes + other.classes)),
+                         self.clean_skipped_by or other.clean_skipped_by)
 
     @property
     def unique_checked(self) -> FrozenSet[str]:
@@ -171,7 +174,7 @@ class Validator:
             return FormFix(FormFixKind.CLEAN_FIELD if len(renamed) == 1 else FormFixKind.CLEAN, self.name, renamed)
         if self.kind is ValidatorKind.MODEL_FORM:
             if not self.unique_checks_on:
-                return FormFix(FormFixKind.CALL_SUPER_CLEAN, self.name, unique_set.fields)
+                return FormFix(FormFixKind.CALL_SUPER_CLEAN, self.clean_skipped_by or self.name, unique_set.fields)
             missing = tuple(f for f in unique_set.fields if f not in self.unique_checked)
             if missing:
                 kind = (FormFixKind.ADD_TO_META_FIELDS if self.model_checked is not None
@@ -272,9 +275,9 @@ def validator_for(project: ModuleIndex, model_of_value: ModelOfValue, cls: Class
     declared = set()
     clean_methods = set()
     clean_queries = False
-    clean_overridden_without_super = False
+    clean_skipped_by = _clean_skipped_by(project, cls)
     meta = None
-    for index, facts in enumerate(chain):
+    for facts in chain:
         declared |= _declared_fields(facts)
         for method in facts.methods:
             for prefix in ("clean_", "validate_"):
@@ -282,8 +285,6 @@ def validator_for(project: ModuleIndex, model_of_value: ModelOfValue, cls: Class
                     clean_methods.add(method.name[len(prefix):])
             if method.name in ("clean", "validate"):
                 clean_queries = clean_queries or method.queries
-                if index == 0 and method.name == "clean" and "clean" not in method.super_calls:
-                    clean_overridden_without_super = True
         if meta is None and facts.meta is not None:
             meta = facts.meta
     model = None
@@ -306,7 +307,7 @@ def validator_for(project: ModuleIndex, model_of_value: ModelOfValue, cls: Class
         elif isinstance(listed, tuple):
             model_checked = frozenset(f for f in listed if isinstance(f, str))
             fields |= model_checked
-    unique_checks_on = not clean_overridden_without_super
+    unique_checks_on = clean_skipped_by is None
     if kind is ValidatorKind.MODEL_SERIALIZER and meta is not None and meta.assigned("validators") is not None:
         unique_checks_on = False  # Meta.validators replaces every generated validator
     custom_create = any(facts.method("create") is not None for facts in chain)
@@ -324,7 +325,25 @@ def validator_for(project: ModuleIndex, model_of_value: ModelOfValue, cls: Class
                      clean_queries, unique_checks_on, frozenset(_explicit_validators(cls, meta)), custom_create,
                      model_checked if kind is ValidatorKind.MODEL_FORM else None, model_cleans,
                      frozenset(_read_only_fields(chain, meta)) if kind.is_serializer else frozenset(),
-                     field_classes, _unread_packages(project, cls))
+                     field_classes, _unread_packages(project, cls), clean_skipped_by=clean_skipped_by or "")
+
+
+def _clean_skipped_by(project: ModuleIndex, cls: ClassFacts) -> Optional[str]:
+    """The class whose clean() stops the clean() Django runs on a form of class `cls` — the most derived
+    one, then each base's reached through super().clean(), in declaration order — before ModelForm's
+    own, which switches validate_unique() on: a clean() reached that does not call super().clean(), also
+    an inherited one (`class CouponForm(BaseCouponForm): pass`). A base that is Django's own, or one not
+    read, ends the walk as passing on (`class F(forms.ModelForm, Mixin)`: Django's clean() runs before
+    the mixin's). None when nothing stops it."""
+    for dotted, facts in [(cls.qualname, cls)] + project.ancestors(cls):
+        if dotted in ("object", "builtins.object"):
+            continue
+        if facts is None or facts.module.startswith("django."):
+            return None
+        method = facts.method("clean")
+        if method is not None and "clean" not in method.super_calls:
+            return facts.name
+    return None
 
 
 def classes_returned(project, dotted: str) -> Optional[Tuple[str, ...]]:
