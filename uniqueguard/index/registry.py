@@ -37,8 +37,9 @@ class ModelRegistry:
 
     # ---------------------------------------------------------------------------------------- models
     def model(self, dotted: str) -> Optional[ModelInfo]:
-        """The ModelInfo for a class name, or None when it is not a (known) model."""
-        cls = self.modules.find_class(dotted)
+        """The ModelInfo for a class name, or None when it is not a (known) model. A class of the standard
+        library is none: its module is not read to find out (`ModuleIndex.in_standard_library`)."""
+        cls = None if self.modules.in_standard_library(dotted) else self.modules.find_class(dotted)
         if cls is None:
             extra = self._configured(dotted)
             return configured_model(dotted, extra) if extra else None
@@ -53,6 +54,10 @@ class ModelRegistry:
     def find_class(self, dotted: str) -> Optional[ClassFacts]:
         """Class lookup, for `uniqueness` (the registry is the `ModelLookup` models are built with)."""
         return self.modules.find_class(dotted)
+
+    def in_standard_library(self, dotted: str) -> bool:
+        """For `uniqueness`: a standard-library base never makes a class a model, nor hides one."""
+        return self.modules.in_standard_library(dotted)
 
     def ancestors(self, cls: ClassFacts) -> List[Tuple[str, Optional[ClassFacts]]]:
         """Base classes, for `uniqueness` (a project field class deriving from a Django field)."""

@@ -288,6 +288,8 @@ class ModelLookup(Protocol):
 
     def find_class(self, dotted: str) -> Optional[ClassFacts]: ...
 
+    def in_standard_library(self, dotted: str) -> bool: ...
+
     def ancestors(self, cls: ClassFacts) -> List[Tuple[str, Optional[ClassFacts]]]: ...
 
     def module_value(self, dotted: str) -> object: ...
@@ -319,9 +321,10 @@ class _Builder:
     def declares_model(self) -> bool:
         """A class whose bases cannot be read (a base from a package that is not installed: a
         timestamped, lifecycle or polymorphic model) is a model when its body says so: a field, a
-        relation or a manager from Django's models module, or a Meta with options only models have."""
-        unreadable = [b for b in self.cls.bases if b and b not in ("object",) and self.project.find_class(b) is None
-                      and not b.startswith("django.")]
+        relation or a manager from Django's models module, or a Meta with options only models have. A
+        base from the standard library is not unreadable: it is known, and never a model."""
+        unreadable = [b for b in self.cls.bases if b and b not in ("object",) and not b.startswith("django.")
+                      and not self.project.in_standard_library(b) and self.project.find_class(b) is None]
         if not unreadable:
             return False
         meta = self.cls.meta
