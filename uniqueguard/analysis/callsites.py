@@ -200,7 +200,7 @@ class CallSites:
     def _method_in_chain(self, cls: Optional[ClassFacts], name: str) -> Optional[str]:
         if cls is None:
             return None
-        for facts in [cls] + [f for _, f in self.project.ancestors(cls) if f is not None]:
+        for facts in self.project.lineage(cls):
             if facts.method(name) is not None:
                 return function_id(facts.module, f"{facts.name}.{name}")
         return None

@@ -90,8 +90,7 @@ def may_fill(project, scope: ModuleScope, holder: ast.AST, validator: Validator,
         cls = project.find_class(dotted)
         if cls is None:
             return True
-        chain = [cls] + [facts for _, facts in project.ancestors(cls) if facts is not None]
-        for facts in chain:
+        for facts in project.lineage(cls):
             if facts.module.startswith(("django.", "rest_framework.")):
                 continue  # the framework's own: copies the class's fields only
             for name in hooks:

@@ -772,8 +772,8 @@ class CheckFinder:
             classes = (f"{self.scope.module}.{owner.name}",) if owner is not None else ()
         for dotted in classes:
             cls = project.find_class(dotted)
-            for facts in [cls] + [f for _, f in project.ancestors(cls)] if cls is not None else ():
-                if facts is not None and facts.method(call.func.attr) is not None:
+            for facts in project.lineage(cls) if cls is not None else ():
+                if facts.method(call.func.attr) is not None:
                     return project_method(project, f"{facts.module}.{facts.name}", call.func.attr)
         return None
 

@@ -152,8 +152,8 @@ class Shared:
         files: Dict[str, list] = {}
         for model in sorted(set(model for model in models if model)):
             cls = project.find_class(model) if "." in model else None
-            for facts in [cls] + [found for _, found in project.ancestors(cls)] if cls is not None else ():
-                path = project.module_path(facts.module) if facts is not None else None
+            for facts in project.lineage(cls) if cls is not None else ():
+                path = project.module_path(facts.module)
                 if path and path.startswith(top) and path not in files:
                     files[path] = list(project.modules.stamp_when_read(path) or ())
         return files

@@ -103,8 +103,8 @@ def _racy_get_or_create(project, model) -> bool:
     not offered either."""
     for dotted in model.managers.get("objects", ()):
         cls = project.find_class(dotted)
-        for facts in [cls] + [f for _, f in project.ancestors(cls)] if cls is not None else ():
-            method = facts.method("get_or_create") if facts is not None else None
+        for facts in project.lineage(cls) if cls is not None else ():
+            method = facts.method("get_or_create")
             if method is None:
                 continue
             if facts.module.split(".")[0] == "django" or "get_or_create" in method.super_calls:

@@ -137,8 +137,8 @@ class NewRows:
         if method and manager:
             chains += [(method, project.find_class(dotted)) for dotted in parent.managers.get(manager, ())]
         for name, cls in chains:
-            for facts in [cls] + [f for _, f in project.ancestors(cls)] if cls is not None else ():
-                found = facts.method(name) if facts is not None else None
+            for facts in project.lineage(cls) if cls is not None else ():
+                found = facts.method(name)
                 if found is None:
                     continue
                 for dotted in found.inserts:

@@ -400,7 +400,7 @@ class WriteFinder:
         plain = orm.sync_name(method)
         for dotted in model.managers.get(manager_attr or "objects", ()):
             cls = project.find_class(dotted)
-            chain = ([cls] + [f for _, f in project.ancestors(cls) if f is not None]) if cls else []
+            chain = project.lineage(cls) if cls else []
             for facts in chain:
                 found = facts.method(plain)
                 if found is not None and len(found.params) > 1:
@@ -604,9 +604,8 @@ class WriteFinder:
         project = self.resolver.project
         for dotted in model.managers.get(manager_name, ()):
             cls = project.find_class(dotted)
-            chain = [cls] + [f for _, f in project.ancestors(cls)] if cls is not None else []
-            if any(f is not None and f.method(method) is not None and not f.module.startswith("django.")
-                   for f in chain):
+            chain = project.lineage(cls) if cls is not None else []
+            if any(f.method(method) is not None and not f.module.startswith("django.") for f in chain):
                 return True
         return False
 

@@ -338,6 +338,11 @@ class ModuleIndex:
                 stack.extend(reversed(facts.bases))
         return result
 
+    def lineage(self, cls: ClassFacts) -> List[ClassFacts]:
+        """The class, then every base whose source is read, in ancestors()' order: the classes a method or
+        field lookup walks; a base that cannot be read (None in ancestors()) is left out."""
+        return [cls] + [facts for _, facts in self.ancestors(cls) if facts is not None]
+
     def inherits(self, cls: ClassFacts, names: Iterable[str]) -> bool:
         """Whether any base (transitively) is one of the dotted `names`, or ends with `.<name>`."""
         wanted = tuple(names)

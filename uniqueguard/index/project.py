@@ -95,6 +95,9 @@ class Project:
     def ancestors(self, cls: ClassFacts) -> List[Tuple[str, Optional[ClassFacts]]]:
         return self.modules.ancestors(cls)
 
+    def lineage(self, cls: ClassFacts) -> List[ClassFacts]:
+        return self.modules.lineage(cls)
+
     def inherits(self, cls: ClassFacts, names: Iterable[str]) -> bool:
         return self.modules.inherits(cls, names)
 

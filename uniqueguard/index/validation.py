@@ -325,7 +325,7 @@ def validator_for(project: ModuleIndex, model_of_value: ModelOfValue, cls: Class
         kind = ValidatorKind.MODEL_SERIALIZER
     else:
         return None
-    chain = [cls] + [facts for _, facts in project.ancestors(cls) if facts is not None]
+    chain = project.lineage(cls)
     declared = set()
     clean_methods = set()
     clean_queries = False
@@ -483,7 +483,7 @@ def _model_serializer_by_body(project: ModuleIndex, cls: ClassFacts) -> bool:
     declaration nothing says what the class is, and it is not taken for a serializer."""
     if not _unread_packages(project, cls):
         return False
-    chain = [cls] + [facts for _, facts in project.ancestors(cls) if facts is not None]
+    chain = project.lineage(cls)
     meta = next((facts.meta for facts in chain if facts.meta is not None), None)
     return (meta is not None and _meta_option(project, meta, "model") is not None
             and any(_meta_option(project, meta, option) is not None for option in MODEL_SERIALIZER_META))
@@ -587,7 +587,7 @@ def _model_clean_queries(project: ModuleIndex, model_info) -> bool:
     cls = getattr(model_info, "facts", None)
     if cls is None:
         return False
-    chain = [cls] + [facts for _, facts in project.ancestors(cls) if facts is not None]
+    chain = project.lineage(cls)
 
     def body(name):
         owner = next((facts for facts in chain if facts.method(name) is not None), None)
