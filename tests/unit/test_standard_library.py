@@ -89,3 +89,47 @@ def test_writes_to_models_still_fire_and_a_class_on_a_standard_library_base_is_n
     its body); at run time it has no manager, no table and no save() of Django's."""
     _index(project)
     assert project.lint("shop/views.py") == [(6, "UNQ001"), (7, "UNQ001")]
+
+
+CALLING_VIEWS = """\
+import copy
+import datetime
+import zipfile
+
+from shop.models import Tag
+
+
+def stamp(request):
+    name = datetime.datetime(2020, 1, 1)
+    Tag.objects.create(name=name)  # expect: UNQ001
+
+
+def upload(request, template):
+    with zipfile.ZipFile(request.FILES["archive"]) as archive:
+        Tag.objects.create(name=archive.namelist()[0])  # expect: UNQ001
+    tag = copy.copy(template)
+    tag.name = request.POST["name"]
+    tag.save()
+"""
+
+
+def test_no_standard_library_module_is_read_for_a_call_of_one_of_its_classes(project, monkeypatch):
+    """What the guards look for in a called function (a query of the project's models, Django's
+    `transaction.atomic`), a form or serializer class, a name bound to a model: none is in the standard
+    library, whose modules were parsed whole for each call of one of its classes (`datetime.datetime(...)`,
+    `zipfile.ZipFile(...)`, `copy.copy(...)`: datetime.py and zipfile.py are 90 kB each)."""
+    from uniqueguard.index import discovery
+
+    read = []
+    real = discovery.parse_source
+
+    def parse_source(source, path, *args, **kwargs):
+        read.append(os.path.abspath(path))
+        return real(source, path, *args, **kwargs)
+
+    monkeypatch.setattr(discovery, "parse_source", parse_source)
+    project.write("shop/models.py", MODELS)
+    project.write("shop/calls.py", CALLING_VIEWS)
+    assert project.lint("shop/calls.py") == [(10, "UNQ001"), (15, "UNQ001")]
+    stdlib = os.path.dirname(os.path.abspath(enum.__file__))
+    assert [path for path in read if path.startswith(stdlib + os.sep) and "site-packages" not in path] == []

@@ -220,6 +220,15 @@ def _has_rollback_after(scope: ModuleScope, statements, child) -> bool:
     return False
 
 
+def _guarding_function(project, dotted: str):
+    """`project_function` for what the guards look for in a called function's body — a query of one of
+    the project's models, Django's `transaction.atomic` — which no function of the standard library
+    holds: its modules are not read to find out. They were, whole, for every call of a standard-library
+    class (`datetime.datetime(...)`, `zipfile.ZipFile(...)`: 90 kB modules parsed to learn that the name
+    is no module-level function)."""
+    return None if project.modules.in_standard_library(dotted) else project_function(project, dotted)
+
+
 def _rolls_back(resolver, func: ast.AST) -> bool:
     """Whether `func` is a project context manager whose body is `with transaction.atomic(): ... yield ...
     raise` (the raise after the yield at the same level, so every use rolls back)."""
@@ -231,7 +240,7 @@ def _rolls_back(resolver, func: ast.AST) -> bool:
             found = (local[-1], resolver.scope.names_at(local[-1]))
     if found is None:
         dotted = resolver.dotted(func)
-        found = project_function(resolver.project, dotted) if dotted else None
+        found = _guarding_function(resolver.project, dotted) if dotted else None
     if found is None:
         return False
     function, names = found
@@ -742,7 +751,7 @@ class CheckFinder:
             spelling = f"{expr.func.attr}()"
         else:
             dotted = self.resolver.dotted(expr.func)
-            found = project_function(project, dotted) if dotted else None
+            found = _guarding_function(project, dotted) if dotted else None
             if found is not None:
                 function, names = found
 
@@ -820,7 +829,7 @@ class CheckFinder:
                     return project_method(project, f"{owner.module}.{owner.name}", func.attr)
             return None
         dotted = self.resolver.dotted(func) if isinstance(func, (ast.Name, ast.Attribute)) else None
-        return project_function(project, dotted) if dotted else None  # `helpers.parse(...)`: a module's function
+        return _guarding_function(project, dotted) if dotted else None  # `helpers.parse(...)`: a module's function
 
     def _catches_does_not_exist(self, handler: ast.ExceptHandler) -> bool:
         names = _exception_names(self.scope, handler.type) if handler.type is not None else []

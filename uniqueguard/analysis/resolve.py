@@ -681,10 +681,14 @@ class Resolver:
         return self.validator_of_class(self.dotted(func))
 
     def validator_of_class(self, dotted: Optional[str]) -> Optional[Validator]:
+        """What the form or serializer class `dotted` validates. The standard library has none: its modules
+        are not read to find out whether a name called there is a class (`copy.copy(...)`)."""
         if not dotted:
             return None
         if dotted not in self._validators:
             self._validators[dotted] = None
+            if self.project.modules.in_standard_library(dotted):
+                return None
             cls = self.project.find_class(dotted)
             found = validator_for(self.project.modules, self.model_of_value, cls) if cls is not None else None
             self._validators[dotted] = replace(found, classes=(cls.qualname,)) if found is not None else None

@@ -60,7 +60,8 @@ def model_of_dotted(project, facts: Optional[ModuleFacts], dotted: str, hops: in
         found = _swappable_by_suffix(project, name)
         if found is not None:
             return found
-    module = project.module(module_name)
+    # A standard-library module binds no name to a project's model: not read to find out (`copy.copy`).
+    module = None if project.modules.in_standard_library(module_name) else project.module(module_name)
     if module is None:
         return None
     bound = module.assigned(name)
