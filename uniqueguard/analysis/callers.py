@@ -34,7 +34,7 @@ from .callsites import CallSites
 from .resolve import Resolver
 from ..paths import inside
 from .scope import ModuleScope
-from .support_code import is_test_support_module
+from .support_code import is_test_support_module, shows_test_support
 
 MAX_DEPTH = 4
 # Django's `Model` (as bases name it when Django is not installed where the linter runs) and the methods it
@@ -143,6 +143,9 @@ class Extractor:
                 self._unreadable.add(path)
             if not dotted or text is None:
                 return None
+            if not self.test_support and in_hand.tree_in_hand(path) is None and shows_test_support(text):
+                self.read(path, text, False)
+                return None  # its own lines say so: not parsed whole to find out
             try:
                 tree = in_hand.tree_of(path, text)
             except (discovery.ParseFailure, RecursionError):

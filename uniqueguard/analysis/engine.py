@@ -20,7 +20,7 @@ from .. import orm
 from ..config import ConfigError, Options, find_config, read_config
 from ..index.discovery import ParseFailure, find_root, module_name, parse_source
 from ..index.facts import resolve_relative
-from ..index.in_hand import holding, tree_of
+from ..index.in_hand import holding, tree_in_hand, tree_of
 from ..findings import Failure, Finding, finding, run_failure
 from .helpers import HelperWrite, Shared
 from ..paths import matches, relative_posix
@@ -39,7 +39,7 @@ if TYPE_CHECKING:  # imported at run time by _import_analysis()
     from .hints import objects_read_after, reusable_field, supplied_by_view, transaction_around
     from .resolve import Resolver
     from .scope import ModuleScope, call_label
-    from .support_code import MigrationCode, is_test_support_module
+    from .support_code import MigrationCode, is_test_support_module, shows_test_support
     from .verdict import CheckSeen, CreatorSeen, Fix, HandlerSeen, Verdict
     from .writes import Write, WriteFinder
 
@@ -52,7 +52,7 @@ def _import_analysis() -> None:
         OPEN, SAFE, VALIDATED, Signature, SiteReader, decode_exits, decode_inputs, reaches, site_outcomes, \
         unset_field_is_fresh, CheckFinder, Guard, GuardKind, TryNodes, atomic_around, handler_guard, \
         never_commits, only_reraises, savepoint_between, reusable_field, transaction_around, Resolver, \
-        objects_read_after, supplied_by_view, \
+        objects_read_after, supplied_by_view, shows_test_support, \
         ModuleScope, call_label, MigrationCode, is_test_support_module, CheckSeen, CreatorSeen, Fix, \
         HandlerSeen, Verdict, Write, WriteFinder
     if "WriteFinder" in globals():
@@ -69,7 +69,7 @@ def _import_analysis() -> None:
     from .hints import objects_read_after, reusable_field, supplied_by_view, transaction_around
     from .resolve import Resolver
     from .scope import ModuleScope, call_label
-    from .support_code import MigrationCode, is_test_support_module
+    from .support_code import MigrationCode, is_test_support_module, shows_test_support
     from .verdict import CheckSeen, CreatorSeen, Fix, HandlerSeen, Verdict
     from .writes import Write, WriteFinder
 
@@ -378,6 +378,10 @@ def _read_module(shared: Shared, placed: str, path: str, source, tree: Optional[
     support, remembered so that the module is not read again."""
     text_ = _text(source) if source is not None else None
     reader = shared.extractor.kept(placed, text_)
+    if tree is None and reader is None and not merged.check_test_support and source is not None \
+            and tree_in_hand(placed) is None and shows_test_support(source):
+        shared.remember_test_support(placed, text_)  # its own lines say so: not parsed whole to find out
+        return None
     if tree is None:
         tree = reader.scope.tree if reader is not None else tree_of(placed, source)
     if not merged.check_test_support and is_test_support_module(tree):

@@ -13,8 +13,10 @@ The `check-test-support` option turns both off.
 from __future__ import annotations
 
 import ast
+import re
 from typing import Dict, Iterator, List, Optional, Set
 
+from ..index.discovery import ParseFailure, parse_source
 from .scope import FUNCTION_NODES, DefNode, ModuleScope
 
 # Top-level imports that only test code makes (a package and its submodules).
@@ -38,6 +40,32 @@ def _top_level_statements(tree: ast.Module) -> Iterator[ast.stmt]:
 
 def _is_test_import(name: Optional[str]) -> bool:
     return name is not None and any(name == t or name.startswith(t + ".") for t in TEST_IMPORTS)
+
+
+# A line at column 0 that imports a test framework (`import pytest`, `from django.test.utils import x`)
+_TEST_IMPORT_LINE = re.compile(r"^(?:import|from)[ \t]+(?:%s)(?:\.[\w.]*)?(?![\w.])[^\n]*"
+                               % "|".join(re.escape(name) for name in TEST_IMPORTS), re.MULTILINE)
+
+
+def shows_test_support(source) -> bool:
+    """Whether a module's source (bytes or text) shows that it is test support without being parsed whole:
+    a line at column 0 imports a test framework, and the lines up to it parse as a module that
+    `is_test_support_module` calls test support (a line inside a string, or an import continued on the
+    next lines, does not). Lines never change meaning with what follows them, so the module's own
+    top-level statements include that import. False means "not known from the text" (the import under a
+    top-level `if`, or after another module on its line): the whole tree decides.
+
+    A test-support module is never analysed; parsed whole only to find that out, such modules were up to
+    a sixth of the parsing of a run over an application's every file (weblate's tests: 810 kB)."""
+    text = source.decode("latin-1") if isinstance(source, (bytes, bytearray)) else source
+    found = _TEST_IMPORT_LINE.search(text)
+    if found is None:
+        return False
+    end = found.end()  # latin-1 maps each byte to one character: the same offset in the bytes
+    try:
+        return is_test_support_module(parse_source(source[:end], "<test support>"))
+    except (ParseFailure, RecursionError):
+        return False
 
 
 def is_test_support_module(tree: ast.Module) -> bool:
