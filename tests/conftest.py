@@ -1,13 +1,16 @@
 """Shared test helpers: build a throwaway Django-shaped project and lint one of its files."""
 from __future__ import annotations
 
+import collections
 import dataclasses
+import os
 import textwrap
 from pathlib import Path
 
 import pytest
 
 from uniqueguard.analysis.engine import Options, check_source
+from uniqueguard.index import discovery
 from uniqueguard.rules import RULES
 
 ALL_CODES = tuple(rule.code for rule in RULES)
@@ -62,3 +65,17 @@ def project(tmp_path):
 def isolated_cache(tmp_path_factory, monkeypatch):
     """Every test gets its own facts cache folder: no test reads another's (or the user's) cache."""
     monkeypatch.setenv("UNIQUEGUARD_CACHE_DIR", str(tmp_path_factory.mktemp("ugcache")))
+
+
+@pytest.fixture
+def parses(monkeypatch):
+    """path → how many times it was parsed (every parse of a file goes through discovery.parse_source)."""
+    counted = collections.Counter()
+    real = discovery.parse_source
+
+    def parse_source(source, path, *args, **kwargs):
+        counted[os.path.abspath(path)] += 1
+        return real(source, path, *args, **kwargs)
+
+    monkeypatch.setattr(discovery, "parse_source", parse_source)
+    return counted

@@ -1,14 +1,11 @@
 """One reading per module per run: a module the call graph parses for its calls, for one name or several,
 is not parsed again for the other names asked of it, for its index facts, or when it is linted."""
-import collections
-import os
 
 import pytest
 
 from test_callgraph import _forget_process_state
 from uniqueguard.analysis import engine
 from uniqueguard.config import Options
-from uniqueguard.index import discovery
 from uniqueguard.rules import RULES
 
 MODELS = """
@@ -57,20 +54,6 @@ def hand_out(request):
 """
 
 FILES = {"shop/models.py": MODELS, "shop/services.py": SERVICES, "shop/views.py": VIEWS, "shop/other.py": OTHER}
-
-
-@pytest.fixture
-def parses(monkeypatch):
-    """path → how many times it was parsed (every parse of a file goes through discovery.parse_source)."""
-    counted = collections.Counter()
-    real = discovery.parse_source
-
-    def parse_source(source, path, *args, **kwargs):
-        counted[os.path.abspath(path)] += 1
-        return real(source, path, *args, **kwargs)
-
-    monkeypatch.setattr(discovery, "parse_source", parse_source)
-    return counted
 
 
 def _run(project, order):

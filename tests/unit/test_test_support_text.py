@@ -2,13 +2,9 @@
 whole (support_code.shows_test_support): never analysed, as when its tree said so. A line that only looks
 like such an import (inside a string, a longer module name, `from django import test`) decides nothing:
 the whole tree does, and the module's writes are judged as before."""
-import collections
-import os
-
 import pytest
 
 from uniqueguard.analysis.support_code import shows_test_support
-from uniqueguard.index import discovery
 
 MODELS = """\
 from django.db import models
@@ -48,27 +44,13 @@ TREE_DECIDES = {
 }
 
 
-@pytest.fixture
-def parsed(monkeypatch):
-    """path → how many times it was parsed whole."""
-    counted = collections.Counter()
-    real = discovery.parse_source
-
-    def parse_source(source, path, *args, **kwargs):
-        counted[os.path.abspath(path)] += 1
-        return real(source, path, *args, **kwargs)
-
-    monkeypatch.setattr(discovery, "parse_source", parse_source)
-    return counted
-
-
 @pytest.mark.parametrize("name", sorted(SUPPORT))
-def test_a_module_whose_lines_import_a_test_framework_is_settled_unparsed(project, parsed, name):
+def test_a_module_whose_lines_import_a_test_framework_is_settled_unparsed(project, parses, name):
     project.write("shop/models.py", MODELS)
     path = project.write("shop/support.py", SUPPORT[name] + WRITES)
     assert shows_test_support(path.read_bytes()) and shows_test_support(path.read_text())
     assert project.lint("shop/support.py") == []
-    assert parsed[str(path)] == 0
+    assert parses[str(path)] == 0
 
 
 @pytest.mark.parametrize("name", sorted(LOOK_ALIKES))
@@ -80,15 +62,15 @@ def test_a_line_that_only_looks_like_a_test_import_decides_nothing(project, name
 
 
 @pytest.mark.parametrize("name", sorted(TREE_DECIDES))
-def test_test_support_the_text_cannot_show_is_found_in_the_tree(project, parsed, name):
+def test_test_support_the_text_cannot_show_is_found_in_the_tree(project, parses, name):
     project.write("shop/models.py", MODELS)
     path = project.write("shop/support.py", TREE_DECIDES[name] + WRITES)
     assert not shows_test_support(path.read_bytes())
     assert project.lint("shop/support.py") == []
-    assert parsed[str(path)] == 1
+    assert parses[str(path)] == 1
 
 
-def test_the_call_graph_reads_no_test_support_module_for_its_calls(project, parsed):
+def test_the_call_graph_reads_no_test_support_module_for_its_calls(project, parses):
     """A helper's callers are looked for in every module naming it; a test-support one calls nothing in
     production and is not parsed to find that out."""
     project.write("shop/models.py", MODELS)
@@ -97,4 +79,4 @@ def test_the_call_graph_reads_no_test_support_module_for_its_calls(project, pars
     support = project.write("shop/checks.py", "import pytest\nfrom shop.services import tag\n\n\n"
                                               "def test_tag():\n    tag('x')\n")
     assert project.lint("shop/services.py") == [(5, "UNQ001")]
-    assert parsed[str(support)] == 0
+    assert parses[str(support)] == 0
