@@ -111,14 +111,12 @@ MANAGED = """
 
 
     class TeamManager(models.Manager):
-        def create(self, **kwargs):
-            name = kwargs["name"]
+        def create(self, name, **kwargs):
             try:
-                group = Group.objects.get(name=name)
-                kwargs["group_ptr"] = group
-            except Group.DoesNotExist:
-                pass
-            return super().create(**kwargs)
+                kwargs["group_ptr"] = Group.objects.get(name=name)
+            except (Group.DoesNotExist,):
+                pass  # a new group is made with the team
+            return super(TeamManager, self).create(name=name, **kwargs)
 
 
     class Team(Group):
