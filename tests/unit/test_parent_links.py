@@ -73,6 +73,9 @@ def messages(app, body):
     ("def f(pk):\n    p = Place.objects.get(pk=pk)\n    Restaurant.objects.create(place_ptr=p, name=p.name)\n", []),
     # the name the lookup pinned is the name written
     ("def f(n):\n    p = Place.objects.get(name=n)\n    Restaurant.objects.create(place_ptr=p, name=n)\n", []),
+    # a row loaded by its pk on one branch may hold another name
+    ("def f(a, k, n):\n    if a:\n        p = Place.objects.get(pk=k)\n    else:\n        p = Place.objects.get(name=n)\n"
+     "    Restaurant.objects.create(place_ptr=p, name=n)\n", ["Place.name"]),
     # another name: the UPDATE changes the unique value
     ("def f(pk, n):\n    p = Place.objects.get(pk=pk)\n    Restaurant.objects.create(place_ptr=p, name=n)\n",
      ["Place.name"]),

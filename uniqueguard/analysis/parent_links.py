@@ -126,14 +126,18 @@ class ParentLinks:
             return value
         return None
 
-    def _surely_row(self, name: ast.Name) -> bool:
-        """Every binding of the local that may reach `name` holds a row (never None)."""
+    def _reaching(self, name: ast.Name):
+        """(the bindings of the local made before `name` — any may reach it —, the scope they live in)."""
         binding, func = self.scope.binding_before(name.id, name)
         if binding is None:
-            return False
+            return [], func
         position = (name.lineno, name.col_offset)
-        reaching = [b for b in self.scope.bindings(func).get(name.id, ()) if b.visible <= position] or [binding]
-        return all(self._row_binding(b, name.id, func) for b in reaching)
+        return [b for b in self.scope.bindings(func).get(name.id, ()) if b.visible <= position] or [binding], func
+
+    def _surely_row(self, name: ast.Name) -> bool:
+        """Every binding of the local that may reach `name` holds a row (never None)."""
+        reaching, func = self._reaching(name)
+        return bool(reaching) and all(self._row_binding(b, name.id, func) for b in reaching)
 
     def _row_binding(self, binding, name: str, func) -> bool:
         kind, value = binding.kind, binding.value
@@ -170,12 +174,12 @@ class ParentLinks:
         if (isinstance(row, ast.Name) and isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name)
                 and value.value.id == row.id and value.attr in (field, f"{field}_id")):
             return True
-        loader = row if isinstance(row, ast.Call) else self.scope.follow_locals(row)
-        if not (isinstance(loader, ast.Call) and isinstance(loader.func, ast.Attribute)
-                and loader.func.attr in orm.LOOKUPS):
-            return False
-        return any(parent.lookup_field(k.arg) == field and k.arg.partition("__")[2] in ("", "exact")
-                   and ast.dump(k.value) == ast.dump(value) for k in loader.keywords if k.arg)
+        if isinstance(row, ast.Call):
+            return _pins_to(row, field, value, parent)
+        reaching, _ = self._reaching(row) if isinstance(row, ast.Name) else ([], None)
+        return bool(reaching) and all(  # every lookup that may have loaded it pinned the field so
+            b.kind is BindingKind.ASSIGN and isinstance(b.value, ast.Call) and _pins_to(b.value, field, value, parent)
+            for b in reaching)
 
     def _field_of_row(self, value: Optional[ast.AST], field: str, parent: ModelInfo) -> bool:
         """`auth_group.name` given for `name`, `auth_group` a row of the parent (or of a child of it) that
@@ -190,11 +194,9 @@ class ParentLinks:
         """The model of the rows every binding of `name` reaching it loads: an ORM loader, a queryset's
         rows in a `for`, or a project function handed the model class that returns `<that class>.objects
         .get(...)` (or None). An instance built here (`M(...)`) is no row the lookup would find."""
-        binding, func = self.scope.binding_before(name.id, name)
-        if binding is None:
+        reaching, _ = self._reaching(name)
+        if not reaching:
             return None
-        position = (name.lineno, name.col_offset)
-        reaching = [b for b in self.scope.bindings(func).get(name.id, ()) if b.visible <= position] or [binding]
         found: Set[str] = set()
         model = None
         for each in reaching:
@@ -472,6 +474,14 @@ def _catches_does_not_exist(handler: ast.ExceptHandler) -> bool:
     kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
     return bool(kinds) and all(k is not None and (getattr(k, "attr", None) or getattr(k, "id", None)) in DOES_NOT_EXIST
                                for k in kinds)
+
+
+def _pins_to(loader: ast.Call, field: str, value: ast.AST, parent: ModelInfo) -> bool:
+    """`Place.objects.get(name=n)` for `name` and `n`: the row it loads holds that value there."""
+    if not (isinstance(loader.func, ast.Attribute) and loader.func.attr in orm.LOOKUPS):
+        return False
+    return any(parent.lookup_field(k.arg) == field and k.arg.partition("__")[2] in ("", "exact")
+               and ast.dump(k.value) == ast.dump(value) for k in loader.keywords if k.arg)
 
 
 def _unchanged(parent: ModelInfo, written: FrozenSet[str], own: FrozenSet[str]) -> Set[UniqueSet]:
