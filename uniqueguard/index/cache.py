@@ -229,6 +229,11 @@ class JsonStore:
         self.extras: Dict[str, Any] = {}  # EXTRAS found in the file (checked by whoever reads them)
         self.dirty = False
         self.hits = 0
+        # Stamps a reader already holds for the files it has read, each compared with the disk at every
+        # call or run (the call graph's, `CallGraph.forget_changed`): an entry of such a file is checked
+        # against that stamp, not stat'ed again (a warm run asks each file's entry for its helper names,
+        # then for its imports).
+        self.seen: Optional[Dict[str, Optional[list]]] = None
         if self.enabled:
             self._load()
 
@@ -248,7 +253,10 @@ class JsonStore:
         if not self.enabled:
             return None
         entry = self.entries.get(path)
-        if not isinstance(entry, dict) or entry.get("stamp") != stamp(path):
+        if not isinstance(entry, dict):
+            return None
+        held = self.seen.get(path) if self.seen is not None else None
+        if entry.get("stamp") != (held if held is not None else stamp(path)):
             return None
         return entry.get("facts")
 

@@ -183,9 +183,13 @@ class ModuleIndex:
             self.cache.put(path, facts, self._stamps[path])
         return facts
 
-    def stamp_when_read(self, path: str) -> Optional[list]:
-        """The stamp of a file when its facts were read (what they are true for), else as it is now."""
-        return self._stamps[path] if path in self._stamps else stamp(path)
+    def stamp_when_read(self, path: str, seen: Optional[Dict[str, Optional[list]]] = None) -> Optional[list]:
+        """The stamp of a file when its facts were read (what they are true for), else as another reader
+        first saw it (`seen`: the call graph's, compared with the disk when the index's files are), else as
+        it is now."""
+        if path in self._stamps:
+            return self._stamps[path]
+        return seen[path] if seen is not None and path in seen else stamp(path)
 
     def note_read(self, path: str, status: Optional[list]) -> None:
         """A file read besides its facts (a function body, index/sources.py), stamped as it was read:
