@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # imported at run time by _import_analysis()
     from .fresh_values import unset_field_is_fresh
     from .guards import (CheckFinder, Guard, GuardKind, TryNodes, atomic_around, handler_guard, never_commits,
                          only_reraises, savepoint_between)
-    from .hints import objects_read_after, reusable_field, supplied_by_view, transaction_around
+    from .hints import objects_read_after, reusable_field, supplied_by_view, transaction_around, transaction_at
     from .resolve import Resolver
     from .scope import ModuleScope, call_label
     from .support_code import MigrationCode, is_test_support_module
@@ -51,8 +51,8 @@ def _import_analysis() -> None:
     global messages, write_inputs, UniqueSet, FormFix, FormFixKind, ValidationSeen, renamed_keys, enclosing_id, \
         OPEN, SAFE, VALIDATED, Signature, SiteReader, decode_exits, decode_inputs, reaches, site_outcomes, \
         unset_field_is_fresh, CheckFinder, Guard, GuardKind, TryNodes, atomic_around, handler_guard, \
-        never_commits, only_reraises, savepoint_between, reusable_field, transaction_around, Resolver, \
-        objects_read_after, supplied_by_view, \
+        never_commits, only_reraises, savepoint_between, reusable_field, transaction_around, transaction_at, \
+        Resolver, objects_read_after, supplied_by_view, \
         ModuleScope, call_label, MigrationCode, is_test_support_module, CheckSeen, CreatorSeen, Fix, \
         HandlerSeen, Verdict, Write, WriteFinder
     if "WriteFinder" in globals():
@@ -66,7 +66,7 @@ def _import_analysis() -> None:
     from .fresh_values import unset_field_is_fresh
     from .guards import (CheckFinder, Guard, GuardKind, TryNodes, atomic_around, handler_guard, never_commits,
                          only_reraises, savepoint_between)
-    from .hints import objects_read_after, reusable_field, supplied_by_view, transaction_around
+    from .hints import objects_read_after, reusable_field, supplied_by_view, transaction_around, transaction_at
     from .resolve import Resolver
     from .scope import ModuleScope, call_label
     from .support_code import MigrationCode, is_test_support_module
@@ -739,11 +739,15 @@ class _Analysis:
                 validated = self._validated_arguments(call, found.helper)
                 if validated is not None and not validated[0]:
                     continue  # every unique set gets a NULL from this call: nothing can collide
+                # the transaction this call runs in: a try around the call needs a savepoint inside it
+                transaction = transaction_at(self.scope, call, found.helper.label.rpartition(".")[2],
+                                             self.atomic_requests, self.project)
                 if validated is not None:
                     code, message = "UNQ004", messages.helper_call_validated(call_label(call.func), found.helper,
-                                                                             *validated)
+                                                                             *validated, transaction)
                 else:
-                    code, message = messages.helper_call(call_label(call.func), found.helper, found.check)
+                    code, message = messages.helper_call(call_label(call.func), found.helper, found.check,
+                                                         transaction)
                 self._add(call, code, message)
 
     def _validated_arguments(self, call: ast.Call, helper: HelperWrite

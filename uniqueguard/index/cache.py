@@ -26,7 +26,7 @@ try:  # CPython's own SHA-1, the same digests: importing `hashlib` loads OpenSSL
 except ImportError:  # another Python, or a build without it
     from hashlib import sha1
 
-FORMAT = 14  # 14: how many positional parameters a method requires (MethodFacts.required)
+FORMAT = 15  # 15: a bare base name is the module's own (`*` imports); 14: MethodFacts.required
 # 13: returns keep `obj.__class__(...)` / `type(obj)(...)` whatever their arguments (copy
 # helpers); 12: a method's `self.fields["x"] = Field(...)` (MethodFacts.form_fields); 11: what a field
 # class's `__init__` does to its keywords (keyword_changes); 10: `Manager.from_queryset(QS)` bases are

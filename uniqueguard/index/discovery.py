@@ -13,6 +13,9 @@ import warnings
 from typing import Dict, List, Optional, Tuple
 
 ROOT_MARKERS = ("manage.py", "pyproject.toml", "setup.cfg", "setup.py", ".git")
+# A marker that is also an ordinary module name: beside `__init__.py` it is a module of that package
+# (django-cms's `cms/utils/setup.py`), not a distribution's build script, and marks no project root.
+MODULE_MARKERS = frozenset({"setup.py"})
 
 # Folders that never hold the project's own models: VCS, virtualenvs, caches, build output, migrations.
 SKIP_DIRS = frozenset({
@@ -69,7 +72,8 @@ def _marked_folder(folder: str) -> Optional[str]:
     interpreter's install; None when there is none. Memoised per folder as `_root_of_folder` is per
     start: the folders of a project share their ancestors, which were looked at again for each."""
     for marker in ROOT_MARKERS:
-        if os.path.exists(os.path.join(folder, marker)):
+        if os.path.exists(os.path.join(folder, marker)) and not (
+                marker in MODULE_MARKERS and _is_package_folder(folder)):
             return folder
     parent = os.path.dirname(folder)
     if parent == folder or is_install_folder(folder):
