@@ -127,7 +127,8 @@ def is_skipped_dir(name: str) -> bool:
     return name in SKIP_DIRS or name.endswith(".egg-info") or (name.startswith(".") and name != ".")
 
 
-def walk_python_files(root: str, folders: Optional[Dict[str, Optional[list]]] = None) -> Tuple[list, bool]:
+def walk_python_files(root: str, folders: Optional[Dict[str, Optional[list]]] = None,
+                      scanned: Optional[List[str]] = None) -> Tuple[list, bool]:
     """Paths of the `.py` files under root.
 
     Iterative (no recursion limit), never follows symlinked folders (no loops), skips virtualenvs
@@ -141,6 +142,9 @@ def walk_python_files(root: str, folders: Optional[Dict[str, Optional[list]]] = 
     most of a tree's folders, which Django reads as data, never as modules). The stamps are taken after
     the walk, one stat per folder kept: a folder changed since shortly before the walk began may have
     changed while it was read, and gets a stamp no folder has (`UNSETTLED`).
+
+    `scanned`, when given, receives every folder the walk read or tried to read, in its order (data
+    folders, unreadable folders and virtualenvs' tops included): what `remember_walk` stamps.
     """
     started = time.time_ns()
     found: List[str] = []
@@ -150,9 +154,11 @@ def walk_python_files(root: str, folders: Optional[Dict[str, Optional[list]]] = 
     complete = True
     while stack and complete:
         folder, data = stack.pop()
+        if scanned is not None:
+            scanned.append(folder)
         try:
-            with os.scandir(folder) as scanned:
-                entries = sorted(scanned, key=lambda e: e.name)
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
         except OSError:
             continue
         if folder != root and any(e.name == "pyvenv.cfg" for e in entries):
