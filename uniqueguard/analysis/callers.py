@@ -243,6 +243,7 @@ class Callers:
         self._views: Dict[str, Optional[CallerView]] = {}
         self._argument_sites: Dict[str, Optional[Tuple[CallSite, ...]]] = {}
         self._followed: Dict[str, bool] = {}
+        self._in_transaction: Dict[str, Optional[CallSite]] = {}
         self._expected: Dict[str, None] = {}  # functions whose callers will be asked (`expect`), in order
         extractor.expected = self.expected
 
@@ -252,6 +253,7 @@ class Callers:
         self._sites.clear()
         self._views.clear()
         self._argument_sites.clear()
+        self._in_transaction.clear()
         self._expected.clear()
 
     def followed(self, function: str) -> bool:
@@ -371,6 +373,35 @@ class Callers:
                 view = CallerView(direct, function in guarded, open_sites)
             self._views[function] = view
         return self._views[function]
+
+    def in_transaction(self, function: Optional[str]) -> Optional[CallSite]:
+        """A call, on some chain of callers of `function` (up to MAX_DEPTH), that runs inside an atomic block
+        of its own function (a `with`, a decorator, ATOMIC_REQUESTS): the nearest, breadth first. A bare
+        try/except IntegrityError in `function` would leave that transaction broken (UNQ003), so its hint
+        asks for a savepoint inside the try. Any chain counts: the savepoint costs nothing outside one."""
+        if function is None:
+            return None
+        if function not in self._in_transaction:
+            found: Optional[CallSite] = None
+            depth = {function: 0}
+            level = [function]
+            while level and found is None:  # the sites are those `view` read already: memoised
+                self.read_ahead(f for f in level if depth[f] < MAX_DEPTH)
+                deeper: List[str] = []
+                for current in level:
+                    sites = self.sites(current) if depth[current] < MAX_DEPTH else None
+                    for site in sites[0] if sites is not None else ():
+                        if site.within:
+                            found = site
+                            break
+                        if site.caller not in depth and not site.caller.endswith(":"):
+                            depth[site.caller] = depth[current] + 1
+                            deeper.append(site.caller)
+                    if found is not None:
+                        break
+                level = deeper
+            self._in_transaction[function] = found
+        return self._in_transaction[function]
 
     def _framework_may_call(self, function: str) -> bool:
         """A public method of a class derived from one the project does not define (a view, a form, a

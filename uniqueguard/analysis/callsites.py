@@ -253,8 +253,10 @@ class CallSites:
                 atomic = (context.line, context.how)
         check = self.checks.find(call, None)
         checks = (Check(check.line, check.text, check.model),) if check is not None and check.model else ()
+        around = atomic_around(self.scope, call, self.atomic_requests, self.project)
+        within = (around.line, around.how) if around is not None else ()  # a try in the callee needs a savepoint
         return CallSite(self.path, caller, callee, call.lineno, call.col_offset,
-                        guard.line if guard is not None else 0, atomic, checks, self._args(call))
+                        guard.line if guard is not None else 0, atomic, checks, self._args(call), within)
 
     def _args(self, call: ast.Call) -> tuple:
         """What the call passes, as ((key, kind, detail), ...): key "0", "1"... for a positional argument,

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
 from .. import orm
 from ..config import ConfigError, Options, find_config, read_config
 from ..index.discovery import ParseFailure, find_root, module_name, parse_source
+from ..index.callgraph import id_name
 from ..index.facts import resolve_relative
 from ..index.in_hand import holding, tree_in_hand, tree_of
 from ..findings import Failure, Finding, finding, run_failure
@@ -638,6 +639,30 @@ class _Analysis:
         guards it (UNQ003 when a caller's handler is in a broken atomic block with no savepoint between),
         and silent here when some callers guard or check and others do not — then it is reported at
         those call sites."""
+        verdict = self._judged_with_callers(judged)
+        if verdict is not None and verdict.savepoint_for is None and not judged.own_atomic:
+            transaction = self._transaction_above(judged.function)
+            if transaction is not None:  # a caller runs it in a transaction: the try needs a savepoint
+                verdict = replace(verdict, savepoint_for=transaction)
+        return verdict
+
+    def _transaction_above(self, function: Optional[str]) -> Optional[str]:
+        """How the transaction a caller runs `function` in is spelled, naming that caller's file and line
+        (`@transaction.atomic at line 30 of shop/imports.py, around the call of load() at line 34`); None
+        when no chain of its callers runs it inside an atomic block (callers.py: `in_transaction`)."""
+        site = self.callers.in_transaction(function)
+        if site is None:
+            return None
+        line, how = site.within
+        where = relative_posix(site.path, self.project.root)
+        called = f"the call of {id_name(site.callee)}() at line {site.line}"
+        if how == "ATOMIC_REQUESTS":
+            return f"the ATOMIC_REQUESTS transaction of the view {site.caller.partition(':')[2]}() in {where}, " \
+                   f"around {called}"
+        return f"{how} at line {line} of {where}, around {called}"
+
+    def _judged_with_callers(self, judged: Judged) -> Optional[Verdict]:
+        """`_with_callers`, the savepoint a caller's transaction asks for aside."""
         callers = self.callers.view(judged.function)
         if callers is None:
             return self._with_arguments(judged)
@@ -698,7 +723,8 @@ class _Analysis:
         if still:
             return replace(verdict, unique_sets=tuple(still))
         if validated:
-            return replace(judged.base, rule="UNQ004", unique_sets=tuple(validated), validated_by=tuple(seen))
+            return replace(judged.base, rule="UNQ004", unique_sets=tuple(validated), validated_by=tuple(seen),
+                           savepoint_for=verdict.savepoint_for)
         return None
 
     def _validates(self, model, unique_set: UniqueSet, classes: Tuple[str, ...], keys: Dict[str, str]) -> bool:
@@ -744,8 +770,10 @@ class _Analysis:
                 if validated is not None and not validated[0]:
                     continue  # every unique set gets a NULL from this call: nothing can collide
                 # the transaction this call runs in: a try around the call needs a savepoint inside it
-                transaction = transaction_at(self.scope, call, found.helper.label.rpartition(".")[2],
-                                             self.atomic_requests, self.project)
+                method = found.helper.label.rpartition(".")[2]
+                transaction = transaction_at(self.scope, call, method, self.atomic_requests, self.project)
+                if transaction is None and method not in orm.UPSERT:  # or a caller's, up the chain
+                    transaction = self._transaction_above(enclosing_id(self.scope, call))
                 if validated is not None:
                     code, message = "UNQ004", messages.helper_call_validated(call_label(call.func), found.helper,
                                                                              *validated, transaction)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 import time
 from typing import Any, Dict, Optional, Tuple
 
@@ -63,11 +64,12 @@ def _decode(value: Any) -> Any:
         return UNKNOWN
     if tag == "T":
         return tuple(_decode(v) for v in _list(_list(value, 2)[1]))
-    if tag == "R":
-        return Ref(_str(_list(value, 2)[1]))
+    if tag == "R":  # names interned, as facts.Names gives them: the same few imports recur by the hundred
+        return Ref(sys.intern(_str(_list(value, 2)[1])))
     if tag == "C":
         _list(value, 4)
-        return CallValue(_str(value[1]), _tuple(_decode(value[2])), _pairs(_decode(value[3]), _optional_str))
+        func = sys.intern(_str(value[1]))
+        return CallValue(func, _tuple(_decode(value[2])), _pairs(_decode(value[3]), _optional_str))
     if tag == "D":
         return DictValue(_pairs(_decode(_list(value, 2)[1]), _literal))
     raise ShapeError(f"unknown tag {tag!r}")

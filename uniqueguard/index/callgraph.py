@@ -65,6 +65,7 @@ class CallSite:
     atomic: tuple = ()  # (line, how) of the atomic block the guarding try runs in, no savepoint between
     checks: tuple = ()  # Check records
     args: tuple = ()  # ((key, kind, model qualname), ...): key "0", "1"... or the keyword; kind "new"...
+    within: tuple = ()  # (line, how) of the atomic block the call itself runs in, within its function
 
     @property
     def guarded(self) -> bool:
@@ -108,14 +109,15 @@ def id_module(function: str) -> str:
 # ------------------------------------------------------------------------------------------ encoding
 def _encode_site(site: CallSite) -> list:
     return [site.path, site.caller, site.callee, site.line, site.col, site.guard_line, list(site.atomic),
-            [[c.line, c.text, c.model] for c in site.checks], [list(a) for a in site.args]]
+            [[c.line, c.text, c.model] for c in site.checks], [list(a) for a in site.args], list(site.within)]
 
 
 def _decode_site(v: list) -> CallSite:
     return CallSite(_s(v[0]), _s(v[1]), _s(v[2]), int(v[3]), int(v[4]), int(v[5]),
                     (int(v[6][0]), _s(v[6][1])) if v[6] else (),
                     tuple(Check(int(c[0]), _s(c[1]), _s(c[2])) for c in v[7]),
-                    tuple((_s(a[0]), _s(a[1]), _s(a[2])) for a in v[8]))
+                    tuple((_s(a[0]), _s(a[1]), _s(a[2])) for a in v[8]),
+                    (int(v[9][0]), _s(v[9][1])) if v[9] else ())
 
 
 def _s(value) -> str:
@@ -137,7 +139,8 @@ class CallsCache(JsonStore):
     the modules the file imports (`CallGraph.file_fingerprint`)."""
 
     SUFFIX = "-calls.json"
-    FORMAT = 5
+    FORMAT = 6
+    # 6: the atomic block each call runs in (`CallSite.within`, for the savepoint in a hint at the write);
     # 5: valid for the modules a file's imports reach, transitively (`file_fingerprint`); 4: valid for the
     # modules a file imports as they are; 3: every argument's kind (analysis/argument_kinds.py); 2: a caller's
     # handler that only re-raises records no atomic block
