@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Set, Tuple
+from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 from .. import orm
 from ..index.facts import UNKNOWN, CallValue, Ref, dotted_name
@@ -231,10 +231,10 @@ class WriteFinder:
         if model is None or not model.unique_sets:
             return None
         label = call_label(call.func)
+        implied = manager.implied if manager is not None else frozenset()
+        owner = _related_manager_owner(call.func.value) if implied else None
         if method in self.creates:
             fields, sources, values = self._keyword_fields(call, model)
-            implied = manager.implied if manager is not None else frozenset()
-            owner = _related_manager_owner(call.func.value) if implied else None
             for name in implied if owner is not None else ():
                 values.setdefault(name, owner)  # `order.lines.create(...)` sets `order`
             return self._write(call, method, label, model, _with(fields, implied), sources, values)
@@ -244,7 +244,7 @@ class WriteFinder:
         if method in orm.BULK:
             return self._bulk(call, method, label, model)
         overridden = manager is not None and self._overridden(model, manager.name, method)
-        return self._get_or_create(call, method, label, model, overridden)
+        return self._get_or_create(call, method, label, model, overridden, implied, owner)
 
     def _concrete(self, model: Optional[ModelInfo], call: ast.AST) -> Optional[ModelInfo]:
         """An abstract model has no table: a write through it (`cls(...)`, `self.save()`,
@@ -610,13 +610,16 @@ class WriteFinder:
         return False
 
     def _get_or_create(self, call: ast.Call, method: str, label: str, model: ModelInfo,
-                       overridden: bool = False) -> Optional[Write]:
+                       overridden: bool = False, implied: FrozenSet[str] = frozenset(),
+                       owner: Optional[ast.AST] = None) -> Optional[Write]:
         """Risky where `defaults` can set a field of a unique set the lookup does not pin, and where the
-        lookup pins a unique set together with more (`_over_pinned`)."""
-        lookup = set()
+        lookup pins a unique set together with more (`_over_pinned`). A reverse manager's own
+        ForeignKey (`implied`, set to `owner`) is one more keyword of the lookup: Django's
+        `create_reverse_many_to_one_manager` adds `kwargs[self.field.name] = self.instance`."""
+        lookup = set(implied)
         defaults = set()
-        keys: List[Tuple[str, Optional[str]]] = []  # (lookup keyword, the field it pins or None)
-        values: Dict[str, ast.AST] = {}
+        keys: List[Tuple[str, Optional[str]]] = [(name, name) for name in implied]
+        values: Dict[str, ast.AST] = {name: owner for name in implied} if owner is not None else {}
         for keyword in call.keywords:
             if keyword.arg is None:
                 return None  # unknown lookup: stay silent
