@@ -42,11 +42,13 @@ MAX_FOLLOWED = 32
 
 @dataclass(frozen=True)
 class ManagerRef:
-    """A manager (or queryset) of `model`; `implied` are fields it sets itself (a reverse FK)."""
+    """A manager (or queryset) of `model`; `implied` are fields it sets itself (a reverse FK); `related`:
+    a related manager (reverse ForeignKey, either side of a many-to-many), whose rows belong to an instance."""
 
     model: ModelInfo
     name: str
     implied: FrozenSet[str] = field(default_factory=frozenset)
+    related: bool = False
 
 
 def is_request_user(expr: ast.AST) -> bool:
@@ -336,8 +338,8 @@ class Resolver:
             if forward.relation != "m2m":
                 return None
             target = self.project.related_model(owner, forward)
-            return ManagerRef(target, node.attr) if target is not None else None
-        reverse = self.project.reverse_relations(owner.qualname).get(node.attr)
+            return ManagerRef(target, node.attr, related=True) if target is not None else None
+        reverse = self.project.reverse_relation(owner, node.attr)
         return self._reverse_manager(reverse, node.attr) if reverse is not None else None
 
     def _may_own(self, expr: ast.AST, accessor: str) -> bool:
@@ -371,7 +373,7 @@ class Resolver:
         """A reverse manager writes rows of the relation's holder, the relation itself already set."""
         holder, relation = reverse
         implied = frozenset({relation.name}) if relation.relation == "fk" else frozenset()
-        return ManagerRef(holder, accessor, implied)
+        return ManagerRef(holder, accessor, implied, related=True)
 
     # --------------------------------------------------------------------------------- instances
     def instance_model(self, expr: ast.AST, hops: int = 0):

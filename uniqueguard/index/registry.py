@@ -281,6 +281,23 @@ class ModelRegistry:
         """
         return self._reverse_index().get(qualname, {})
 
+    def reverse_relation(self, owner: ModelInfo, accessor: str) -> Optional[Relation]:
+        """The relation behind `instance.<accessor>` for an instance of `owner`, also one pointing at a
+        model `owner` inherits from (a multi-table parent, a proxy's concrete model): Django puts the
+        reverse manager on the related class, and Python's attribute lookup finds it on subclasses."""
+        seen = set()
+        queue = [owner]
+        while queue:
+            info = queue.pop(0)
+            if info.qualname in seen:
+                continue
+            seen.add(info.qualname)
+            found = self._reverse_index().get(info.qualname, {}).get(accessor)
+            if found is not None:
+                return found
+            queue.extend(base for base in map(self.model, info.base_models) if base is not None)
+        return None
+
     def sole_reverse_relation(self, accessor: str) -> Optional[Relation]:
         """(model holding the relation, its field) when exactly one model in the project is reached
         through reverse managers named `accessor` (`tokens`, `book_set`), else None: how
