@@ -34,6 +34,7 @@ class ModelRegistry:
         self._user_model: Optional[Tuple[Optional[ModelInfo]]] = None
         self._reverse: Optional[Dict[str, Dict[str, Relation]]] = None
         self._one_to_one: Optional[Dict[Tuple[str, str], ModelInfo]] = None
+        self._sole: Dict[str, Optional[Relation]] = {}  # accessor → `sole_reverse_relation`'s answer
 
     # ---------------------------------------------------------------------------------------- models
     def model(self, dotted: str) -> Optional[ModelInfo]:
@@ -302,6 +303,11 @@ class ModelRegistry:
         """(model holding the relation, its field) when exactly one model in the project is reached
         through reverse managers named `accessor` (`tokens`, `book_set`), else None: how
         `user.tokens.create()` is resolved when nothing says what `user` is."""
+        if accessor not in self._sole:
+            self._sole[accessor] = self._sole_reverse_relation(accessor)
+        return self._sole[accessor]
+
+    def _sole_reverse_relation(self, accessor: str) -> Optional[Relation]:
         found: Optional[Relation] = None
         for by_accessor in self._reverse_index().values():
             relation = by_accessor.get(accessor)
