@@ -669,13 +669,12 @@ class WriteFinder:
             if unique_set not in risked:
                 risked.append(unique_set)
                 lookup_fix = lookup_fix or (None if hint else fix)
-        linked_label = call_label(linked_to) if linked_to is not None else None
-        for unique_set in model.unique_sets if linked_label is not None else ():
+        for unique_set in model.unique_sets if linked_to is not None else ():
             if (unique_set not in risked and not unique_set.conditional and set(unique_set.fields) <= lookup
                     and self._new_row_free(unique_set, model, values)):
                 risked.append(unique_set)
-                lookup_fix = lookup_fix or (None if hint else (
-                    Fix.ROW_NOT_LINKED, " and ".join(unique_set.fields), (linked_label,)))
+                linked: Tuple[str, ...] = (call_label(linked_to),) if linked_to is not None else ()
+                lookup_fix = lookup_fix or (None if hint else (Fix.ROW_NOT_LINKED, " and ".join(unique_set.fields), linked))
         return Write(call, method, call_label(call.func), model, tuple(risked), frozenset(written),
                      own_savepoint=orm.own_savepoint(method), lookup_hint=hint, lookup_fix=lookup_fix)
 
