@@ -674,7 +674,8 @@ class WriteFinder:
                     and self._new_row_free(unique_set, model, values)):
                 risked.append(unique_set)
                 linked: Tuple[str, ...] = (call_label(linked_to),) if linked_to is not None else ()
-                lookup_fix = lookup_fix or (None if hint else (Fix.ROW_NOT_LINKED, " and ".join(unique_set.fields), linked))
+                fix = (Fix.ROW_NOT_LINKED, " and ".join(unique_set.fields), linked)
+                lookup_fix = lookup_fix or (None if hint else fix)
         return Write(call, method, call_label(call.func), model, tuple(risked), frozenset(written),
                      own_savepoint=orm.own_savepoint(method), lookup_hint=hint, lookup_fix=lookup_fix)
 
