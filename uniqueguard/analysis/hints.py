@@ -7,12 +7,8 @@ A hint is worth giving only when following it fixes the code without breaking it
   child has its parent's class name), for a sign-up (a second registration must be told the account
   exists), when the field is only reached through `**kwargs`, when the value is counted to name a new row
   (`"%d:%d" % (order.id, payments.count() + 1)`: the lookup hands back the row another run numbered the
-  same and drops this one), when the model's `objects` manager overrides get_or_create with a plain
-  get / except DoesNotExist / create (as racy as the code it would replace), or when the write goes
-  through a related manager (`shop.entry_set.create(ref=r)`, `shop.promotion_set.create(code=c)`): the row
-  the lookup finds may belong to another instance, and is neither linked to this one nor looked up
-  with it (the related manager's own get_or_create only searches this instance's rows, so it inserts
-  and collides all the same);
+  same and drops this one), or when the model's `objects` manager overrides get_or_create with a plain
+  get / except DoesNotExist / create (as racy as the code it would replace);
 - `ignore_conflicts=True` only when nothing may need the inserted objects' keys afterwards: with it Django
   sets no primary key on them (QuerySet.bulk_create), so a result subscripted, an object saved, passed on
   or made another row's relation would see `pk` None (reading a plain field of each is fine);
@@ -38,7 +34,7 @@ from .scope import BindingKind
 def reusable_field(write, unvalidated, scope, project) -> Optional[str]:
     """The one field `get_or_create(field=...)` can look the existing row up by, when reusing that row
     is the fix; None when it is not (see the module docstring)."""
-    if write.method not in orm.CREATE or write.model.is_user or write.through_relation:
+    if write.method not in orm.CREATE or write.model.is_user:
         return None
     if len(unvalidated) != 1 or len(unvalidated[0].fields) != 1:
         return None

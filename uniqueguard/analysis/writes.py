@@ -57,8 +57,6 @@ class Write:
     values: Dict[str, ast.AST] = field(default_factory=dict)  # field → the expression written, when known
     # The sets at risk are written on different arms of an `if`, never two on one path (assigned.py).
     apart: bool = False
-    # Through a related manager (`shop.entry_set.create()`): the row belongs to that instance.
-    through_relation: bool = False
 
 
 def _outside(keys: List[Tuple[str, Optional[str]]], unique_set: UniqueSet) -> Tuple[str, ...]:
@@ -247,8 +245,7 @@ class WriteFinder:
                 values.setdefault(name, owner)  # `order.lines.create(...)` sets `order`
             fields = _with(fields, implied)
             return self._write(call, method, label, model, fields, sources, values,
-                               kept=self._parents_kept(call, model, manager, fields, values),
-                               through_relation=manager is not None and manager.related)
+                               kept=self._parents_kept(call, model, manager, fields, values))
         if method in orm.USER_CREATE:
             fields, sources, values = self._keyword_fields(call, model, self._user_positional(model, method, call))
             return self._write(call, method, label, model, fields, sources, values)
