@@ -95,6 +95,10 @@ def _fix(verdict: Verdict, named: bool) -> str:
     elif fix is Fix.ROW_NOT_FOUND:
         text = (f"a row with this {verdict.fix_field} but another {_either(verdict.fix_rest)} is not found by "
                 f"the lookup; wrap in {catch}")
+    elif fix is Fix.ROW_NOT_LINKED:
+        owner = verdict.fix_rest[0] if verdict.fix_rest else "this instance"
+        text = (f"a row with this {verdict.fix_field} not linked to {owner} is not found by the lookup; "
+                f"wrap in {catch}")
     elif fix is Fix.LOOKUP_BY_DERIVED:
         source = verdict.fix_rest[0] if verdict.fix_rest else "?"
         text = (f"look the row up by {verdict.fix_field} (which {verdict.model}.save() derives from {source}), "

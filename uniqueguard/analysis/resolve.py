@@ -42,11 +42,13 @@ MAX_FOLLOWED = 32
 
 @dataclass(frozen=True)
 class ManagerRef:
-    """A manager (or queryset) of `model`; `implied` are fields it sets itself (a reverse FK)."""
+    """A manager (or queryset) of `model`; `implied` are fields it sets itself (a reverse FK); `related`:
+    a related manager (reverse ForeignKey, either side of a many-to-many), whose rows belong to an instance."""
 
     model: ModelInfo
     name: str
     implied: FrozenSet[str] = field(default_factory=frozenset)
+    related: bool = False
 
 
 def is_request_user(expr: ast.AST) -> bool:
@@ -344,31 +346,40 @@ class Resolver:
         owner = self.instance_model(node.value)
         if owner is None:
             # `user.tokens` with `user` unknown: a reverse manager name only one relation has.
-            reverse = self.project.sole_reverse_relation(node.attr) if self._opaque(node.value) else None
+            reverse = self.project.sole_reverse_relation(node.attr) if self._may_own(node.value, node.attr) else None
             return self._reverse_manager(reverse, node.attr) if reverse is not None else None
         forward = owner.fields.get(node.attr)
         if forward is not None:
             if forward.relation != "m2m":
                 return None
             target = self.project.related_model(owner, forward)
-            return ManagerRef(target, node.attr) if target is not None else None
-        reverse = self.project.reverse_relations(owner.qualname).get(node.attr)
+            return ManagerRef(target, node.attr, related=True) if target is not None else None
+        reverse = self.project.reverse_relation(owner, node.attr)
         return self._reverse_manager(reverse, node.attr) if reverse is not None else None
 
-    def _opaque(self, expr: ast.AST) -> bool:
-        """Whether `expr` may well be a model instance that nothing here describes: a parameter, a loop
-        variable, `request.user`, an attribute of one. Not `self` of some other class, an imported
-        name, or what a call to something unknown returned (`client.users` of an API client)."""
+    def _may_own(self, expr: ast.AST, accessor: str) -> bool:
+        """Whether `expr`, which nothing here describes, may well be a model instance owning the reverse
+        manager `accessor`: a parameter, a loop variable, `request.user`, an attribute of one. Not `self`
+        of some other class, an imported name, or what a call to something unknown returned
+        (`client.users` of an API client). A `<name>_set` accessor is Django's own spelling of a reverse
+        manager (`ForeignObjectRel.get_accessor_name`), so for it any value will do — a call's result
+        (`self.get_object().change_set`), an item (`languages[code].plural_set`) — but `self`/`cls`
+        of a class that is no model, and attributes of an imported name (a module's, a class's)."""
         if isinstance(expr, ast.Name) and expr.id in ("self", "cls"):
             return False
-        root = expr
-        while isinstance(root, ast.Attribute):
-            root = root.value
+        default_spelling = accessor.endswith("_set")
+        root, computed = expr, False
+        while isinstance(root, ast.Attribute) or (
+                default_spelling and isinstance(root, (ast.Call, ast.Subscript, ast.Await))):
+            computed = computed or not isinstance(root, ast.Attribute)
+            root = root.func if isinstance(root, ast.Call) else root.value
         if not isinstance(root, ast.Name):
             return False
         binding, _ = self.scope.binding_before(root.id, expr)
         if binding is None:
             return False
+        if default_spelling:  # an imported name's own attributes are a module's or a class's
+            return binding.kind is not BindingKind.IMPORT or computed
         return binding.kind in (BindingKind.PARAM, BindingKind.FOR) or (
             binding.kind is BindingKind.ASSIGN and isinstance(binding.value, (ast.Name, ast.Attribute)))
 
@@ -377,7 +388,7 @@ class Resolver:
         """A reverse manager writes rows of the relation's holder, the relation itself already set."""
         holder, relation = reverse
         implied = frozenset({relation.name}) if relation.relation == "fk" else frozenset()
-        return ManagerRef(holder, accessor, implied)
+        return ManagerRef(holder, accessor, implied, related=True)
 
     # --------------------------------------------------------------------------------- instances
     def instance_model(self, expr: ast.AST, hops: int = 0):

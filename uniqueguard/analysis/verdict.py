@@ -23,6 +23,9 @@ class Fix(enum.Enum):
     # which row comes back)
     ROW_NOT_FOUND = "row not found"
     LOOKUP_BY_DERIVED = "lookup by derived"  # get_or_create: look up by the field save() derives
+    # get_or_create through a many-to-many manager looks only among the rows linked to its instance: a row
+    # holding the key but not linked yet is not found and the insert collides; catch it
+    ROW_NOT_LINKED = "row not linked"
     IGNORE_CONFLICTS = "ignore_conflicts"  # bulk_create(..., ignore_conflicts=True)
     SAVEPOINT = "savepoint"  # `with transaction.atomic():` inside the try, around the write
     UPDATE_EXISTING = "update existing"  # another insert already made the row: update it

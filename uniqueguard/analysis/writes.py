@@ -237,10 +237,10 @@ class WriteFinder:
         if model is None or not model.unique_sets:
             return None
         label = call_label(call.func)
+        implied = manager.implied if manager is not None else frozenset()
+        owner = _related_manager_owner(call.func.value) if implied else None
         if method in self.creates:
             fields, sources, values = self._keyword_fields(call, model)
-            implied = manager.implied if manager is not None else frozenset()
-            owner = _related_manager_owner(call.func.value) if implied else None
             for name in implied if owner is not None else ():
                 values.setdefault(name, owner)  # `order.lines.create(...)` sets `order`
             fields = _with(fields, implied)
@@ -252,7 +252,9 @@ class WriteFinder:
         if method in orm.BULK:
             return self._bulk(call, method, label, model)
         overridden = manager is not None and self._overridden(model, manager.name, method)
-        return self._get_or_create(call, method, label, model, overridden)
+        linked = manager is not None and manager.related and not manager.implied  # a many-to-many manager
+        return self._get_or_create(call, method, label, model, overridden, implied, owner,
+                                   _related_manager_owner(call.func.value) if linked else None)
 
     def _parents_kept(self, call: ast.Call, model: ModelInfo, manager, fields, values) -> FrozenSet[UniqueSet]:
         """The parent sets a create() of a multi-table child leaves alone: its parent link given an
@@ -631,16 +633,25 @@ class WriteFinder:
         return False
 
     def _get_or_create(self, call: ast.Call, method: str, label: str, model: ModelInfo,
-                       overridden: bool = False) -> Optional[Write]:
+                       overridden: bool = False, implied: FrozenSet[str] = frozenset(),
+                       owner: Optional[ast.AST] = None, linked_to: Optional[ast.AST] = None) -> Optional[Write]:
         """Risky where `defaults` can set a field of a unique set the lookup does not pin, and where the
-        lookup pins a unique set together with more (`_over_pinned`)."""
-        lookup = set()
+        lookup pins a unique set together with more (`_over_pinned`). A reverse manager's own
+        ForeignKey (`implied`, set to `owner`) is one more keyword of the lookup: Django's
+        `create_reverse_many_to_one_manager` adds `kwargs[self.field.name] = self.instance`. A
+        many-to-many manager (of the instance `linked_to`) looks only among the rows linked to it
+        (`ManyRelatedManager.get_or_create` searches its own queryset, then links what it created), so
+        a unique set its lookup pins is also pinned to "linked": an unlinked row holding the key is not
+        found, and the insert collides with it."""
+        lookup = set(implied)
         defaults = set()
-        keys: List[Tuple[str, Optional[str]]] = []  # (lookup keyword, the field it pins or None)
-        values: Dict[str, ast.AST] = {}
+        keys: List[Tuple[str, Optional[str]]] = [(name, name) for name in implied]
+        values: Dict[str, ast.AST] = {name: owner for name in implied} if owner is not None else {}
         for keyword in call.keywords:
             if keyword.arg is None:
                 return None  # unknown lookup: stay silent
+            if keyword.arg == "through_defaults" and linked_to is not None:
+                continue  # the through row's fields, not the lookup's
             if keyword.arg in ("defaults", "create_defaults"):
                 value = self._follow(keyword.value)
                 if not isinstance(value, ast.Dict):
@@ -675,6 +686,13 @@ class WriteFinder:
             written |= set(unique_set.fields)  # a derived field is written by save() itself
             if unique_set not in risked:
                 risked.append(unique_set)
+                lookup_fix = lookup_fix or (None if hint else fix)
+        for unique_set in model.unique_sets if linked_to is not None else ():
+            if (unique_set not in risked and not unique_set.conditional and set(unique_set.fields) <= lookup
+                    and self._new_row_free(unique_set, model, values)):
+                risked.append(unique_set)
+                linked: Tuple[str, ...] = (call_label(linked_to),) if linked_to is not None else ()
+                fix = (Fix.ROW_NOT_LINKED, " and ".join(unique_set.fields), linked)
                 lookup_fix = lookup_fix or (None if hint else fix)
         return Write(call, method, call_label(call.func), model, tuple(risked), frozenset(written),
                      own_savepoint=orm.own_savepoint(method), lookup_hint=hint, lookup_fix=lookup_fix)

@@ -163,6 +163,9 @@ class Project:
     def reverse_relations(self, qualname: str) -> Dict[str, Relation]:
         return self.registry.reverse_relations(qualname)
 
+    def reverse_relation(self, owner: ModelInfo, accessor: str) -> Optional[Relation]:
+        return self.registry.reverse_relation(owner, accessor)
+
     def sole_reverse_relation(self, accessor: str) -> Optional[Relation]:
         return self.registry.sole_reverse_relation(accessor)
 

@@ -34,6 +34,7 @@ class ModelRegistry:
         self._user_model: Optional[Tuple[Optional[ModelInfo]]] = None
         self._reverse: Optional[Dict[str, Dict[str, Relation]]] = None
         self._one_to_one: Optional[Dict[Tuple[str, str], ModelInfo]] = None
+        self._sole: Dict[str, Optional[Relation]] = {}  # accessor → `sole_reverse_relation`'s answer
 
     # ---------------------------------------------------------------------------------------- models
     def model(self, dotted: str) -> Optional[ModelInfo]:
@@ -261,13 +262,15 @@ class ModelRegistry:
             index: Dict[Tuple[str, str], ModelInfo] = {}
             for info in self.project_models():
                 for field_info in info.fields.values():
-                    if field_info.relation != "o2o" or field_info.related_name == "+":
+                    if field_info.relation != "o2o":
                         continue
                     target = self.related_model(info, field_info)
                     if target is None:
                         continue
                     index[(info.qualname, field_info.name)] = target
-                    index[(target.qualname, field_info.related_name or info.name.lower())] = info
+                    accessor = self.reverse_accessor(info, field_info)
+                    if accessor is not None:
+                        index[(target.qualname, accessor)] = info
             self._one_to_one = index
         return self._one_to_one
 
@@ -279,33 +282,107 @@ class ModelRegistry:
         """
         return self._reverse_index().get(qualname, {})
 
+    def reverse_relation(self, owner: ModelInfo, accessor: str) -> Optional[Relation]:
+        """The relation behind `instance.<accessor>` for an instance of `owner`, also one pointing at a
+        model `owner` inherits from (a multi-table parent, a proxy's concrete model): Django puts the
+        reverse manager on the related class, and Python's attribute lookup finds it on subclasses."""
+        seen = set()
+        queue = [owner]
+        while queue:
+            info = queue.pop(0)
+            if info.qualname in seen:
+                continue
+            seen.add(info.qualname)
+            found = self._reverse_index().get(info.qualname, {}).get(accessor)
+            if found is not None:
+                return found
+            queue.extend(base for base in map(self.model, info.base_models) if base is not None)
+        return None
+
     def sole_reverse_relation(self, accessor: str) -> Optional[Relation]:
         """(model holding the relation, its field) when exactly one model in the project is reached
         through reverse managers named `accessor` (`tokens`, `book_set`), else None: how
         `user.tokens.create()` is resolved when nothing says what `user` is."""
+        if accessor not in self._sole:
+            self._sole[accessor] = self._sole_reverse_relation(accessor)
+        return self._sole[accessor]
+
+    def _sole_reverse_relation(self, accessor: str) -> Optional[Relation]:
         found: Optional[Relation] = None
         for by_accessor in self._reverse_index().values():
             relation = by_accessor.get(accessor)
-            if relation is not None:
-                if found is not None and found[0].qualname != relation[0].qualname:
-                    return None
-                found = relation
+            if relation is None:
+                continue
+            if found is not None and found[0].qualname != relation[0].qualname:
+                return None  # two models own that accessor: which one is written is unknown
+            if found is not None and not _interchangeable(found[0], found[1].name, relation[1].name):
+                return None  # one model, several relations (`subscription_set` of a user and of a project)
+            found = relation
         return found
 
     def _reverse_index(self) -> Dict[str, Dict[str, Relation]]:
         if self._reverse is None:
             reverse: Dict[str, Dict[str, Relation]] = {}
             for info in self.project_models():
+                if info.abstract:
+                    continue  # an abstract model's relations reach the related model through its children
                 for field_info in info.fields.values():
-                    if field_info.relation not in ("fk", "m2m") or field_info.related_name == "+":
+                    if field_info.relation not in ("fk", "m2m"):
                         continue
-                    target = self.related_model(info, field_info)
-                    if target is None:
+                    accessor = self.reverse_accessor(info, field_info)
+                    target = self.related_model(info, field_info) if accessor is not None else None
+                    if target is None or accessor is None:
                         continue
-                    accessor = field_info.related_name or f"{info.name.lower()}_set"
                     reverse.setdefault(target.qualname, {})[accessor] = (info, field_info)
             self._reverse = reverse
         return self._reverse
+
+    def reverse_accessor(self, holder: ModelInfo, relation: FieldInfo) -> Optional[str]:
+        """The attribute Django gives the related model's instances for `relation`, a field of
+        `holder` (`ForeignObjectRel.get_accessor_name`, `RelatedField.contribute_to_class`):
+        `related_name`, else the holder's `Meta.default_related_name`, with `%(class)s`,
+        `%(model_name)s` and `%(app_label)s` filled in for the concrete holder (an abstract base's
+        field copied into it); else the holder's lowercased name, plus `_set` for a manager (a
+        ForeignKey or ManyToManyField; a OneToOne's accessor is the instance itself). None when
+        there is none: a name ending in `+`, a symmetrical many-to-many to "self", or a
+        placeholder Django does not know."""
+        if relation.symmetrical:
+            return None
+        name = relation.related_name
+        if name is None and holder.facts is not None and holder.facts.meta is not None:
+            default = holder.facts.meta.assigned("default_related_name")
+            name = default if isinstance(default, str) else None
+        if name is None:
+            return holder.name.lower() + ("" if relation.relation == "o2o" else "_set")
+        if name.endswith("+"):
+            return None
+        if "%" in name:
+            lowered = holder.name.lower()
+            try:
+                name = name % {"class": lowered, "model_name": lowered, "app_label": self.app_label(holder).lower()}
+            except (KeyError, ValueError, TypeError):
+                return None
+        return name
+
+    def app_label(self, info: ModelInfo) -> str:
+        """A model's app label: its `Meta.app_label`, else the label of the app package declaring it
+        (an AppConfig's `label`, else the package's last part)."""
+        facts = info.facts
+        own = facts.meta.assigned("app_label") if facts is not None and facts.meta is not None else None
+        if isinstance(own, str):
+            return own
+        module = facts.module if facts is not None else info.qualname.rpartition(".")[0]
+        package = app_package(module) or module.rpartition(".")[0]
+        for label, packages in self.labels.items():
+            if package in packages:
+                return label
+        return package.rpartition(".")[2]
+
+
+def _interchangeable(holder: ModelInfo, one: str, other: str) -> bool:
+    """Whether two fields of `holder` sit in exactly the same unique sets: a write through a reverse
+    manager that sets one of them (which one is unknown) then risks the same sets either way."""
+    return one == other or all((one in s.fields) == (other in s.fields) for s in holder.unique_sets)
 
 
 __all__ = ["ModelRegistry", "Relation", "STOCK_USER"]

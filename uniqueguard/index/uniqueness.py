@@ -48,6 +48,7 @@ class FieldInfo:
     auto_now: bool = False  # auto_now / auto_now_add: the write's own timestamp
     unique_if: Optional[str] = None  # the setting `unique=` names, when it is not a literal
     parent_link: bool = False  # `OneToOneField(Parent, parent_link=True)`: the link to a multi-table parent
+    symmetrical: bool = False  # a many-to-many to "self" Django makes symmetrical: it has no reverse accessor
 
 
 @dataclass(frozen=True)
@@ -192,11 +193,13 @@ def field_info(name: str, call: CallValue, project: Optional["ModelLookup"] = No
         unique_if = unique_value.dotted if isinstance(unique_value, Ref) else "a setting"
     target = call.kwarg("to", call.args[0] if call.args else None) if relation else None
     related_name = call.kwarg("related_name")
+    # ManyToManyField: `symmetrical` defaults to True for "self" (django/db/models/fields/related.py)
+    symmetrical = relation == "m2m" and target == "self" and call.kwarg("symmetrical", True) is not False
     return FieldInfo(name, kind, unique and relation != "m2m", primary_key, options.get("null") is True,
                      relation, target, related_name if isinstance(related_name, str) else None,
                      call.kwarg("through"), options.get("default"),
                      options.get("auto_now") is True or options.get("auto_now_add") is True, unique_if,
-                     relation == "o2o" and call.kwarg("parent_link") is True)
+                     relation == "o2o" and call.kwarg("parent_link") is True, symmetrical)
 
 
 # The keywords whose value the engine reads from a field declaration.
