@@ -384,13 +384,15 @@ def validator_for(project: ModuleIndex, model_of_value: ModelOfValue, cls: Class
                      field_classes, _unread_packages(project, cls), clean_skipped_by=clean_skipped_by or "")
 
 
-def _clean_skipped_by(project: ModuleIndex, cls: ClassFacts) -> Optional[str]:
+def _clean_skipped_by(project: ModuleIndex, cls: ClassFacts, depth: int = 0) -> Optional[str]:
     """The class whose clean() stops the clean() Django runs on a form of class `cls` — the most derived
     one, then each base's reached through super().clean(), in declaration order — before ModelForm's
     own, which switches validate_unique() on: a clean() reached that does not call super().clean(), also
     an inherited one (`class CouponForm(BaseCouponForm): pass`). A base that is Django's own, or one not
     read, ends the walk as passing on (`class F(forms.ModelForm, Mixin)`: Django's clean() runs before
-    the mixin's). None when nothing stops it."""
+    the mixin's). A clean() that calls a base's by name (`forms.ModelForm.clean(self)`,
+    `BaseForm.clean(self)`) passes on to that class's, past the rest of the order. None when nothing
+    stops it."""
     for dotted, facts in [(cls.qualname, cls)] + project.ancestors(cls):
         if dotted in ("object", "builtins.object"):
             continue
@@ -398,8 +400,52 @@ def _clean_skipped_by(project: ModuleIndex, cls: ClassFacts) -> Optional[str]:
             return None
         method = facts.method("clean")
         if method is not None and "clean" not in method.super_calls:
-            return facts.name
+            base = _clean_called_on(project, facts)
+            if base is None or depth >= MAX_EXPLICIT_BASES:
+                return facts.name
+            return _clean_of_named_base(project, base, facts.name, depth)
     return None
+
+
+# Django's plain form classes: their clean() does not switch a ModelForm's validate_unique() on.
+PLAIN_FORM_BASES = ("django.forms.Form", "django.forms.forms.Form", "django.forms.BaseForm",
+                    "django.forms.forms.BaseForm")
+MAX_EXPLICIT_BASES = 4  # `A.clean(self)` calling `B.clean(self)`...: links followed
+
+
+def _clean_called_on(project: ModuleIndex, cls: ClassFacts) -> Optional[str]:
+    """The dotted class `X` of an `X.clean(self, ...)` call in the class's own clean() — an explicit
+    call of a base's clean(), the spelling before super() — or None (read only for a clean() that does
+    not call super().clean(): most never reach here)."""
+    found = project_method(project, cls.qualname, "clean")
+    if found is None:
+        return None
+    function, names = found
+    params = getattr(function.args, "posonlyargs", []) + function.args.args
+    if not params:
+        return None
+    own = params[0].arg
+    for node in ast.walk(function):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "clean"
+                and isinstance(node.func.value, (ast.Name, ast.Attribute)) and node.args
+                and isinstance(node.args[0], ast.Name) and node.args[0].id == own
+                and not (isinstance(node.func.value, ast.Name) and node.func.value.id == own)):
+            return names.of(node.func.value)
+    return None
+
+
+def _clean_of_named_base(project: ModuleIndex, base: str, caller: str, depth: int) -> Optional[str]:
+    """As `_clean_skipped_by`, from the class whose clean() `caller`'s calls by name: ModelForm's own
+    switches validate_unique() on, a plain Form's (`forms.Form.clean(self)`) skips it, so `caller` stops
+    it; a project class's walk goes on from there; another of Django's, or a class not read, passes on
+    (as such a base does in the walk)."""
+    target = project.find_class(base)
+    qualname = target.qualname if target is not None else base
+    if qualname in PLAIN_FORM_BASES:
+        return caller
+    if qualname.startswith("django.") or target is None or target.module.startswith("django."):
+        return None
+    return _clean_skipped_by(project, target, depth + 1)
 
 
 def classes_returned(project, dotted: str) -> Optional[Tuple[str, ...]]:
