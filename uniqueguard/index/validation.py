@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Callable, Dict, FrozenSet, Iterable, Optional, Tuple
 
 from .. import orm
-from .facts import QUERY_METHODS, CallValue, ClassFacts, DictValue, ModuleFacts, Ref
+from .facts import QUERY_METHODS, CallValue, ClassFacts, DictValue, ModuleFacts, Ref, dotted_name
 from .modules import ModuleIndex
 from .sources import project_function, project_method
 from .uniqueness import ModelInfo, UniqueSet
@@ -172,7 +172,8 @@ class Validator:
             return False  # the model-level checks below look at the instance's fields, not at the keys
         if self.model_clean_queries and model is not None and self.model == model.qualname:
             return True
-        if self.kind in (ValidatorKind.MODEL_FORM, ValidatorKind.MODEL_SERIALIZER) and self.unique_checks_on:
+        model_level = self.kind in (ValidatorKind.MODEL_FORM, ValidatorKind.MODEL_SERIALIZER)
+        if model_level and self.checks_model_set(unique_set):
             if model is None or self.model != model.qualname:
                 return False
             if not set(fields) <= self.unique_checked:
@@ -181,6 +182,15 @@ class Validator:
                 return False  # DRF adds UniqueValidator only to generated fields
             return True
         return False
+
+    def checks_model_set(self, unique_set: UniqueSet) -> bool:
+        """Whether the model-level checks this class runs cover `unique_set` when all its fields are the
+        class's: a ModelForm whose clean() skips ModelForm's still checks a `Meta.constraints`
+        UniqueConstraint — `_post_clean()` calls `instance.full_clean(validate_unique=False)`, whose
+        `validate_constraints()` runs regardless (Django 4.1+) — but no `unique=True` field,
+        `unique_together` or `unique_for_*`, which only `validate_unique()` checks."""
+        constraint = unique_set.origin == "UniqueConstraint"
+        return self.unique_checks_on or (self.kind is ValidatorKind.MODEL_FORM and constraint)
 
     def fix_for(self, unique_set: UniqueSet, keys: Optional[Dict[str, str]] = None) -> FormFix:
         """The concrete change that makes this class validate `unique_set` (its values read from the
@@ -191,7 +201,7 @@ class Validator:
                 return FormFix(FormFixKind.VALIDATE_QUERY, self.name, renamed)
             return FormFix(FormFixKind.CLEAN_FIELD if len(renamed) == 1 else FormFixKind.CLEAN, self.name, renamed)
         if self.kind is ValidatorKind.MODEL_FORM:
-            if not self.unique_checks_on:
+            if not self.checks_model_set(unique_set):
                 return FormFix(FormFixKind.CALL_SUPER_CLEAN, self.clean_skipped_by or self.name, unique_set.fields)
             missing = tuple(f for f in unique_set.fields if f not in self.unique_checked)
             if missing:
@@ -429,8 +439,8 @@ def _clean_called_on(project: ModuleIndex, cls: ClassFacts) -> Optional[str]:
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "clean"
                 and isinstance(node.func.value, (ast.Name, ast.Attribute)) and node.args
                 and isinstance(node.args[0], ast.Name) and node.args[0].id == own
-                and not (isinstance(node.func.value, ast.Name) and node.func.value.id == own)):
-            return names.of(node.func.value)
+                and (dotted_name(node.func.value) or own).split(".")[0] != own):
+            return names.of(node.func.value)  # not `self.clean(self)` nor `self.helper.clean(self)`
     return None
 
 
