@@ -128,8 +128,8 @@ def test_a_constraint_of_a_field_the_form_lacks_is_not_checked(project):
         class Meta:
             constraints = [models.UniqueConstraint(fields=["owner", "name"], name="unique_tag")]
     """)
-    project.write("shop/forms.py", FORM.format(model="Tag", fields='["name"]', base="forms.ModelForm",
-                                                body="return self.cleaned_data"))
+    form = FORM.format(model="Tag", fields='["name"]', base="forms.ModelForm", body="return self.cleaned_data")
+    project.write("shop/forms.py", form)
     project.write("shop/views.py", VIEW)
     assert [f.code for f in project.findings("shop/views.py")] == ["UNQ001"]
 

@@ -111,7 +111,7 @@ def _delegates_or_catches(function: ast.AST, names) -> bool:
     scope = None
     for node in ast.walk(function):
         if isinstance(node, ast.ExceptHandler) and node.type is not None:
-            scope = scope or ModuleScope.of_function(function, names)
+            scope = scope or ModuleScope.of_function(function, names)  # type: ignore[arg-type]
             if caught(scope, node.type, _names_integrity_error) is not None:
                 return True
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
@@ -230,12 +230,11 @@ def filled_by_form(project, validator, field: str) -> bool:
     for dotted in validator.classes:
         cls = project.find_class(dotted)
         for facts in project.lineage(cls) if cls is not None else ():
-            if facts.module.startswith(("django.", "rest_framework.")) or facts.method("__init__") is None:
+            method = facts.method("__init__")
+            if facts.module.startswith(("django.", "rest_framework.")) or method is None or not method.params:
                 continue
             found = project_method(project, facts.qualname, "__init__")
-            function = found[0] if found is not None else None
-            params = function.args.posonlyargs + function.args.args if function is not None else []
-            if params and stores_field_of(function, params[0].arg, (field,)):
+            if found is not None and stores_field_of(found[0], method.params[0], (field,)):
                 return True
     return False
 

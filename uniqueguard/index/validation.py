@@ -410,7 +410,7 @@ def _clean_skipped_by(project: ModuleIndex, cls: ClassFacts, depth: int = 0) -> 
             return None
         method = facts.method("clean")
         if method is not None and "clean" not in method.super_calls:
-            base = _clean_called_on(project, facts)
+            base = _clean_called_on(project, facts, method.params[0]) if method.params else None
             if base is None or depth >= MAX_EXPLICIT_BASES:
                 return facts.name
             return _clean_of_named_base(project, base, facts.name, depth)
@@ -423,18 +423,14 @@ PLAIN_FORM_BASES = ("django.forms.Form", "django.forms.forms.Form", "django.form
 MAX_EXPLICIT_BASES = 4  # `A.clean(self)` calling `B.clean(self)`...: links followed
 
 
-def _clean_called_on(project: ModuleIndex, cls: ClassFacts) -> Optional[str]:
-    """The dotted class `X` of an `X.clean(self, ...)` call in the class's own clean() — an explicit
-    call of a base's clean(), the spelling before super() — or None (read only for a clean() that does
-    not call super().clean(): most never reach here)."""
+def _clean_called_on(project: ModuleIndex, cls: ClassFacts, own: str) -> Optional[str]:
+    """The dotted class `X` of an `X.clean(self, ...)` call (`own`: the method's first parameter) in the
+    class's own clean() — an explicit call of a base's clean(), the spelling before super() — or None
+    (read only for a clean() that does not call super().clean(): most never reach here)."""
     found = project_method(project, cls.qualname, "clean")
     if found is None:
         return None
     function, names = found
-    params = getattr(function.args, "posonlyargs", []) + function.args.args
-    if not params:
-        return None
-    own = params[0].arg
     for node in ast.walk(function):
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "clean"
                 and isinstance(node.func.value, (ast.Name, ast.Attribute)) and node.args
