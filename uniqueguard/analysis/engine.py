@@ -890,7 +890,7 @@ class _Analysis:
                 continue  # the write sets it from the view's own value
             if filled_by_form(self.project, validator, name):
                 continue
-            if holder is None or not supplied_by_view(self.scope, holder, name, write.model, write.call):
+            if holder is None or not supplied_by_view(self.project, self.scope, holder, name, write.model, write.call):
                 return fix
         return FormFix(FormFixKind.CLEAN_QUERY, fix.form, unique_set.fields)
 

@@ -19,7 +19,7 @@ view does not fill the instance or the validated data itself (`form.instance.pro
 from __future__ import annotations
 
 import ast
-from typing import Iterable
+from typing import Iterable, Tuple
 
 from .. import orm
 from ..index.sources import project_method
@@ -38,6 +38,8 @@ FORM_DATA_POSITIONALS = 2
 LOOPS = (ast.For, ast.AsyncFor, ast.While)
 CREATE_VIEWS = ("django.views.generic.CreateView", "django.views.generic.edit.CreateView",
                 "django.views.generic.edit.BaseCreateView")
+UPDATE_VIEWS = ("django.views.generic.UpdateView", "django.views.generic.edit.UpdateView",
+                "django.views.generic.edit.BaseUpdateView")
 # The steps of a create view by which the form it hands `form_valid()` could get an instance.
 FORM_INSTANCE_STEPS = ("get_form_kwargs", "get_form", "get_object", "get", "post", "put")
 FILLED = ("instance", "validated_data", "cleaned_data")  # what a view may fill of a form or serializer
@@ -56,7 +58,7 @@ def surely_inserts(project, scope: ModuleScope, holder: ast.AST, validator: Vali
     if binding.kind is BindingKind.PARAM:
         if validator.kind.is_serializer:
             return holder.id == "serializer" and getattr(func, "name", "") == "perform_create"
-        return _create_view_form(project, scope, holder, func)
+        return generic_view_form(project, scope, holder, func, CREATE_VIEWS)
     # the bindings that may be in effect: those before the save (a branch may pick any), all in a loop
     looped = _in_loop(scope, holder, func)
     position = (holder.lineno, holder.col_offset)
@@ -65,11 +67,12 @@ def surely_inserts(project, scope: ModuleScope, holder: ast.AST, validator: Vali
                                   for b in bindings)
 
 
-def _create_view_form(project, scope: ModuleScope, holder: ast.Name, func: ast.AST) -> bool:
-    """Whether `holder` is the `form` parameter of `form_valid(self, form)` in a subclass of Django's
-    CreateView: `ProcessFormView.post()` builds it through `get_form()`, whose `get_form_kwargs()` passes
-    `instance=self.object`, which `BaseCreateView.post()` has set to None — unless a class of the view
-    outside Django overrides one of those steps, or is not read (it may)."""
+def generic_view_form(project, scope: ModuleScope, holder: ast.Name, func: ast.AST, views: Tuple[str, ...]) -> bool:
+    """Whether `holder` is the `form` parameter of `form_valid(self, form)` in a subclass of one of Django's
+    generic edit `views`: `ProcessFormView.post()` builds it through `get_form()`, whose
+    `get_form_kwargs()` passes `instance=self.object` — set by `BaseCreateView.post()` to None, by
+    `BaseUpdateView.post()` to the row `get_object()` finds — unless a class of the view outside Django
+    overrides one of those steps, or is not read (it may)."""
     if getattr(func, "name", "") != "form_valid" or not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False
     params = func.args.posonlyargs + func.args.args
@@ -77,7 +80,7 @@ def _create_view_form(project, scope: ModuleScope, holder: ast.Name, func: ast.A
     if len(params) < 2 or params[1].arg != holder.id or cls is None or scope.parent(cls) is not scope.tree:
         return False
     facts = project.find_class(f"{scope.module}.{cls.name}")
-    if facts is None or not project.inherits(facts, CREATE_VIEWS):
+    if facts is None or not project.inherits(facts, views):
         return False
     if any(one is None and not dotted.startswith("django.") for dotted, one in project.ancestors(facts)):
         return False

@@ -28,6 +28,7 @@ from typing import Dict, Iterable, List, Optional, Set, Tuple
 
 from .. import orm
 from ..index.sources import project_method
+from .form_inserts import UPDATE_VIEWS, generic_view_form
 from .guards import atomic_around
 from .scope import BindingKind, ModuleScope, caught, stores_field_of
 
@@ -200,14 +201,18 @@ def _made_relation(scope, load: ast.Name) -> bool:
         isinstance(t, ast.Attribute) for t in parent.targets)
 
 
-def supplied_by_view(scope, holder: ast.AST, field: str, model, before: ast.Call) -> bool:
+def supplied_by_view(project, scope, holder: ast.AST, field: str, model, before: ast.Call) -> bool:
     """Whether the view gives the form's instance `field` itself, so the form need not carry it: the form
-    is built with `instance=` an existing row (or a new one given that field), or the function assigns
-    `form.instance.<field>` before the write."""
+    is built with `instance=` an existing row (or a new one given that field), or is the form an
+    UpdateView hands `form_valid()` (its instance is the row `get_object()` found), or the function
+    assigns `form.instance.<field>` before the write."""
     if not isinstance(holder, ast.Name):
         return False
     names = {field, f"{field}_id"}
-    binding, _ = scope.binding_before(holder.id, holder)
+    binding, func = scope.binding_before(holder.id, holder)
+    if (binding is not None and binding.kind is BindingKind.PARAM and func is not None
+            and generic_view_form(project, scope, holder, func, UPDATE_VIEWS)):
+        return True
     built = binding.value if binding is not None and binding.kind is BindingKind.ASSIGN else None
     if isinstance(built, ast.Call):
         instance = next((k.value for k in built.keywords if k.arg == "instance"), None)
