@@ -40,7 +40,7 @@ CREATE_VIEWS = ("django.views.generic.CreateView", "django.views.generic.edit.Cr
                 "django.views.generic.edit.BaseCreateView")
 UPDATE_VIEWS = ("django.views.generic.UpdateView", "django.views.generic.edit.UpdateView",
                 "django.views.generic.edit.BaseUpdateView")
-# The steps of a create view by which the form it hands `form_valid()` could get an instance.
+# The steps of a generic edit view by which the form it hands `form_valid()` could get another instance.
 FORM_INSTANCE_STEPS = ("get_form_kwargs", "get_form", "get_object", "get", "post", "put")
 FILLED = ("instance", "validated_data", "cleaned_data")  # what a view may fill of a form or serializer
 

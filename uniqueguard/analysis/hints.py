@@ -209,9 +209,9 @@ def supplied_by_view(project, scope, holder: ast.AST, field: str, model, before:
     if not isinstance(holder, ast.Name):
         return False
     names = {field, f"{field}_id"}
-    binding, func = scope.binding_before(holder.id, holder)
-    if (binding is not None and binding.kind is BindingKind.PARAM and func is not None
-            and generic_view_form(project, scope, holder, func, UPDATE_VIEWS)):
+    binding, method = scope.binding_before(holder.id, holder)
+    if (binding is not None and binding.kind is BindingKind.PARAM and method is not None
+            and generic_view_form(project, scope, holder, method, UPDATE_VIEWS)):
         return True
     built = binding.value if binding is not None and binding.kind is BindingKind.ASSIGN else None
     if isinstance(built, ast.Call):
