@@ -30,6 +30,7 @@ OUR_SYMBOLS = "uniqueguard-unreadable,unguarded-create,check-then-create-race,in
 CHEAP_SYMBOL = "unnecessary-pass"
 TARGETS = {  # name → (description, limit)
     "flake8_overhead": ("plugin overhead inside flake8", 0.10),
+    "flake8_in_process": ("plugin overhead inside flake8 (in-process, as pylint's)", 0.10),
     "engine_vs_floor": ("engine alone vs the ast.parse floor", 2.0),
     "pylint_overhead": ("pylint front end vs one cheap message (in-process)", 0.10),
     "single_file_added_s": ("single-file flake8 run, seconds added (warm cache)", 0.1),
@@ -92,6 +93,10 @@ def measure_project(name: str, args, pythons: dict) -> dict:
     row["flake8_cpu_overhead"] = round(with_plugin["cpu_ratio"] - 1, 3)
     row["flake8_mb"], row["flake8_plugin_mb"] = _mb(without), _mb(with_plugin)
     row["memory_ratio"] = round(with_plugin["peak_kb"] / without["peak_kb"], 2)
+    # The same share timed inside one flake8 process (bench/flake8_share.py), as pylint's is judged: the
+    # wall pairs above swing by ±15 % run to run on a shared machine, more than the 10 % they must resolve.
+    share = [plugin_share(pythons["plugin"], "flake8_share.py", flake8[2:], no_cache) for _ in range(args.runs)]
+    row["flake8_in_process"] = round(statistics.median(p / (t - p) for p, t in share), 3)
 
     row["crashes"].extend(crash_sweep(root, pythons, name in args.pylint_projects.split(",") and not args.quick))
     if name in args.pylint_projects.split(",") and not args.quick:
@@ -112,14 +117,16 @@ def measure_project(name: str, args, pythons: dict) -> dict:
         row["pylint_cpu_overhead"] = round(ours["cpu_ratio"] - 1, 3)
         # The target is judged in-process (bench/pylint_share.py): wall-time pairs on a shared machine
         # are noisier than the 10 % they would have to resolve.
-        share = [plugin_share(pythons["plugin"], pylint, root, warm) for _ in range(args.runs)]
+        ours_arguments = [*pylint[2:], f"--enable={OUR_SYMBOLS}", root]
+        share = [plugin_share(pythons["plugin"], "pylint_share.py", ours_arguments, warm) for _ in range(args.runs)]
         row["pylint_overhead"] = round(statistics.median(p / (t - p) for p, t in share), 3)
     return row
 
 
-def plugin_share(python: str, pylint_args: list, root: str, env: dict) -> tuple:
-    """(seconds spent in uniqueguard, seconds of the whole pylint run), timed inside one pylint process."""
-    command = [python, os.path.join(HERE, "pylint_share.py"), *pylint_args[2:], f"--enable={OUR_SYMBOLS}", root]
+def plugin_share(python: str, script: str, arguments: list, env: dict) -> tuple:
+    """(seconds spent in uniqueguard, seconds of the whole run), timed inside one pylint or flake8 process
+    by `script` (pylint_share.py, flake8_share.py) given the host's `arguments`."""
+    command = [python, os.path.join(HERE, script), *arguments]
     done = subprocess.run(command, capture_output=True, text=True, env=env)
     figures = json.loads(done.stderr.strip().splitlines()[-1])
     return figures["plugin_s"], figures["total_s"]
@@ -195,7 +202,8 @@ def report(rows, single, args, stdlib=None) -> str:
         lines.append("| " + " | ".join(str(v) for v in (
             r["project"], r["files"], r["lines"], findings, len(r["crashes"]), r["floor_s"],
             f"{r['engine_s']} ({r['engine_vs_floor']}x)", r["flake8_s"],
-            f"{r['flake8_plugin_s']} ({r['flake8_overhead']:+.1%}; CPU {r['flake8_cpu_overhead']:+.1%})",
+            f"{r['flake8_plugin_s']} ({r['flake8_overhead']:+.1%}; CPU {r['flake8_cpu_overhead']:+.1%}; "
+            f"in-process {r['flake8_in_process']:+.1%})",
             r["flake8_mb"],
             f"{r['flake8_plugin_mb']} ({r['memory_ratio']}x)", *pylint)) + " |")
     lines.append("")
@@ -209,6 +217,7 @@ def report(rows, single, args, stdlib=None) -> str:
         lines.append("")
     worst = {
         "flake8_overhead": max(r["flake8_overhead"] for r in rows),
+        "flake8_in_process": max(r["flake8_in_process"] for r in rows),
         "engine_vs_floor": max(r["engine_vs_floor"] for r in rows),
         "memory_ratio": max(r["memory_ratio"] for r in rows),
     }

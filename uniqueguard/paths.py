@@ -109,7 +109,32 @@ def relative_posix(path: str, root: str) -> str:
 
 
 def matches(relative: str, patterns: Iterable[str]) -> bool:
-    return any(all(piece in relative for piece in _literals(p)) and _compile(p)(relative) for p in patterns)
+    """Whether a project-relative posix path matches one of the globs. Each glob's plain runs are looked
+    for first (`_literals`): a path lacking one cannot match, which settles most paths against most
+    globs with a substring test. A warm single-file run asks this of every project file holding a
+    helper: the prepared pairs of a tuple of globs are kept, not looked up glob by glob at every call."""
+    for literals, match in (_prepared(patterns) if isinstance(patterns, tuple) else _prepare(patterns)):
+        for piece in literals:
+            if piece not in relative:
+                break
+        else:
+            if match(relative):
+                return True
+    return False
+
+
+@functools.lru_cache(maxsize=64)
+def _prepared(patterns: Tuple[str, ...]) -> Tuple[Tuple[Tuple[str, ...], Callable[[str], bool]], ...]:
+    return _prepare(patterns)
+
+
+def _prepare(patterns: Iterable[str]) -> Tuple[Tuple[Tuple[str, ...], Callable[[str], bool]], ...]:
+    """(plain runs, matcher) of each glob, the matcher compiled when first used."""
+    return tuple((_literals(p), _lazy(p)) for p in patterns)
+
+
+def _lazy(pattern: str) -> Callable[[str], bool]:
+    return lambda path: _compile(pattern)(path)
 
 
 @functools.lru_cache(maxsize=256)

@@ -109,20 +109,47 @@ def test_a_run_over_a_folder_settles_what_is_alive_and_collects_its_garbage_firs
         gc.unfreeze()
 
 
-def test_a_single_file_run_freezes_nothing_and_the_hosts_own_freeze_stays(project, monkeypatch):
-    """A few files' run makes too few full collections to pay for one more (a warm single-file flake8
-    run must stay within 0.1 s); a host that froze objects itself decides what stays frozen."""
+def test_a_single_file_run_freezes_without_collecting_and_the_next_run_frees_what_it_left(project, monkeypatch):
+    """A few files' run, its process's first, settles what is alive without a full collection (that
+    collection cost more than a warm single-file flake8 run may add); what Python's own collections at
+    exit no longer walk is most of that run's cost. A later run of the same process frees what the
+    earlier one froze and has since dropped, so a long-running process keeps no run's leftovers."""
     from uniqueguard.analysis import engine
 
     project.write("shop/models.py", MODELS)
     views = project.write("shop/views.py", "from shop.models import Tag\n\ndef f(n):\n    Tag.objects.create(name=n)\n")
-    engine.start_run([str(views)])
-    assert gc.get_freeze_count() == 0
+    gc.collect()
+    monkeypatch.setattr(engine, "_FROZEN", [0])  # nothing frozen by a run of ours in this process
+    early, early_ref = _cycle()
+    try:
+        engine.start_run([str(views)])
+        assert gc.get_freeze_count() > 0
+        del early  # alive at the first run's start: frozen with it, not collected meanwhile
+        gc.collect()
+        assert early_ref() is not None
+        engine.start_run([str(views)])  # the next run undoes our freeze and collects first
+        assert early_ref() is None
+        assert gc.get_freeze_count() > 0
+        assert project.lint("shop/views.py") == [(4, "UNQ001")]
+    finally:
+        gc.unfreeze()
+        gc.collect()
+
+
+def test_the_hosts_own_freeze_stays(project, monkeypatch):
+    """A host that froze objects itself decides what stays frozen, for a run of a few files or a folder."""
+    from uniqueguard.analysis import engine
+
+    project.write("shop/models.py", MODELS)
+    views = project.write("shop/views.py", "from shop.models import Tag\n\ndef f(n):\n    Tag.objects.create(name=n)\n")
     monkeypatch.setattr(engine, "_FROZEN", [0])  # nothing frozen by a run of ours in this process
     held, held_ref = _cycle()
     gc.freeze()
+    frozen = gc.get_freeze_count()
     try:
         del held
+        engine.start_run([str(views)])
+        assert gc.get_freeze_count() == frozen  # nothing of ours added, nothing of the host's undone
         engine.start_run([str(project.root)])
         assert held_ref() is not None  # still frozen: not unfrozen and collected by the run's start
         assert gc.get_freeze_count() > 0

@@ -98,6 +98,7 @@ class AssignedAttributes(Dict[str, ast.AST]):
         super().__init__()
         self.risky: Dict[str, ast.AST] = {}
         self.arms: Dict[str, List[Tuple[Arm, ...]]] = {}
+        self.branching: set = set()  # attributes more than one value may reach the save with, or one under an `if`
 
 
 def reaching(summary: ScopeSummary, name: str, start: Position, end: Position,
@@ -112,6 +113,8 @@ def reaching(summary: ScopeSummary, name: str, start: Position, end: Position,
         risky = [a for a in live if not harmless(a.value)]
         chosen = risky[0] if risky else (live or mine)[-1]
         found[attr] = chosen.value
+        if len(live) > 1 or any(a.arms for a in live):
+            found.branching.add(attr)
         if risky:
             found.risky[attr] = chosen.value
             found.arms[attr] = [a.arms for a in risky]

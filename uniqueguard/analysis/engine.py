@@ -36,7 +36,8 @@ if TYPE_CHECKING:  # imported at run time by _import_analysis()
     from .fresh_values import unset_field_is_fresh
     from .guards import (CheckFinder, Guard, GuardKind, TryNodes, atomic_around, handler_guard, never_commits,
                          only_reraises, savepoint_between)
-    from .hints import filled_by_form, objects_read_after, reusable_field, supplied_by_view, transaction_around
+    from .hints import (filled_by_form, objects_read_after, reusable_field, supplied_by_view, transaction_around,
+                        transaction_at)
     from .resolve import Resolver
     from .scope import ModuleScope, call_label
     from .support_code import MigrationCode, is_test_support_module
@@ -51,8 +52,8 @@ def _import_analysis() -> None:
     global messages, write_inputs, UniqueSet, FormFix, FormFixKind, ValidationSeen, renamed_keys, enclosing_id, \
         OPEN, SAFE, VALIDATED, Signature, SiteReader, decode_exits, decode_inputs, reaches, site_outcomes, \
         unset_field_is_fresh, CheckFinder, Guard, GuardKind, TryNodes, atomic_around, handler_guard, \
-        never_commits, only_reraises, savepoint_between, reusable_field, transaction_around, Resolver, \
-        filled_by_form, objects_read_after, supplied_by_view, \
+        never_commits, only_reraises, savepoint_between, reusable_field, transaction_around, transaction_at, \
+        Resolver, filled_by_form, objects_read_after, supplied_by_view, \
         ModuleScope, call_label, MigrationCode, is_test_support_module, CheckSeen, CreatorSeen, Fix, \
         HandlerSeen, Verdict, Write, WriteFinder
     if "WriteFinder" in globals():
@@ -66,7 +67,8 @@ def _import_analysis() -> None:
     from .fresh_values import unset_field_is_fresh
     from .guards import (CheckFinder, Guard, GuardKind, TryNodes, atomic_around, handler_guard, never_commits,
                          only_reraises, savepoint_between)
-    from .hints import filled_by_form, objects_read_after, reusable_field, supplied_by_view, transaction_around
+    from .hints import (filled_by_form, objects_read_after, reusable_field, supplied_by_view, transaction_around,
+                        transaction_at)
     from .resolve import Resolver
     from .scope import ModuleScope, call_label
     from .support_code import MigrationCode, is_test_support_module
@@ -201,8 +203,8 @@ def start_run(paths: Sequence[str], options: Options = Options(), files=None) ->
 
     The run also begins here for the index (`begin_run`): the checks this front makes with the same
     options object compare the index's files with the disk once per run, not once per module. And what
-    is alive once the index is built lives as long as the run: a run over many files settles it where the
-    collector no longer walks it (`_settle_long_lived`)."""
+    is alive once the index is built lives as long as the run: it is settled where the collector no
+    longer walks it (`_settle_long_lived`)."""
     begin_run(options)
     carriers = _walk_carriers(paths, options, files)
     _settle_long_lived(paths)
@@ -228,30 +230,36 @@ def _walk_carriers(paths: Sequence[str], options: Options, files) -> Tuple[str, 
     return tuple(sorted(firsts.values()))
 
 
-SETTLED_RUN_FILES = 32  # a run naming this many files, or a folder, settles what is alive at its start
+SETTLED_RUN_FILES = 32  # a run naming this many files, or a folder, collects before it settles what is alive
 
 
 def _settle_long_lived(paths: Sequence[str]) -> None:
-    """Move every object alive at a large run's start — the host's own modules and options, ours, the
-    index just built — to the collector's permanent generation (`gc.freeze`), after a full collection so
-    that no garbage goes with it. Each full collection the host makes during the run walks every object
-    it tracks; these live until the process ends, yet were walked again at each of them (flake8 over a
-    1,100-file application: ~20 full collections, the index and code tens of thousands of objects). Objects
-    made later (the host's per-file trees and checkers, often cyclic) stay collectable as before.
+    """Move every object alive at a run's start — the host's own modules and options, ours, the index
+    just built — to the collector's permanent generation (`gc.freeze`). These live until the process
+    ends, yet each full collection walked them again: the host's during the run (flake8 over a 1,100-file
+    application: ~20 full collections, the index and code tens of thousands of objects) and the two or
+    three that Python itself makes when the process exits. Those exit-time collections were most of a
+    warm single-file flake8 run's cost beyond its imports (flake8 alone 0.10 s CPU, the collections over
+    our index and cached facts another 0.03-0.05 s; more on a busy machine). Objects made later (the
+    host's per-file trees and checkers, often cyclic) stay collectable as before.
 
-    Only for a run over a folder or many files: the collection costs ~20-30 ms, more than a single-file
-    run's few collections would save. A host that froze objects itself (a server before it forks) keeps
-    them as they are; our own freeze of an earlier run in the same process is undone first, so what that
-    run left behind can be collected."""
-    if not (len(paths) >= SETTLED_RUN_FILES or any(os.path.isdir(path) for path in paths)):
-        return
+    A run over a folder or many files collects first, so that no garbage is frozen with what lives (the
+    collection costs ~20-30 ms, which its own full collections repay; its peak memory is a target). A
+    few files' run, the first of its process, freezes without collecting: the garbage of the start-up
+    (little) stays until the process ends, where it would have been freed. Our own freeze of an earlier
+    run in the same process is undone first and what it held collected, so a long-running process (an
+    editor's linter) does not keep each run's leftovers. A host that froze objects itself (a server
+    before it forks) keeps them as they are."""
     frozen = gc.get_freeze_count()
     if frozen > _FROZEN[0]:  # the host froze objects itself (ours only ever get fewer, as they are freed)
         return
-    _import_analysis()  # a run over many files analyses some: its code is as long-lived as the index
+    large = len(paths) >= SETTLED_RUN_FILES or any(os.path.isdir(path) for path in paths)
+    if large:
+        _import_analysis()  # a run over many files analyses some: its code is as long-lived as the index
     if frozen:
         gc.unfreeze()
-    gc.collect()
+    if frozen or large:
+        gc.collect()
     gc.freeze()
     _FROZEN[0] = gc.get_freeze_count()
 
@@ -733,11 +741,15 @@ class _Analysis:
                 validated = self._validated_arguments(call, found.helper)
                 if validated is not None and not validated[0]:
                     continue  # every unique set gets a NULL from this call: nothing can collide
+                # the transaction this call runs in: a try around the call needs a savepoint inside it
+                transaction = transaction_at(self.scope, call, found.helper.label.rpartition(".")[2],
+                                             self.atomic_requests, self.project)
                 if validated is not None:
                     code, message = "UNQ004", messages.helper_call_validated(call_label(call.func), found.helper,
-                                                                             *validated)
+                                                                             *validated, transaction)
                 else:
-                    code, message = messages.helper_call(call_label(call.func), found.helper, found.check)
+                    code, message = messages.helper_call(call_label(call.func), found.helper, found.check,
+                                                         transaction)
                 self._add(call, code, message)
 
     def _validated_arguments(self, call: ast.Call, helper: HelperWrite

@@ -253,9 +253,15 @@ def _copied(value: Optional[ast.AST], field: str) -> bool:
 def transaction_around(scope, write, atomic_requests: bool, project) -> Optional[str]:
     """How the transaction the write runs in is spelled (`with transaction.atomic() at line 12`,
     ATOMIC_REQUESTS), when there is one; None for a get_or_create (its insert has a savepoint already)."""
-    if write.method in orm.UPSERT:
+    return transaction_at(scope, write.call, write.method, atomic_requests, project)
+
+
+def transaction_at(scope, call: ast.AST, method: str, atomic_requests: bool, project) -> Optional[str]:
+    """`transaction_around` for a call that runs a write of `method` — the write itself, or a call of the
+    helper holding it, where a try around the call needs the savepoint as much."""
+    if method in orm.UPSERT:
         return None
-    atomic = atomic_around(scope, write.call, atomic_requests, project)
+    atomic = atomic_around(scope, call, atomic_requests, project)
     if atomic is None:
         return None
     return atomic.how if atomic.how == "ATOMIC_REQUESTS" else f"{atomic.how} at line {atomic.line}"

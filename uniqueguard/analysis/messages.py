@@ -7,7 +7,7 @@ carries the rest.
 """
 from __future__ import annotations
 
-from typing import Dict, Iterable, List, Tuple, Union
+from typing import Dict, Iterable, List, Optional, Tuple, Union
 
 from .verdict import Fix, FormFix, FormFixKind, ValidationSeen, Verdict
 
@@ -50,26 +50,38 @@ def render(verdict: Verdict) -> str:
     return f"{head}; nothing catches IntegrityError; {_fix(verdict, named=True)}"
 
 
-def helper_call(call: str, helper, check) -> Tuple[str, str]:
+def helper_call(call: str, helper, check, transaction: Optional[str] = None) -> Tuple[str, str]:
     """(rule, message) for a call nothing guards of a helper whose write other calls guard or check:
-    `helper` is its HelperWrite (analysis/helpers.py), `check` the existence check this caller made."""
+    `helper` is its HelperWrite (analysis/helpers.py), `check` the existence check this caller made,
+    `transaction` the one the call runs in here (the try around it then needs a savepoint of its own)."""
     head = f"{call}() reaches {helper.label}() ({helper.where}), which may violate unique {helper.fields}"
     if check is not None and helper.code in ("UNQ001", "UNQ002"):
         return "UNQ002", (f"{head}; the {check.text} check at line {check.line} races with concurrent inserts; "
-                          f"wrap the call in try/except IntegrityError")
+                          f"wrap the call in try/except IntegrityError{_savepoint(transaction)}")
     if helper.code == "UNQ001":
-        return "UNQ001", f"{head}; nothing here catches IntegrityError (other calls do or check); wrap in try/except"
+        return "UNQ001", (f"{head}; nothing here catches IntegrityError (other calls do or check); "
+                          f"wrap in try/except{_savepoint(transaction)}")
     return helper.code, f"{call}() reaches the write at {helper.where}: {helper.message}"
 
 
-def helper_call_validated(call: str, helper, unique_sets: Iterable, validated: Iterable[ValidationSeen]) -> str:
+def helper_call_validated(call: str, helper, unique_sets: Iterable, validated: Iterable[ValidationSeen],
+                          transaction: Optional[str] = None) -> str:
     """UNQ004 at a call of a helper whose unique values this call passes from validated form data; the
     sets named are those it validates (a set this call gives a NULL cannot collide)."""
     forms = " and ".join(_validation(v) for v in validated)
     return (f"{call}() reaches {helper.label}() ({helper.where}), which may violate unique "
             f"{describe_sets(unique_sets)}; "
             f"{forms} checks the values passed, but two requests can both pass; wrap the call in try/except "
-            f"IntegrityError")
+            f"IntegrityError{_savepoint(transaction)}")
+
+
+def _savepoint(transaction: Optional[str]) -> str:
+    """What a try inside a transaction needs, or nothing: caught there without a savepoint of its own, the
+    IntegrityError leaves the whole transaction broken (UNQ003)."""
+    if not transaction:
+        return ""
+    where = "the view's ATOMIC_REQUESTS transaction" if transaction == "ATOMIC_REQUESTS" else transaction
+    return f", with `with transaction.atomic():` inside the try (it runs inside {where})"
 
 
 def _fix(verdict: Verdict, named: bool) -> str:
@@ -93,10 +105,8 @@ def _fix(verdict: Verdict, named: bool) -> str:
         text = "put `with transaction.atomic():` inside the try"
     else:
         text = f"wrap in {catch}"
-    if verdict.savepoint_for and fix is not Fix.SAVEPOINT:
-        where = ("the view's ATOMIC_REQUESTS transaction" if verdict.savepoint_for == "ATOMIC_REQUESTS"
-                 else verdict.savepoint_for)
-        text += f", with `with transaction.atomic():` inside the try (it runs inside {where})"
+    if fix is not Fix.SAVEPOINT:
+        text += _savepoint(verdict.savepoint_for)
     return text + "".join(" and " + phrase for phrase in form_fix_phrases(verdict.form_fixes))
 
 

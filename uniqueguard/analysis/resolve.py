@@ -133,7 +133,9 @@ class Resolver:
             if binding is not None and binding.kind in (BindingKind.FOR, BindingKind.WITH, BindingKind.UNPACK0):
                 return None
         if isinstance(expr, ast.Attribute) and expr.attr == "through" and isinstance(expr.value, ast.Attribute):
-            owner = self.model_class(expr.value.value, hops + 1)
+            # `Book.authors.through`, and `book.authors.through`: Django's many-to-many manager on an
+            # instance carries the same model (`ManyRelatedManager.__init__`: `self.through = rel.through`)
+            owner = self.model_class(expr.value.value, hops + 1) or self.instance_model(expr.value.value, hops + 1)
             if owner is not None:
                 return self.project.through_model(owner, expr.value.attr)
         if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id in ("self", "cls"):
@@ -164,7 +166,9 @@ class Resolver:
         return None
 
     def _model_of_param(self, name: str, func):
-        """`cls` in a classmethod of a model, `self.model`-style managers are handled by the caller."""
+        """`cls` in a classmethod of a model, and a parameter annotated as a model class (`model:
+        type[Group]`, `Type[Group]`, quoted or not: the class or a subclass, which carries its unique
+        sets); `self.model`-style managers are handled by the caller."""
         if func is None or isinstance(func, ast.Lambda):
             return None
         params = func.args.args
@@ -172,6 +176,17 @@ class Resolver:
             decorators = {self.scope.qualify(d) for d in func.decorator_list}
             if "classmethod" in decorators:
                 return self._enclosing_model(func.body[0] if func.body else func)
+        for arg in func.args.posonlyargs + params + func.args.kwonlyargs:
+            if arg.arg == name and arg.annotation is not None:
+                held = self._class_annotation(arg.annotation)
+                return self.model_class(held) if held is not None else None
+        return None
+
+    def _class_annotation(self, annotation: ast.AST) -> Optional[ast.AST]:
+        """`X` of a `type[X]` / `typing.Type[X]` annotation (quoted or not), else None."""
+        annotation = _unquote_text(annotation)
+        if isinstance(annotation, ast.Subscript) and self.scope.qualify(annotation.value) in ("type", "typing.Type"):
+            return _unquote_text(annotation.slice)
         return None
 
     def _model_from_call(self, call: ast.Call):
@@ -403,6 +418,8 @@ class Resolver:
                     return sender
             for arg in func.args.args + func.args.kwonlyargs:
                 if arg.arg == expr.id and arg.annotation is not None:
+                    if self._class_annotation(arg.annotation) is not None:
+                        return None  # `model: type[Group]` holds the class, not an instance
                     return self.model_class(_unquote(arg.annotation), hops + 1)
         return None
 
@@ -759,13 +776,21 @@ def _member_value(value):
     return UNKNOWN
 
 
-def _unquote(annotation: ast.AST) -> ast.AST:
-    """`"User"` string annotations and `Optional[User]` → the class expression."""
+def _unquote_text(annotation: ast.AST) -> ast.AST:
+    """A string annotation (`"type[Group]"`, under `from __future__ import annotations` or for a name
+    imported only when TYPE_CHECKING) as the expression it spells; anything else as it is."""
     if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
         try:
             return ast.parse(annotation.value, mode="eval").body
         except SyntaxError:
             return annotation
+    return annotation
+
+
+def _unquote(annotation: ast.AST) -> ast.AST:
+    """`"User"` string annotations and `Optional[User]` → the class expression."""
+    if isinstance(annotation, ast.Constant):
+        return _unquote_text(annotation)
     if isinstance(annotation, ast.Subscript):
         inner = annotation.slice
         return inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Set, Tuple
+from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 from .. import orm
 from ..index.facts import UNKNOWN, CallValue, Ref, dotted_name
@@ -16,6 +16,7 @@ from .assigned import AssignedAttributes, ScopeSummary, apart, reaching
 from .fresh_values import is_random_token, left_null, own_key_value, unset_field_is_fresh
 from .form_inserts import may_fill, surely_inserts
 from .new_rows import READS_ONLY, Creator, NewRows
+from .parent_links import ParentLinks
 from .resolve import Resolver, is_request_user, unchained
 from .returned_dicts import returned_keys, unchanged_dict
 from .scope import Binding, BindingKind, ModuleScope, call_label
@@ -113,6 +114,7 @@ class WriteFinder:
         self.resolver = resolver
         self.creates = orm.CREATE | extra_creates  # configured `write-methods` insert like create()
         self.new_rows = NewRows(scope, resolver, orm.CREATE | orm.USER_CREATE)
+        self.parent_links = ParentLinks(scope, resolver)
         self.methods = orm.WRITES | extra_creates
         self._summaries: Dict[ast.AST, ScopeSummary] = {}
         self._validation_calls: Optional[List[ast.Call]] = None  # `<expr>.full_clean()`... in the module
@@ -121,16 +123,20 @@ class WriteFinder:
         self.models: Set[str] = set()
 
     def _write(self, call, method, label, model, fields, sources=None, values=None, insert=True,
-               new_row=True, own_objects: Tuple[frozenset, ...] = (), **extra) -> Write:
+               new_row=True, own_objects: Tuple[frozenset, ...] = (), kept: FrozenSet[UniqueSet] = frozenset(),
+               **extra) -> Write:
         """A Write risking the unique sets that `fields` (None: unknown, so all) touch. `new_row`: the
         write surely inserts, so a field it leaves unset takes its default. `own_objects`: per element
-        of a batch, the fields it points at an object built in its own round (`ip_id=ip.id`)."""
+        of a batch, the fields it points at an object built in its own round (`ip_id=ip.id`). `kept`:
+        multi-table parent sets the write only UPDATEs on an existing row, unchanged (parent_links.py)."""
         written = None if fields is UNKNOWN_FIELDS else frozenset(fields)
         values = values or {}
         risked = []
         candidates = _risked(model, fields, values, self.resolver.static_value, insert)
         if insert and new_row and written is not None:
             candidates = self._with_null_sets(model, candidates, written)
+        if kept:
+            candidates = tuple(s for s in candidates if s not in kept)
         for unique_set in candidates:
             if any(f in values and self._fresh_in(values[f], unique_set) for f in unique_set.fields):
                 continue  # `Token(user=user, key=uuid4())`: a fresh token or NULL in the set
@@ -237,7 +243,9 @@ class WriteFinder:
             owner = _related_manager_owner(call.func.value) if implied else None
             for name in implied if owner is not None else ():
                 values.setdefault(name, owner)  # `order.lines.create(...)` sets `order`
-            return self._write(call, method, label, model, _with(fields, implied), sources, values)
+            fields = _with(fields, implied)
+            return self._write(call, method, label, model, fields, sources, values,
+                               kept=self._parents_kept(call, model, manager, fields, values))
         if method in orm.USER_CREATE:
             fields, sources, values = self._keyword_fields(call, model, self._user_positional(model, method, call))
             return self._write(call, method, label, model, fields, sources, values)
@@ -245,6 +253,19 @@ class WriteFinder:
             return self._bulk(call, method, label, model)
         overridden = manager is not None and self._overridden(model, manager.name, method)
         return self._get_or_create(call, method, label, model, overridden)
+
+    def _parents_kept(self, call: ast.Call, model: ModelInfo, manager, fields, values) -> FrozenSet[UniqueSet]:
+        """The parent sets a create() of a multi-table child leaves alone: its parent link given an
+        existing row, by the call or by the project manager's create() override (parent_links.py)."""
+        if not model.parent_links or fields is UNKNOWN_FIELDS:
+            return frozenset()
+        written = frozenset(fields)
+        kept = self.parent_links.kept(model, [(k.arg, k.value) for k in call.keywords if k.arg], values,
+                                      written, call)
+        if manager is not None and isinstance(call.func, ast.Attribute):
+            keywords = frozenset(k.arg for k in call.keywords if k.arg)
+            kept |= self.parent_links.kept_by_override(model, manager.name, call.func.attr, values, written, keywords)
+        return kept
 
     def _concrete(self, model: Optional[ModelInfo], call: ast.AST) -> Optional[ModelInfo]:
         """An abstract model has no table: a write through it (`cls(...)`, `self.save()`,
@@ -785,8 +806,12 @@ class WriteFinder:
             self._note_source(sources, name, value)
             if model.field_for(name):
                 values[model.field_for(name)] = value
-        return _with_branches(self._write(call, method, label, model, _restrict_to_update_fields(call, fields, model),
-                                          sources, values, origin=constructor), assigned, given)
+        fields = _restrict_to_update_fields(call, fields, model)
+        kept = self.parent_links.kept(
+            model, _links_given(model, constructor, assigned), values,
+            None if fields is UNKNOWN_FIELDS else frozenset(fields), call) if model.parent_links else frozenset()
+        return _with_branches(self._write(call, method, label, model, fields,
+                                          sources, values, origin=constructor, kept=kept), assigned, given)
 
     def _form_instance_save(self, call, method, label, form_save: ast.Call, assigned) -> Optional[Write]:
         """`obj = form.save(commit=False); obj.slug = ...; obj.save()`."""
@@ -935,6 +960,22 @@ class WriteFinder:
 
 
 MANAGER_ATTRIBUTES = ("objects", "_default_manager", "_base_manager")
+
+
+def _links_given(model: ModelInfo, constructor: ast.Call, assigned: AssignedAttributes) -> List[Tuple[str, ast.AST]]:
+    """(link as written, value) of the multi-table parent links a saved instance holds: the constructor's
+    keywords, replaced by an attribute assigned since (`obj.place_ptr = None` too); one that branches
+    (several values may reach the save, or one under an `if`) holds no known row."""
+    given: Dict[str, ast.AST] = {k.arg: k.value for k in constructor.keywords
+                                 if k.arg and model.parent_link(k.arg) is not None}
+    for name, value in assigned.items():
+        found = model.parent_link(name)
+        if found is None:
+            continue
+        given.pop(found[0], None)
+        given.pop(f"{found[0]}_id", None)
+        given[name] = ast.Constant(None) if name in assigned.branching else value
+    return list(given.items())
 
 
 def _has_pk(binding: Binding) -> bool:

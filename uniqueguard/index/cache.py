@@ -15,7 +15,7 @@ import json
 import os
 import re
 import time
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Tuple
 
 from .. import __version__
 from .facts import (KEYWORD_HOWS, UNKNOWN, CallValue, ClassFacts, DictValue, MethodFacts, ModuleFacts,
@@ -26,7 +26,7 @@ try:  # CPython's own SHA-1, the same digests: importing `hashlib` loads OpenSSL
 except ImportError:  # another Python, or a build without it
     from hashlib import sha1
 
-FORMAT = 14  # 14: how many positional parameters a method requires (MethodFacts.required)
+FORMAT = 15  # 15: a bare base name is the module's own (`*` imports); 14: MethodFacts.required
 # 13: returns keep `obj.__class__(...)` / `type(obj)(...)` whatever their arguments (copy
 # helpers); 12: a method's `self.fields["x"] = Field(...)` (MethodFacts.form_fields); 11: what a field
 # class's `__init__` does to its keywords (keyword_changes); 10: `Manager.from_queryset(QS)` bases are
@@ -217,6 +217,7 @@ class JsonStore:
 
     SUFFIX = ".json"
     FORMAT = FORMAT
+    EXTRAS: Tuple[str, ...] = ()  # records a store keeps besides its entries, each under its own key
     _stamp = staticmethod(stamp)  # what other stores' fingerprints are built from
 
     def __init__(self, root: str, directory: Optional[str]):
@@ -225,8 +226,14 @@ class JsonStore:
         self.file = os.path.join(directory, sha1(root.encode("utf-8", "surrogatepass")).hexdigest()[:20]
                                  + self.SUFFIX) if directory else ""
         self.entries: Dict[str, dict] = {}
+        self.extras: Dict[str, Any] = {}  # EXTRAS found in the file (checked by whoever reads them)
         self.dirty = False
         self.hits = 0
+        # Stamps a reader already holds for the files it has read, each compared with the disk at every
+        # call or run (the call graph's, `CallGraph.forget_changed`): an entry of such a file is checked
+        # against that stamp, not stat'ed again (a warm run asks each file's entry for its helper names,
+        # then for its imports).
+        self.seen: Optional[Dict[str, Optional[list]]] = None
         if self.enabled:
             self._load()
 
@@ -237,15 +244,19 @@ class JsonStore:
             if (isinstance(data, dict) and data.get("format") == self.FORMAT and data.get("version") == __version__
                     and data.get("root") == self.root and isinstance(data.get("entries"), dict)):
                 self.entries = data["entries"]
+                self.extras = {key: data[key] for key in self.EXTRAS if key in data}
         except (OSError, ValueError, TypeError, RecursionError):
-            self.entries = {}  # absent, corrupt or foreign: rebuilt, never trusted
+            self.entries, self.extras = {}, {}  # absent, corrupt or foreign: rebuilt, never trusted
 
     def payload(self, path: str) -> Any:
         """The stored payload for the file as it is now on disk, or None."""
         if not self.enabled:
             return None
         entry = self.entries.get(path)
-        if not isinstance(entry, dict) or entry.get("stamp") != stamp(path):
+        if not isinstance(entry, dict):
+            return None
+        held = self.seen.get(path) if self.seen is not None else None
+        if entry.get("stamp") != (held if held is not None else stamp(path)):
             return None
         return entry.get("facts")
 
@@ -253,6 +264,16 @@ class JsonStore:
         """The stamp the entry for `path` was stored with (that of the file now, after `payload` found it)."""
         entry = self.entries.get(path)
         return entry.get("stamp") if isinstance(entry, dict) else None
+
+    def keep(self, key: str, record: Any) -> None:
+        """Keep one of the store's EXTRAS (None: drop it), saved with the entries."""
+        if not self.enabled or self.extras.get(key) == record:
+            return
+        if record is None:
+            self.extras.pop(key, None)
+        else:
+            self.extras[key] = record
+        self.dirty = True
 
     def forget(self, path: str) -> None:
         self.entries.pop(path, None)
@@ -278,8 +299,8 @@ class JsonStore:
             os.makedirs(directory, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
             with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump({"format": self.FORMAT, "version": __version__, "root": self.root,
-                           "entries": self.entries}, out, separators=(",", ":"))
+                json.dump({"format": self.FORMAT, "version": __version__, "root": self.root,  # the root first: `prune`
+                           "entries": self.entries, **self.extras}, out, separators=(",", ":"))
             os.replace(temporary, self.file)
             self.dirty = False
         except (OSError, TypeError, ValueError):
@@ -294,7 +315,9 @@ class JsonStore:
 
 
 class FactsCache(JsonStore):
-    """Module facts of files."""
+    """Module facts of files, and the tree's walk (`tree_walk.remember_walk`)."""
+
+    EXTRAS = ("walk",)
 
     def get(self, path: str) -> Optional[ModuleFacts]:
         payload = self.payload(path)

@@ -177,11 +177,12 @@ class CallGraph:
 
     def __init__(self, root: str, cache_dir: Optional[str], indexed_paths: Callable[[], Iterable[str]],
                  walked: Tuple[List[str], bool], module_path: Callable[[str], Optional[str]],
-                 read_stamp: Callable[[str], Optional[list]], source_roots: Callable[[], Iterable[str]]):
+                 read_stamp: Callable[[str, Dict[str, Optional[list]]], Optional[list]],
+                 source_roots: Callable[[], Iterable[str]]):
         self.root = root
         self._module_path = module_path  # the index's: where a dotted module's source is
         self._source_roots = source_roots  # the index's: where the project's own imports resolve
-        self._read_stamp = read_stamp  # the stamp of a file as the index read it (else as it is now)
+        self._read_stamp = read_stamp  # the stamp of a file as the index read it (else as the graph did, or now)
         self._prints: Dict[str, str] = {}  # path → `file_fingerprint`
         self._reached: Dict[str, str] = {}  # path → `reached_print`
         self._imports: Dict[str, List[str]] = {}  # path → `imports_of`
@@ -196,8 +197,10 @@ class CallGraph:
         self._texts: Dict[str, Optional[bytes]] = {}
         self._kept = 0  # bytes of file contents kept in memory
         self._cap: Optional[int] = None  # the size of the largest file kept, once the budget is short (`_keeps`)
-        # path → stamp of the file when what the graph knows of it was first read (`forget_changed`)
+        # path → stamp of the file when what the graph knows of it was first read (`forget_changed`); the
+        # stores check their entries of these files against it (`JsonStore.seen`)
         self._stamps: Dict[str, Optional[list]] = {}
+        self.cache.seen = self.summaries.seen = self._stamps
         self._defs: Dict[str, Dict[str, List[str]]] = {}  # write pattern → path → functions holding a write
         self._helper_names: Dict[str, Dict[str, tuple]] = {}
         self._candidates: Dict[str, List[str]] = {}
@@ -279,7 +282,9 @@ class CallGraph:
                     inside = set(group)
                     digest = sha1()
                     for member in sorted(group):
-                        digest.update(f"{member}\0{self._read_stamp(member)}\0".encode("utf-8", "surrogatepass"))
+                        # as the index read it, else as the graph did (its imports): no stat of its own
+                        status = self._read_stamp(member, self._stamps)
+                        digest.update(f"{member}\0{status}\0".encode("utf-8", "surrogatepass"))
                     for reached in sorted({self._reached[target] for member in group
                                            for target in self.imports_of(member) if target not in inside}):
                         digest.update(reached.encode("ascii"))

@@ -13,6 +13,9 @@ import warnings
 from typing import Dict, List, Optional, Tuple
 
 ROOT_MARKERS = ("manage.py", "pyproject.toml", "setup.cfg", "setup.py", ".git")
+# A marker that is also an ordinary module name: beside `__init__.py` it is a module of that package
+# (django-cms's `cms/utils/setup.py`), not a distribution's build script, and marks no project root.
+MODULE_MARKERS = frozenset({"setup.py"})
 
 # Folders that never hold the project's own models: VCS, virtualenvs, caches, build output, migrations.
 SKIP_DIRS = frozenset({
@@ -69,7 +72,8 @@ def _marked_folder(folder: str) -> Optional[str]:
     interpreter's install; None when there is none. Memoised per folder as `_root_of_folder` is per
     start: the folders of a project share their ancestors, which were looked at again for each."""
     for marker in ROOT_MARKERS:
-        if os.path.exists(os.path.join(folder, marker)):
+        if os.path.exists(os.path.join(folder, marker)) and not (
+                marker in MODULE_MARKERS and _is_package_folder(folder)):
             return folder
     parent = os.path.dirname(folder)
     if parent == folder or is_install_folder(folder):
@@ -123,7 +127,8 @@ def is_skipped_dir(name: str) -> bool:
     return name in SKIP_DIRS or name.endswith(".egg-info") or (name.startswith(".") and name != ".")
 
 
-def walk_python_files(root: str, folders: Optional[Dict[str, Optional[list]]] = None) -> Tuple[list, bool]:
+def walk_python_files(root: str, folders: Optional[Dict[str, Optional[list]]] = None,
+                      scanned: Optional[List[str]] = None) -> Tuple[list, bool]:
     """Paths of the `.py` files under root.
 
     Iterative (no recursion limit), never follows symlinked folders (no loops), skips virtualenvs
@@ -137,6 +142,9 @@ def walk_python_files(root: str, folders: Optional[Dict[str, Optional[list]]] = 
     most of a tree's folders, which Django reads as data, never as modules). The stamps are taken after
     the walk, one stat per folder kept: a folder changed since shortly before the walk began may have
     changed while it was read, and gets a stamp no folder has (`UNSETTLED`).
+
+    `scanned`, when given, receives every folder the walk read or tried to read, in its order (data
+    folders, unreadable folders and virtualenvs' tops included): what `remember_walk` stamps.
     """
     started = time.time_ns()
     found: List[str] = []
@@ -146,9 +154,11 @@ def walk_python_files(root: str, folders: Optional[Dict[str, Optional[list]]] = 
     complete = True
     while stack and complete:
         folder, data = stack.pop()
+        if scanned is not None:
+            scanned.append(folder)
         try:
-            with os.scandir(folder) as scanned:
-                entries = sorted(scanned, key=lambda e: e.name)
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
         except OSError:
             continue
         if folder != root and any(e.name == "pyvenv.cfg" for e in entries):

@@ -11,11 +11,14 @@ Values are kept as *literals*: str/int/bool/None, tuples for lists/tuples/sets, 
 from __future__ import annotations
 
 import ast
+import builtins
 import re
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Tuple
 
 from .. import orm
+
+_BUILTIN_NAMES = frozenset(dir(builtins))
 
 # Deeper literal nesting than this is not a model declaration anyone writes; it becomes UNKNOWN instead of
 # risking the interpreter's recursion limit on generated or adversarial code.
@@ -696,6 +699,16 @@ def _base_names(bases, names: Names) -> list:
     return found
 
 
+def _own_module_name(base: str, module: str) -> str:
+    """A base written as a bare name nothing imported or defined at the top of the module names: the
+    module's own name for it (`class Order(AbstractOrder)` after `from .abstract_models import *`, or a
+    class defined under an `if` at module level), which the class lookup follows through the module's
+    definitions and `*` imports as Python does. A builtin (`object`, `Exception`, `dict`) stays bare."""
+    if not base or "." in base or not module or base in _BUILTIN_NAMES:
+        return base
+    return f"{module}.{base}"
+
+
 def _assigned(stmt, names: Names) -> list:
     """(name, literal) pairs a plain or annotated assignment binds; tuple targets are not followed."""
     if isinstance(stmt, ast.Assign):
@@ -721,7 +734,7 @@ def class_facts(node: ast.ClassDef, module: str, names: Names, depth: int = 0) -
             meta = class_facts(stmt, module, names)
         elif isinstance(stmt, ast.ClassDef) and depth < 3:
             nested.append(class_facts(stmt, module, names, depth + 1))
-    bases = tuple(_base_names(node.bases, names))
+    bases = tuple(_own_module_name(base, module) for base in _base_names(node.bases, names))
     return ClassFacts(module, node.name, node.lineno, bases, tuple(assigns), tuple(methods), meta, tuple(nested))
 
 

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Dict, Iterable, List, Optional, Set, Tuple, TypeVar
 
-from . import discovery
+from . import discovery, tree_walk
 from .cache import FactsCache, stamp
 from .facts import ClassFacts, MethodFacts, ModuleFacts, Ref, failed_module, module_facts
 from .in_hand import tree_of
@@ -83,7 +83,7 @@ class ModuleIndex:
     def _scan(self) -> None:
         # One walk serves the index and the call graph (`python_files`), which looks for callers everywhere.
         self._folders: Dict[str, Optional[list]] = {}  # folder → stamp when walked (`changed_on_disk`)
-        self.python_files, complete = discovery.walk_python_files(self.root, self._folders)
+        self.python_files, complete = self._walk()
         self.problems.incomplete_walk = not complete
         for path in self.python_files:
             folder, name = os.path.split(path)
@@ -108,6 +108,19 @@ class ModuleIndex:
             else:
                 self.models_modules.append(dotted)
         self._pick_copies()
+
+    def _walk(self) -> Tuple[List[str], bool]:
+        """The tree's Python files and whether the walk was complete: as a process walked them before, when
+        none of the folders it read has changed since (`tree_walk`), else walked and remembered."""
+        remembered = tree_walk.remembered_walk(self.root, self.cache.extras.get("walk"), self._folders)
+        if remembered is not None:
+            return remembered, True
+        started = time.time_ns()
+        scanned: List[str] = []
+        self._folders.clear()
+        files, complete = discovery.walk_python_files(self.root, self._folders, scanned)
+        self.cache.keep("walk", tree_walk.remember_walk(self.root, files, complete, scanned, self._folders, started))
+        return files, complete
 
     def _pick_copies(self) -> None:
         """Order the source roots (discovery.rank_source_roots) and, for each indexed module found more
@@ -170,9 +183,13 @@ class ModuleIndex:
             self.cache.put(path, facts, self._stamps[path])
         return facts
 
-    def stamp_when_read(self, path: str) -> Optional[list]:
-        """The stamp of a file when its facts were read (what they are true for), else as it is now."""
-        return self._stamps[path] if path in self._stamps else stamp(path)
+    def stamp_when_read(self, path: str, seen: Optional[Dict[str, Optional[list]]] = None) -> Optional[list]:
+        """The stamp of a file when its facts were read (what they are true for), else as another reader
+        first saw it (`seen`: the call graph's, compared with the disk when the index's files are), else as
+        it is now."""
+        if path in self._stamps:
+            return self._stamps[path]
+        return seen[path] if seen is not None and path in seen else stamp(path)
 
     def note_read(self, path: str, status: Optional[list]) -> None:
         """A file read besides its facts (a function body, index/sources.py), stamped as it was read:

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import ast
 import atexit
+import functools
 import os
-from typing import Callable, Set, Dict, Iterable, List, Mapping, Optional, Tuple, TypeVar, Union, overload
+from typing import (TYPE_CHECKING, Callable, Set, Dict, Iterable, List, Mapping, Optional, Tuple, TypeVar, Union,
+                    overload)
 
 from ..config import Options
 from . import discovery
@@ -24,9 +26,11 @@ from .callgraph import CallGraph
 from .django_settings import Settings, app_labels, read_settings
 from .facts import ClassFacts, ModuleFacts, ReceiverFacts
 from .modules import STUBS_ROOT, ModuleIndex, Problems
-from .registry import STOCK_USER, ModelRegistry, Relation, UniqueConfig
-from .signal_receivers import ReceiverIndex
-from .uniqueness import FieldInfo, ModelInfo
+
+if TYPE_CHECKING:  # imported when first asked for (`registry`, `receivers`)
+    from .registry import ModelRegistry, Relation, UniqueConfig
+    from .signal_receivers import ReceiverIndex
+    from .uniqueness import FieldInfo, ModelInfo
 
 
 class Project:
@@ -39,12 +43,25 @@ class Project:
         self.modules.prefer_root_of(self.settings.module)
         self.labels: Dict[str, List[str]] = app_labels(self.modules, self.settings)
         self.extra_unique: Mapping[str, UniqueConfig] = dict(unique)
-        self.registry = ModelRegistry(self.modules, self.settings, self.labels, self.extra_unique)
-        self.receivers = ReceiverIndex(self.modules, self.registry)
         self.user_model_asked = False  # reset by the engine before each module it judges
         self.user_model_files: Set[str] = set()  # modules whose judging asked for the user model
         self.checked_in = -1  # the engine call (`begin_check`) in which the disk was last compared
         self.graph: Optional[CallGraph] = None  # its call graph, once the analysis has built it (graphs.py)
+
+    # The model registry and the receivers, with the modules that build ModelInfo records, are made and
+    # imported when first asked for: a module with no write call, settled from the call graph's cached
+    # names, never asks (a warm single-file run of such a module, issue 11).
+    @functools.cached_property
+    def registry(self) -> "ModelRegistry":
+        from .registry import ModelRegistry
+
+        return ModelRegistry(self.modules, self.settings, self.labels, self.extra_unique)
+
+    @functools.cached_property
+    def receivers(self) -> "ReceiverIndex":
+        from .signal_receivers import ReceiverIndex
+
+        return ReceiverIndex(self.modules, self.registry)
 
     # ------------------------------------------------------------------------------ modules, classes
     @property
@@ -247,4 +264,4 @@ def _save_all() -> None:
         project.save_cache(throttle=0.0)
 
 
-__all__ = ["PerCheck", "Project", "Settings", "begin_check", "begin_run", "project_for", "STOCK_USER", "STUBS_ROOT"]
+__all__ = ["PerCheck", "Project", "Settings", "begin_check", "begin_run", "project_for", "STUBS_ROOT"]

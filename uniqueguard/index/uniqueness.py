@@ -3,7 +3,8 @@
 Builds a `ModelInfo` from class facts following Django's own rules (docs/topics/db/models.txt, "Model
 inheritance"; django/db/models/options.py): abstract bases copy their fields into each child; a child's
 Meta inherits the abstract parent's unique_together/constraints only when it declares no Meta or `class
-Meta(Parent.Meta)`; multi-table children also hit their parents' unique constraints on insert; a proxy has
+Meta(Parent.Meta)`; multi-table children also hit their parents' unique constraints on insert (unless
+their parent link is given an existing row: `ModelInfo.parent_links`, analysis/parent_links.py); a proxy has
 its concrete model's uniqueness and its own Meta constraints are never created; `unique_for_date` and
 `db_index` are not constraints.
 """
@@ -46,6 +47,7 @@ class FieldInfo:
     default: object = None  # literal of `default=` (a Ref for a callable such as uuid.uuid4), None when absent
     auto_now: bool = False  # auto_now / auto_now_add: the write's own timestamp
     unique_if: Optional[str] = None  # the setting `unique=` names, when it is not a literal
+    parent_link: bool = False  # `OneToOneField(Parent, parent_link=True)`: the link to a multi-table parent
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,9 @@ class ModelInfo:
     is_user: bool
     base_models: Tuple[str, ...] = ()  # qualnames of the model bases, in declaration order
     facts: Optional[ClassFacts] = field(repr=False, default=None)
+    # (link field, parent qualname) per multi-table parent: the implicit `<parent>_ptr` one-to-one, or the
+    # child's own `OneToOneField(Parent, parent_link=True)`; a proxy has its concrete model's links.
+    parent_links: Tuple[Tuple[str, str], ...] = ()
     _names: Optional[frozenset] = field(repr=False, default=None, compare=False)
 
     def field_for(self, kwarg: str) -> Optional[str]:
@@ -95,6 +100,15 @@ class ModelInfo:
             return kwarg
         if kwarg.endswith("_id") and kwarg[:-3] in known:
             return kwarg[:-3]
+        return None
+
+    def parent_link(self, kwarg: str) -> Optional[Tuple[str, str]]:
+        """(link field, parent qualname) when a create()/constructor keyword sets the link to a
+        multi-table parent: `place_ptr=` or `place_ptr_id=` (Django names the implicit one
+        `<parent model_name>_ptr`, ModelBase.__new__)."""
+        for link, parent in self.parent_links:
+            if kwarg == link or kwarg == f"{link}_id":
+                return link, parent
         return None
 
     def _named_fields(self):
@@ -181,7 +195,8 @@ def field_info(name: str, call: CallValue, project: Optional["ModelLookup"] = No
     return FieldInfo(name, kind, unique and relation != "m2m", primary_key, options.get("null") is True,
                      relation, target, related_name if isinstance(related_name, str) else None,
                      call.kwarg("through"), options.get("default"),
-                     options.get("auto_now") is True or options.get("auto_now_add") is True, unique_if)
+                     options.get("auto_now") is True or options.get("auto_now_add") is True, unique_if,
+                     relation == "o2o" and call.kwarg("parent_link") is True)
 
 
 # The keywords whose value the engine reads from a field declaration.
@@ -441,7 +456,32 @@ class _Builder:
                 sets.append(UniqueSet((username_field,), "USERNAME_FIELD", cls.name))
         is_user = username_field is not None or any(b.is_user for b in bases)
         return ModelInfo(cls.qualname, cls.name, abstract, proxy, fields, _dedupe(sets), pk,
-                         username_field, managers, is_user, tuple(b.qualname for b in bases), cls)
+                         username_field, managers, is_user, tuple(b.qualname for b in bases), cls,
+                         parent_links=_parent_links(bases, local, proxy))
+
+
+def _parent_links(bases: List[ModelInfo], local: Dict[str, FieldInfo], proxy: bool) -> Tuple[Tuple[str, str], ...]:
+    """(link field, parent qualname) for each multi-table parent (a concrete, non-proxy model base): the
+    child's own `parent_link=True` one-to-one to it, else Django's implicit `<model_name>_ptr`. A proxy
+    saves as its concrete model, so it has that model's links."""
+    if proxy:
+        return tuple(link for base in bases if not base.abstract for link in base.parent_links)
+    explicit = [info for info in local.values() if info.parent_link]
+    links = []
+    for base in bases:
+        if base.abstract or base.proxy:
+            continue
+        own = [info.name for info in explicit if _names_model(info.target, base)]
+        if not own and len(explicit) == 1 and sum(not b.abstract and not b.proxy for b in bases) == 1:
+            own = [explicit[0].name]  # the one link of a child with one parent (`to` spelled otherwise)
+        links.append((own[0] if own else f"{base.name.lower()}_ptr", base.qualname))
+    return tuple(links)
+
+
+def _names_model(target: object, model: ModelInfo) -> bool:
+    """Whether a relation's `to` (a class reference or an `"app.Model"` / `"Model"` label) names `model`."""
+    text = target.dotted if isinstance(target, Ref) else target if isinstance(target, str) else None
+    return text is not None and (text == model.qualname or text.rpartition(".")[2] == model.name)
 
 
 def _manager_classes(call: CallValue) -> Tuple[str, ...]:
