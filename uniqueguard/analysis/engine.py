@@ -37,7 +37,8 @@ if TYPE_CHECKING:  # imported at run time by _import_analysis()
     from .fresh_values import unset_field_is_fresh
     from .guards import (CheckFinder, Guard, GuardKind, TryNodes, atomic_around, handler_guard, never_commits,
                          only_reraises, savepoint_between)
-    from .hints import objects_read_after, reusable_field, supplied_by_view, transaction_around, transaction_at
+    from .hints import (filled_by_form, objects_read_after, reusable_field, supplied_by_view, transaction_around,
+                        transaction_at)
     from .resolve import Resolver
     from .scope import ModuleScope, call_label
     from .support_code import MigrationCode, is_test_support_module, shows_test_support
@@ -53,7 +54,7 @@ def _import_analysis() -> None:
         OPEN, SAFE, VALIDATED, Signature, SiteReader, decode_exits, decode_inputs, reaches, site_outcomes, \
         unset_field_is_fresh, CheckFinder, Guard, GuardKind, TryNodes, atomic_around, handler_guard, \
         never_commits, only_reraises, savepoint_between, reusable_field, transaction_around, transaction_at, \
-        Resolver, objects_read_after, supplied_by_view, shows_test_support, \
+        Resolver, filled_by_form, objects_read_after, supplied_by_view, shows_test_support, \
         ModuleScope, call_label, MigrationCode, is_test_support_module, CheckSeen, CreatorSeen, Fix, \
         HandlerSeen, Verdict, Write, WriteFinder
     if "WriteFinder" in globals():
@@ -67,7 +68,8 @@ def _import_analysis() -> None:
     from .fresh_values import unset_field_is_fresh
     from .guards import (CheckFinder, Guard, GuardKind, TryNodes, atomic_around, handler_guard, never_commits,
                          only_reraises, savepoint_between)
-    from .hints import objects_read_after, reusable_field, supplied_by_view, transaction_around, transaction_at
+    from .hints import (filled_by_form, objects_read_after, reusable_field, supplied_by_view, transaction_around,
+                        transaction_at)
     from .resolve import Resolver
     from .scope import ModuleScope, call_label
     from .support_code import MigrationCode, is_test_support_module, shows_test_support
@@ -908,7 +910,8 @@ class _Analysis:
                     # the fix goes into the class the other fields come from (`serializer.save(owner=...)`)
                     validator = validator or self._validator_of_any(write, written)
                     if validator is not None:
-                        fixes.append(self._unless_supplied(write, validator.fix_for(unique_set, keys), unique_set))
+                        fix = validator.fix_for(unique_set, keys)
+                        fixes.append(self._unless_supplied(write, validator, fix, unique_set))
                     unvalidated.append(unique_set)
                     break
                 validators.append(validator)
@@ -919,17 +922,19 @@ class _Analysis:
                         checked_by.append(seen)
         return tuple(unvalidated), tuple(checked_by), tuple(fixes)
 
-    def _unless_supplied(self, write: Write, fix: FormFix, unique_set: UniqueSet) -> FormFix:
+    def _unless_supplied(self, write: Write, validator, fix: FormFix, unique_set: UniqueSet) -> FormFix:
         """"Add X to Meta.fields" asks the request for a value the view supplies itself, when it does (a
-        keyword of the write, `form.instance.x = ...`, `instance=row`): the form's clean() should query
-        the set with that value instead (hints.py)."""
+        keyword of the write, `form.instance.x = ...`, `instance=row`) or the form's `__init__` does
+        (`self.instance.x = ...`): the form's clean() should query the set with that value instead (hints.py)."""
         if fix.kind not in (FormFixKind.ADD_TO_META_FIELDS, FormFixKind.INCLUDE_IN_FIELDS):
             return fix
         holder = next((source.holder for source in write.sources.values() if source is not None), None)
         for name in fix.fields:
             if write.written is not None and name in write.written and write.sources.get(name) is None:
                 continue  # the write sets it from the view's own value
-            if holder is None or not supplied_by_view(self.scope, holder, name, write.model, write.call):
+            if filled_by_form(self.project, validator, name):
+                continue
+            if holder is None or not supplied_by_view(self.project, self.scope, holder, name, write.model, write.call):
                 return fix
         return FormFix(FormFixKind.CLEAN_QUERY, fix.form, unique_set.fields)
 

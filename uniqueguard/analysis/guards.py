@@ -17,7 +17,7 @@ from typing import FrozenSet, List, Optional, Set, Tuple
 from .. import orm
 from ..index.sources import project_function, project_method
 from .resolve import Resolver, unchained
-from .scope import FUNCTION_NODES, BindingKind, FunctionNode, ModuleScope
+from .scope import FUNCTION_NODES, BindingKind, FunctionNode, ModuleScope, caught, exception_names
 
 # What catches django.db.IntegrityError: itself and its bases (django/db/utils.py: IntegrityError <
 # DatabaseError < Error < Exception), in their qualified names.
@@ -55,37 +55,14 @@ class Guard:
     spelling: str  # how the exception was written, for messages
 
 
-def _exception_names(scope: ModuleScope, expr: Optional[ast.AST], depth: int = 0) -> List[Tuple[str, str]]:
-    """(qualified, as written) for each exception in an except clause, tuples and module constants flattened."""
-    if expr is None:
-        return [("BaseException", "bare except")]
-    if depth > 4:
-        return []
-    if isinstance(expr, (ast.Tuple, ast.List)):
-        found = []
-        for element in expr.elts:
-            found.extend(_exception_names(scope, element, depth + 1))
-        return found
-    if isinstance(expr, ast.Name):
-        binding, _ = scope.binding_before(expr.id, expr)
-        if (binding is not None and binding.kind is BindingKind.ASSIGN
-                and isinstance(binding.value, (ast.Tuple, ast.List))):
-            return _exception_names(scope, binding.value, depth + 1)
-    qualified = scope.qualify(expr)
-    if qualified is None:
-        return []
-    return [(qualified, ast.unparse(expr))]
-
-
 def catches_integrity_error(scope: ModuleScope, expr: Optional[ast.AST],
                             extra: frozenset = frozenset()) -> Optional[str]:
-    """How the clause spells the exception that catches IntegrityError, or None if it does not.
+    """How the clause spells the exception that catches IntegrityError (it or a base: DatabaseError,
+    Exception, a bare `except:`), or None if it does not.
 
     `extra` are qualified names the configuration adds (`guard-exceptions`)."""
-    for qualified, written in _exception_names(scope, expr):
-        if qualified in CATCHING or qualified in CATCHING_UNQUALIFIED or qualified in extra:
-            return written
-    return None
+    return caught(scope, expr, lambda qualified: (
+        qualified in CATCHING or qualified in CATCHING_UNQUALIFIED or qualified in extra))
 
 
 def handler_guard(scope: ModuleScope, node: ast.AST, extra: frozenset = frozenset()) -> Optional[Guard]:
@@ -832,7 +809,7 @@ class CheckFinder:
         return _guarding_function(project, dotted) if dotted else None  # `helpers.parse(...)`: a module's function
 
     def _catches_does_not_exist(self, handler: ast.ExceptHandler) -> bool:
-        names = _exception_names(self.scope, handler.type) if handler.type is not None else []
+        names = exception_names(self.scope, handler.type) if handler.type is not None else []
         return any(q.endswith(DOES_NOT_EXIST) for q, _ in names)
 
     def _get_in(self, statements: List[ast.stmt], model) -> Optional[ExistenceCheck]:

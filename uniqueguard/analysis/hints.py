@@ -13,8 +13,9 @@ A hint is worth giving only when following it fixes the code without breaking it
   sets no primary key on them (QuerySet.bulk_create), so a result subscripted, an object saved, passed on
   or made another row's relation would see `pk` None (reading a plain field of each is fine);
 - "add X to Form.Meta.fields" only when the view does not supply X itself: when it does (`form.instance.x =
-  ...`, `instance=row`, a keyword of the write), X would become a required form field the request does not
-  carry, so the form's clean() should query the set with that value instead;
+  ...`, `instance=row`, a keyword of the write; or the form's own `__init__` sets `self.instance.x`), X
+  would become a required form field the request does not carry, so the form's clean() should query the
+  set with that value instead;
 - "move X from defaults into the lookup" only when the lookup pins no unique set already (else it changes
   which row is found; decided in writes.py, which leaves `lookup_hint` unset);
 - inside a transaction (`atomic()` around it, ATOMIC_REQUESTS), the `try` needs its own
@@ -27,8 +28,9 @@ from typing import Dict, Iterable, List, Optional, Set, Tuple
 
 from .. import orm
 from ..index.sources import project_method
+from .form_inserts import UPDATE_VIEWS, generic_view_form
 from .guards import atomic_around
-from .scope import BindingKind
+from .scope import BindingKind, ModuleScope, caught, stores_field_of
 
 
 def reusable_field(write, unvalidated, scope, project) -> Optional[str]:
@@ -80,19 +82,9 @@ def counted(scope, value: ast.AST, hops: int = 0) -> bool:
             if name in _COUNTING_CALLS and (name != "len" or isinstance(func, ast.Name)):
                 return True
         elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and hops < 3:
-            if any(counted(scope, b.value, hops + 1) for b in _assigned_before(scope, node)):
+            if any(counted(scope, value, hops + 1) for value in scope.assigned_values(node, every=True)):
                 return True
     return False
-
-
-def _assigned_before(scope, use: ast.Name) -> List:
-    """Every assignment of the local `use` names made before it in its function (any may reach it)."""
-    func = scope.enclosing_function(use)
-    if func is None:
-        return []
-    position = (use.lineno, use.col_offset)
-    return [b for b in scope.bindings(func).get(use.id, ())
-            if b.kind is BindingKind.ASSIGN and b.value is not None and b.visible <= position]
 
 
 def _racy_get_or_create(project, model) -> bool:
@@ -110,22 +102,28 @@ def _racy_get_or_create(project, model) -> bool:
             if facts.module.split(".")[0] == "django" or "get_or_create" in method.super_calls:
                 return False
             found = project_method(project, facts.qualname, "get_or_create")
-            return found is None or not _delegates_or_catches(found[0])
+            return found is None or not _delegates_or_catches(*found)
     return False
 
 
-def _delegates_or_catches(function: ast.AST) -> bool:
-    """An `except IntegrityError` in the body, or a get_or_create call on something else than `self`."""
+def _delegates_or_catches(function: ast.AST, names) -> bool:
+    """An `except IntegrityError` in the body (named so: a broader clause is not taken as the fix), or a
+    get_or_create call on something else than `self`."""
+    scope = None
     for node in ast.walk(function):
         if isinstance(node, ast.ExceptHandler) and node.type is not None:
-            for name in ast.walk(node.type):
-                if getattr(name, "id", getattr(name, "attr", None)) == "IntegrityError":
-                    return True
+            scope = scope or ModuleScope.of_function(function, names)  # type: ignore[arg-type]
+            if caught(scope, node.type, _names_integrity_error) is not None:
+                return True
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                 and orm.sync_name(node.func.attr) == "get_or_create"
                 and not (isinstance(node.func.value, ast.Name) and node.func.value.id == "self")):
             return True
     return False
+
+
+def _names_integrity_error(qualified: str) -> bool:
+    return qualified.rpartition(".")[2] == "IntegrityError"
 
 
 def objects_read_after(scope, call: ast.Call, elements: Optional[Iterable[ast.AST]], pk: str) -> bool:
@@ -203,14 +201,18 @@ def _made_relation(scope, load: ast.Name) -> bool:
         isinstance(t, ast.Attribute) for t in parent.targets)
 
 
-def supplied_by_view(scope, holder: ast.AST, field: str, model, before: ast.Call) -> bool:
+def supplied_by_view(project, scope, holder: ast.AST, field: str, model, before: ast.Call) -> bool:
     """Whether the view gives the form's instance `field` itself, so the form need not carry it: the form
-    is built with `instance=` an existing row (or a new one given that field), or the function assigns
-    `form.instance.<field>` before the write."""
+    is built with `instance=` an existing row (or a new one given that field), or is the form an
+    UpdateView hands `form_valid()` (its instance is the row `get_object()` found), or the function
+    assigns `form.instance.<field>` before the write."""
     if not isinstance(holder, ast.Name):
         return False
     names = {field, f"{field}_id"}
-    binding, _ = scope.binding_before(holder.id, holder)
+    binding, method = scope.binding_before(holder.id, holder)
+    if (binding is not None and binding.kind is BindingKind.PARAM and method is not None
+            and generic_view_form(project, scope, holder, method, UPDATE_VIEWS)):
+        return True
     built = binding.value if binding is not None and binding.kind is BindingKind.ASSIGN else None
     if isinstance(built, ast.Call):
         instance = next((k.value for k in built.keywords if k.arg == "instance"), None)
@@ -223,13 +225,22 @@ def supplied_by_view(scope, holder: ast.AST, field: str, model, before: ast.Call
                 if any(k.arg is None or k.arg in names for k in instance.keywords):
                     return True
     func = scope.enclosing_function(before)
-    end = (before.lineno, before.col_offset)
-    for node in ast.walk(func or scope.tree):
-        if (isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store) and node.attr in names
-                and isinstance(node.value, ast.Attribute) and node.value.attr == "instance"
-                and isinstance(node.value.value, ast.Name) and node.value.value.id == holder.id
-                and (node.lineno, node.col_offset) < end):
-            return True
+    return stores_field_of(func or scope.tree, holder.id, (field,), before=(before.lineno, before.col_offset))
+
+
+def filled_by_form(project, validator, field: str) -> bool:
+    """Whether the form class gives its instance `field` itself: an `__init__` of the class or a project
+    base assigns `self.instance.<field>` (from a keyword the view passes: `MemberForm(data, team=team)`),
+    so the form need not carry it either."""
+    for dotted in validator.classes:
+        cls = project.find_class(dotted)
+        for facts in project.lineage(cls) if cls is not None else ():
+            method = facts.method("__init__")
+            if facts.module.startswith(("django.", "rest_framework.")) or method is None or not method.params:
+                continue
+            found = project_method(project, facts.qualname, "__init__")
+            if found is not None and stores_field_of(found[0], method.params[0], (field,)):
+                return True
     return False
 
 

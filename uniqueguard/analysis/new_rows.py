@@ -325,6 +325,9 @@ class NewRows:
             if len(value.args) > 2 or any(k.arg is None or k.arg in _CONFLICT_OPTIONS and not (
                     isinstance(k.value, ast.Constant) and k.value.value is False) for k in value.keywords):
                 return None
+            objs = value.args[0] if value.args else next((k.value for k in value.keywords if k.arg == "objs"), None)
+            if objs is not None and self._repeats(objs):
+                return None
             manager = self.resolver.manager(func.value)
             return (manager.model, (value,)) if manager is not None and manager.model is not None else None
         if (self.resolver.dotted(func) if isinstance(func, (ast.Name, ast.Attribute)) else None) != "itertools.chain":
@@ -337,6 +340,23 @@ class NewRows:
         if len(models) != 1 or len({id(call) for call in calls}) != len(calls):
             return None  # `chain(units, units)`: each row twice
         return parts[0][0], calls  # type: ignore[index]
+
+    def _repeats(self, objs: ast.AST, depth: int = 0) -> bool:
+        """Whether the objects handed to a bulk_create may hold one object twice — a literal naming a local
+        twice (`[shelf, shelf]`), a repetition (`[shelf] * n`), a comprehension whose element is a name its
+        own `for` does not bind (`[shelf for _ in range(n)]`), also through the local bound to one: its
+        rows are then not one per object (the object comes round again in a loop over them)."""
+        if isinstance(objs, ast.Name):
+            values = self.scope.assigned_values(objs) if depth < MAX_ROW_HOPS else []
+            return bool(values) and self._repeats(values[0], depth + 1)
+        if isinstance(objs, (ast.List, ast.Tuple)):
+            names = [e.id for e in objs.elts if isinstance(e, ast.Name)]
+            return len(names) != len(set(names))
+        if isinstance(objs, ast.BinOp) and isinstance(objs.op, ast.Mult):
+            return True
+        if isinstance(objs, (ast.ListComp, ast.GeneratorExp)) and isinstance(objs.elt, ast.Name):
+            return objs.elt.id not in {n for g in objs.generators for n in _target_names(g.target)}
+        return False
 
     def _kept_local(self, value: ast.Name) -> Optional[ast.AST]:
         """What the local `value` was bound to, when that binding is in effect and the function never

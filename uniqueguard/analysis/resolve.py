@@ -610,7 +610,11 @@ class Resolver:
         if binding is None:
             return None
         if binding.kind is BindingKind.ASSIGN and isinstance(binding.value, ast.Call):
-            return self._validator_of_callee(binding.value.func)
+            func = binding.value.func
+            if (isinstance(func, ast.Attribute) and func.attr == "get_serializer" and isinstance(func.value, ast.Name)
+                    and func.value.id == "self" and scope is not None):
+                return self._view_serializer(scope)
+            return self._validator_of_callee(func)
         if binding.kind is BindingKind.PARAM and scope is not None:
             cls = self.scope.enclosing_class(scope)
             if cls is None:
@@ -628,6 +632,24 @@ class Resolver:
                         and isinstance(statement.targets[0], ast.Name) and statement.targets[0].id == attribute):
                     return self.validator_of_class(self.dotted(statement.value))
         return None
+
+    def _view_serializer(self, func: ast.AST) -> Optional[Validator]:
+        """The serializer DRF's `self.get_serializer(...)` builds in a view method: the class the view's
+        `serializer_class` names (in the view or a base), when no class of the view outside DRF overrides
+        `get_serializer()` or `get_serializer_class()` (which may pick another) and every base is read."""
+        cls = self.scope.enclosing_class(func)
+        if cls is None or self.scope.parent(cls) is not self.scope.tree:
+            return None
+        facts = self.project.find_class(f"{self.scope.module}.{cls.name}")
+        if facts is None:
+            return None
+        chain = [(facts.qualname, facts)] + self.project.ancestors(facts)
+        for dotted, one in chain:
+            if dotted.startswith(("rest_framework.", "django.")) or dotted in ("object", "builtins.object"):
+                continue
+            if one is None or one.method("get_serializer") or one.method("get_serializer_class"):
+                return None
+        return self.validator_of_class(self._view_attribute_class(chain, cls, "serializer_class"))
 
     def _view_form_classes(self, holder: ast.Name, func: ast.AST, cls: ast.ClassDef) -> Optional[List[str]]:
         """The form classes a view method's `form` parameter may be, when the view (or a base) defines

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 import enum
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Tuple, Union
+from typing import Callable, Dict, Iterable, List, Optional, Tuple, Union
 
 from ..index.facts import Names, child_nodes, collect_imports, dotted_name, node_fields
 
@@ -239,12 +239,28 @@ class ModuleScope:
     def follow_locals(self, expr: ast.AST, hops: int = 0) -> ast.AST:
         """Through local names to the expression they were last bound to (8 links at most)."""
         while isinstance(expr, ast.Name) and hops < 8:
-            binding, _ = self.binding_before(expr.id, expr)
-            if binding is None or binding.kind is not BindingKind.ASSIGN or binding.value is None:
+            values = self.assigned_values(expr)
+            if not values:
                 return expr
-            expr = binding.value
+            expr = values[0]
             hops += 1
         return expr
+
+    def assigned_values(self, use: ast.Name, every: bool = False) -> List[ast.AST]:
+        """The values assigned to the local `use` names that may reach it. The position rule: the one
+        binding in effect at the use (`binding_before`), none when that is not an assignment; with `every`,
+        each assignment of the name in its function made before the use (a branch or a loop may pick any)."""
+        if not every:
+            binding, _ = self.binding_before(use.id, use)
+            if binding is None or binding.kind is not BindingKind.ASSIGN or binding.value is None:
+                return []
+            return [binding.value]
+        func = self.enclosing_function(use)
+        if func is None:
+            return []
+        position = (use.lineno, use.col_offset)
+        return [b.value for b in self.bindings(func).get(use.id, ())
+                if b.kind is BindingKind.ASSIGN and b.value is not None and b.visible <= position]
 
     # ------------------------------------------------------------------------------------ bindings
     def _bindings_of(self, scope: Union[FunctionNode, ast.Module]) -> Dict[str, List[Binding]]:
@@ -561,3 +577,57 @@ def call_label(func: ast.AST, limit: int = 60) -> str:
             break
     label = "".join(reversed(parts))
     return label if len(label) <= limit else "..." + label[-(limit - 3):]
+
+
+def names_field(name: object, fields: Iterable[str]) -> bool:
+    """A field's name or its column's (`project_id`)."""
+    return isinstance(name, str) and (name in fields or name.endswith("_id") and name[:-3] in fields)
+
+
+def stores_field_of(root: ast.AST, holder: str, fields: Iterable[str], through: Tuple[str, ...] = ("instance",),
+                    before: Optional[Position] = None) -> bool:
+    """Whether `root` assigns `<holder>.instance.<field>` (or `<field>_id`) for one of `fields` — the view
+    filling the form's row (`form.instance.project = p`), or the form's own `__init__` (`self.instance.project
+    = p`); `through` names the holder's attributes looked at (`instance`). The position rule: with `before`,
+    only a store that starts before that position (what a write there sees); without, anywhere in `root`."""
+    fields = tuple(fields)
+    for node in ast.walk(root):
+        if (isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store) and names_field(node.attr, fields)
+                and isinstance(node.value, ast.Attribute) and node.value.attr in through
+                and isinstance(node.value.value, ast.Name) and node.value.value.id == holder
+                and (before is None or (node.lineno, node.col_offset) < before)):
+            return True
+    return False
+
+
+def caught(scope: "ModuleScope", expr: Optional[ast.AST], accepts: Callable[[str], bool]) -> Optional[str]:
+    """How an `except` clause's type spells the first exception it catches that `accepts` takes (by its
+    qualified name), or None: the one reading of except clauses — a name, a dotted name, a tuple, a local
+    bound to a tuple; a bare `except:` is `BaseException`. The caller's rule says which exceptions count
+    (guards.py: IntegrityError or a base of it; hints.py: IntegrityError named)."""
+    for qualified, written in exception_names(scope, expr):
+        if accepts(qualified):
+            return written
+    return None
+
+
+def exception_names(scope: "ModuleScope", expr: Optional[ast.AST], depth: int = 0) -> List[Tuple[str, str]]:
+    """(qualified name, as written) of each exception an `except` clause's type names."""
+    if expr is None:
+        return [("BaseException", "bare except")]
+    if depth > 4:
+        return []
+    if isinstance(expr, (ast.Tuple, ast.List)):
+        found = []
+        for element in expr.elts:
+            found.extend(exception_names(scope, element, depth + 1))
+        return found
+    if isinstance(expr, ast.Name):
+        binding, _ = scope.binding_before(expr.id, expr)
+        if (binding is not None and binding.kind is BindingKind.ASSIGN
+                and isinstance(binding.value, (ast.Tuple, ast.List))):
+            return exception_names(scope, binding.value, depth + 1)
+    qualified = scope.qualify(expr)
+    if qualified is None:
+        return []
+    return [(qualified, ast.unparse(expr))]

@@ -877,7 +877,7 @@ class WriteFinder:
         sources = {f: Source(holder, None) for f in fields | validated}
         written = fields | extra
         # a surely new row holds only what the class and the keywords write: the rest takes its default
-        new_row = (not update and surely_inserts(self.scope, holder, validator)
+        new_row = (not update and surely_inserts(self.resolver.project, self.scope, holder, validator)
                    and not may_fill(self.resolver.project, self.scope, holder, validator,
                                     self._unset_matters(model, written)))
         return self._write(call, call.func.attr, call_label(call.func), model, written, sources,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Callable, Dict, FrozenSet, Iterable, Optional, Tuple
 
 from .. import orm
-from .facts import QUERY_METHODS, CallValue, ClassFacts, DictValue, ModuleFacts, Ref
+from .facts import QUERY_METHODS, CallValue, ClassFacts, DictValue, ModuleFacts, Ref, dotted_name
 from .modules import ModuleIndex
 from .sources import project_function, project_method
 from .uniqueness import ModelInfo, UniqueSet
@@ -172,7 +172,8 @@ class Validator:
             return False  # the model-level checks below look at the instance's fields, not at the keys
         if self.model_clean_queries and model is not None and self.model == model.qualname:
             return True
-        if self.kind in (ValidatorKind.MODEL_FORM, ValidatorKind.MODEL_SERIALIZER) and self.unique_checks_on:
+        model_level = self.kind in (ValidatorKind.MODEL_FORM, ValidatorKind.MODEL_SERIALIZER)
+        if model_level and self.checks_model_set(unique_set):
             if model is None or self.model != model.qualname:
                 return False
             if not set(fields) <= self.unique_checked:
@@ -181,6 +182,15 @@ class Validator:
                 return False  # DRF adds UniqueValidator only to generated fields
             return True
         return False
+
+    def checks_model_set(self, unique_set: UniqueSet) -> bool:
+        """Whether the model-level checks this class runs cover `unique_set` when all its fields are the
+        class's: a ModelForm whose clean() skips ModelForm's still checks a `Meta.constraints`
+        UniqueConstraint — `_post_clean()` calls `instance.full_clean(validate_unique=False)`, whose
+        `validate_constraints()` runs regardless (Django 4.1+) — but no `unique=True` field,
+        `unique_together` or `unique_for_*`, which only `validate_unique()` checks."""
+        constraint = unique_set.origin == "UniqueConstraint"
+        return self.unique_checks_on or (self.kind is ValidatorKind.MODEL_FORM and constraint)
 
     def fix_for(self, unique_set: UniqueSet, keys: Optional[Dict[str, str]] = None) -> FormFix:
         """The concrete change that makes this class validate `unique_set` (its values read from the
@@ -191,7 +201,7 @@ class Validator:
                 return FormFix(FormFixKind.VALIDATE_QUERY, self.name, renamed)
             return FormFix(FormFixKind.CLEAN_FIELD if len(renamed) == 1 else FormFixKind.CLEAN, self.name, renamed)
         if self.kind is ValidatorKind.MODEL_FORM:
-            if not self.unique_checks_on:
+            if not self.checks_model_set(unique_set):
                 return FormFix(FormFixKind.CALL_SUPER_CLEAN, self.clean_skipped_by or self.name, unique_set.fields)
             missing = tuple(f for f in unique_set.fields if f not in self.unique_checked)
             if missing:
@@ -384,13 +394,15 @@ def validator_for(project: ModuleIndex, model_of_value: ModelOfValue, cls: Class
                      field_classes, _unread_packages(project, cls), clean_skipped_by=clean_skipped_by or "")
 
 
-def _clean_skipped_by(project: ModuleIndex, cls: ClassFacts) -> Optional[str]:
+def _clean_skipped_by(project: ModuleIndex, cls: ClassFacts, depth: int = 0) -> Optional[str]:
     """The class whose clean() stops the clean() Django runs on a form of class `cls` — the most derived
     one, then each base's reached through super().clean(), in declaration order — before ModelForm's
     own, which switches validate_unique() on: a clean() reached that does not call super().clean(), also
     an inherited one (`class CouponForm(BaseCouponForm): pass`). A base that is Django's own, or one not
     read, ends the walk as passing on (`class F(forms.ModelForm, Mixin)`: Django's clean() runs before
-    the mixin's). None when nothing stops it."""
+    the mixin's). A clean() that calls a base's by name (`forms.ModelForm.clean(self)`,
+    `BaseForm.clean(self)`) passes on to that class's, past the rest of the order. None when nothing
+    stops it."""
     for dotted, facts in [(cls.qualname, cls)] + project.ancestors(cls):
         if dotted in ("object", "builtins.object"):
             continue
@@ -398,8 +410,48 @@ def _clean_skipped_by(project: ModuleIndex, cls: ClassFacts) -> Optional[str]:
             return None
         method = facts.method("clean")
         if method is not None and "clean" not in method.super_calls:
-            return facts.name
+            base = _clean_called_on(project, facts, method.params[0]) if method.params else None
+            if base is None or depth >= MAX_EXPLICIT_BASES:
+                return facts.name
+            return _clean_of_named_base(project, base, facts.name, depth)
     return None
+
+
+# Django's plain form classes: their clean() does not switch a ModelForm's validate_unique() on.
+PLAIN_FORM_BASES = ("django.forms.Form", "django.forms.forms.Form", "django.forms.BaseForm",
+                    "django.forms.forms.BaseForm")
+MAX_EXPLICIT_BASES = 4  # `A.clean(self)` calling `B.clean(self)`...: links followed
+
+
+def _clean_called_on(project: ModuleIndex, cls: ClassFacts, own: str) -> Optional[str]:
+    """The dotted class `X` of an `X.clean(self, ...)` call (`own`: the method's first parameter) in the
+    class's own clean() — an explicit call of a base's clean(), the spelling before super() — or None
+    (read only for a clean() that does not call super().clean(): most never reach here)."""
+    found = project_method(project, cls.qualname, "clean")
+    if found is None:
+        return None
+    function, names = found
+    for node in ast.walk(function):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "clean"
+                and isinstance(node.func.value, (ast.Name, ast.Attribute)) and node.args
+                and isinstance(node.args[0], ast.Name) and node.args[0].id == own
+                and (dotted_name(node.func.value) or own).split(".")[0] != own):
+            return names.of(node.func.value)  # not `self.clean(self)` nor `self.helper.clean(self)`
+    return None
+
+
+def _clean_of_named_base(project: ModuleIndex, base: str, caller: str, depth: int) -> Optional[str]:
+    """As `_clean_skipped_by`, from the class whose clean() `caller`'s calls by name: ModelForm's own
+    switches validate_unique() on, a plain Form's (`forms.Form.clean(self)`) skips it, so `caller` stops
+    it; a project class's walk goes on from there; another of Django's, or a class not read, passes on
+    (as such a base does in the walk)."""
+    target = project.find_class(base)
+    qualname = target.qualname if target is not None else base
+    if qualname in PLAIN_FORM_BASES:
+        return caller
+    if qualname.startswith("django.") or target is None or target.module.startswith("django."):
+        return None
+    return _clean_skipped_by(project, target, depth + 1)
 
 
 def classes_returned(project, dotted: str) -> Optional[Tuple[str, ...]]:
