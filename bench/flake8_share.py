@@ -14,39 +14,29 @@ weblate, 2026-12-02), cache pollution. The paired wall figure stays the one that
 """
 from __future__ import annotations
 
-import json
 import sys
-import time
 
 import flake8.checker  # noqa: F401 - flake8's own import cost is not the plugin's
 import flake8.main.cli
 
+from plugin_clock import PluginClock  # bench/, the script's own folder
+
 
 def main() -> None:
-    started = time.perf_counter()
+    clock = PluginClock()
     from uniqueguard.fronts import flake8_plugin as plugin
-
-    spent = [time.perf_counter() - started]
-
-    def timed(function):
-        def timed_call(*args, **kwargs):
-            began = time.perf_counter()
-            try:
-                return function(*args, **kwargs)
-            finally:
-                spent[0] += time.perf_counter() - began
-        return timed_call
+    clock.imported()
 
     run = plugin.UniqueGuardPlugin.run
-    plugin.UniqueGuardPlugin.run = timed(lambda self: iter(list(run(self))))  # a generator: its work is in list()
-    plugin.UniqueGuardPlugin.parse_options = classmethod(timed(plugin.UniqueGuardPlugin.parse_options.__func__))
+    # run() is a generator: its work is done in list()
+    plugin.UniqueGuardPlugin.run = clock.timed(lambda self: iter(list(run(self))))
+    plugin.UniqueGuardPlugin.parse_options = classmethod(clock.timed(plugin.UniqueGuardPlugin.parse_options.__func__))
     try:
         flake8.main.cli.main(sys.argv[1:])
     except SystemExit:
         pass
     finally:
-        total = time.perf_counter() - started
-        print(json.dumps({"plugin_s": round(spent[0], 4), "total_s": round(total, 4)}), file=sys.stderr)
+        clock.report()
 
 
 if __name__ == "__main__":

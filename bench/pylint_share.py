@@ -10,33 +10,23 @@ loaded by this script, so the arguments must not contain `--load-plugins=uniqueg
 """
 from __future__ import annotations
 
-import json
 import sys
-import time
 
 import pylint.checkers  # noqa: F401 - pylint's own import cost is not the plugin's
 from pylint.lint import Run
 
+from plugin_clock import PluginClock  # bench/, the script's own folder
+
 
 def main() -> None:
-    started = time.perf_counter()
+    clock = PluginClock()
     import uniqueguard
     import uniqueguard.fronts.pylint_plugin as plugin
-
-    spent = [time.perf_counter() - started]
-
-    def timed(function):
-        def timed_call(*args, **kwargs):
-            began = time.perf_counter()
-            try:
-                return function(*args, **kwargs)
-            finally:
-                spent[0] += time.perf_counter() - began
-        return timed_call
+    clock.imported()
 
     # Its work: each module's visit, and the text test that decides which parsed trees to keep.
-    plugin.UniqueGuardChecker.visit_module = timed(plugin.UniqueGuardChecker.visit_module)
-    plugin.may_write = timed(plugin.may_write)
+    plugin.UniqueGuardChecker.visit_module = clock.timed(plugin.UniqueGuardChecker.visit_module)
+    plugin.may_write = clock.timed(plugin.may_write)
     original_register = uniqueguard.register
 
     def register(linter):  # pylint loads plugins by name; hand it the already-imported module
@@ -46,8 +36,7 @@ def main() -> None:
     try:
         Run(["--load-plugins=uniqueguard", *sys.argv[1:]], exit=False)
     finally:
-        total = time.perf_counter() - started
-        print(json.dumps({"plugin_s": round(spent[0], 4), "total_s": round(total, 4)}), file=sys.stderr)
+        clock.report()
 
 
 if __name__ == "__main__":
