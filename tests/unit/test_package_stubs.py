@@ -46,9 +46,30 @@ def test_a_translatable_model_form_is_a_model_form(project):
 
 def test_the_managers_are_read_through_from_queryset(project):
     """`TranslatableManager(models.Manager.from_queryset(TranslatableQuerySet))`: the queryset's methods are
-    the manager's, as Django copies them."""
+    the manager's, as Django copies them; polymorphic's queryset is found where its managers module re-exports it."""
     index = _project(project).modules
     manager = index.find_class("parler.managers.TranslatableManager")
     assert manager is not None and any(f.method("translated") for f in index.lineage(manager))
-    shuup_style = index.find_class("polymorphic.managers.PolymorphicQuerySet")
-    assert shuup_style is not None and shuup_style.method("bulk_create") is not None
+    queryset = index.find_class("polymorphic.managers.PolymorphicQuerySet")
+    assert queryset is not None and queryset.method("bulk_create") is not None
+
+
+def test_a_declared_translations_model_inherits_its_language_code(project):
+    """The spelling parler's docs give for a translations model written out: `TranslatedFieldsModel` brings
+    `language_code`, the project's Meta the uniqueness parler would add to a generated one."""
+    project.write("shop/models.py", MODELS + """
+    from parler.fields import TranslationsForeignKey
+    from parler.models import TranslatedFieldsModel
+
+    class ArticleTranslation(TranslatedFieldsModel):
+        master = TranslationsForeignKey(Article, related_name="texts", null=True, on_delete=models.CASCADE)
+        title = models.CharField(max_length=200)
+
+        class Meta:
+            unique_together = ("language_code", "master")
+    """)
+    translation = project_for(str(project.root / "shop/models.py")).model("shop.models.ArticleTranslation")
+    assert translation is not None and not translation.abstract
+    assert translation.fields["language_code"].kind == "HideChoicesCharField"
+    assert translation.fields["master"].relation == "fk"
+    assert [sorted(s.fields) for s in translation.unique_sets] == [["language_code", "master"]]
