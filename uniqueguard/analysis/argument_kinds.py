@@ -32,6 +32,7 @@ import ast
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
+from ..index.form_keys import NO_MODEL_FIELD
 from ..index.validation import renamed_keys
 
 NEW = "new"  # a row the caller has just inserted; detail: the model's qualname
@@ -292,7 +293,7 @@ class SiteReader:
                     return [UNKNOWN_PASSED]
                 found += ways
             else:
-                found.append(self._form_key(detail, param, param.__eq__) if kind == FORM
+                found.append(self._form_key(detail, param, lambda k: k in (param, NO_MODEL_FIELD)) if kind == FORM
                              else _spread_gives(kind, detail, param))
         return found or [None]
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 import ast
 from typing import Callable, Optional
 
-from ..index.form_keys import DICT_READS
+from ..index.facts import dotted_name
+from ..index.form_keys import COPIERS, keys_only_removed, own_nodes
 
-COPIERS = frozenset({"dict", "copy.copy", "copy"})  # `dict(d)`, `copy.copy(d)`: the same keys
 ITEMS = frozenset({"items", "iteritems", "viewitems"})  # `d.items()`, `six.iteritems(d)`
 
 
@@ -25,7 +25,7 @@ def copied_from(expr: ast.AST, is_source: Callable[[ast.AST], bool]) -> Optional
         func = expr.func
         if isinstance(func, ast.Attribute) and func.attr == "copy" and not expr.args and is_source(func.value):
             return func.value  # `d.copy()`
-        name = _dotted(func)
+        name = (dotted_name(func) or "")
         if name in COPIERS and len(expr.args) == 1:
             arg = expr.args[0]
             if is_source(arg):
@@ -50,7 +50,7 @@ def _comprehended(comp, key: ast.AST, is_source: Callable[[ast.AST], bool]) -> O
         return None
     if isinstance(items.func, ast.Attribute) and items.func.attr in ITEMS and not items.args:
         source = items.func.value  # `d.items()`
-    elif _dotted(items.func).rpartition(".")[2] in ITEMS and len(items.args) == 1:
+    elif (dotted_name(items.func) or "").rpartition(".")[2] in ITEMS and len(items.args) == 1:
         source = items.args[0]  # `six.iteritems(d)`
     else:
         return None
@@ -60,11 +60,11 @@ def _comprehended(comp, key: ast.AST, is_source: Callable[[ast.AST], bool]) -> O
 def returns_copy(function: ast.AST, is_source: Callable[[ast.AST], bool]) -> bool:
     """Whether every return of a method gives a copy (`copied_from`) of a dict `is_source` accepts,
     directly or through a local bound once to it."""
-    returns = [node for node in _own_nodes(function) if isinstance(node, ast.Return)]
+    returns = [node for node in own_nodes(function) if isinstance(node, ast.Return)]
     if not returns:
         return False
     assigned = {}
-    for node in _own_nodes(function):
+    for node in own_nodes(function):
         if isinstance(node, ast.Assign):
             for target in node.targets:
                 if isinstance(target, ast.Name):
@@ -78,54 +78,6 @@ def returns_copy(function: ast.AST, is_source: Callable[[ast.AST], bool]) -> boo
         if value is None or copied_from(value, is_source) is None:
             return False
     return True
-
-
-def _own_nodes(function: ast.AST):
-    """The nodes of a function's body, nested functions and classes left out."""
-    stack = list(getattr(function, "body", []))
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(child for child in ast.iter_child_nodes(node)
-                     if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)))
-
-
-def keys_only_removed(function: ast.AST, name: str) -> bool:
-    """Whether every use of the local `name` in the function reads or removes keys — `name.pop(k)`,
-    `.get(k)`, `.items()`, `del name[k]`, `name[k]` read, `k in name`, `**name`, a `return name` — besides
-    its one binding: no key can be added to the dict it holds."""
-    parents = {child: node for node in _own_nodes(function) for child in ast.iter_child_nodes(node)}
-    bound = 0
-    for node in _own_nodes(function):
-        if not (isinstance(node, ast.Name) and node.id == name):
-            continue
-        if isinstance(node.ctx, ast.Store):
-            bound += 1
-            continue
-        if isinstance(node.ctx, ast.Del):
-            return False  # the name itself deleted: rebound later, perhaps
-        parent = parents.get(node)
-        if isinstance(parent, ast.Attribute) and parent.attr in DICT_READS:
-            continue  # `name.pop(...)`
-        if isinstance(parent, ast.Subscript) and parent.value is node and not isinstance(parent.ctx, ast.Store):
-            continue  # `name[k]`, `del name[k]`
-        if isinstance(parent, ast.keyword) and parent.arg is None:
-            continue  # `**name`
-        if isinstance(parent, ast.Compare) and node in parent.comparators:
-            continue  # `k in name`
-        if isinstance(parent, ast.Return):
-            continue
-        return False
-    return bound == 1
-
-
-def _dotted(func: ast.AST) -> str:
-    if isinstance(func, ast.Name):
-        return func.id
-    if isinstance(func, ast.Attribute):
-        inner = _dotted(func.value)
-        return f"{inner}.{func.attr}" if inner else ""
-    return ""
 
 
 __all__ = ["copied_from", "keys_only_removed", "returns_copy"]
