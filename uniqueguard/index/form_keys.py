@@ -171,10 +171,11 @@ def keys_stored(function: ast.AST, is_clean: bool, method_of: Optional[MethodOf]
 
 
 def is_cleaned_data(expr: Optional[ast.AST], aliases: Iterable[str] = ()) -> bool:
-    """`<x>.cleaned_data` (or `<x>.fields`...: KEY_HOLDERS), a name bound to one (`aliases`), or
+    """`<x>.cleaned_data` (or `self.fields`...: KEY_HOLDERS), a name bound to one (`aliases`), or
     `super().clean()` / `self.clean()`, which return the cleaned_data."""
-    if isinstance(expr, ast.Attribute):
-        return expr.attr in KEY_HOLDERS
+    if isinstance(expr, ast.Attribute):  # the form's own fields: `self.fields`, not `self._meta.fields`
+        return expr.attr == "cleaned_data" or (expr.attr in KEY_HOLDERS and isinstance(expr.value, ast.Name)
+                                               and expr.value.id in ("self", "cls"))
     if isinstance(expr, ast.Name):
         return expr.id in aliases or expr.id == "cleaned_data"
     return (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "clean"
