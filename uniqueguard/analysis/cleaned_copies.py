@@ -25,7 +25,7 @@ def copied_from(expr: ast.AST, is_source: Callable[[ast.AST], bool]) -> Optional
         func = expr.func
         if isinstance(func, ast.Attribute) and func.attr == "copy" and not expr.args and is_source(func.value):
             return func.value  # `d.copy()`
-        name = (dotted_name(func) or "")
+        name = dotted_name(func) or ""
         if name in COPIERS and len(expr.args) == 1:
             arg = expr.args[0]
             if is_source(arg):
@@ -80,4 +80,4 @@ def returns_copy(function: ast.AST, is_source: Callable[[ast.AST], bool]) -> boo
     return True
 
 
-__all__ = ["copied_from", "keys_only_removed", "returns_copy"]
+__all__ = ["copied_from", "returns_copy"]
