@@ -702,7 +702,7 @@ class _Analysis:
         model = self.project.model(judged.model)
         if model is None or not judged.inputs:
             return verdict
-        form_keys = FormKeys(self.resolver, self.graph)
+        form_keys = FormKeys(lambda: self.resolver, self.graph)
         reader = SiteReader(signature, model.field_for, self._forwarded, holds=form_keys.holds)
         still: List[UniqueSet] = []
         validated: List[UniqueSet] = []

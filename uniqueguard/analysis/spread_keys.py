@@ -17,8 +17,8 @@ from .resolve import Resolver
 class FormKeys:
     """`holds(classes, wanted)`: may a cleaned_data of one of `classes` hold a key `wanted` accepts?"""
 
-    def __init__(self, resolver: Resolver, graph: CallGraph):
-        self.resolver = resolver
+    def __init__(self, resolver: Callable[[], Resolver], graph: CallGraph):
+        self.resolver = resolver  # built on first use: a module whose writes were judged earlier has none yet
         self.graph = graph
         self._keys: Dict[str, Optional[FrozenSet[str]]] = {}
 
@@ -36,7 +36,7 @@ class FormKeys:
             subclasses = self._subclasses(dotted)
             found: Set[str] = set()
             for one in [dotted] + (subclasses or []):
-                keys = self.resolver.cleaned_data_keys(one)
+                keys = self.resolver().cleaned_data_keys(one)
                 if keys is None:
                     break
                 found |= keys
@@ -46,7 +46,7 @@ class FormKeys:
 
     def _subclasses(self, dotted: str) -> Optional[List[str]]:
         """The project classes deriving from `dotted` (dotted names); None when they cannot be found."""
-        modules = self.resolver.project.modules
+        modules = self.resolver().project.modules
         paths = self.graph.candidates(dotted.rpartition(".")[2])
         if paths is None:
             return None
