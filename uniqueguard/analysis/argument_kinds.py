@@ -32,18 +32,22 @@ import ast
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
+from ..index.form_keys import NO_MODEL_FIELD
 from ..index.validation import renamed_keys
 
 NEW = "new"  # a row the caller has just inserted; detail: the model's qualname
 NONE = "none"  # None
 RANDOM = "random"  # a fresh random token (`uuid4().hex`, `get_random_string(12)`: fresh_values.py)
 CONSTANT = "const"  # a literal; detail: "1" when truthy, "0" when falsy
-FORM = "form"  # a validated form's value; detail: "<class>+<class>|<cleaned_data key>" (key empty for `**`)
+FORM = "form"  # a validated form's value; detail: "<class>+<class>|<cleaned_data key>" (key empty for `**`,
+# ANY_KEY for a `**` of a cleaned_data the caller may have added keys to)
 KEYS = "keys"  # `**{...}` of literal keys; detail: the keys, comma-separated
 FORWARD = "fwd"  # `**kwargs` of the caller passed on unchanged; detail: its name
 PARAMETER = "param"  # a parameter of the caller passed on; detail: "<name>@<call position>" (-1: keyword)
 UNKNOWN_KIND = "unknown"  # `**` or `*` of anything else
 VALUE = "value"  # anything else
+
+ANY_KEY = "*"
 
 SELF = "self"  # a field written from the function's `self` (`self.items.create(...)` sets the FK to self)
 SPREAD = "**"  # a field the write may take from the function's `**kwargs`
@@ -230,14 +234,28 @@ class SiteReader:
     """Reads what one call passes for the inputs of a unique set. `forwarded` gives the call sites of a
     caller whose own `**kwargs` a call passes on (None: unknown), `field_for` maps a keyword to the model
     field it sets, `unset_is_fresh(field)` says whether leaving the field unset gives it a value nobody
-    holds (NULL, a random default), `validates(classes)` whether those form classes validate the set."""
+    holds (NULL, a random default), `validates(classes)` whether those form classes validate the set.
+    `holds(classes, wanted)` says whether a `**form.cleaned_data` of those form classes may hold a key
+    `wanted(key)` accepts: False only when it surely holds none (index/form_keys.py); a spread whose dict
+    the caller may have added keys to (detail key ANY_KEY) may hold any."""
 
     def __init__(self, signature: Signature, field_for: Callable[[str], Optional[str]],
-                 forwarded: Callable[[str], Optional[List[tuple]]], depth: int = 4):
+                 forwarded: Callable[[str], Optional[List[tuple]]], depth: int = 4,
+                 holds: Optional[Callable[[Tuple[str, ...], Callable[[str], bool]], bool]] = None):
         self.signature = signature
         self.field_for = field_for
         self.forwarded = forwarded
         self.depth = depth
+        self.holds = holds
+
+    def _form_key(self, detail: str, key: str, wanted: Callable[[str], bool]) -> Passed:
+        """What `**<a form's cleaned_data>` (its FORM detail) gives for `key` (any key `wanted` accepts
+        lands there): the form's value, or None when the form's cleaned_data surely holds no such key."""
+        classes, _, extra = detail.partition("|")
+        if extra != ANY_KEY and self.holds is not None and not self.holds(
+                tuple(c for c in classes.split("+") if c), wanted):
+            return None
+        return FORM, f"{classes}|{key}"
 
     def options(self, args: Sequence[tuple], item: Input, caller: str) -> List[Passed]:
         """What the call may pass for one input: one entry per way a value reaches it — each call up a
@@ -275,7 +293,8 @@ class SiteReader:
                     return [UNKNOWN_PASSED]
                 found += ways
             else:
-                found.append(_spread_gives(kind, detail, param))
+                found.append(self._form_key(detail, param, lambda k: k in (param, NO_MODEL_FIELD)) if kind == FORM
+                             else _spread_gives(kind, detail, param))
         return found or [None]
 
     def _up(self, caller: str, depth: int, read: Callable[[Sequence[tuple], str, int], List[Passed]]
@@ -324,7 +343,7 @@ class SiteReader:
                     found += ways
                     continue
                 if kind == FORM:
-                    one = (FORM, f"{detail.partition('|')[0]}|{field}")
+                    one = self._form_key(detail, field, lambda k: self.field_for(k) == field)
                 elif kind == KEYS:
                     keys = [k for k in detail.split(",") if not self.signature.named(k) and self.field_for(k) == field]
                     one = (VALUE, "") if keys else None
@@ -396,7 +415,7 @@ def site_outcomes(reader: SiteReader, sites: Sequence[tuple], inputs: Sequence[I
     return found, renamed
 
 
-__all__ = ["CONSTANT", "Exit", "FORM", "FORWARD", "Input", "KEYS", "NEW", "NONE", "OPEN", "PARAMETER", "RANDOM",
-           "SAFE", "SELF", "SPREAD", "Signature", "SiteReader", "UNKNOWN_KIND", "VALIDATED", "VALUE", "decode_exits",
-           "decode_inputs", "encode_exits", "encode_inputs", "judge_site", "passed_for", "reaches",
+__all__ = ["ANY_KEY", "CONSTANT", "Exit", "FORM", "FORWARD", "Input", "KEYS", "NEW", "NONE", "OPEN", "PARAMETER",
+           "RANDOM", "SAFE", "SELF", "SPREAD", "Signature", "SiteReader", "UNKNOWN_KIND", "VALIDATED", "VALUE",
+           "decode_exits", "decode_inputs", "encode_exits", "encode_inputs", "judge_site", "passed_for", "reaches",
            "signature_of", "site_outcomes"]

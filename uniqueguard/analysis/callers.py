@@ -346,7 +346,9 @@ class Callers:
                     if more is None or more[1]:
                         sites = None
                         break
-                    sites += tuple(more[0])
+                    # the override's own `super().m(...)` never runs the override again: like a recursive
+                    # call (callsites.extract), it says nothing of the callers outside
+                    sites += tuple(site for site in more[0] if site.caller != function)
             self._argument_sites[function] = sites
         return self._argument_sites[function]
 

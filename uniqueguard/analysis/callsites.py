@@ -19,9 +19,12 @@ from ..index.callgraph import CallSite, Check, NameCalls, function_id, untyped_c
 from .function_ids import enclosing_id, function_qualname
 from ..index.facts import CallValue, ClassFacts
 from .guards import CheckFinder, atomic_around, handler_guard, only_reraises, savepoint_between
-from .argument_kinds import (CONSTANT, FORM, FORWARD, KEYS, NEW, NONE, PARAMETER, RANDOM, UNKNOWN_KIND, VALUE,
+from .argument_kinds import (ANY_KEY, CONSTANT, FORM, FORWARD, KEYS, NEW, NONE, PARAMETER, RANDOM, UNKNOWN_KIND, VALUE,
                              signature_of)
+from .cleaned_copies import copied_from, keys_only_removed, returns_copy
 from .fresh_values import is_random_token
+from ..index.form_keys import keys_stored
+from ..index.sources import project_method
 from .new_rows import NewRows
 from .resolve import Resolver
 from ..paths import inside
@@ -314,13 +317,17 @@ class CallSites:
         return f"{value.id}@-1" if value.id in signature.keyword_only else None
 
     def _spread(self, value: ast.AST) -> Tuple[str, str]:
-        """(kind, detail) of `**value`: a validated form's cleaned data, a dict of known keys, the
-        caller's own `**kwargs` passed on unchanged, or unknown."""
+        """(kind, detail) of `**value`: a validated form's cleaned data (or a copy of it:
+        cleaned_copies.py), a dict of known keys, the caller's own `**kwargs` passed on unchanged, or
+        unknown. A form's data the caller may have added keys to is FORM with the key ANY_KEY."""
         followed = self._follow(value)
         holder = cleaned_data_holder(followed)
+        if holder is None:
+            holder = self._copy_holder(followed)
         validator = self.resolver.validator(holder) if holder is not None else None
-        if validator is not None and validator.classes:
-            return FORM, f"{'+'.join(validator.classes)}|"
+        if holder is not None and validator is not None and validator.classes:
+            kept = self._no_key_added(value, holder)
+            return FORM, f"{'+'.join(validator.classes)}|{'' if kept else ANY_KEY}"
         keys = [k.value for k in followed.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)] \
             if isinstance(followed, ast.Dict) else None
         if keys is not None and isinstance(followed, ast.Dict) and len(keys) == len(followed.keys):
@@ -328,6 +335,43 @@ class CallSites:
         if isinstance(value, ast.Name) and self._unchanged_kwargs(value):
             return FORWARD, value.id
         return UNKNOWN_KIND, ""
+
+    def _copy_holder(self, expr: ast.AST) -> Optional[ast.AST]:
+        """`form` when `expr` copies or filters `form.cleaned_data` key by key (`dict(...)`, `.copy()`, a
+        comprehension over its items), or is a call `self.method()` of a project method of the form's
+        class every return of which does so for `self.cleaned_data`."""
+        source = copied_from(expr, lambda e: cleaned_data_holder(self._follow(e)) is not None)
+        if source is not None:
+            return cleaned_data_holder(self._follow(source))
+        if not (isinstance(expr, ast.Call) and not expr.args and not expr.keywords
+                and isinstance(expr.func, ast.Attribute) and isinstance(expr.func.value, ast.Name)
+                and expr.func.value.id == "self"):
+            return None
+        callee = self.callee(expr.func)
+        module, _, qualname = (callee or "").partition(":")
+        owner, _, method = qualname.rpartition(".")
+        found = project_method(self.project, f"{module}.{owner}", method) if owner else None
+        if found is None:
+            return None
+        params = [a.arg for a in getattr(getattr(found[0], "args", None), "args", [])]
+        own = params[0] if params else None
+        own_data = (lambda e: isinstance(e, ast.Attribute) and e.attr == "cleaned_data"
+                    and isinstance(e.value, ast.Name) and e.value.id == own)
+        return expr.func.value if own and returns_copy(found[0], own_data) else None
+
+    def _no_key_added(self, value: ast.AST, holder: ast.AST) -> bool:
+        """Whether the dict spread holds no key the form's cleaned_data lacked: a local bound to it is
+        only read or has keys removed (`.pop()`, `del`), and — for a form other than the caller's own
+        `self`, whose class chain form_keys.py reads with this method in it — the caller stores no key
+        into a cleaned_data."""
+        func = self.scope.enclosing_function(value)
+        if func is None or isinstance(func, ast.Lambda):
+            return False
+        if isinstance(value, ast.Name) and not keys_only_removed(func, value.id):
+            return False
+        if isinstance(holder, ast.Name) and holder.id == "self":
+            return True
+        return keys_stored(func, False) == set()
 
     def _unchanged_kwargs(self, name: ast.Name) -> bool:
         """`**kwargs` of the enclosing function, passed on as received: bound once (the parameter), and

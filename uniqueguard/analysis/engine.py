@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # imported at run time by _import_analysis()
                         transaction_at)
     from .resolve import Resolver
     from .scope import ModuleScope, call_label
+    from .spread_keys import FormKeys
     from .support_code import MigrationCode, is_test_support_module, shows_test_support
     from .verdict import CheckSeen, CreatorSeen, Fix, HandlerSeen, Verdict
     from .writes import Write, WriteFinder
@@ -56,7 +57,7 @@ def _import_analysis() -> None:
         never_commits, only_reraises, savepoint_between, reusable_field, transaction_around, transaction_at, \
         Resolver, filled_by_form, objects_read_after, supplied_by_view, shows_test_support, \
         ModuleScope, call_label, MigrationCode, is_test_support_module, CheckSeen, CreatorSeen, Fix, \
-        HandlerSeen, Verdict, Write, WriteFinder
+        HandlerSeen, Verdict, Write, WriteFinder, FormKeys
     if "WriteFinder" in globals():
         return
     from . import messages, write_inputs
@@ -72,6 +73,7 @@ def _import_analysis() -> None:
                         transaction_at)
     from .resolve import Resolver
     from .scope import ModuleScope, call_label
+    from .spread_keys import FormKeys
     from .support_code import MigrationCode, is_test_support_module, shows_test_support
     from .verdict import CheckSeen, CreatorSeen, Fix, HandlerSeen, Verdict
     from .writes import Write, WriteFinder
@@ -700,7 +702,8 @@ class _Analysis:
         model = self.project.model(judged.model)
         if model is None or not judged.inputs:
             return verdict
-        reader = SiteReader(signature, model.field_for, self._forwarded)
+        form_keys = FormKeys(lambda: self.resolver, self.graph)
+        reader = SiteReader(signature, model.field_for, self._forwarded, holds=form_keys.holds)
         still: List[UniqueSet] = []
         validated: List[UniqueSet] = []
         seen: List[ValidationSeen] = []

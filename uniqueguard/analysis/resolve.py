@@ -22,7 +22,8 @@ from ..index.facts import UNKNOWN, ClassFacts, ModuleFacts, Ref, literal, names_
 from ..index.sources import project_method
 from .scope import BindingKind, ModuleScope, statements_in
 from ..index.uniqueness import ModelInfo
-from ..index.validation import Validator, classes_returned, validator_for
+from ..index.form_keys import cleaned_data_keys
+from ..index.validation import Validator, ValidatorKind, classes_returned, validator_for
 
 GET_USER_MODEL = ("django.contrib.auth.get_user_model",)
 GET_MODEL = ("django.apps.apps.get_model", "apps.get_model")
@@ -753,6 +754,16 @@ class Resolver:
                 return None
             common = one if index == 0 else (common.common(one) if common is not None else None)
         return common
+
+    def cleaned_data_keys(self, dotted: str) -> Optional[FrozenSet[str]]:
+        """The keys a form of class `dotted` can hold in cleaned_data (index/form_keys.py); None when
+        unknown, or when the class is no form (a serializer's validated_data is not read)."""
+        validator = self.validator_of_class(dotted)
+        cls = self.project.find_class(dotted) if validator is not None else None
+        if cls is None or validator is None or validator.kind not in (ValidatorKind.FORM, ValidatorKind.MODEL_FORM):
+            return None
+        return cleaned_data_keys(self.project.modules, self.model_of_value, cls,
+                                 validator.kind is ValidatorKind.MODEL_FORM)
 
     # ---------------------------------------------------------------------------- facts-level values
     def model_of_value(self, facts: ModuleFacts, value, hops: int = 0):

@@ -49,6 +49,9 @@ class FieldInfo:
     unique_if: Optional[str] = None  # the setting `unique=` names, when it is not a literal
     parent_link: bool = False  # `OneToOneField(Parent, parent_link=True)`: the link to a multi-table parent
     symmetrical: bool = False  # a many-to-many to "self" Django makes symmetrical: it has no reverse accessor
+    # False when declared (or made by its field class's `__init__`) `editable=False`, or auto_now(_add),
+    # which DateField makes non-editable: no ModelForm generates a form field for it (fields_for_model)
+    editable: bool = True
 
 
 @dataclass(frozen=True)
@@ -199,12 +202,14 @@ def field_info(name: str, call: CallValue, project: Optional["ModelLookup"] = No
                      relation, target, related_name if isinstance(related_name, str) else None,
                      call.kwarg("through"), options.get("default"),
                      options.get("auto_now") is True or options.get("auto_now_add") is True, unique_if,
-                     relation == "o2o" and call.kwarg("parent_link") is True, symmetrical)
+                     relation == "o2o" and call.kwarg("parent_link") is True, symmetrical,
+                     options.get("editable") is not False and options.get("auto_now") is not True
+                     and options.get("auto_now_add") is not True)
 
 
 # The keywords whose value the engine reads from a field declaration.
 DJANGO_MODULES = ("django.",)  # Django's own classes: their keywords are the documented ones
-FIELD_OPTIONS = ("unique", "primary_key", "null", "default", "auto_now", "auto_now_add")
+FIELD_OPTIONS = ("unique", "primary_key", "null", "default", "auto_now", "auto_now_add", "editable")
 
 
 def field_options(call: CallValue, project: Optional["ModelLookup"] = None) -> Dict[str, object]:
