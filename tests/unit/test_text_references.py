@@ -43,6 +43,7 @@ def test_a_file_naming_it_only_as_another_things_attribute_cannot_call_it(text):
     "import shop\ndef f():\n    return (shop.\n        services.issue())\n",
     "def f():\n    x = 1; basket.issue()\n",  # two statements on a line
     "handlers = {'coupon': issue}\n",  # passed on
+    "x = " + ".".join(["shop"] * 60) + ".issue()\n",  # a chain longer than the part of its line looked at
 ])
 def test_every_spelling_a_call_can_reach_it_through_counts(text):
     assert _may_refer(text, modules=("shop", "shop.services"))

@@ -19,6 +19,7 @@ _WORD = re.compile(r"\w+")
 _COMMENT = re.compile(r"#[^\n]*")
 # The dotted chain of names ending a line's text before a `.name` (spaces around the dots allowed).
 _CHAIN_END = re.compile(r"(?:[^\W\d]\w*[ \t]*\.[ \t]*)*[^\W\d]\w*$")
+MAX_CHAIN = 200  # characters of a line looked at before a mention for the dotted chain it ends
 _IMPORT_LINE = re.compile(r"[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]")
 
 
@@ -103,10 +104,13 @@ def may_refer(text: str, name: str, imported: FrozenSet[str], names_module: Call
         before = text[start:found].rstrip(" \t")
         if not before.endswith("."):
             return True  # the bare name: bound by an import, or this module's own
-        chain = _CHAIN_END.search(before[:-1].rstrip(" \t"))
-        if chain is None:
+        receiver = before[:-1].rstrip(" \t")
+        cut = max(len(receiver) - MAX_CHAIN, 0)  # a minified line is not searched whole
+        receiver = receiver[cut:]
+        chain = _CHAIN_END.search(receiver)
+        if chain is None or (cut and chain.start() == 0):
             return True  # `).name`, `"...".name`, a line starting with `.name`: not told here
-        ahead = before[:chain.start()].rstrip(" \t")
+        ahead = receiver[:chain.start()].rstrip(" \t")
         if ahead.endswith("."):  # `call().x.name`, `items[0].x.name`: no dotted name; `(a.b).x.name` may be
             if not ahead[:-1].rstrip(" \t").endswith("]"):
                 return True
