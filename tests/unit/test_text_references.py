@@ -12,7 +12,7 @@ from uniqueguard.index.text_references import import_words, may_refer
 
 def _may_refer(text: str, modules=()) -> bool:
     """`may_refer` for the name `issue`, with `modules` the project's dotted module names."""
-    return may_refer(text, "issue", import_words(text, _import_statements(text)),
+    return may_refer(text, "issue", lambda: import_words(text, _import_statements(text)),
                      lambda parts: any(".".join(parts[:cut]) in modules for cut in range(1, len(parts) + 1)))
 
 

@@ -622,7 +622,8 @@ class CallGraph:
         escaped = False
         module_level = not untyped and search is None and "." not in function.partition(":")[2]
         for path in paths:
-            if not reported(path) or (module_level and not self._may_call(path, function)):
+            if not reported(path) or (module_level and (path, name) not in self._calls
+                                      and (path, name) not in self._read_ahead and not self._may_call(path, function)):
                 continue
             calls = self.calls_in(path, name)
             if calls is None:
@@ -641,10 +642,15 @@ class CallGraph:
         text = self.text(path)
         if dotted == module or text is None:
             return True
+        return may_refer(text, name, lambda: self._imported(path, text),
+                         lambda parts: self._names_module(dotted, parts))
+
+    def _imported(self, path: str, text: str) -> FrozenSet[str]:
+        """The names the imports of `path` may bind (text_references.import_words), read once per file."""
         words = self._import_words.get(path)
         if words is None:
             words = self._import_words[path] = import_words(text, _import_statements(text))
-        return may_refer(text, name, words, lambda parts: self._names_module(dotted, parts))
+        return words
 
     def _names_module(self, dotted: str, parts: List[str]) -> bool:
         """Whether a prefix of the dotted chain `parts`, as written or under the module `dotted` (a

@@ -92,12 +92,13 @@ def _mentions_in_use(text: str, name: str) -> Iterator[Tuple[int, int, Optional[
             yield start, found, line
 
 
-def may_refer(text: str, name: str, imported: FrozenSet[str], names_module: Callable[[List[str]], bool]) -> bool:
+def may_refer(text: str, name: str, imported: Callable[[], FrozenSet[str]],
+              names_module: Callable[[List[str]], bool]) -> bool:
     """Whether some mention of `name` in `text` may denote a module-level function of another module:
     anything but its own `def` line, a plain import line, and attributes of dotted chains whose head is
-    not among the words of the module's imports (`imported`) and that do not spell a project module
-    (`names_module(parts)`: any of the chain's prefixes is one). What cannot be told from one line (a
-    chain continued from the line above, a parenthesised receiver) counts as a reference."""
+    not among the names the module's imports may bind (`imported()`, asked only then) and that spell no
+    project module (`names_module(parts)`: any prefix of the chain is one). What cannot be told from one
+    line (a chain continued from the line above, a parenthesised receiver) counts as a reference."""
     for start, found, line in _mentions_in_use(text, name):
         if line is None:
             return True
@@ -118,7 +119,7 @@ def may_refer(text: str, name: str, imported: FrozenSet[str], names_module: Call
         if ahead[-1:] in (")", "]", "}", "'", '"') or (not ahead and _continues(text, start)):
             return True
         parts = [part.strip(" \t") for part in chain.group(0).split(".")]
-        if parts[0] in imported or names_module(parts):
+        if parts[0] in imported() or names_module(parts):
             return True
     return False
 
