@@ -29,6 +29,9 @@ from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Set, Tup
 from . import discovery
 from .cache import JsonStore, sha1, stamp
 from .facts import resolve_relative
+from .text_references import (import_parts as _names, import_words, may_refer,
+                              names_only_where_never_used as _names_only_where_never_used,
+                              word_positions as _word_positions)
 
 # A name mentioned in more modules than this (`save`, `get`) is not followed: its callers are treated as
 # unknown, and the function is judged on its own, as if nothing called it.
@@ -189,6 +192,7 @@ class CallGraph:
         self._prints: Dict[str, str] = {}  # path → `file_fingerprint`
         self._reached: Dict[str, str] = {}  # path → `reached_print`
         self._imports: Dict[str, List[str]] = {}  # path → `imports_of`
+        self._import_words: Dict[str, FrozenSet[str]] = {}  # path → the words of its import lines (`_may_call`)
         self._layout: Optional[FrozenSet[str]] = None  # dotted names of the tree's files (`_holds_module`)
         self._layout_key = ""  # a digest of them
         self.cache = CallsCache(root, cache_dir)
@@ -502,6 +506,7 @@ class CallGraph:
             self._stamps.pop(path, None)
             self._kept -= len(self._texts.pop(path, None) or b"")
             self._imports.pop(path, None)
+            self._import_words.pop(path, None)
         self._prints.clear()
         self._reached.clear()
         self._calls = {key: calls for key, calls in self._calls.items() if key[0] not in paths}
@@ -615,8 +620,10 @@ class CallGraph:
         wanted = untyped_callee(name) if untyped else function
         sites: List[CallSite] = []
         escaped = False
+        module_level = not untyped and search is None and "." not in function.partition(":")[2]
         for path in paths:
-            if not reported(path):
+            if not reported(path) or (module_level and (path, name) not in self._calls
+                                      and (path, name) not in self._read_ahead and not self._may_call(path, function)):
                 continue
             calls = self.calls_in(path, name)
             if calls is None:
@@ -624,6 +631,38 @@ class CallGraph:
             sites.extend(s for s in calls.sites if s.callee == wanted)
             escaped = escaped or function in calls.escapes
         return sites, escaped
+
+    def _may_call(self, path: str, function: str) -> bool:
+        """Whether `path` may call or reference `function`, a function defined at module level, as its text
+        says without parsing it (text_references.py): the file defining it may; another file only through
+        its imports or a chain spelling a project module (a copy of the defining module, under the same
+        dotted name, counts as the defining file)."""
+        module, _, name = function.partition(":")
+        dotted = discovery.module_name(path, self.root)[0]
+        text = self.text(path)
+        if dotted == module or text is None:
+            return True
+        return may_refer(text, name, lambda: self._imported(path, text),
+                         lambda parts: self._names_module(dotted, parts))
+
+    def _imported(self, path: str, text: str) -> FrozenSet[str]:
+        """The names the imports of `path` may bind (text_references.import_words), read once per file."""
+        words = self._import_words.get(path)
+        if words is None:
+            words = self._import_words[path] = import_words(text, _import_statements(text))
+        return words
+
+    def _names_module(self, dotted: str, parts: List[str]) -> bool:
+        """Whether a prefix of the dotted chain `parts`, as written or under the module `dotted` (a
+        submodule named like one of its classes or functions), is a project module: as
+        `CallSites._project_function` looks for one."""
+        top = self.root.rstrip(os.sep) + os.sep
+        prefixes = [".".join(parts[:cut]) for cut in range(1, len(parts) + 1)]
+        for candidate in prefixes + ([f"{dotted}.{prefix}" for prefix in prefixes] if dotted else []):
+            found = self._module_path(candidate)
+            if found and found.startswith(top):
+                return True
+        return False
 
     def save(self, throttle: float = 1.0) -> None:
         """Persist new facts; throttled like the module facts' cache (`-j` workers never run atexit hooks
@@ -637,7 +676,6 @@ class CallGraph:
 
 _IMPORTS = re.compile(r"^[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)?|(?:[^\n#;\\]|\\\n)*)"
                       r"|import[ \t]+((?:[^\n#;\\]|\\\n)*))", re.MULTILINE)
-_COMMENT = re.compile(r"#[^\n]*")
 
 
 def imported_modules(text: str, module: str, is_package: bool) -> List[str]:
@@ -671,11 +709,6 @@ def _import_statements(text: str):
             at = text.find("import", at + 6)
 
 
-def _names(spelled: str) -> List[str]:
-    """The comma-separated names of an import, its parentheses, comments and line breaks left out."""
-    return " ".join(_COMMENT.sub("", spelled).replace("\\\n", " ").strip("()").split()).split(",")
-
-
 def mentions(text: str, name: str) -> bool:
     """Whether `text` holds the identifier `name` as a whole word (what `\\bname\\b` finds), by
     `str.find` and a look at the characters either side: a regular expression over every file of the
@@ -707,45 +740,6 @@ def mentions_in_bytes(data: bytes, raw: bytes) -> Optional[bool]:
             return True
         start = data.find(raw, start + 1)
     return False
-
-
-def _word_char(char: str) -> bool:
-    return char.isalnum() or char == "_"
-
-
-def _word_positions(text: str, name: str):
-    """Where `text` holds the identifier `name` as a whole word (`\\bname\\b`'s matches), by `str.find`:
-    a regular expression starting with `\\b` tries every position of the text."""
-    start = text.find(name)
-    while start >= 0:
-        end = start + len(name)
-        if not (start and _word_char(text[start - 1])) and not (end < len(text) and _word_char(text[end])):
-            yield start
-        start = text.find(name, start + 1)
-
-
-_IMPORT_LINE = re.compile(r"[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]")
-
-
-def _names_only_where_never_used(text: Optional[str], name: str) -> bool:
-    """Whether every mention of `name` in `text` is its own `def` line or a plain import line (no `as`,
-    no `;`): then the module neither calls nor passes the function, and need not be parsed to say so.
-    Any other mention — a call, a reference, a string, a comment, a continuation line — says "read it"."""
-    if not text:
-        return False
-    definition = re.compile(r"[ \t]*(?:async[ \t]+)?def[ \t]+" + re.escape(name) + r"\b")
-    for found in _word_positions(text, name):
-        start = text.rfind("\n", 0, found) + 1
-        end = text.find("\n", found + len(name))
-        line = text[start:end if end >= 0 else len(text)]
-        if ";" in line:
-            return False
-        if definition.match(line) and sum(1 for _ in _word_positions(line, name)) == 1:
-            continue
-        if _IMPORT_LINE.match(line) and " as " not in line and "\\" not in line:
-            continue
-        return False
-    return True
 
 
 def _defs_holding(text: str, writes: "re.Pattern[str]") -> List[str]:
