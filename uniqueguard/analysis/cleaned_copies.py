@@ -14,7 +14,8 @@ import ast
 from typing import Callable, Optional
 
 from ..index.facts import dotted_name
-from ..index.form_keys import COPIERS, keys_only_removed, own_nodes
+from ..index.form_keys import COPIERS, keys_only_removed
+from ..index.sources import own_nodes
 
 ITEMS = frozenset({"items", "iteritems", "viewitems"})  # `d.items()`, `six.iteritems(d)`
 

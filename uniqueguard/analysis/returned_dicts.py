@@ -11,9 +11,9 @@ bases, as the resolver does for `self` methods; a function of the module or one 
 from __future__ import annotations
 
 import ast
-from typing import Iterator, Optional
+from typing import Optional
 
-from ..index.sources import FUNCTIONS, project_function, project_method
+from ..index.sources import FUNCTIONS, own_nodes, project_function, project_method
 
 # Methods of a dict that may add keys to it.
 ADDING_METHODS = frozenset({"update", "setdefault", "__setitem__", "fromkeys"})
@@ -25,7 +25,7 @@ def returned_keys(call: ast.Call, scope, resolver) -> Optional[frozenset]:
     if function is None:
         return None
     keys: set = set()
-    returns = [node for node in _own_nodes(function) if isinstance(node, ast.Return)]
+    returns = [node for node in own_nodes(function) if isinstance(node, ast.Return)]
     for node in returns:
         found = _dict_keys(node.value, function) if node.value is not None else None
         if found is None:
@@ -38,7 +38,7 @@ def unchanged_dict(name: ast.Name, use: Optional[ast.AST], scope) -> bool:
     """Whether nothing in the function holding `use` may add keys to the local dict `name`: no
     `name[k] = ...`, no `name.update(...)`, not handed to another call (which may fill it)."""
     function = scope.enclosing_function(name) or scope.tree
-    for node in _own_nodes(function):
+    for node in own_nodes(function):
         if _adds_keys(node, name.id, use):
             return False
     return True
@@ -82,11 +82,11 @@ def _callee(call: ast.Call, scope, resolver) -> Optional[ast.AST]:
 def _dict_keys(value: ast.AST, function: ast.AST) -> Optional[set]:
     """Literal keys of `{...}` / `dict(k=...)`, or of the one dict a returned local was bound to."""
     if isinstance(value, ast.Name):
-        bound = [n for n in _own_nodes(function) if isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign))
+        bound = [n for n in own_nodes(function) if isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign))
                  and any(isinstance(t, ast.Name) and t.id == value.id for t in _targets(n))]
         if len(bound) != 1 or not isinstance(bound[0], ast.Assign) or len(bound[0].targets) != 1:
             return None
-        if any(_adds_keys(node, value.id, None) for node in _own_nodes(function)):
+        if any(_adds_keys(node, value.id, None) for node in own_nodes(function)):
             return None
         value = bound[0].value
     if isinstance(value, ast.Dict):
@@ -106,14 +106,3 @@ def _targets(node: ast.AST) -> list:
     if isinstance(node, ast.Assign):
         return list(node.targets)
     return [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else []
-
-
-def _own_nodes(function: ast.AST) -> Iterator[ast.AST]:
-    """Every node of a function's body, not those of functions or classes nested in it."""
-    stack = list(getattr(function, "body", []))
-    while stack:
-        node = stack.pop()
-        yield node
-        if isinstance(node, FUNCTIONS + (ast.ClassDef, ast.Lambda)):
-            continue
-        stack.extend(ast.iter_child_nodes(node))

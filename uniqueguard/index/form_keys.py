@@ -299,10 +299,12 @@ def _only_reads(func: ast.AST, position: int, method_of: Optional[MethodOf]) -> 
 def keys_only_removed(function: ast.AST, name: str, bindings: int = 1) -> bool:
     """Whether every use of the local `name` in the function reads or removes keys — `name.pop(k)`,
     `.get(k)`, `.items()`, `del name[k]`, `name[k]` read, `k in name`, `for k in name`, `**name`, a
-    `return name` — and it is bound `bindings` times (a parameter: none): no key is added to its dict."""
-    parents = {child: node for node in own_nodes(function) for child in ast.iter_child_nodes(node)}
+    `return name` — and it is bound `bindings` times (a parameter: none): no key is added to its dict.
+    Uses in nested functions and lambdas count too: a closure may add keys to the same dict (and a
+    nested function's own binding of the name only makes the answer stricter)."""
+    parents = {child: node for node in ast.walk(function) for child in ast.iter_child_nodes(node)}
     bound = 0
-    for node in own_nodes(function):
+    for node in ast.walk(function):
         if not (isinstance(node, ast.Name) and node.id == name):
             continue
         if isinstance(node.ctx, ast.Store):
@@ -335,15 +337,4 @@ def _name_of(func: ast.AST) -> str:
     return dotted_name(func) or ""
 
 
-def own_nodes(function: ast.AST):
-    """The nodes of a function's body, nested functions and classes left out."""
-    stack = list(getattr(function, "body", []))
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(child for child in ast.iter_child_nodes(node)
-                     if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)))
-
-
-__all__ = ["NO_MODEL_FIELD", "cleaned_data_keys", "is_cleaned_data", "keys_only_removed", "keys_stored",
-           "own_nodes"]
+__all__ = ["NO_MODEL_FIELD", "cleaned_data_keys", "is_cleaned_data", "keys_only_removed", "keys_stored"]

@@ -20,7 +20,7 @@ import array
 import ast
 import functools
 import os
-from typing import Dict, Iterable, Optional, Tuple
+from typing import Dict, Iterable, Iterator, Optional, Tuple
 
 from .cache import stamp
 from .discovery import ParseFailure, parse_source
@@ -28,6 +28,18 @@ from .facts import Names, collect_imports
 from .in_hand import held, tree_in_hand, tree_of
 
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def own_nodes(function: ast.AST) -> Iterator[ast.AST]:
+    """Every node of a function's body, not those of functions, lambdas or classes nested in it (their
+    own returns and assignments are not the function's)."""
+    stack = list(getattr(function, "body", []))
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, FUNCTIONS + (ast.ClassDef, ast.Lambda)):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
 
 
 def project_function(project, dotted: str) -> Optional[Tuple[ast.AST, Names]]:
