@@ -23,7 +23,7 @@ import contextlib
 import os
 import re
 from dataclasses import dataclass
-from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
+from typing import Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, Set, Tuple
 
 from .. import orm
 from ..index import discovery, in_hand
@@ -37,6 +37,7 @@ from .scope import ModuleScope
 from .support_code import is_test_support_module, shows_test_support
 
 MAX_DEPTH = 4
+Sites = Tuple[List[CallSite], bool]  # (call sites, referenced uncalled): `Callers.sites`
 # Django's `Model` (as bases name it when Django is not installed where the linter runs) and the methods it
 # defines that take an argument: an override of one of them is called by Django itself.
 DJANGO_MODEL_BASES = frozenset({"django.db.models.Model", "django.db.models.base.Model", "models.Model"})
@@ -385,23 +386,10 @@ class Callers:
             return None
         if function not in self._in_transaction:
             found: Optional[CallSite] = None
-            depth = {function: 0}
-            level = [function]
-            while level and found is None:  # the sites are those `view` read already: memoised
-                self.read_ahead(f for f in level if depth[f] < MAX_DEPTH)
-                deeper: List[str] = []
-                for current in level:
-                    sites = self.sites(current) if depth[current] < MAX_DEPTH else None
-                    for site in sites[0] if sites is not None else ():
-                        if site.within:
-                            found = site
-                            break
-                        if site.caller not in depth and not site.caller.endswith(":"):
-                            depth[site.caller] = depth[current] + 1
-                            deeper.append(site.caller)
-                    if found is not None:
-                        break
-                level = deeper
+            for _, sites in self._caller_levels(function, lambda sites: sites is not None):
+                found = next((site for site in sites[0] if site.within), None) if sites is not None else None
+                if found is not None:
+                    break
             self._in_transaction[function] = found
         return self._in_transaction[function]
 
@@ -445,32 +433,44 @@ class Callers:
                 return False
         return True
 
-    def _guarded_set(self, start: str) -> Set[str]:
-        """The functions, among `start` and its callers up to MAX_DEPTH, that every path passes a
-        guarding try to reach (the in-module rule of old, over the project)."""
+    def _caller_levels(self, start: str, expand: Callable[[Optional[Sites]], bool]
+                       ) -> Iterator[Tuple[str, Optional[Sites]]]:
+        """`start` and its callers, breadth first and each once, up to MAX_DEPTH callers up: (function, its
+        call sites — None past the bound or when they cannot be known). The callers of a function are
+        walked on when `expand(its sites)` says so. A level at a time: its callers' modules are read once
+        for all (`read_ahead`) before the level is handed out."""
         depth = {start: 0}
-        edges: Dict[str, List[Tuple[str, bool]]] = {}  # caller → [(callee, guarded call)]
-        entries: Set[str] = set()
-        incoming: Dict[str, List[Tuple[str, bool]]] = {}
         level = [start]
-        while level:  # breadth first, a level at a time: its callers' modules are read once for all
+        while level:
             self.read_ahead(f for f in level if depth[f] < MAX_DEPTH)
             deeper: List[str] = []
             for function in level:
                 found = self.sites(function) if depth[function] < MAX_DEPTH else None
-                if found is None or not found[0] or found[1]:
-                    entries.add(function)
-                    continue
-                for site in found[0]:
-                    edges.setdefault(site.caller, []).append((function, site.guarded))
-                    incoming.setdefault(function, []).append((site.caller, site.guarded))
+                yield function, found
+                for site in found[0] if found is not None and expand(found) else ():
                     if site.caller not in depth:
                         depth[site.caller] = depth[function] + 1
                         deeper.append(site.caller)
             level = deeper
+
+    def _guarded_set(self, start: str) -> Set[str]:
+        """The functions, among `start` and its callers up to MAX_DEPTH, that every path passes a
+        guarding try to reach (the in-module rule of old, over the project)."""
+        seen: List[str] = []
+        edges: Dict[str, List[Tuple[str, bool]]] = {}  # caller → [(callee, guarded call)]
+        entries: Set[str] = set()
+        incoming: Dict[str, List[Tuple[str, bool]]] = {}
+        for function, found in self._caller_levels(start, _known_callers):
+            seen.append(function)
+            if not _known_callers(found):
+                entries.add(function)
+                continue
+            for site in found[0] if found is not None else ():
+                edges.setdefault(site.caller, []).append((function, site.guarded))
+                incoming.setdefault(function, []).append((site.caller, site.guarded))
         unguarded = _reach(entries, edges, only_unguarded=True)
         reached = _reach(entries, edges, only_unguarded=False)
-        guarded = {f for f in depth if f in reached and f not in unguarded}
+        guarded = {f for f in seen if f in reached and f not in unguarded}
         changed = True
         while changed:  # least fixpoint: cycles with a guarding try on them and no outside caller
             changed = False
@@ -481,6 +481,12 @@ class Callers:
                     guarded.add(function)
                     changed = True
         return guarded
+
+
+def _known_callers(found: Optional[Sites]) -> bool:
+    """Whether call sites are all there is of a function's callers: some, and it is never referenced
+    uncalled (else the function is an entry: called from where nobody can see)."""
+    return found is not None and bool(found[0]) and not found[1]
 
 
 def _reach(entries, edges, only_unguarded: bool) -> Set[str]:
