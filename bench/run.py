@@ -34,7 +34,7 @@ TARGETS = {  # name → (description, limit)
     "engine_vs_floor": ("engine alone vs the ast.parse floor", 2.0),
     "pylint_overhead": ("pylint front end vs one cheap message (in-process)", 0.10),
     "single_file_added_s": ("single-file flake8 run, seconds added (warm cache)", 0.1),
-    "memory_ratio": ("flake8 peak memory with plugin vs without", 1.2),
+    "memory_ratio": ("flake8 peak memory with plugin vs without (cache off or warm, the worse)", 1.2),
 }
 
 
@@ -93,6 +93,13 @@ def measure_project(name: str, args, pythons: dict) -> dict:
     row["flake8_cpu_overhead"] = round(with_plugin["cpu_ratio"] - 1, 3)
     row["flake8_mb"], row["flake8_plugin_mb"] = _mb(without), _mb(with_plugin)
     row["memory_ratio"] = round(with_plugin["peak_kb"] / without["peak_kb"], 2)
+    # What users get by default: the facts cache on and warm. Loading a cache can hold more than rebuilding
+    # the facts (weblate, 2026-12-02: 1.45x warm against 1.29x without the cache), so both are judged.
+    warm = dict(os.environ, UNIQUEGUARD_CACHE_DIR=os.path.join(args.cache, "facts-cache"))
+    median_of(1, [pythons["plugin"], *flake8], env=warm)  # fills the cache
+    warm_run = median_of(args.runs, [pythons["plugin"], *flake8], env=warm)
+    row["flake8_warm_mb"] = _mb(warm_run)
+    row["memory_ratio_warm"] = round(warm_run["peak_kb"] / without["peak_kb"], 2)
     # The same share timed inside one flake8 process (bench/flake8_share.py), as pylint's is judged: the
     # wall pairs above swing by ±15 % run to run on a shared machine, more than the 10 % they must resolve.
     share = [plugin_share(pythons["plugin"], "flake8_share.py", flake8[2:], no_cache) for _ in range(args.runs)]
@@ -205,7 +212,8 @@ def report(rows, single, args, stdlib=None) -> str:
             f"{r['flake8_plugin_s']} ({r['flake8_overhead']:+.1%}; CPU {r['flake8_cpu_overhead']:+.1%}; "
             f"in-process {r['flake8_in_process']:+.1%})",
             r["flake8_mb"],
-            f"{r['flake8_plugin_mb']} ({r['memory_ratio']}x)", *pylint)) + " |")
+            f"{r['flake8_plugin_mb']} ({r['memory_ratio']}x; warm cache {r['flake8_warm_mb']}, "
+            f"{r['memory_ratio_warm']}x)", *pylint)) + " |")
     lines.append("")
     if single:
         lines.append(f"Single file ({single['project']}/{single['file']}, warm cache): flake8 {single['flake8_s']} s, "
@@ -219,7 +227,7 @@ def report(rows, single, args, stdlib=None) -> str:
         "flake8_overhead": max(r["flake8_overhead"] for r in rows),
         "flake8_in_process": max(r["flake8_in_process"] for r in rows),
         "engine_vs_floor": max(r["engine_vs_floor"] for r in rows),
-        "memory_ratio": max(r["memory_ratio"] for r in rows),
+        "memory_ratio": max(max(r["memory_ratio"], r["memory_ratio_warm"]) for r in rows),
     }
     pylint_rows = [r["pylint_overhead"] for r in rows if "pylint_overhead" in r]
     if pylint_rows:
