@@ -119,3 +119,27 @@ def test_cache_location_and_off_switch(project, tmp_path, monkeypatch):
     # one file of module facts, one of call facts (who calls f()), one of helper summaries (what f() writes)
     assert sorted(p.name.rpartition("-")[2] if "-" in p.name else "facts" for p in on.iterdir()) == [
         "calls.json", "facts", "helpers.json"]
+
+
+def test_recording_what_is_already_stored_does_not_rewrite_the_summaries(tmp_path):
+    """A warm run records every analysed module's helper summaries again; when they are what the cache
+    already holds, the file must not be rewritten (a pre-commit run of one file paid ~0.1 s for it)."""
+    from uniqueguard.index.callgraph import SummariesCache
+
+    module = tmp_path / "src" / "shop" / "services.py"
+    module.parent.mkdir(parents=True)
+    module.write_text("def f():\n    pass\n")
+    store = SummariesCache(str(tmp_path / "src"), str(tmp_path / "cache"))
+    store.put_helpers(str(module), "fp", {"shop.services:f": [["a", "b"]]}, {}, {})
+    store.put_names(str(module), "pattern", ["f"])
+    assert store.dirty
+    store.save()
+    again = SummariesCache(str(tmp_path / "src"), str(tmp_path / "cache"))
+    again.put_helpers(str(module), "fp", {"shop.services:f": [["a", "b"]]}, {}, {})
+    again.put_names(str(module), "pattern", ["f"])
+    assert not again.dirty
+    again.put_helpers(str(module), "fp", {"shop.services:f": [["a", "c"]]}, {}, {})  # a changed summary
+    assert again.dirty
+    again.save()
+    assert SummariesCache(str(tmp_path / "src"), str(tmp_path / "cache")).helpers(str(module), "fp")[0] == {
+        "shop.services:f": [["a", "c"]]}
