@@ -32,6 +32,7 @@ import ast
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
+from ..index.facts import positional_parameters
 from ..index.form_keys import NO_MODEL_FIELD
 from ..index.validation import renamed_keys
 
@@ -99,7 +100,7 @@ def signature_of(func: ast.AST, is_method: bool) -> Signature:
     args = getattr(func, "args", None)
     if args is None:
         return Signature()
-    positional = [a.arg for a in list(getattr(args, "posonlyargs", [])) + list(args.args)]
+    positional = positional_parameters(func)
     required = positional[:len(positional) - len(args.defaults)]
     required += [a.arg for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is None]
     if is_method:

@@ -17,7 +17,7 @@ from typing import Dict, List, Optional, Tuple
 from .. import orm
 from ..index.callgraph import CallSite, Check, NameCalls, function_id, untyped_callee
 from .function_ids import enclosing_id, function_qualname
-from ..index.facts import CallValue, ClassFacts
+from ..index.facts import CallValue, ClassFacts, positional_parameters
 from .guards import CheckFinder, atomic_around, handler_guard, only_reraises, savepoint_between
 from .argument_kinds import (ANY_KEY, CONSTANT, FORM, FORWARD, KEYS, NEW, NONE, PARAMETER, RANDOM, UNKNOWN_KIND, VALUE,
                              signature_of)
@@ -353,7 +353,7 @@ class CallSites:
         found = project_method(self.project, f"{module}.{owner}", method) if owner else None
         if found is None:
             return None
-        params = [a.arg for a in getattr(getattr(found[0], "args", None), "args", [])]
+        params = positional_parameters(found[0])
         own = params[0] if params else None
         own_data = (lambda e: isinstance(e, ast.Attribute) and e.attr == "cleaned_data"
                     and isinstance(e.value, ast.Name) and e.value.id == own)

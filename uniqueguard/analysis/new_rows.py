@@ -17,6 +17,7 @@ from .function_ids import enclosing_id
 from .scope import BindingKind, FUNCTION_NODES, ModuleScope, call_label
 from .. import orm
 from ..index import named
+from ..index.facts import positional_parameters
 from ..paths import inside
 from ..index.uniqueness import ModelInfo, UniqueSet
 
@@ -533,7 +534,7 @@ def _is_instance(scope: ModuleScope, func, value: ast.AST, depth: int = 0) -> bo
     if not isinstance(value, ast.Name) or depth > 3:
         return False
     bindings = scope.bindings(func).get(value.id) or []
-    positional = [a.arg for a in func.args.posonlyargs + func.args.args]
+    positional = positional_parameters(func)
     named = value.id == "instance" or (len(positional) > 2 and positional[1] == value.id and "created" in positional)
     if named and bindings and all(b.kind is BindingKind.PARAM for b in bindings):
         return True

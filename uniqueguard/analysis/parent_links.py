@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 from .. import orm
+from ..index.facts import positional_parameters
 from ..index.sources import project_function, project_method
 from ..index.uniqueness import ModelInfo, UniqueSet
 from .resolve import Resolver, unchained
@@ -233,7 +234,7 @@ class ParentLinks:
             return None
         function, offset = body
         assert isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
-        params = [a.arg for a in function.args.posonlyargs + function.args.args][offset:]
+        params = positional_parameters(function)[offset:]
         returns = [n for n in ast.walk(function) if isinstance(n, ast.Return)]
         handed: Set[str] = set()
         for node in returns:

@@ -11,7 +11,7 @@ import enum
 from dataclasses import dataclass
 from typing import Callable, Dict, Iterable, List, Optional, Tuple, Union
 
-from ..index.facts import Names, child_nodes, collect_imports, dotted_name, node_fields
+from ..index.facts import Names, child_nodes, collect_imports, dotted_name, node_fields, positional_parameters
 
 FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
@@ -195,8 +195,7 @@ class ModuleScope:
 
     def call_position(self, func: ast.AST, name: str) -> int:
         """The index a positional argument for parameter `name` has in a call of `func` (-1: none)."""
-        args = getattr(func, "args", None)
-        positional = [a.arg for a in list(getattr(args, "posonlyargs", [])) + list(args.args)] if args else []
+        positional = positional_parameters(func)
         if name not in positional:
             return -1
         return positional.index(name) - (1 if self.takes_self(func) else 0)

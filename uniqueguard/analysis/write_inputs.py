@@ -23,6 +23,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 
 from .argument_kinds import SELF, SPREAD, Exit, Input, Signature, encode_exits, encode_inputs, signature_of
 from .scope import BindingKind, ModuleScope
+from ..index.facts import positional_parameters
 
 _UNKNOWN = ast.Pass()  # a key whose value the function may have changed in a way not read
 
@@ -52,7 +53,7 @@ class _Reader:
         self.call = call
         self.random_token = random_token
         args = func.args
-        positional = [a.arg for a in list(getattr(args, "posonlyargs", [])) + list(args.args)]
+        positional = positional_parameters(func)
         self.self_name = positional[0] if is_method and positional else None
         self.defaults: Dict[str, ast.AST] = dict(zip(positional[len(positional) - len(args.defaults):], args.defaults))
         self.defaults.update((a.arg, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None)

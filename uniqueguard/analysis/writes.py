@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 from .. import orm
-from ..index.facts import UNKNOWN, CallValue, Ref, dotted_name
+from ..index.facts import UNKNOWN, CallValue, Ref, dotted_name, positional_parameters
 from .assigned import AssignedAttributes, ScopeSummary, apart, reaching
 from .fresh_values import is_random_token, left_null, own_key_value, unset_field_is_fresh
 from .form_inserts import may_fill, surely_inserts
@@ -1156,7 +1156,7 @@ def _parameter_for(call: ast.Call, name: str, func, scope: ModuleScope) -> Optio
         return None
     if keywords:
         return keywords[0]
-    params = [a.arg for a in list(getattr(func.args, "posonlyargs", [])) + list(func.args.args)]
+    params = positional_parameters(func)
     for param in params:
         if scope.call_position(func, param) == positions[0]:
             return param

@@ -839,10 +839,18 @@ def _with_inner_imports(function, names: Names) -> Names:
     return Names(names.module, {**names.imports, **local}, names.local_defs)
 
 
+def positional_parameters(node: Optional[ast.AST]) -> List[str]:
+    """The parameters a call's positional arguments bind, in order (positional-only ones first; `self`
+    included for a method); none for a node that is no function. The one spelling of it for the package:
+    readers that left out `posonlyargs` bound a call's arguments to the wrong names."""
+    args = getattr(node, "args", None)
+    if not isinstance(args, ast.arguments):
+        return []
+    return [a.arg for a in list(args.posonlyargs) + list(args.args)]
+
+
 def _parameters(node, keyword_only: bool = True) -> list:
-    args = node.args
-    return [a.arg for a in list(getattr(args, "posonlyargs", [])) + list(args.args)
-            + (list(args.kwonlyargs) if keyword_only else [])]
+    return positional_parameters(node) + ([a.arg for a in node.args.kwonlyargs] if keyword_only else [])
 
 
 def _names_post_save(node: ast.AST, names: Names) -> bool:

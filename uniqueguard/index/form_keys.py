@@ -29,7 +29,7 @@ import ast
 import os
 from typing import Callable, FrozenSet, Iterable, Optional, Set
 
-from .facts import ClassFacts, dotted_name
+from .facts import ClassFacts, dotted_name, positional_parameters
 from .modules import STUBS_ROOT, ModuleIndex
 from .sources import project_method
 from .validation import ModelOfValue, _meta_option
@@ -292,7 +292,7 @@ def _only_reads(func: ast.AST, position: int, method_of: Optional[MethodOf]) -> 
             and func.value.id == "self"):
         return False
     method = method_of(func.attr)
-    params = [a.arg for a in getattr(getattr(method, "args", None), "args", [])][1:]
+    params = positional_parameters(method)[1:]
     return position < len(params) and method is not None and keys_only_removed(method, params[position], 0)
 
 

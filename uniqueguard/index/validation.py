@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import Callable, Dict, FrozenSet, Iterable, Optional, Tuple
 
 from .. import orm
-from .facts import QUERY_METHODS, CallValue, ClassFacts, DictValue, ModuleFacts, Ref, dotted_name
+from .facts import (QUERY_METHODS, CallValue, ClassFacts, DictValue, ModuleFacts, Ref, dotted_name,
+                    positional_parameters)
 from .modules import ModuleIndex
 from .sources import project_function, project_method
 from .uniqueness import ModelInfo, UniqueSet
@@ -609,7 +610,7 @@ def _may_query(project: ModuleIndex, cls: ClassFacts, name: str) -> bool:
 def _queries_value(function) -> bool:
     """A query whose arguments hold the method's value parameter (`clean(self, value)`) or a local
     computed from it: a lookup of that value, not a check of something else."""
-    params = [a.arg for a in list(getattr(function.args, "posonlyargs", [])) + list(function.args.args)]
+    params = positional_parameters(function)
     if len(params) < 2:
         return False
     tainted = {params[1]}
