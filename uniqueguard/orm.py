@@ -151,8 +151,17 @@ PRESENCE_CHECKS = names(Kind.EXISTENCE) | frozenset(
 COUNTS = names(Kind.COUNT)
 LOOKUPS = names(Kind.LOOKUP)
 INSTANCE_VALIDATION = names(Kind.VALIDATION)
+# Django's shortcuts that answer one row of the model given first or raise Http404: a row, never None.
+ROW_SHORTCUTS = frozenset({"get_object_or_404", "aget_object_or_404"})
+
+
+def is_row_shortcut(dotted: Optional[str]) -> bool:
+    """`get_object_or_404(M, ...)` however it was imported (`shortcuts.get_object_or_404`); a project
+    function that merely ends in the name (`my_get_object_or_404`) is not Django's."""
+    return (dotted or "").rpartition(".")[2] in ROW_SHORTCUTS
+
 
 __all__ = ["Kind", "Method", "TABLE", "method", "kind_of", "sync_name", "own_savepoint", "names", "CREATE",
            "USER_CREATE", "BULK", "UPSERT", "SAVE", "WRITES", "WRITE_PRIMITIVES", "INSERTING_BODIES",
            "INSERTS_FROM_KEYWORDS", "QUERIES", "QUERYSET_CHAIN", "ROW_PRESERVING", "INSTANCE_RETURNING",
-           "PRESENCE_CHECKS", "COUNTS", "LOOKUPS", "INSTANCE_VALIDATION"]
+           "PRESENCE_CHECKS", "COUNTS", "LOOKUPS", "INSTANCE_VALIDATION", "ROW_SHORTCUTS", "is_row_shortcut"]

@@ -48,3 +48,12 @@ def test_no_method_name_sets_outside_the_table():
                 if len(named) >= 2:
                     offenders.append(f"{path.relative_to(package)}:{node.lineno} {named}")
     assert offenders == []
+
+
+def test_row_shortcuts_are_django_s_by_their_last_name():
+    from uniqueguard import orm
+
+    for dotted in ("get_object_or_404", "django.shortcuts.get_object_or_404", "django.shortcuts.aget_object_or_404"):
+        assert orm.is_row_shortcut(dotted)
+    for dotted in ("my_get_object_or_404", "shop.utils.safe_get_object_or_404", "get_object_or_none", "", None):
+        assert not orm.is_row_shortcut(dotted)

@@ -160,7 +160,7 @@ class ParentLinks:
         func = call.func
         if isinstance(func, ast.Attribute) and func.attr in SURE_ROWS:
             return self.resolver.manager(func.value) is not None
-        return (self.resolver.dotted(func) or "").endswith("get_object_or_404")
+        return orm.is_row_shortcut(self.resolver.dotted(func))
 
     def _descends(self, model: ModelInfo, ancestor: str, depth: int = 0) -> bool:
         if model.qualname == ancestor:
@@ -222,7 +222,7 @@ class ParentLinks:
         if isinstance(func, ast.Attribute) and func.attr in orm.INSTANCE_RETURNING:
             manager = self.resolver.manager(func.value)
             return manager.model if manager is not None else None
-        if (self.resolver.dotted(func) or "").endswith("get_object_or_404") and call.args:
+        if orm.is_row_shortcut(self.resolver.dotted(func)) and call.args:
             return self.resolver.model_class(call.args[0])
         return None
 

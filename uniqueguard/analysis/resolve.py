@@ -469,7 +469,7 @@ class Resolver:
             if found is not None:
                 return found.model
         dotted = self.dotted(call.func) or ""
-        if dotted.endswith(("get_object_or_404", "aget_object_or_404")) and call.args:
+        if orm.is_row_shortcut(dotted) and call.args:
             return self.model_class(call.args[0])
         return self.model_class(call.func)  # a constructor: M(...)
 

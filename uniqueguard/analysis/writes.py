@@ -1011,7 +1011,7 @@ def _has_pk(binding: Binding) -> bool:
         return False
     func = value.func
     if isinstance(func, ast.Name):
-        return func.id == "get_object_or_404"
+        return orm.is_row_shortcut(func.id)
     if not isinstance(func, ast.Attribute):
         return False
     if func.attr in orm.SAVE:
