@@ -271,11 +271,15 @@ class CheckFinder:
     def find(self, write_node: ast.AST, model, keys: Optional[FrozenSet[str]] = None) -> Optional[ExistenceCheck]:
         """The check the write is reached after. With `keys` (the fields of the unique sets at risk), a
         query that pins only other fields (`filter(owner=u).exists()` before inserting a unique `name`)
-        is no check for the row: another owner's row with that name is not looked for."""
+        is no check for the row: another owner's row with that name is not looked for. Nor is one that
+        also pins a field outside every set at risk (`get(user=u, provider=p)` before a row whose
+        (url, provider) may collide): a row holding the set's values with another value there is not
+        found, so the insert meets it whatever the timing — no race with a check, nothing caught."""
         statement = self.scope.statement_of(write_node)
 
         def for_keys(check: Optional[ExistenceCheck]) -> bool:
-            return check is not None and (keys is None or check.fields is None or bool(check.fields & keys))
+            return check is not None and (keys is None or check.fields is None or (
+                bool(check.fields & keys) and check.fields <= keys))
 
         if (isinstance(write_node, ast.Call) and isinstance(write_node.func, ast.Attribute)
                 and write_node.func.attr in orm.BULK and write_node.args):
@@ -682,7 +686,7 @@ class CheckFinder:
         that check. Named as the call, at the call. Only for a write's own model: a call site read for
         the call graph (`model` None, callsites.py) does not open other bodies — the graph reads every call
         site of the project, and one body per loop over a call would parse modules the run never needs."""
-        found = self._callee(call) if depth <= 3 and model is not None else None
+        found = self.callee(call) if depth <= 3 and model is not None else None
         if found is None or id(found[0]) in _FOLLOWED:
             return None
         function, names = found
@@ -774,7 +778,7 @@ class CheckFinder:
             if isinstance(value, ast.Name):
                 binding, _ = self.scope.binding_before(value.id, value)
                 value = binding.value if binding is not None and binding.kind is BindingKind.ASSIGN else None
-            found = self._callee(value) if isinstance(value, ast.Call) else None
+            found = self.callee(value) if isinstance(value, ast.Call) else None
             if found is None:
                 continue
             function, names = found
@@ -795,7 +799,7 @@ class CheckFinder:
                     return ExistenceCheck(value.lineno, f"{spelling}()", model.qualname, frozenset({name}))
         return None
 
-    def _callee(self, call: ast.Call):
+    def callee(self, call: ast.Call):
         """(def, its module's Names) of the project function or `self`/`cls` method a call names."""
         func = call.func
         project = self.resolver.project

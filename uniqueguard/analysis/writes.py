@@ -17,6 +17,7 @@ from .fresh_values import is_random_token, left_null, own_key_value, unset_field
 from .form_inserts import may_fill, surely_inserts
 from .new_rows import READS_ONLY, Creator, NewRows
 from .parent_links import ParentLinks
+from .returned_rows import ReturnedRows
 from .resolve import Resolver, is_request_user, unchained
 from .returned_dicts import returned_keys, unchanged_dict
 from .scope import Binding, BindingKind, ModuleScope, call_label
@@ -115,6 +116,7 @@ class WriteFinder:
         self.creates = orm.CREATE | extra_creates  # configured `write-methods` insert like create()
         self.new_rows = NewRows(scope, resolver, orm.CREATE | orm.USER_CREATE)
         self.parent_links = ParentLinks(scope, resolver)
+        self.returned_rows = ReturnedRows(scope, resolver)
         self.methods = orm.WRITES | extra_creates
         self._summaries: Dict[ast.AST, ScopeSummary] = {}
         self._validation_calls: Optional[List[ast.Call]] = None  # `<expr>.full_clean()`... in the module
@@ -147,6 +149,8 @@ class WriteFinder:
                     and unset_field_is_fresh(self.resolver.project, model.fields[f], unique_set, model)
                     for f in unique_set.fields):
                 continue  # a random or timestamp default, or NULL, that nobody supplies
+            if self.returned_rows.settled(unique_set, model, values, call, extra.get("origin")):
+                continue  # a relation holding a call's result that is NULL, new or already checked on each path
             at_risk, creator = self.new_rows.verdict(unique_set, model, values)
             if at_risk:
                 risked.append(unique_set)
