@@ -86,6 +86,9 @@ def test_falling_off_the_end_is_none(app):
     "        user = pick(user)\n    return user\n",
     "def f(name):\n    yield User.objects.create(username=name)\n",
     "def f(name):\n    try:\n        pass\n    finally:\n        return None\n",
+    # a body that `suppress()` may leave half-way
+    "def f(name):\n    user = lookup(name)\n    with suppress(ValueError):\n"
+    "        user = User.objects.create(username=name)\n    return user\n",
     # the row fetched itself, not its relation
     "def f(url):\n    return Link.objects.get(url=url)\n",
 ])
@@ -101,6 +104,15 @@ def test_nested_definitions_bind_names_but_return_nothing_of_the_function(app):
             def later():
                 return lookup(name)
             return User.objects.create(username=name)
+    """) == {NEW}
+
+
+def test_a_transaction_block_is_followed(app):
+    assert summary(app, """
+        def f(name):
+            with transaction.atomic():
+                user = User.objects.create(username=name)
+            return user
     """) == {NEW}
 
 
@@ -167,3 +179,42 @@ def test_a_callee_pinning_another_provider_keeps_the_set(app):
     app.write("shop/views.py", CALLER)
     [finding] = app.findings("shop/views.py")
     assert finding.code == "UNQ002" and "Link(user, provider)" in finding.message
+
+
+@pytest.mark.parametrize("check", [
+    # a reverse manager filters on another user too, hidden from the keywords
+    "if not other.link_set.filter(provider=provider).exists():",
+    # a spanning or inexact lookup, a Q object, exclude(): the row found may not be the callee's
+    "if not Link.objects.filter(user=user, provider__iexact=provider).exists():",
+    "if not Link.objects.filter(Q(user=user), provider=provider).exists():",
+    "if not Link.objects.exclude(url=name).filter(user=user, provider=provider).exists():",
+])
+def test_a_check_that_may_miss_the_callees_row_keeps_the_set(app, check):
+    app.write("shop/services.py", SERVICES)
+    app.write("shop/views.py", f"""
+        from django.db.models import Q
+        from shop.models import Link
+        from shop.services import external
+
+
+        def login(provider, name, password, other):
+            user = external(provider, name, password)
+            {check}
+                Link.objects.create(user=user, provider=provider)
+    """)
+    [finding] = app.findings("shop/views.py")
+    assert "Link(user, provider)" in finding.message
+
+
+def test_a_manager_filtering_its_rows_keeps_the_set(app):
+    app.write("shop/models.py", MODELS.replace("class Link(models.Model):", """class Live(models.Manager):
+        def get_queryset(self):
+            return super().get_queryset().filter(url__isnull=False)
+
+
+    class Link(models.Model):
+        objects = Live()"""))
+    app.write("shop/services.py", SERVICES)
+    app.write("shop/views.py", CALLER)
+    [finding] = app.findings("shop/views.py")
+    assert "Link(url, provider), Link(user, provider)" in finding.message

@@ -40,7 +40,7 @@ if TYPE_CHECKING:  # imported at run time by _import_analysis()
     from .hints import (filled_by_form, objects_read_after, reusable_field, supplied_by_view, transaction_around,
                         transaction_at)
     from .resolve import Resolver
-    from .scope import ModuleScope, call_label
+    from .scope import ModuleScope, argument_for, call_label
     from .spread_keys import FormKeys
     from .support_code import MigrationCode, is_test_support_module, shows_test_support
     from .verdict import CheckSeen, CreatorSeen, Fix, HandlerSeen, Verdict
@@ -56,7 +56,7 @@ def _import_analysis() -> None:
         unset_field_is_fresh, CheckFinder, Guard, GuardKind, TryNodes, atomic_around, handler_guard, \
         never_commits, only_reraises, savepoint_between, reusable_field, transaction_around, transaction_at, \
         Resolver, filled_by_form, objects_read_after, supplied_by_view, shows_test_support, \
-        ModuleScope, call_label, MigrationCode, is_test_support_module, CheckSeen, CreatorSeen, Fix, \
+        ModuleScope, argument_for, call_label, MigrationCode, is_test_support_module, CheckSeen, CreatorSeen, Fix, \
         HandlerSeen, Verdict, Write, WriteFinder, FormKeys
     if "WriteFinder" in globals():
         return
@@ -72,7 +72,7 @@ def _import_analysis() -> None:
     from .hints import (filled_by_form, objects_read_after, reusable_field, supplied_by_view, transaction_around,
                         transaction_at)
     from .resolve import Resolver
-    from .scope import ModuleScope, call_label
+    from .scope import ModuleScope, argument_for, call_label
     from .spread_keys import FormKeys
     from .support_code import MigrationCode, is_test_support_module, shows_test_support
     from .verdict import CheckSeen, CreatorSeen, Fix, HandlerSeen, Verdict
@@ -807,7 +807,7 @@ class _Analysis:
                 return None
             arguments = []
             for item in inputs:
-                argument = _argument(call, item.param, item.index)
+                argument = argument_for(call, item.param, item.index)
                 # left out, a `param or <fresh token>` parameter is a fresh value, not NULL
                 null = (argument is None and item.none_default and not item.or_fresh) or (
                     isinstance(argument, ast.Constant) and argument.value is None)
@@ -1084,16 +1084,6 @@ class _Analysis:
             if any(name == package or name.startswith(package + ".") for name in names):
                 found.append((sum(1 for _ in self.scope.ancestors(node)), node.lineno, node.col_offset))
         return min(found)[1:] if found else None
-
-
-def _argument(call: ast.Call, param: str, index: int) -> Optional[ast.AST]:
-    """The expression a call passes for the parameter `param` at call position `index` (-1: keyword only)."""
-    for keyword in call.keywords:
-        if keyword.arg == param:
-            return keyword.value
-    if 0 <= index < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[:index + 1]):
-        return call.args[index]
-    return None
 
 
 def _base_verdict(write: Write) -> Verdict:

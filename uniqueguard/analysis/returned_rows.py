@@ -26,7 +26,7 @@ from typing import Dict, FrozenSet, List, NamedTuple, Optional, Tuple
 from .. import orm
 from ..index.uniqueness import ModelInfo, UniqueSet
 from .resolve import Resolver
-from .scope import FUNCTION_NODES, BindingKind, ModuleScope
+from .scope import FUNCTION_NODES, BindingKind, ModuleScope, argument_for
 
 NONE = "none"  # `return None`, a bare `return`, falling off the end
 NEW = "new"  # a row inserted on that path
@@ -113,7 +113,11 @@ class _Reading:
             self._block(node.body, dict(inside))  # a later round, and the code after, see its names unknown
             return _join([inside, self._block(node.orelse, dict(inside))])
         if isinstance(node, (ast.With, ast.AsyncWith)):
-            return self._block(node.body, _forget(env, _stored_in(node.items)))
+            entry = _forget(env, _stored_in(node.items))
+            end = self._block(node.body, dict(entry))
+            if any(_suppresses(item.context_expr) for item in node.items):  # the body may stop anywhere
+                return _join([end, _forget(entry, _stored(node.body))])
+            return end
         if isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
             return self._try(node, env)
         if isinstance(node, _BEYOND):
@@ -276,6 +280,12 @@ def _stored(nodes) -> set:
     return found
 
 
+def _suppresses(expr: ast.AST) -> bool:
+    """`suppress(...)` (contextlib): the code after the `with` runs from wherever its body raised."""
+    func = expr.func if isinstance(expr, ast.Call) else None
+    return getattr(func, "id", getattr(func, "attr", None)) == "suppress"
+
+
 def _stored_in(items) -> set:
     return {n.id for item in items if item.optional_vars is not None
             for n in ast.walk(item.optional_vars) if isinstance(n, ast.Name)}
@@ -324,37 +334,33 @@ class ReturnedRows:
         from .guards import CheckFinder  # a late import: guards reads the resolver, as this does
 
         checks = CheckFinder(self.scope, self.resolver)
+        keys = frozenset(unique_set.fields)  # the check first: most writes have none, and the body is read only then
+        check = checks.find(write, model, keys) or (checks.find(origin, model, keys) if origin is not None else None)
+        pins = self._check_pins(check.line, model, func) if check is not None else None
+        own = pins.get(field, value) if pins is not None else None
+        if pins is None or not (isinstance(own, ast.Name) and own.id == value.id):
+            return False  # the check must look for the relation's row itself, or not pin the relation
         found = checks.callee(call)
         paths = _summary(found[0], found[1], self.resolver.project) if found is not None else None
         if not paths:
             return False
-        if paths == {NONE}:
-            return True  # NULL on every path
-        keys = frozenset(unique_set.fields)
-        check = checks.find(write, model, keys) or (checks.find(origin, model, keys) if origin is not None else None)
-        pins = self._check_pins(check.line, model, func) if check is not None else None
-        if pins is None:
-            return False
-        arguments = _arguments(call, found[0])
-        for checked, pinned in pins.items():
-            if checked == field:
-                if not (isinstance(pinned, ast.Name) and pinned.id == value.id):
+        for path in paths:
+            if not isinstance(path, Related):
+                continue  # None, or a row the callee inserted
+            if path.model != model.qualname or path.attribute not in (field, f"{field}_id"):
+                return False
+            tied = dict(path.pins)
+            for checked, pinned in pins.items():
+                passed = _passed(call, found[0], tied[checked]) if checked in tied else None
+                if checked != field and (passed is None or not self._same(passed, pinned, func)):
                     return False
-                continue
-            for path in paths:
-                if not isinstance(path, Related):
-                    continue
-                parameter = dict(path.pins).get(checked)
-                passed = arguments.get(parameter) if parameter is not None else None
-                if passed is None or not self._same(passed, pinned, func):
-                    return False
-        return all(not isinstance(p, Related) or (p.model == model.qualname and p.attribute in (field, f"{field}_id"))
-                   for p in paths)
+        return True
 
     def _check_pins(self, line: int, model: ModelInfo, func) -> Optional[Dict[str, ast.AST]]:
-        """field → value of the one query on `model` the check at `line` makes, when its filters are all
-        exact keywords on fields and nothing in its chain may drop a row they keep (a `Q`, `**`, a
-        spanning lookup, `exclude()`, another database: None)."""
+        """field → value of the one query on `model` the check at `line` makes, when it asks the model's
+        plain manager and its filters are all exact keywords on fields, nothing in its chain dropping a
+        row they keep (a `Q`, `**`, a spanning lookup, `exclude()`, another database, a reverse manager's
+        hidden filter, a manager whose `get_queryset()` filters: None)."""
         queries = [c for c in self.scope.method_calls if c.lineno == line and isinstance(c.func, ast.Attribute)
                    and c.func.attr in orm.QUERIES and self.scope.enclosing_function(c) is func
                    and getattr(getattr(self.resolver.manager(c.func.value), "model", None), "qualname", None)
@@ -377,15 +383,38 @@ class ReturnedRows:
                         return None
                     pins[field] = keyword.value
             node = node.func.value
+        if not (isinstance(node, ast.Attribute) and self._plain_manager(node, model)):
+            return None
         return pins or None
 
+    def _plain_manager(self, node: ast.Attribute, model: ModelInfo) -> bool:
+        """`M.objects` / `M._base_manager` of the model's class, `objects` being Django's own manager or a
+        project one whose classes override no `get_queryset()`: it hands back every row."""
+        owner = self.resolver.model_class(node.value)
+        if owner is None or owner.qualname != model.qualname:
+            return False
+        if node.attr == "_base_manager":
+            return True
+        if node.attr != "objects":
+            return False
+        project = self.resolver.project
+        for dotted in model.managers.get("objects", ()):
+            cls = project.find_class(dotted)
+            if cls is None:
+                return dotted.startswith("django.")
+            if any(facts.method("get_queryset") is not None and not facts.module.startswith("django.")
+                   for facts in project.lineage(cls)):
+                return False
+        return True
+
     def _same(self, one: ast.AST, other: ast.AST, func) -> bool:
-        """Whether two expressions of the function hold one value: equal literals, or one name bound at
-        most once there (a parameter, one assignment)."""
+        """Whether two expressions of the function hold one value all along: equal literals, or one name
+        that is a parameter never rebound (or a module's name the function never binds)."""
         if isinstance(one, ast.Constant) and isinstance(other, ast.Constant):
             return type(one.value) is type(other.value) and one.value == other.value
         if isinstance(one, ast.Name) and isinstance(other, ast.Name) and one.id == other.id:
-            return len(self.scope.bindings(func).get(one.id, [])) <= 1
+            bound = self.scope.bindings(func).get(one.id, [])
+            return not bound or (len(bound) == 1 and bound[0].kind is BindingKind.PARAM)
         return False
 
 
@@ -395,21 +424,13 @@ def _chained_in_query(scope: ModuleScope, call: ast.Call) -> bool:
     return isinstance(parent, ast.Attribute) and isinstance(scope.parent(parent), ast.Call)
 
 
-def _arguments(call: ast.Call, function: ast.AST) -> Dict[str, ast.AST]:
-    """parameter name → the expression the call passes for it (`self`/`cls` of a method skipped)."""
+def _passed(call: ast.Call, function: ast.AST, parameter: str) -> Optional[ast.AST]:
+    """What `call` passes for `parameter` of `function` (a `self.m()` / `cls.m()` call binds the first
+    parameter itself, unless the method is a staticmethod)."""
     signature = function.args  # type: ignore[attr-defined]
-    positional = list(signature.posonlyargs) + list(signature.args)
+    positional = [a.arg for a in list(signature.posonlyargs) + list(signature.args)]
     decorators = {getattr(d, "id", getattr(d, "attr", None)) for d in getattr(function, "decorator_list", [])}
     if (isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name)
             and call.func.value.id in ("self", "cls") and "staticmethod" not in decorators):
         positional = positional[1:]
-    out: Dict[str, ast.AST] = {}
-    for index, arg in enumerate(call.args):
-        if isinstance(arg, ast.Starred):
-            break
-        if index < len(positional):
-            out[positional[index].arg] = arg
-    for keyword in call.keywords:
-        if keyword.arg is not None:
-            out[keyword.arg] = keyword.value
-    return out
+    return argument_for(call, parameter, positional.index(parameter) if parameter in positional else -1)
