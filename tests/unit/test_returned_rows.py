@@ -89,6 +89,10 @@ def test_falling_off_the_end_is_none(app):
     # a body that `suppress()` may leave half-way
     "def f(name):\n    user = lookup(name)\n    with suppress(ValueError):\n"
     "        user = User.objects.create(username=name)\n    return user\n",
+    # the fetched row changed before its relation is read
+    "def f(url, other):\n    link = Link.objects.get(url=url)\n    link.user = other\n    return link.user\n",
+    "def f(url):\n    link = Link.objects.get(url=url)\n    reassign(link)\n    return link.user\n",
+    "def f(url):\n    link = Link.objects.get(url=url)\n    link.move_to_owner()\n    return link.user\n",
     # the row fetched itself, not its relation
     "def f(url):\n    return Link.objects.get(url=url)\n",
 ])
@@ -105,6 +109,16 @@ def test_nested_definitions_bind_names_but_return_nothing_of_the_function(app):
                 return lookup(name)
             return User.objects.create(username=name)
     """) == {NEW}
+
+
+def test_reading_fields_of_the_fetched_row_keeps_it(app):
+    assert summary(app, """
+        def f(url, provider):
+            link = Link.objects.get(url=url, provider=provider)
+            log(link.url, link.provider)
+            if link.url:
+                return link.user
+    """) == {NONE, Related("shop.models.Link", "user", (("provider", "provider"), ("url", "url")))}
 
 
 def test_a_transaction_block_is_followed(app):

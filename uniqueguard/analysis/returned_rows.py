@@ -14,8 +14,9 @@ written model takes the callee's result. When every `return` of the callee gives
   callee's lookup pinned to the very value the caller passed for that parameter — the insert after
   "absent" is never reached on that path;
 then the set is not at risk: on no path can the insert meet an existing row. The check is required (it is
-what turns the third shape and the callee's own inserts into "found"); any other return (a row looked up
-on other terms, a parameter, a call) keeps the set. One call level; a body read once per function.
+what turns the third shape and the callee's own inserts into "found"; it is looked for first, so a write
+without one never has the callee's body read); any other return (a row looked up on other terms, a
+parameter, a call) keeps the set. One call level; a body read once per function (`_summary`).
 """
 from __future__ import annotations
 
@@ -99,6 +100,8 @@ class _Reading:
         return env
 
     def _statement(self, node: ast.stmt, env: Env) -> Optional[Env]:
+        if not isinstance(node, ast.Return):
+            env = _forget(env, _row_uses(_header(node), env))
         if isinstance(node, ast.Return):
             self.found.extend(self._value(node.value, env) if node.value is not None else {NONE})
             return None
@@ -221,6 +224,41 @@ def _parameter_pins(call: ast.Call, model: ModelInfo, function: ast.AST) -> Opti
                     pins.append((field, value.id))
         node = node.func.value
     return tuple(sorted(set(pins)))
+
+
+def _header(node: ast.stmt) -> List[ast.AST]:
+    """What a statement evaluates itself: a compound one's test or items, not its blocks."""
+    if isinstance(node, (ast.If, ast.While)):
+        return [node.test]
+    if isinstance(node, (ast.For, ast.AsyncFor)):
+        return [node.iter]
+    if isinstance(node, (ast.With, ast.AsyncWith)):
+        return [item.context_expr for item in node.items]
+    if isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
+        return []
+    return [node]
+
+
+def _row_uses(nodes: List[ast.AST], env: Env) -> set:
+    """Locals holding a fetched row that `nodes` use otherwise than to read a field (`link.user`): an
+    attribute assigned or deleted, a method called, the row handed to a function may change the
+    relation read off it later."""
+    rows = {name for name, values in env.items() if any(isinstance(v, _Row) for v in values)}
+    found: set = set()
+    if not rows:
+        return found
+    for node in nodes:
+        for parent in (node, *_own_walk(node)):
+            for child in ast.iter_child_nodes(parent):
+                if not (isinstance(child, ast.Name) and child.id in rows):
+                    continue
+                read = isinstance(parent, ast.Attribute) and isinstance(parent.ctx, ast.Load)
+                if not read:
+                    found.add(child.id)
+            if (isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute)
+                    and isinstance(parent.func.value, ast.Name) and parent.func.value.id in rows):
+                found.add(parent.func.value.id)
+    return found
 
 
 def _flag_test(test: ast.AST) -> Tuple[Optional[str], bool]:
