@@ -232,3 +232,19 @@ def test_a_manager_filtering_its_rows_keeps_the_set(app):
     app.write("shop/views.py", CALLER)
     [finding] = app.findings("shop/views.py")
     assert "Link(url, provider), Link(user, provider)" in finding.message
+
+
+def test_the_settling_check_is_none_for_the_sets_left_unless_it_pins_theirs():
+    from types import SimpleNamespace
+
+    from uniqueguard.analysis.engine import _checks_any
+
+    def sets(*fields):
+        return tuple(SimpleNamespace(fields=f) for f in fields)
+
+    settled = sets(("user", "provider"))
+    assert _checks_any(frozenset({"user", "provider"}), sets(("url", "provider")), ())  # nothing settled
+    assert not _checks_any(frozenset({"user", "provider"}), sets(("url", "provider")), settled)
+    assert _checks_any(frozenset({"user", "provider", "url"}), sets(("url", "provider")), settled)
+    assert _checks_any(frozenset({"user", "provider"}), sets(("provider",)), settled)  # the whole of one
+    assert _checks_any(None, sets(("url", "provider")), settled)  # pins unknown: as before

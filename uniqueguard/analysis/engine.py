@@ -14,7 +14,7 @@ import gc
 import os
 import re
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from .. import orm
 from ..config import ConfigError, Options, find_config, read_config
@@ -844,6 +844,8 @@ class _Analysis:
         check = self.checks.find(node, write.model, keys)
         if check is None and write.origin is not None:  # `try: get() except DoesNotExist: obj = M()` ... obj.save()
             check = self.checks.find(write.origin, write.model, keys)
+        if check is not None and not _checks_any(check.fields, unvalidated, write.settled):
+            check = None  # the check a callee's returns settled a set with: no check of the others
         picked = None
         if check is None:  # `username = self.get_safe_username(name)`: a pick after reading the taken values
             check = picked = self.checks.picked_by_query(write.values, keys, write.model)
@@ -1084,6 +1086,17 @@ class _Analysis:
             if any(name == package or name.startswith(package + ".") for name in names):
                 found.append((sum(1 for _ in self.scope.ancestors(node)), node.lineno, node.col_offset))
         return min(found)[1:] if found else None
+
+
+def _checks_any(pinned: Optional[FrozenSet[str]], sets, settled) -> bool:
+    """Whether a check pinning `pinned` is one for a set still at risk, when sets were settled through it
+    (returned_rows.py: `get(user=user, provider=p)` settles (user, provider)): it must pin a field of one
+    that the settled sets lack, or the whole of one. Pinning only a field they share (`provider` of
+    (url, provider)) is looking for the settled set's row, not for the url's."""
+    if not settled or pinned is None:
+        return True
+    spent = {f for s in settled for f in s.fields}
+    return any((pinned & set(s.fields)) - spent or set(s.fields) <= pinned for s in sets)
 
 
 def _base_verdict(write: Write) -> Verdict:

@@ -271,15 +271,11 @@ class CheckFinder:
     def find(self, write_node: ast.AST, model, keys: Optional[FrozenSet[str]] = None) -> Optional[ExistenceCheck]:
         """The check the write is reached after. With `keys` (the fields of the unique sets at risk), a
         query that pins only other fields (`filter(owner=u).exists()` before inserting a unique `name`)
-        is no check for the row: another owner's row with that name is not looked for. Nor is one that
-        also pins a field outside every set at risk (`get(user=u, provider=p)` before a row whose
-        (url, provider) may collide): a row holding the set's values with another value there is not
-        found, so the insert meets it whatever the timing — no race with a check, nothing caught."""
+        is no check for the row: another owner's row with that name is not looked for."""
         statement = self.scope.statement_of(write_node)
 
         def for_keys(check: Optional[ExistenceCheck]) -> bool:
-            return check is not None and (keys is None or check.fields is None or (
-                bool(check.fields & keys) and check.fields <= keys))
+            return check is not None and (keys is None or check.fields is None or bool(check.fields & keys))
 
         if (isinstance(write_node, ast.Call) and isinstance(write_node.func, ast.Attribute)
                 and write_node.func.attr in orm.BULK and write_node.args):

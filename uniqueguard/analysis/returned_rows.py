@@ -33,8 +33,6 @@ NONE = "none"  # `return None`, a bare `return`, falling off the end
 NEW = "new"  # a row inserted on that path
 UNKNOWN = "unknown"
 _FILTERING = orm.LOOKUPS | frozenset({"filter"})  # queryset calls whose keywords all hold on the row found
-# Queryset calls that may leave out a row the filters keep: a check through them may not find it.
-_DROPPING = frozenset({"exclude", "complex_filter", "none", "using", "db_manager"})
 # Statements this reading does not follow.
 _NAMED_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _BEYOND = tuple(getattr(ast, name) for name in ("Match", "Global", "Nonlocal") if hasattr(ast, name))
@@ -409,7 +407,7 @@ class ReturnedRows:
         node: ast.AST = queries[0]
         while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             attr = node.func.attr
-            if attr not in orm.QUERIES | orm.QUERYSET_CHAIN or attr in _DROPPING:
+            if attr not in orm.ALL_ROWS_KEPT:
                 return None
             if attr in _FILTERING:
                 if node.args:

@@ -58,6 +58,9 @@ class Write:
     values: Dict[str, ast.AST] = field(default_factory=dict)  # field → the expression written, when known
     # The sets at risk are written on different arms of an `if`, never two on one path (assigned.py).
     apart: bool = False
+    # Sets a relation holding a callee's result took out of risk through the check below the write
+    # (returned_rows.py): that check is theirs, not one for the sets still at risk.
+    settled: Tuple[UniqueSet, ...] = ()
 
 
 def _outside(keys: List[Tuple[str, Optional[str]]], unique_set: UniqueSet) -> Tuple[str, ...]:
@@ -133,7 +136,7 @@ class WriteFinder:
         multi-table parent sets the write only UPDATEs on an existing row, unchanged (parent_links.py)."""
         written = None if fields is UNKNOWN_FIELDS else frozenset(fields)
         values = values or {}
-        risked = []
+        risked, settled = [], []
         candidates = _risked(model, fields, values, self.resolver.static_value, insert)
         if insert and new_row and written is not None:
             candidates = self._with_null_sets(model, candidates, written)
@@ -150,13 +153,15 @@ class WriteFinder:
                     for f in unique_set.fields):
                 continue  # a random or timestamp default, or NULL, that nobody supplies
             if self.returned_rows.settled(unique_set, model, values, call, extra.get("origin")):
-                continue  # a relation holding a call's result that is NULL, new or already checked on each path
+                settled.append(unique_set)  # a relation holding a call's result, new or checked on each path
+                continue
             at_risk, creator = self.new_rows.verdict(unique_set, model, values)
             if at_risk:
                 risked.append(unique_set)
             if creator is not None:
                 extra["created_elsewhere"] = creator
-        return Write(call, method, label, model, tuple(risked), written, dict(sources or {}), values=values, **extra)
+        return Write(call, method, label, model, tuple(risked), written, dict(sources or {}), values=values,
+                     settled=tuple(settled), **extra)
 
     def find_unresolved(self) -> List[ast.Call]:
         """Manager-style writes whose receiver resolves to no model (strict mode audits these).
