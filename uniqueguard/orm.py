@@ -143,6 +143,9 @@ QUERYSET_CHAIN = names(Kind.FILTER, Kind.CHAIN)
 # Queryset calls that neither repeat a row nor add one, so a loop over the result sees each row once
 # (`annotate()` / `alias()` may join a many-valued relation, `complex_filter()` takes Q objects).
 ROW_PRESERVING = (QUERYSET_CHAIN - {"annotate", "alias", "complex_filter"}) | {"iterator"}
+# Queryset calls a check may go through and still see every row its keyword filters keep: not `exclude()`,
+# `complex_filter()` (Q objects), `none()`, nor another database (`using()`, `db_manager()`).
+ALL_ROWS_KEPT = (QUERIES | QUERYSET_CHAIN) - {"exclude", "complex_filter", "none", "using", "db_manager"}
 # Calls whose value is one instance of the manager's model.
 INSTANCE_RETURNING = frozenset(s for row in TABLE if row.returns_instance for s in _spellings(row))
 # Existence checks in front of a write: `exists()` and the loaders that answer None when nothing matches.

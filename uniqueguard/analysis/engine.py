@@ -14,7 +14,7 @@ import gc
 import os
 import re
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from .. import orm
 from ..config import ConfigError, Options, find_config, read_config
@@ -40,7 +40,7 @@ if TYPE_CHECKING:  # imported at run time by _import_analysis()
     from .hints import (filled_by_form, objects_read_after, reusable_field, supplied_by_view, transaction_around,
                         transaction_at)
     from .resolve import Resolver
-    from .scope import ModuleScope, call_label
+    from .scope import ModuleScope, argument_for, call_label
     from .spread_keys import FormKeys
     from .support_code import MigrationCode, is_test_support_module, shows_test_support
     from .verdict import CheckSeen, CreatorSeen, Fix, HandlerSeen, Verdict
@@ -56,7 +56,7 @@ def _import_analysis() -> None:
         unset_field_is_fresh, CheckFinder, Guard, GuardKind, TryNodes, atomic_around, handler_guard, \
         never_commits, only_reraises, savepoint_between, reusable_field, transaction_around, transaction_at, \
         Resolver, filled_by_form, objects_read_after, supplied_by_view, shows_test_support, \
-        ModuleScope, call_label, MigrationCode, is_test_support_module, CheckSeen, CreatorSeen, Fix, \
+        ModuleScope, argument_for, call_label, MigrationCode, is_test_support_module, CheckSeen, CreatorSeen, Fix, \
         HandlerSeen, Verdict, Write, WriteFinder, FormKeys
     if "WriteFinder" in globals():
         return
@@ -72,7 +72,7 @@ def _import_analysis() -> None:
     from .hints import (filled_by_form, objects_read_after, reusable_field, supplied_by_view, transaction_around,
                         transaction_at)
     from .resolve import Resolver
-    from .scope import ModuleScope, call_label
+    from .scope import ModuleScope, argument_for, call_label
     from .spread_keys import FormKeys
     from .support_code import MigrationCode, is_test_support_module, shows_test_support
     from .verdict import CheckSeen, CreatorSeen, Fix, HandlerSeen, Verdict
@@ -807,7 +807,7 @@ class _Analysis:
                 return None
             arguments = []
             for item in inputs:
-                argument = _argument(call, item.param, item.index)
+                argument = argument_for(call, item.param, item.index)
                 # left out, a `param or <fresh token>` parameter is a fresh value, not NULL
                 null = (argument is None and item.none_default and not item.or_fresh) or (
                     isinstance(argument, ast.Constant) and argument.value is None)
@@ -844,6 +844,8 @@ class _Analysis:
         check = self.checks.find(node, write.model, keys)
         if check is None and write.origin is not None:  # `try: get() except DoesNotExist: obj = M()` ... obj.save()
             check = self.checks.find(write.origin, write.model, keys)
+        if check is not None and not _checks_any(check.fields, unvalidated, write.settled):
+            check = None  # the check a callee's returns settled a set with: no check of the others
         picked = None
         if check is None:  # `username = self.get_safe_username(name)`: a pick after reading the taken values
             check = picked = self.checks.picked_by_query(write.values, keys, write.model)
@@ -1086,14 +1088,15 @@ class _Analysis:
         return min(found)[1:] if found else None
 
 
-def _argument(call: ast.Call, param: str, index: int) -> Optional[ast.AST]:
-    """The expression a call passes for the parameter `param` at call position `index` (-1: keyword only)."""
-    for keyword in call.keywords:
-        if keyword.arg == param:
-            return keyword.value
-    if 0 <= index < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[:index + 1]):
-        return call.args[index]
-    return None
+def _checks_any(pinned: Optional[FrozenSet[str]], sets, settled) -> bool:
+    """Whether a check pinning `pinned` is one for a set still at risk, when sets were settled through it
+    (returned_rows.py: `get(user=user, provider=p)` settles (user, provider)): it must pin a field of one
+    that the settled sets lack, or the whole of one. Pinning only a field they share (`provider` of
+    (url, provider)) is looking for the settled set's row, not for the url's."""
+    if not settled or pinned is None:
+        return True
+    spent = {f for s in settled for f in s.fields}
+    return any((pinned & set(s.fields)) - spent or set(s.fields) <= pinned for s in sets)
 
 
 def _base_verdict(write: Write) -> Verdict:

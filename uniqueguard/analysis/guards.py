@@ -682,7 +682,7 @@ class CheckFinder:
         that check. Named as the call, at the call. Only for a write's own model: a call site read for
         the call graph (`model` None, callsites.py) does not open other bodies — the graph reads every call
         site of the project, and one body per loop over a call would parse modules the run never needs."""
-        found = self._callee(call) if depth <= 3 and model is not None else None
+        found = self.callee(call) if depth <= 3 and model is not None else None
         if found is None or id(found[0]) in _FOLLOWED:
             return None
         function, names = found
@@ -774,7 +774,7 @@ class CheckFinder:
             if isinstance(value, ast.Name):
                 binding, _ = self.scope.binding_before(value.id, value)
                 value = binding.value if binding is not None and binding.kind is BindingKind.ASSIGN else None
-            found = self._callee(value) if isinstance(value, ast.Call) else None
+            found = self.callee(value) if isinstance(value, ast.Call) else None
             if found is None:
                 continue
             function, names = found
@@ -795,7 +795,7 @@ class CheckFinder:
                     return ExistenceCheck(value.lineno, f"{spelling}()", model.qualname, frozenset({name}))
         return None
 
-    def _callee(self, call: ast.Call):
+    def callee(self, call: ast.Call):
         """(def, its module's Names) of the project function or `self`/`cls` method a call names."""
         func = call.func
         project = self.resolver.project

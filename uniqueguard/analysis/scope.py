@@ -630,3 +630,13 @@ def exception_names(scope: "ModuleScope", expr: Optional[ast.AST], depth: int = 
     if qualified is None:
         return []
     return [(qualified, ast.unparse(expr))]
+
+
+def argument_for(call: ast.Call, param: str, index: int) -> Optional[ast.AST]:
+    """The expression a call passes for the parameter `param` at call position `index` (-1: keyword only)."""
+    for keyword in call.keywords:
+        if keyword.arg == param:
+            return keyword.value
+    if 0 <= index < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[:index + 1]):
+        return call.args[index]
+    return None

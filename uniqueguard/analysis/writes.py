@@ -17,6 +17,7 @@ from .fresh_values import is_random_token, left_null, own_key_value, unset_field
 from .form_inserts import may_fill, surely_inserts
 from .new_rows import READS_ONLY, Creator, NewRows
 from .parent_links import ParentLinks
+from .returned_rows import ReturnedRows
 from .resolve import Resolver, is_request_user, unchained
 from .returned_dicts import returned_keys, unchanged_dict
 from .scope import Binding, BindingKind, ModuleScope, call_label
@@ -57,6 +58,9 @@ class Write:
     values: Dict[str, ast.AST] = field(default_factory=dict)  # field → the expression written, when known
     # The sets at risk are written on different arms of an `if`, never two on one path (assigned.py).
     apart: bool = False
+    # Sets a relation holding a callee's result took out of risk through the check below the write
+    # (returned_rows.py): that check is theirs, not one for the sets still at risk.
+    settled: Tuple[UniqueSet, ...] = ()
 
 
 def _outside(keys: List[Tuple[str, Optional[str]]], unique_set: UniqueSet) -> Tuple[str, ...]:
@@ -115,6 +119,7 @@ class WriteFinder:
         self.creates = orm.CREATE | extra_creates  # configured `write-methods` insert like create()
         self.new_rows = NewRows(scope, resolver, orm.CREATE | orm.USER_CREATE)
         self.parent_links = ParentLinks(scope, resolver)
+        self.returned_rows = ReturnedRows(scope, resolver)
         self.methods = orm.WRITES | extra_creates
         self._summaries: Dict[ast.AST, ScopeSummary] = {}
         self._validation_calls: Optional[List[ast.Call]] = None  # `<expr>.full_clean()`... in the module
@@ -131,7 +136,7 @@ class WriteFinder:
         multi-table parent sets the write only UPDATEs on an existing row, unchanged (parent_links.py)."""
         written = None if fields is UNKNOWN_FIELDS else frozenset(fields)
         values = values or {}
-        risked = []
+        risked, settled = [], []
         candidates = _risked(model, fields, values, self.resolver.static_value, insert)
         if insert and new_row and written is not None:
             candidates = self._with_null_sets(model, candidates, written)
@@ -147,12 +152,16 @@ class WriteFinder:
                     and unset_field_is_fresh(self.resolver.project, model.fields[f], unique_set, model)
                     for f in unique_set.fields):
                 continue  # a random or timestamp default, or NULL, that nobody supplies
+            if self.returned_rows.settled(unique_set, model, values, call, extra.get("origin")):
+                settled.append(unique_set)  # a relation holding a call's result, new or checked on each path
+                continue
             at_risk, creator = self.new_rows.verdict(unique_set, model, values)
             if at_risk:
                 risked.append(unique_set)
             if creator is not None:
                 extra["created_elsewhere"] = creator
-        return Write(call, method, label, model, tuple(risked), written, dict(sources or {}), values=values, **extra)
+        return Write(call, method, label, model, tuple(risked), written, dict(sources or {}), values=values,
+                     settled=tuple(settled), **extra)
 
     def find_unresolved(self) -> List[ast.Call]:
         """Manager-style writes whose receiver resolves to no model (strict mode audits these).
