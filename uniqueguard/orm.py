@@ -13,8 +13,8 @@ django/contrib/auth/base_user.py / models.py); nothing here depends on a project
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 from typing import Dict, FrozenSet, Iterable, Optional, Tuple
+from .records import dataclass
 
 
 class Kind(enum.Enum):

@@ -5,7 +5,7 @@ and default state from here, so a rule is renamed or re-worded in exactly one pl
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .records import dataclass
 
 
 @dataclass(frozen=True)

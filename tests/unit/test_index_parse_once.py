@@ -70,18 +70,15 @@ def _ask(index, dotted, method):
     return None if found is None else found[0]
 
 
-@pytest.mark.parametrize("newline", ["\n", "\r\n"])
-def test_a_module_read_for_its_facts_is_not_parsed_whole_again_for_its_bodies(project, monkeypatch, newline):
-    """The index parses shop/models.py for its facts; every definition asked of it afterwards is parsed
-    alone, and is the node a whole parse gives (lines, columns, decorators, a string and a continuation
-    at column 0, a one-line body); a method under `if`, a later class's, a missing one: None, as before."""
+def _each_body_parsed_alone(project, monkeypatch, written: str, whole: str):
+    """shop/models.py written as `written` and read by the index for its facts; every definition of ASKED
+    is then the node a whole parse of `whole` gives, and no parse is of the whole module. The index."""
     sources._definition.cache_clear()
-    path = project.root / "shop" / "models.py"
-    path.write_bytes(MODELS.replace("\n", newline).encode("utf-8"))
+    (project.root / "shop" / "models.py").write_bytes(written.encode("utf-8"))
     project.write("shop/tokens.py", "def new_code():\n    return 1\n")
     index = project_module.project_for(str(project.root / "shop" / "tokens.py"))
     assert index.module("shop.models").cls("Coupon") is not None  # the index read its facts
-    wanted = [_whole(MODELS, dotted, method) for dotted, method in ASKED]
+    wanted = [_whole(whole, dotted, method) for dotted, method in ASKED]
     parsed = []
     real_parse = ast.parse
     monkeypatch.setattr(sources.ast, "parse", lambda source, *a, **k: parsed.append(source) or real_parse(source, *a, **k))
@@ -90,9 +87,26 @@ def test_a_module_read_for_its_facts_is_not_parsed_whole_again_for_its_bodies(pr
         assert (got is None) == (want is None), (dotted, method)
         if want is not None:
             assert ast.dump(got, include_attributes=True) == ast.dump(want, include_attributes=True)
-    assert parsed and all(len(source.strip()) < len(MODELS) / 2 for source in parsed)  # never the whole module
+    assert parsed and all(isinstance(text, str) and len(text.strip()) < len(MODELS) / 2 for text in parsed)
+    return index
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_module_read_for_its_facts_is_not_parsed_whole_again_for_its_bodies(project, monkeypatch, newline):
+    """The index parses shop/models.py for its facts; every definition asked of it afterwards is parsed
+    alone, and is the node a whole parse gives (lines, columns, decorators, a string and a continuation
+    at column 0, a one-line body); a method under `if`, a later class's, a missing one: None, as before."""
+    index = _each_body_parsed_alone(project, monkeypatch, MODELS.replace("\n", newline), MODELS)
     names = sources.project_method(index, "shop.models.Coupon", "save")[1]
     assert names.qualify("fresh") == "shop.tokens.new_code" and names.qualify("helper") == "shop.models.helper"
+
+
+@pytest.mark.parametrize("cookie", ["# -*- coding: utf-8 -*-\n", "#!/usr/bin/env python\n# coding=utf8\n",
+                                    "# vim: set fileencoding=UTF_8 :\n", "# the encoding of this text is the default\n"])
+def test_a_module_declaring_utf8_is_still_parsed_by_its_lines(project, monkeypatch, cookie):
+    """A cookie naming UTF-8 (the first line of most modules written for Python 2), or a comment that
+    is no cookie, changes nothing Python reads: each body asked is parsed alone, as without one."""
+    _each_body_parsed_alone(project, monkeypatch, cookie + MODELS, cookie + MODELS)
 
 
 def test_a_module_with_a_coding_cookie_is_parsed_whole(project, monkeypatch):

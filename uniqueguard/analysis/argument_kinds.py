@@ -29,12 +29,12 @@ A call graph fact records, per argument, one of these kinds (CallSite.args: (key
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from ..index.facts import positional_parameters
 from ..index.form_keys import NO_MODEL_FIELD
 from ..index.validation import renamed_keys
+from ..records import dataclass
 
 NEW = "new"  # a row the caller has just inserted; detail: the model's qualname
 NONE = "none"  # None

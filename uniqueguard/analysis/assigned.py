@@ -15,11 +15,11 @@ caller), so each `save()` looks its instance up instead of walking the function 
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
 from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
 from .. import orm
 from ..index.facts import node_fields
+from ..records import dataclass
 
 Position = Tuple[int, int]
 Block = Tuple[int, str]  # id() of the node holding a statement list, and the list's field ("body"...)

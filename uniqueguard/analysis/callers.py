@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from dataclasses import dataclass
 from typing import Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, Set, Tuple
 
 from .. import orm
@@ -33,6 +32,7 @@ from .graphs import graph_for
 from .callsites import CallSites
 from .resolve import Resolver
 from ..paths import inside
+from ..records import dataclass
 from .scope import ModuleScope
 from .support_code import is_test_support_module, shows_test_support
 

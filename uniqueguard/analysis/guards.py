@@ -11,11 +11,11 @@ from __future__ import annotations
 import ast
 import enum
 import functools
-from dataclasses import dataclass
 from typing import FrozenSet, List, Optional, Set, Tuple
 
 from .. import orm
 from ..index.sources import project_function, project_method
+from ..records import dataclass
 from .resolve import Resolver, unchained
 from .scope import FUNCTION_NODES, BindingKind, FunctionNode, ModuleScope, caught, exception_names
 

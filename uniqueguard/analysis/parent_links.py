@@ -33,13 +33,13 @@ the lookup finds that row. The fields the lookup pins are written with the found
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
 from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 from .. import orm
 from ..index.facts import positional_parameters
 from ..index.sources import project_function, project_method
 from ..index.uniqueness import ModelInfo, UniqueSet
+from ..records import dataclass
 from .resolve import Resolver, unchained
 from .scope import BindingKind, ModuleScope
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import ast
 import enum
-from dataclasses import dataclass
 from typing import Callable, Dict, Iterable, List, Optional, Tuple, Union
 
 from ..index.facts import Names, child_nodes, collect_imports, dotted_name, node_fields, positional_parameters
+from ..records import dataclass
 
 FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]

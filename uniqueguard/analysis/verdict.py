@@ -5,11 +5,11 @@ the text a front end prints, so wording changes in one place and tests can look 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 from typing import Optional, Tuple
 
 from ..index.uniqueness import UniqueSet
 from ..index.validation import FormFix, FormFixKind, ValidationSeen
+from ..records import dataclass
 
 
 class Fix(enum.Enum):

@@ -16,12 +16,12 @@ import hashlib
 import json
 import os
 from collections import Counter
-from dataclasses import dataclass
 from typing import Callable, Iterable, List, Tuple
 
 from ..findings import Finding
 from ..index.discovery import folder_with
 from ..paths import relative_posix
+from ..records import dataclass
 
 FORMAT = 1
 CONFIG_FILES = ("pyproject.toml", "setup.cfg", "tox.ini", ".flake8")

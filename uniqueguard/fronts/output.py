@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from dataclasses import dataclass
 import io
 import json
 import os
@@ -13,6 +12,7 @@ from typing import Callable, Dict, List, Tuple
 from .. import __version__
 from ..docs import page
 from ..findings import Finding
+from ..records import dataclass
 from ..rules import BY_CODE, RULES
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -23,9 +23,9 @@ import functools
 import os
 import re
 import time
-from dataclasses import dataclass
 from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
+from ..records import dataclass
 from . import discovery
 from .cache import JsonStore, sha1, stamp
 from .facts import resolve_relative

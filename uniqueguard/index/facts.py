@@ -14,10 +14,10 @@ import ast
 import builtins
 import re
 import sys
-from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Tuple
 
 from .. import orm
+from ..records import dataclass
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
 

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import array
 import ast
+import codecs
 import functools
 import os
+import re
 from typing import Dict, Iterable, Iterator, Optional, Tuple
 
 from .cache import stamp
@@ -171,6 +173,24 @@ class Layout:
         return None
 
 
+# PEP 263's cookie, as Python's tokenizer reads it on either of the first two lines
+_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.ASCII)
+_LINE_END = re.compile(rb"\r\n?|\n")
+
+
+def _declares_utf8(data: bytes) -> bool:
+    """Whether Python reads `data` as UTF-8: no coding cookie on its first two lines, or one naming UTF-8
+    (any spelling or alias). Any other cookie, or one naming no known codec: False."""
+    for line in _LINE_END.split(data, 2)[:2]:
+        found = _COOKIE.match(line)
+        if found is not None:
+            try:
+                return codecs.lookup(found.group(1).decode("ascii")).name == "utf-8"
+            except LookupError:
+                return False
+    return True
+
+
 def _lines(node) -> Tuple[int, int, int]:
     first = min([node.lineno] + [d.lineno for d in node.decorator_list])
     return first, node.lineno, node.end_lineno or node.lineno
@@ -199,14 +219,16 @@ def _parse_span(path: str, layout: Layout, span: Tuple[int, int, int], indented:
     """The definition at `span`, parsed from its own lines of the file at their own line numbers (blank
     lines before it) and columns (a method's indented lines under an `if 1:`, unchanged): the node a
     whole parse gives. None when the file is not what the layout was read from, or not plain UTF-8 text
-    (a coding cookie), or the lines do not parse to that definition: then the module is parsed whole."""
+    (a coding cookie naming another encoding), or the lines do not parse to that definition: then the
+    module is parsed whole. A cookie declaring UTF-8 (`# -*- coding: utf-8 -*-`, at the top of most
+    modules written for Python 2) changes nothing: the text is what Python reads."""
     first, line, last = span
     try:
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError:
         return None
-    if len(data) != layout.stamp[0] or b"coding" in b"\n".join(data.split(b"\n", 2)[:2]):
+    if len(data) != layout.stamp[0] or not _declares_utf8(data):
         return None
     try:
         text = data.decode("utf-8")

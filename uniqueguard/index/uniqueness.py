@@ -10,9 +10,10 @@ its concrete model's uniqueness and its own Meta constraints are never created; 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Dict, List, Optional, Protocol, Sequence, Tuple
 
+from ..records import dataclass
 from .facts import KWARGS_GET, UNKNOWN, CallValue, ClassFacts, DictValue, Ref
 
 MODEL_ROOTS = frozenset({"django.db.models.Model", "django.db.models.base.Model",

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import ast
 import enum
-from dataclasses import dataclass
 from typing import Callable, Dict, FrozenSet, Iterable, Optional, Tuple
 
 from .. import orm
+from ..records import dataclass
 from .facts import (QUERY_METHODS, CallValue, ClassFacts, DictValue, ModuleFacts, Ref, dotted_name,
                     positional_parameters)
 from .modules import ModuleIndex
