@@ -29,7 +29,9 @@ def test_a_cache_entry_of_the_wrong_shape_is_rebuilt(tmp_path):
     (cache_file,) = [p for p in cache.glob("*.json") if "-" not in p.stem]  # the facts file (others: "<root>-<kind>")
     data = json.loads(cache_file.read_text())
     (key,) = [k for k in data["entries"] if k.endswith("accounts/models.py")]
-    data["entries"][key]["facts"]["classes"] = [None]  # valid JSON, the stamp still matches
+    facts = json.loads(data["entries"][key]["facts"])  # each entry's facts are JSON text of their own
+    facts["classes"] = [None]  # valid JSON, the stamp still matches
+    data["entries"][key]["facts"] = json.dumps(facts)
     cache_file.write_text(json.dumps(data))
     assert _check(tree, cache) == clean
     assert _check(tree, cache) == clean  # and the rebuilt entry serves the next run

@@ -92,15 +92,22 @@ def test_corrupt_and_foreign_caches_are_ignored(project, tmp_path):
         assert again.modules.cache.hits == 0
         assert again.model("shop.models.Tag") is not None
     # An entry with the right stamp but mangled facts is dropped, not trusted.
-    data = json.loads(json.dumps({"format": 1, "version": first.modules.cache.entries and __import__("uniqueguard").__version__,
-                                  "root": first.root, "entries": first.modules.cache.entries}))
-    for entry in data["entries"].values():
-        entry["facts"]["classes"] = [["only", "three", 1]]
-    with open(cache_file, "w") as handle:
-        json.dump(data, handle)
-    mangled = build(project, tmp_path)
-    assert mangled.modules.cache.hits == 0
-    assert mangled.model("shop.models.Tag").unique_sets
+    first.modules.cache.dirty = True
+    first.save_cache(throttle=0)
+    with open(cache_file) as handle:
+        good = handle.read()
+    assert build(project, tmp_path).modules.cache.hits > 0  # the file as written is read
+    for mangle in (lambda text: json.dumps({**json.loads(text), "classes": [["only", "three", 1]]}),
+                   json.loads,  # the payload decoded in the file (the previous format's shape), not its text
+                   lambda text: text[:-1]):  # text that is no JSON
+        data = json.loads(good)
+        for entry in data["entries"].values():
+            entry["facts"] = mangle(entry["facts"])
+        with open(cache_file, "w") as handle:
+            json.dump(data, handle)
+        mangled = build(project, tmp_path)
+        assert mangled.modules.cache.hits == 0
+        assert mangled.model("shop.models.Tag").unique_sets
 
 
 def test_cache_location_and_off_switch(project, tmp_path, monkeypatch):

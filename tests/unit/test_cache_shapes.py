@@ -49,7 +49,9 @@ def _cached(project, tmp_path):
 def _rewrite(cache_file, path, mangle):
     with open(cache_file) as handle:
         data = json.load(handle)
-    mangle(data["entries"][path]["facts"])
+    facts = json.loads(data["entries"][path]["facts"])  # each entry's facts are JSON text of their own
+    mangle(facts)
+    data["entries"][path]["facts"] = json.dumps(facts)
     with open(cache_file, "w") as handle:
         json.dump(data, handle)
 

@@ -27,7 +27,8 @@ try:  # CPython's own SHA-1, the same digests: importing `hashlib` loads OpenSSL
 except ImportError:  # another Python, or a build without it
     from hashlib import sha1
 
-FORMAT = 15  # 15: a bare base name is the module's own (`*` imports); 14: MethodFacts.required
+FORMAT = 16  # 16: each entry's facts are JSON text of their own, decoded when asked (FactsCache)
+# 15: a bare base name is the module's own (`*` imports); 14: MethodFacts.required
 # 13: returns keep `obj.__class__(...)` / `type(obj)(...)` whatever their arguments (copy
 # helpers); 12: a method's `self.fields["x"] = Field(...)` (MethodFacts.form_fields); 11: what a field
 # class's `__init__` does to its keywords (keyword_changes); 10: `Manager.from_queryset(QS)` bases are
@@ -220,6 +221,12 @@ class JsonStore:
     SUFFIX = ".json"
     FORMAT = FORMAT
     EXTRAS: Tuple[str, ...] = ()  # records a store keeps besides its entries, each under its own key
+    # Whether each entry's payload is kept (in memory and in the file) as JSON text of its own, decoded
+    # each time it is asked for, never held decoded: for a store whose payloads are read once and turned
+    # into objects of their own (the module facts). Loading the whole file as Python lists and dicts held
+    # every module's facts twice, decoded and as JSON values, about ten times the file's size: a warm
+    # flake8 run peaked above one that rebuilt the facts (weblate 53.6 MB against 47.7, issue 9).
+    TEXT_PAYLOADS = False
     _stamp = staticmethod(stamp)  # what other stores' fingerprints are built from
 
     def __init__(self, root: str, directory: Optional[str]):
@@ -260,7 +267,12 @@ class JsonStore:
         held = self.seen.get(path) if self.seen is not None else None
         if entry.get("stamp") != (held if held is not None else stamp(path)):
             return None
-        return entry.get("facts")
+        payload = entry.get("facts")
+        if not self.TEXT_PAYLOADS:
+            return payload
+        if not isinstance(payload, str):
+            raise ShapeError("expected the payload's JSON text")
+        return json.loads(payload)
 
     def stamp_of(self, path: str) -> Optional[list]:
         """The stamp the entry for `path` was stored with (that of the file now, after `payload` found it)."""
@@ -288,6 +300,8 @@ class JsonStore:
             return
         current = read_at if read_at is not None else stamp(path)
         if current is not None:
+            if self.TEXT_PAYLOADS:
+                payload = json.dumps(payload, separators=(",", ":"))
             self.entries[path] = {"stamp": current, "facts": payload}
             self.dirty = True
 
@@ -320,12 +334,13 @@ class FactsCache(JsonStore):
     """Module facts of files, and the tree's walk (`tree_walk.remember_walk`)."""
 
     EXTRAS = ("walk",)
+    TEXT_PAYLOADS = True  # decoded once per process into ModuleFacts, which the index keeps
 
     def get(self, path: str) -> Optional[ModuleFacts]:
-        payload = self.payload(path)
-        if payload is None:
-            return None
         try:
+            payload = self.payload(path)
+            if payload is None:
+                return None
             facts = decode_module(payload)
         except (KeyError, IndexError, TypeError, ValueError, AttributeError, RecursionError):
             self.forget(path)
@@ -337,10 +352,9 @@ class FactsCache(JsonStore):
         if not self.enabled:
             return
         try:
-            payload = encode_module(facts)
-        except (TypeError, RecursionError):
+            self.store(path, encode_module(facts), read_at)
+        except (TypeError, ValueError, RecursionError):
             return
-        self.store(path, payload, read_at)
 
 
 # ------------------------------------------------------------------------------------------- pruning

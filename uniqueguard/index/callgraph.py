@@ -790,11 +790,18 @@ class SummariesCache(JsonStore):
     # for the modules a file imports as they are (`CallGraph.file_fingerprint`); 8: the modules a file imports
     # (`CallGraph.imports_of`), and summaries valid for the modules its imports reach, transitively; 9: and for
     # the files of the written models' classes and bases, as they were (`Shared.model_files`); 10: only the
-    # imported names that are the tree's modules, for one set of them
-    FORMAT = 10
+    # imported names that are the tree's modules, for one set of them; 11: each file's entry is JSON text
+    FORMAT = 11
+    # A warm run asks every file of the tree for its names and imports, each once (the graph keeps the
+    # answers): decoded only then, an entry is never held both as JSON values and as the graph's answer.
+    TEXT_PAYLOADS = True
 
     def _entry(self, path: str) -> dict:
-        payload = self.payload(path)
+        try:
+            payload = self.payload(path)
+        except (ValueError, RecursionError):  # text that is no JSON: read the file again
+            self.forget(path)
+            return {}
         return payload if isinstance(payload, dict) else {}
 
     def _put(self, path: str, key: str, value: Any, read_at: Optional[list] = None) -> None:
