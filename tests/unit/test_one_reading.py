@@ -1,6 +1,9 @@
 """One reading per module per run: a module the call graph parses for its calls, for one name or several,
 is not parsed again for the other names asked of it, for its index facts, or when it is linted."""
 
+import ast
+import os
+
 import pytest
 
 from test_callgraph import _forget_process_state
@@ -165,3 +168,55 @@ def test_flake8_keeps_no_tree_between_its_files_and_finds_the_same(project, monk
         assert all(built.modules._adopted is None for built in index_project.built_projects())
         assert not [shared for shared in engine._SHARED.values() if shared.graph._texts]  # nor file contents
     assert found == kept_between
+
+
+def test_a_module_read_for_its_helpers_lets_the_last_one_go_before_it_is_parsed(project, monkeypatch):
+    """flake8's peak: a linted module calling helpers in two other modules had both trees (and their
+    scopes) alive together, the first one let go only after the second was parsed. Now, whenever a module
+    is parsed, no tree is kept but the linted module's and those being analysed."""
+    from uniqueguard.fronts.flake8_plugin import UniqueGuardPlugin
+    from uniqueguard.index import discovery, in_hand
+
+    files = dict(FILES)
+    files["shop/awards.py"] = SERVICES.replace("def issue", "def grant").replace("def award", "def confer")
+    files["shop/other.py"] = OTHER + """
+from shop import awards
+
+def celebrate(request):
+    awards.grant(request.GET["code"])
+    awards.confer(request.GET["name"])
+"""
+    files["shop/views.py"] = VIEWS + """
+def guarded(request):
+    from shop import awards
+    try:
+        awards.grant(request.POST["code"])
+        awards.confer(request.POST["name"])
+    except IntegrityError:
+        return None
+"""
+    for relpath, source in files.items():
+        project.write(relpath, source)
+    options = Options(cache=False, extend_select=tuple(rule.code for rule in RULES))
+    monkeypatch.setattr(UniqueGuardPlugin, "options", options)
+    _forget_process_state()
+    linted = str(project.root / "shop/other.py")
+    alive_at_parse = []
+    real = discovery.parse_source
+
+    def parse_source(source, path, *args, **kwargs):
+        others = {p for shared in engine._SHARED.values() if "extractor" in shared.__dict__
+                  for p, reader in shared.extractor._readers.items()
+                  if reader is not None and p != linted and not in_hand.held(p)}
+        alive_at_parse.append((os.path.relpath(path, str(project.root)), sorted(
+            os.path.relpath(p, str(project.root)) for p in others)))
+        return real(source, path, *args, **kwargs)
+
+    monkeypatch.setattr(discovery, "parse_source", parse_source)
+    text = (project.root / "shop/other.py").read_text()
+    plugin = UniqueGuardPlugin(ast.parse(text), linted, text.splitlines(keepends=True))
+    found = sorted((line, message.split()[0]) for line, _, message, _ in plugin.run())
+    assert found == [(5, "UNQ001"), (11, "UNQ001"), (12, "UNQ001")]  # award: open in views too, at its write
+    read = [path for path, _ in alive_at_parse]
+    assert "shop/services.py" in read and "shop/awards.py" in read  # both read for their helpers ...
+    assert all(not others for _, others in alive_at_parse), alive_at_parse  # ... never beside another

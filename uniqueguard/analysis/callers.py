@@ -45,7 +45,7 @@ DJANGO_MODEL_METHODS = orm.SAVE | orm.INSTANCE_VALIDATION | frozenset({
     "save_base", "delete", "adelete", "refresh_from_db", "arefresh_from_db", "from_db", "serializable_value",
     "prepare_database_save", "clean", "clean_fields", "date_error_message", "unique_error_message",
     "get_constraints", "check", "get_deferred_fields"})
-MAX_KEPT_TREES = 1  # parsed caller modules kept in memory at once
+MAX_KEPT_TREES = 0  # parsed modules kept besides the linted one and those being analysed, when another is read
 _WORD = re.compile(r"\w+")
 
 
@@ -136,7 +136,7 @@ class Extractor:
         if path in self._active:
             return self._active[path]
         if path not in self._readers:
-            self._make_room()
+            self.make_room()
             self._readers[path] = None
             dotted, is_package, _ = discovery.module_name(path, self.project.root)
             text = self.texts(path)
@@ -164,7 +164,7 @@ class Extractor:
         """A module read elsewhere (for its helpers): its tree serves the graph too."""
         path = os.path.abspath(path)
         if self._readers.get(path) is None:
-            self._make_room()
+            self.make_room()
         self._set(path, CallSites(scope, resolver, path, self.extra_guards, self.atomic_requests))
         self._texts[path] = hash(text)
 
@@ -184,11 +184,15 @@ class Extractor:
             self._drop(path)
         self._adopted = None
 
-    def _make_room(self) -> None:
-        """Keep memory flat on large projects: room for one more tree beside MAX_KEPT_TREES, the linted
-        module's included, the oldest let go first. A module found unreadable or test support holds no
-        tree and takes no room: it stays remembered, and is not parsed again. A module being analysed
-        (index/in_hand.py) is not let go: its tree is alive anyway until its analysis ends."""
+    def make_room(self) -> None:
+        """Keep memory flat: before another module is parsed, the trees kept beyond MAX_KEPT_TREES go, the
+        oldest first. With none kept, the one module read last stays (its tree serves the next question
+        about it) until the next is read: the trees alive are the linted module's, those being analysed,
+        and at most one other. Let go after the new tree was made, the old one stood beside it at the peak
+        (django-oscar, linting `customer/views.py` read two 40 KB models modules for their helpers: +1 MB
+        of flake8's peak). A module found unreadable or test support holds no tree and takes no room: it
+        stays remembered, and is not parsed again. A module being analysed (index/in_hand.py) is not let
+        go: its tree is alive anyway until its analysis ends."""
         trees = [p for p, reader in self._readers.items() if reader is not None]
         excess = len(trees) - MAX_KEPT_TREES
         for oldest in [p for p in trees if p != self._adopted and not in_hand.held(p)][:max(0, excess)]:

@@ -368,6 +368,8 @@ def _for_helpers(path: str, text_: str, options: Options) -> Optional["_Analysis
     and this analysis share one reading of the module."""
     _import_analysis()
     shared = _shared(project_for(path, options), options)
+    if shared.extractor.kept(path, text_) is None and tree_in_hand(path) is None:
+        shared.extractor.make_room()  # the module read before this one goes before this one is parsed
     with holding(path):
         try:
             read = _read_module(shared, path, path, text_, None, options)
