@@ -68,7 +68,7 @@ def run_engine(root: str) -> list:
 
     warnings.simplefilter("ignore")
     options = Options(root=root, cache=False)
-    if "select" in getattr(Options, "__dataclass_fields__", {}):  # the engine applies rule selection: all rules
+    if "select" in options.__dict__:  # the engine applies rule selection (a field of Options): all rules
         from uniqueguard.rules import RULES
 
         options = Options(**{**options.__dict__, "extend_select": tuple(rule.code for rule in RULES)})

@@ -35,7 +35,7 @@ def engine(root: str, out: str) -> None:
     from uniqueguard.paths import DEFAULT_EXCLUDE, matches, relative_posix
 
     options = Options(root=root, exclude=(), cache=False)
-    if "select" in getattr(Options, "__dataclass_fields__", {}):  # the engine applies rule selection: all rules
+    if "select" in options.__dict__:  # the engine applies rule selection (a field of Options): all rules
         from uniqueguard.rules import RULES
 
         options = Options(**{**options.__dict__, "extend_select": tuple(rule.code for rule in RULES)})

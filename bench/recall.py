@@ -107,7 +107,7 @@ def judge(case: dict, cache: str) -> dict:
 
     root = fetch(case["requirement"], cache)
     options = Options(root=root, cache=False, strict=True)
-    if "select" in getattr(Options, "__dataclass_fields__", {}):  # the engine applies rule selection: all rules
+    if "select" in options.__dict__:  # the engine applies rule selection (a field of Options): all rules
         from uniqueguard.rules import RULES
 
         options = Options(**{**options.__dict__, "extend_select": tuple(rule.code for rule in RULES)})

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import collections
-import dataclasses
 import os
 import textwrap
 from pathlib import Path
 
 import pytest
 
+from uniqueguard import records
 from uniqueguard.analysis.engine import Options, check_source
 from uniqueguard.index import discovery
 from uniqueguard.rules import RULES
@@ -45,9 +45,9 @@ class Project:
         """Every rule's verdicts, the off-by-default UNQ004 too (a front end's selection is tested in e2e)."""
         path = self.root / relpath
         if strict:
-            options = dataclasses.replace(options, strict=True)
+            options = records.replace(options, strict=True)
         if options.select is None:
-            options = dataclasses.replace(options, extend_select=options.extend_select + ALL_CODES)
+            options = records.replace(options, extend_select=options.extend_select + ALL_CODES)
         # Notes about the environment (a package not installed) are said on stderr, not reported.
         return [f for f in check_source(path.read_bytes(), str(path), options) if not f.note]
 

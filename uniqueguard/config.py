@@ -12,11 +12,10 @@ import functools
 import os
 import re
 import sys
-from dataclasses import fields, replace
 from typing import Any, Dict, List, Optional, Tuple
 
 from .paths import DEFAULT_EXCLUDE
-from .records import dataclass
+from .records import dataclass, fields, replace
 from .selection import ignored_here, is_selected
 
 

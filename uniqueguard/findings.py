@@ -6,8 +6,9 @@ rule's symbol (pylint), so a message reads the same everywhere and names its cod
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
 from typing import Optional
+
+from .records import dataclass, field
 
 
 class Failure(enum.Enum):

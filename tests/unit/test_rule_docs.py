@@ -3,13 +3,13 @@ findings its `# UNQ00x` markers announce on the page's *Example* and *Use instea
 block without a marker must lint clean, so the docs cannot drift from the engine."""
 from __future__ import annotations
 
-import dataclasses
 import re
 import textwrap
 from typing import Dict, List, Set, Tuple
 
 import pytest
 
+from uniqueguard import records
 from uniqueguard.analysis.engine import Options, check_source
 from uniqueguard.docs import page
 from uniqueguard.rules import BY_CODE
@@ -85,7 +85,7 @@ def reported(tmp_path, code: str, index: int) -> Set[Tuple[int, str]]:
     view = root / "accounts" / f"example_{index}.py"
     view.write_text(PRELUDE + code)
     # every rule, the off-by-default UNQ004 too: each page shows its own rule
-    options = dataclasses.replace(Options(), strict=True, cache=False, extend_select=tuple(BY_CODE))
+    options = records.replace(Options(), strict=True, cache=False, extend_select=tuple(BY_CODE))
     offset = PRELUDE.count("\n")
     return {(f.line - offset, f.code) for f in check_source(view.read_bytes(), str(view), options) if not f.note}
 

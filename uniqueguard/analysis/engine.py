@@ -13,7 +13,6 @@ import functools
 import gc
 import os
 import re
-from dataclasses import replace
 from typing import TYPE_CHECKING, Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from .. import orm
@@ -26,7 +25,7 @@ from ..findings import Failure, Finding, finding, run_failure
 from .helpers import HelperWrite, Shared
 from ..paths import matches, relative_posix
 from ..index.project import PerCheck, begin_check, begin_run, built_projects, project_for
-from ..records import dataclass
+from ..records import dataclass, replace
 
 if TYPE_CHECKING:  # imported at run time by _import_analysis()
     from . import messages, write_inputs

@@ -19,14 +19,13 @@ import functools
 import os
 import re
 import string
-from dataclasses import astuple
 from typing import TYPE_CHECKING, Any, Callable, Dict, FrozenSet, Iterable, List, Optional
 
 from ..index.cache import JsonStore
 from ..index.callgraph import CallSite, Check, id_name, sites_digest
 from ..index.project import PerCheck
 from ..paths import matches, relative_posix
-from ..records import dataclass
+from ..records import astuple, dataclass
 from .graphs import graph_for
 
 if TYPE_CHECKING:

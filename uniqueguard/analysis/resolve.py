@@ -13,7 +13,6 @@ parameter, `self` in a model method, an attribute set in `__init__`, a FK/O2O at
 from __future__ import annotations
 
 import ast
-from dataclasses import field, replace
 from typing import FrozenSet, List, Optional, Sequence, Tuple
 
 from .. import orm
@@ -24,7 +23,7 @@ from .scope import BindingKind, ModuleScope, statements_in
 from ..index.uniqueness import ModelInfo
 from ..index.form_keys import cleaned_data_keys
 from ..index.validation import Validator, ValidatorKind, classes_returned, validator_for
-from ..records import dataclass
+from ..records import dataclass, field, replace
 
 GET_USER_MODEL = ("django.contrib.auth.get_user_model",)
 GET_MODEL = ("django.apps.apps.get_model", "apps.get_model")

@@ -7,7 +7,6 @@ Unknown `**kwargs` risks every set. A `get_or_create` whose lookup covers a uniq
 from __future__ import annotations
 
 import ast
-from dataclasses import field
 from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 from .. import orm
@@ -23,7 +22,7 @@ from .returned_dicts import returned_keys, unchanged_dict
 from .scope import Binding, BindingKind, ModuleScope, call_label
 from .verdict import Fix
 from ..index.uniqueness import ModelInfo, UniqueSet, as_inherited
-from ..records import dataclass
+from ..records import dataclass, field
 
 
 UNKNOWN_FIELDS = None  # "this write may set any field"

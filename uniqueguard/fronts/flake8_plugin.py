@@ -10,7 +10,6 @@ from __future__ import annotations
 import ast
 import inspect
 import sys
-from dataclasses import replace
 from typing import Iterator, Tuple
 
 from .. import __version__
@@ -18,6 +17,7 @@ from ..config import ConfigError, Options, options_from_mapping
 from ..analysis.engine import check_tree, let_go_of_trees, run_notes, start_run
 from ..findings import said_once
 from .option_spec import add_flake8_options, flake8_mapping
+from ..records import replace
 
 Result = Tuple[int, int, str, type]
 _SAID: set = set()  # notes about the environment already printed by this process

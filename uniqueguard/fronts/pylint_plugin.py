@@ -9,7 +9,6 @@ are `--uniqueguard-<name>` (command line or rc file), over `[tool.uniqueguard]`.
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
 from typing import Any, List, Optional, Tuple
 
 import astroid.builder
@@ -21,6 +20,7 @@ from . import pylint_files, pylint_trees
 from .option_spec import pylint_mapping, pylint_options
 from ..analysis.engine import check_source, check_tree, may_write, run_notes, start_run
 from ..findings import Finding, said_once
+from ..records import replace
 from ..rules import BY_CODE, RULES
 
 

@@ -18,12 +18,11 @@ from __future__ import annotations
 import io
 import re
 import tokenize
-from dataclasses import field
 from typing import Dict, FrozenSet, Iterable, List, Optional, Tuple
 
 from ..docs import find_rule
 from ..findings import Finding
-from ..records import dataclass
+from ..records import dataclass, field
 from ..rules import RULES
 
 # flake8's own patterns (flake8/defaults.py): codes after `noqa:`, else a blanket noqa; a whole file.

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import field
 from typing import Dict, List, Optional, Set, Tuple
 
-from ..records import dataclass
+from ..records import dataclass, field
 from . import discovery
 from .facts import DictValue
 from .modules import MAX_REEXPORT_HOPS, ModuleIndex

@@ -12,10 +12,9 @@ import ast
 import os
 import sys
 import time
-from dataclasses import field
 from typing import Callable, Dict, Iterable, List, Optional, Set, Tuple, TypeVar
 
-from ..records import dataclass
+from ..records import dataclass, field
 from . import discovery, tree_walk
 from .cache import FactsCache, stamp
 from .facts import ClassFacts, MethodFacts, ModuleFacts, Ref, failed_module, module_facts

@@ -10,10 +10,9 @@ its concrete model's uniqueness and its own Meta constraints are never created; 
 """
 from __future__ import annotations
 
-from dataclasses import field, replace
 from typing import Dict, List, Optional, Protocol, Sequence, Tuple
 
-from ..records import dataclass
+from ..records import dataclass, field, replace
 from .facts import KWARGS_GET, UNKNOWN, CallValue, ClassFacts, DictValue, Ref
 
 MODEL_ROOTS = frozenset({"django.db.models.Model", "django.db.models.base.Model",
@@ -543,8 +542,6 @@ def build_model(project: ModelLookup, cls: ClassFacts) -> Optional[ModelInfo]:
 def as_inherited(info: ModelInfo) -> ModelInfo:
     """An abstract model as its concrete children all are: its field-level unique sets, which every
     child inherits whatever its own Meta says (its unique_together/constraints a child's Meta may drop)."""
-    from dataclasses import replace
-
     sets = tuple(s for s in info.unique_sets if s.origin in FIELD_ORIGINS)
     return replace(info, unique_sets=sets, abstract=False, _names=None)
 
