@@ -14,7 +14,7 @@ import ast
 import builtins
 import re
 import sys
-from typing import Any, Dict, List, Optional, Tuple
+from typing import AbstractSet, Any, Dict, Iterable, List, Optional, Tuple
 
 from .. import orm
 from ..records import dataclass
@@ -286,7 +286,7 @@ class Names:
     (weblate's 108 modules read: `django.utils.translation.gettext_lazy` 760 times), each a string of
     its own when built; shared, they are half a megabyte less beside flake8's work (issue 9's memory)."""
 
-    def __init__(self, module: str, imports: dict, local_defs: frozenset = frozenset()):
+    def __init__(self, module: str, imports: dict, local_defs: AbstractSet[str] = frozenset()):
         self.module = module
         self.imports = imports
         self.local_defs = local_defs
@@ -304,6 +304,10 @@ class Names:
     def of(self, node: ast.AST) -> Optional[str]:
         dotted = dotted_name(node)
         return self.qualify(dotted) if dotted is not None else None
+
+    def with_imports(self, local: dict) -> "Names":
+        """These names, and `local` (a function's own imports) over the module's."""
+        return Names(self.module, {**self.imports, **local}, self.local_defs)
 
 
 def literal(node: Optional[ast.AST], names: Names, depth: int = 0) -> Any:
@@ -724,13 +728,17 @@ def _assigned(stmt, names: Names) -> list:
     return []
 
 
-def class_facts(node: ast.ClassDef, module: str, names: Names, depth: int = 0) -> ClassFacts:
+def class_facts(node: ast.ClassDef, module: str, names: Names, depth: int = 0,
+                members: Optional[Iterable[List[ast.stmt]]] = None) -> ClassFacts:
+    """The facts of a class; its body is `node`'s, or the groups of statements `members` gives in order
+    (index/piecewise.py reads a big class a few members at a time)."""
     assigns = []
     methods = []
     meta = None
     nested = []
     # Statements under `if settings.X:` / `else:` / `try:` in a class body count in every branch.
-    for stmt in _module_level_statements(node):
+    groups = (node,) if members is None else (ast.Module(body=body, type_ignores=[]) for body in members)
+    for stmt in (stmt for group in groups for stmt in _module_level_statements(group)):
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
             assigns.extend(_assigned(stmt, names))
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -757,58 +765,148 @@ def _settings_hint(tree: ast.AST) -> Optional[str]:
 
 def module_facts(tree: ast.Module, module: str, path: str, is_package: bool,
                  want_settings_hint: bool = False) -> ModuleFacts:
-    imports, stars = collect_imports(tree, module, is_package)
-    local_defs = frozenset(
-        node.name for node in tree.body if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)))
-    names = Names(module, imports, local_defs)
-    classes = []
-    assigns = []
-    functions = []
-    for node in _module_level_statements(tree):
-        if isinstance(node, ast.ClassDef):
-            classes.append(class_facts(node, module, names))
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            functions.append(_method_facts(node, names))
-        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
-            assigns.extend(_assigned(node, names))
-        elif (isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name)
-              and isinstance(node.op, ast.Add)):
-            # INSTALLED_APPS += [...]: keep what is added so app labels are still found.
-            assigns.append((node.target.id + "+", literal(node.value, names)))
-    hint = _settings_hint(tree) if want_settings_hint else None
-    receivers, connections = _receivers(tree, names)
-    return ModuleFacts(module, path, is_package, tuple(sorted(imports.items())), stars, tuple(classes),
-                       tuple(assigns), hint, None, receivers, connections, tuple(functions))
+    """The facts of a module parsed whole."""
+    reader = ModuleReader(module, is_package, want_settings_hint)
+    reader.add(tree.body)
+    return reader.finish(path, tree)
+
+
+class ModuleReader:
+    """Builds a module's facts from its top-level statements, given in source order one group at a time
+    (`add`), so that a big module need not be one tree in memory: index/piecewise.py parses it a few
+    kilobytes at a time when it is read beside a module under analysis (issue 9's memory). Parsed whole,
+    a module is one group.
+
+    A group's imports and top-level names are taken before its statements are read, as a whole parse
+    takes the module's. With `asked`, every name resolved is noted, and a later group that imports or
+    defines one of them again raises `Reread`: what was resolved may not be what a whole parse resolves
+    (an import at the bottom of a models module, against a circular import), so the caller reads it
+    whole. A function calling one defined further down is the common case, so the caller may give the
+    top-level names it expects (`defined`, read from the text); `finish` raises `Reread` when the
+    groups did not define exactly those. Parsed in groups, a module's `post_save.connect()` calls
+    cannot be read (`finish` needs the tree for them): index/piecewise.py reads whole a module whose
+    text names `connect`."""
+
+    def __init__(self, module: str, is_package: bool, want_settings_hint: bool = False,
+                 asked: Optional[set] = None, defined: Optional[set] = None):
+        self.module = module
+        self.is_package = is_package
+        self.want_settings_hint = want_settings_hint
+        self.imports: dict = {}
+        self.local_defs: set = set(defined or ())
+        self.expected = defined
+        self.defined: set = set()
+        self.asked = asked
+        self.names: Names = (Names(module, self.imports, self.local_defs) if asked is None
+                             else AskedNames(module, self.imports, self.local_defs, asked))
+        self.stars: list = []
+        self.classes: list = []
+        self.assigns: list = []
+        self.functions: list = []
+        self.settings_hint: Optional[str] = None
+        # name → (as a decorated receiver, as a candidate receiver), per module-level function, in order
+        self.receivers: Dict[str, Tuple[Optional[ReceiverFacts], Optional[ReceiverFacts]]] = {}
+
+    def add(self, body: List[ast.stmt], members: Optional[Iterable[List[ast.stmt]]] = None) -> None:
+        """The next top-level statements of the module, in source order; with `members`, `body` is one
+        class whose statements these groups are (see `class_facts`)."""
+        group = ast.Module(body=body, type_ignores=[])
+        imports, stars = collect_imports(group, self.module, self.is_package)
+        defs = {node.name for node in body if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))}
+        if self.asked:
+            bound = {name for name, target in imports.items() if self.imports.get(name) != target}
+            if not self.asked.isdisjoint(bound | (defs - self.local_defs)):
+                raise Reread(self.module)
+        self.imports.update(imports)
+        self.stars.extend(stars)
+        self.local_defs.update(defs)
+        self.defined.update(defs)
+        names = self.names
+        for node in _module_level_statements(group):
+            if isinstance(node, ast.ClassDef):
+                self.classes.append(class_facts(node, self.module, names, members=members))
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.functions.append(_method_facts(node, names))
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+                self.assigns.extend(_assigned(node, names))
+            elif (isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name)
+                  and isinstance(node.op, ast.Add)):
+                # INSTALLED_APPS += [...]: keep what is added so app labels are still found.
+                self.assigns.append((node.target.id + "+", literal(node.value, names)))
+        for node in body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.receivers[node.name] = _receiver_roles(node, names)
+        if self.want_settings_hint:
+            # The whole module's walk meets its last statements first: a later group's hint wins.
+            self.settings_hint = _settings_hint(group) or self.settings_hint
+
+    def finish(self, path: str, tree: Optional[ast.Module] = None) -> ModuleFacts:
+        """The facts; `tree`, the module parsed whole, for its `post_save.connect()` calls."""
+        if self.expected is not None and self.defined != self.expected:
+            raise Reread(self.module)
+        receivers, connections = _receivers(self.receivers, tree, self.names)
+        return ModuleFacts(self.module, path, self.is_package, tuple(sorted(self.imports.items())), tuple(self.stars),
+                           tuple(self.classes), tuple(self.assigns), self.settings_hint, None, receivers,
+                           connections, tuple(self.functions))
+
+
+class Reread(Exception):
+    """A module read in groups of statements has to be read whole (see ModuleReader)."""
+
+
+class AskedNames(Names):
+    """Names that notes each name it is asked to resolve (ModuleReader's `asked`)."""
+
+    def __init__(self, module: str, imports: dict, local_defs, asked: set):
+        super().__init__(module, imports, local_defs)
+        self.asked = asked
+
+    def qualify(self, dotted: str) -> str:
+        self.asked.add(dotted.partition(".")[0])
+        return super().qualify(dotted)
+
+    def with_imports(self, local: dict) -> Names:
+        return AskedNames(self.module, {**self.imports, **local}, self.local_defs, self.asked)
 
 
 # Calls in a receiver that insert a row (or make sure one exists) holding a reference to the instance.
 _INSERTING = orm.INSERTS_FROM_KEYWORDS
 
 
-def _receivers(tree: ast.Module, names: Names) -> Tuple[tuple, tuple]:
+def _receiver_roles(node, names: Names) -> Tuple[Optional[ReceiverFacts], Optional[ReceiverFacts]]:
+    """A module-level function as a `@receiver(post_save, sender=X)` (its last such decorator), and as a
+    candidate another module may connect: a plain function taking an `instance`."""
+    decorated = None
+    for decorator in node.decorator_list:
+        if (isinstance(decorator, ast.Call) and (names.of(decorator.func) or "").endswith("receiver")
+                and decorator.args and _names_post_save(decorator.args[0], names)):
+            decorated = _receiver(node, _keyword(decorator, "sender"), names)
+    candidate = None
+    if not node.decorator_list and "instance" in _parameters(node):
+        candidate = _receiver(node, None, names, connected=False)
+    return decorated, candidate
+
+
+def _receivers(roles: dict, tree: Optional[ast.Module], names: Names) -> Tuple[tuple, tuple]:
     """(receivers, connections) of a module. Receivers: `@receiver(post_save, sender=X)` functions,
     functions connected here with `post_save.connect(f, sender=X)`, and, as candidates another module may
     connect, plain module-level functions taking an `instance` — each with what it inserts for the saved
     instance. Connections: `post_save.connect(<function of another module>, sender=X)`, at module level
-    or in an AppConfig's `ready()`."""
-    functions = {node.name: node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    found: Dict[str, ReceiverFacts] = {}
+    or in an AppConfig's `ready()`; read from `tree`, the module parsed whole."""
+    found: Dict[str, ReceiverFacts] = {name: decorated for name, (decorated, _) in roles.items() if decorated}
     connections = []
-    for node in functions.values():
-        for decorator in node.decorator_list:
-            if (isinstance(decorator, ast.Call) and (names.of(decorator.func) or "").endswith("receiver")
-                    and decorator.args and _names_post_save(decorator.args[0], names)):
-                found[node.name] = _receiver(node, _keyword(decorator, "sender"), names)
-    for call, scope_names in _connect_calls(tree, names):
-        target, sender = call.args[0], _keyword(call, "sender")
-        if isinstance(target, ast.Name) and target.id in functions and target.id not in scope_names.imports:
-            found[target.id] = _receiver(functions[target.id], sender, names)
-        elif scope_names.of(target):
-            connections.append((scope_names.of(target),
-                                literal(sender, scope_names) if sender is not None else None))
-    for name, node in functions.items():
-        if name not in found and not node.decorator_list and "instance" in _parameters(node):
-            found[name] = _receiver(node, None, names, connected=False)
+    if tree is not None:
+        functions = {node.name: node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        for call, scope_names in _connect_calls(tree, names):
+            target, sender = call.args[0], _keyword(call, "sender")
+            if isinstance(target, ast.Name) and target.id in functions and target.id not in scope_names.imports:
+                found[target.id] = _receiver(functions[target.id], sender, names)
+            elif scope_names.of(target):
+                connections.append((scope_names.of(target),
+                                    literal(sender, scope_names) if sender is not None else None))
+    for name, (_, candidate) in roles.items():
+        if name not in found and candidate is not None:
+            found[name] = candidate
     return tuple(r for r in found.values() if r.creates), tuple(connections)
 
 
@@ -836,7 +934,7 @@ def _with_inner_imports(function, names: Names) -> Names:
     if not inner:
         return names
     local, _ = collect_imports(ast.Module(body=inner, type_ignores=[]), names.module, False)
-    return Names(names.module, {**names.imports, **local}, names.local_defs)
+    return names.with_imports(local)
 
 
 def positional_parameters(node: Optional[ast.AST]) -> List[str]:
@@ -913,6 +1011,6 @@ def failed_module(module: str, path: str, is_package: bool, error: str) -> Modul
 
 __all__ = [
     "UNKNOWN", "Ref", "CallValue", "DictValue", "MethodFacts", "ClassFacts", "ModuleFacts", "ReceiverFacts", "Names",
-    "literal", "module_facts", "failed_module", "collect_imports", "dotted_name", "resolve_relative",
-    "QUERY_METHODS",
+    "literal", "module_facts", "ModuleReader", "Reread", "failed_module", "collect_imports", "dotted_name",
+    "resolve_relative", "QUERY_METHODS",
 ]

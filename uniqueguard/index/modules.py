@@ -18,8 +18,9 @@ from ..records import dataclass, field
 from . import discovery, tree_walk
 from .cache import FactsCache, stamp
 from .facts import ClassFacts, MethodFacts, ModuleFacts, Ref, failed_module, module_facts
-from .in_hand import tree_of
-from .sources import note_layout
+from . import piecewise
+from .in_hand import held, tree_in_hand, tree_of
+from .sources import Layout, note_layout
 
 T = TypeVar("T")
 
@@ -158,7 +159,8 @@ class ModuleIndex:
             except RecursionError:
                 adopted = None
             if adopted is not None:
-                note_layout(path, self._stamps[path], adopted_name, adopted_package, tree, adopted.imports)
+                note_layout(path, adopted_package, Layout(self._stamps[path], adopted_name, tree.body,
+                                                          imports=adopted.imports))
                 self._facts_by_path[path] = adopted
                 return adopted
         cached = None if want_settings_hint else self.cache.get(path)
@@ -168,9 +170,8 @@ class ModuleIndex:
             self._facts_by_path[path] = cached
             return cached
         try:
-            tree = tree_of(path)
-            facts = module_facts(tree, dotted, path, is_package, want_settings_hint)
-            note_layout(path, self._stamps[path], dotted, is_package, tree, facts.imports)  # for sources.py
+            facts, layout = self._read(path, dotted, is_package, want_settings_hint)
+            note_layout(path, is_package, layout)  # for sources.py
         except discovery.ParseFailure as exc:
             facts = failed_module(dotted, path, is_package, str(exc))
             self.problems.unreadable[path] = str(exc)
@@ -182,6 +183,25 @@ class ModuleIndex:
         if not want_settings_hint:
             self.cache.put(path, facts, self._stamps[path])
         return facts
+
+    def _read(self, path: str, dotted: str, is_package: bool, want_settings_hint: bool) -> Tuple[ModuleFacts, Layout]:
+        """A module's facts and layout: from the tree of a module under analysis when it is in hand (or
+        will be: a held module keeps the tree parsed here), else a group of statements at a time
+        (index/piecewise.py), else parsed whole. Raises ParseFailure and RecursionError."""
+        status = self._stamps[path]
+        data = None
+        if tree_in_hand(path) is None and not held(path):
+            try:
+                with open(path, "rb") as handle:
+                    data = handle.read()
+            except OSError:
+                data = None  # parse_file says why
+            found = piecewise.read(data, path, dotted, is_package, status, want_settings_hint) if data else None
+            if found is not None:
+                return found
+        tree = tree_of(path, data)
+        facts = module_facts(tree, dotted, path, is_package, want_settings_hint)
+        return facts, Layout(status, dotted, tree.body, imports=facts.imports)
 
     def stamp_when_read(self, path: str, seen: Optional[Dict[str, Optional[list]]] = None) -> Optional[list]:
         """The stamp of a file when its facts were read (what they are true for), else as another reader

@@ -122,12 +122,22 @@ class Layout:
 
     __slots__ = ("stamp", "module", "owners", "names_", "lines", "imports", "_names")
 
-    def __init__(self, status: list, module: str, body: Iterable[ast.stmt], names: Optional[Names] = None,
-                 imports: tuple = ()):
+    def __init__(self, status: Optional[list], module: str, body: Iterable[ast.stmt] = (),
+                 names: Optional[Names] = None, imports: tuple = ()):
         self.stamp = status
         self.module = module
-        owners, names_, lines = [], [], array.array("i")
-        classes = set()
+        self.owners: list = []
+        self.names_: list = []
+        self.lines = array.array("i")
+        self.imports = imports
+        self._names = names
+        self.add(body)
+
+    def add(self, body: Iterable[ast.stmt]) -> None:
+        """The module's next top-level statements, in source order (index/piecewise.py reads a module a
+        group of statements at a time)."""
+        owners, names_, lines = self.owners, self.names_, self.lines
+        classes = {owner for owner, name in zip(owners, names_) if not name}
         for node in body:
             if isinstance(node, FUNCTIONS):
                 owners.append("")
@@ -138,18 +148,23 @@ class Layout:
                 owners.append(node.name)
                 names_.append("")
                 lines.extend((0, 0, 0))
-                for sub in node.body:
-                    if isinstance(sub, FUNCTIONS):
-                        owners.append(node.name)
-                        names_.append(sub.name)
-                        lines.extend(_lines(sub))
+                self.add_methods(node.name, node.body)
             elif isinstance(node, ast.ClassDef):  # a later class of the same name: only its name counts
                 owners.append(node.name)
                 names_.append("")
                 lines.extend((0, 0, 0))
-        self.owners, self.names_, self.lines = tuple(owners), tuple(names_), lines
-        self.imports = imports
-        self._names = names
+
+    def has_class(self, name: str) -> bool:
+        return any(owner == name and not what for owner, what in zip(self.owners, self.names_))
+
+    def add_methods(self, owner: str, body: Iterable[ast.stmt]) -> None:
+        """The direct methods among `body`, statements of the class `owner` just added (the first of its
+        name), in source order."""
+        for sub in body:
+            if isinstance(sub, FUNCTIONS):
+                self.owners.append(owner)
+                self.names_.append(sub.name)
+                self.lines.extend(_lines(sub))
 
     @property
     def names(self) -> Names:
@@ -191,6 +206,23 @@ def _declares_utf8(data: bytes) -> bool:
     return True
 
 
+def python_text(data: bytes) -> Optional[str]:
+    """A file's text as Python reads it, its lines ended by "\\n" alone, when it is plain UTF-8 (a cookie
+    declaring UTF-8 included: the first line of most modules written for Python 2); None for any other
+    encoding or undecodable bytes, which only a whole parse of the bytes reads right."""
+    if not _declares_utf8(data):
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:  # Python ends lines at \r\n, \r and \n alike
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
 def _lines(node) -> Tuple[int, int, int]:
     first = min([node.lineno] + [d.lineno for d in node.decorator_list])
     return first, node.lineno, node.end_lineno or node.lineno
@@ -199,13 +231,12 @@ def _lines(node) -> Tuple[int, int, int]:
 _LAYOUTS: Dict[str, Layout] = {}  # path → the layout of its last parse
 
 
-def note_layout(path: str, status: Optional[list], module: str, is_package: bool, tree: ast.Module,
-                imports: tuple) -> None:
-    """The index parsed `path` for its facts (as `module`, its imports `imports` as the facts hold them):
-    a definition asked of it later is parsed alone. Only when the facts were read as this module reads
+def note_layout(path: str, is_package: bool, layout: Layout) -> None:
+    """The index parsed `path` for its facts (as `layout.module`, its imports as the facts hold them): a
+    definition asked of it later is parsed alone. Only when the facts were read as this module reads
     them (same dotted name, package or not), so its Names are those a whole parse here would give."""
-    if status is not None and is_package == _is_package(path):
-        _LAYOUTS[path] = Layout(status, module, tree.body, imports=imports)
+    if layout.stamp is not None and is_package == _is_package(path):
+        _LAYOUTS[path] = layout
 
 
 def _fresh_layout(path: str, module: str) -> Optional[Layout]:
@@ -219,25 +250,16 @@ def _parse_span(path: str, layout: Layout, span: Tuple[int, int, int], indented:
     """The definition at `span`, parsed from its own lines of the file at their own line numbers (blank
     lines before it) and columns (a method's indented lines under an `if 1:`, unchanged): the node a
     whole parse gives. None when the file is not what the layout was read from, or not plain UTF-8 text
-    (a coding cookie naming another encoding), or the lines do not parse to that definition: then the
-    module is parsed whole. A cookie declaring UTF-8 (`# -*- coding: utf-8 -*-`, at the top of most
-    modules written for Python 2) changes nothing: the text is what Python reads."""
+    (`python_text`), or the lines do not parse to that definition: then the module is parsed whole."""
     first, line, last = span
     try:
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError:
         return None
-    if len(data) != layout.stamp[0] or not _declares_utf8(data):
+    text = python_text(data) if layout.stamp is not None and len(data) == layout.stamp[0] else None
+    if text is None:
         return None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if "\r" in text:  # Python ends lines at \r\n, \r and \n alike
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
     if last > len(lines) or (indented and first < 2):
         return None
