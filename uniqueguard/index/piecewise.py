@@ -5,8 +5,10 @@ module's writes are judged, beside the linted module's tree and the helper's. Pa
 forms or models module is a tree of ~9 MB for that moment, and the memory the process took for it is not
 given back (pymalloc arenas stay partly used): weblate's peak RSS under flake8 was made so (issue 9's
 memory target; bench/RESULTS.md, eleventh round). Read here, only one group of statements is a tree at
-a time (`GROUP` characters, or one statement when it is longer), and each line is parsed once, as a
-whole parse would.
+a time (`GROUP` characters, or one statement when it is longer), and each line is parsed about once.
+A class longer than `GROUP` (one models class can be most of a module) is read the same way a level
+down: its header with a `pass` body, then its members a group at a time under an `if 1:` at their own
+columns (`BigClass`).
 
 **Where statements start, without tokenizing.** A top-level statement starts on a line at column 0
 that is not blank, not a comment, not a closing bracket and not an `else`/`elif`/`except`/`finally`
@@ -15,17 +17,20 @@ group begins where the last one ended, at a true statement start. It ends before
 taken when it parses: cut inside a string, a bracket, a continuation or a decorated definition, the
 text ends in a syntax error, since the tokenizer reads it from the same state as the whole module.
 After a failed attempt the group at least doubles, so the text parsed stays within a few times its
-size; a group that fails up to the end of the file means the file does not parse, and it is read whole
-to say why (UNQ000).
+size (over the bench corpora, 1.006 times the text read); a group that fails up to the end of the file
+means the file does not parse, and it is read whole to say why (UNQ000). Where a group ends is only
+chosen by the text (before a long statement, so that it is a group of its own: `_LIKELY`); whether the
+cut is right is always decided by parsing.
 
 **When it is read whole instead** (`None`): the text is not plain UTF-8 (`sources.python_text`), it
 names `connect` (the facts of `post_save.connect()` calls are read from the whole tree), it turns on a
-`__future__` feature that changes the grammar, or a later group imports or defines a name an earlier
-group resolved (`facts.Reread`).
+`__future__` feature that changes the grammar, a later group imports a name an earlier group resolved,
+or the top-level names defined are not those its `def`/`class` lines say (`facts.Reread`).
 """
 from __future__ import annotations
 
 import ast
+import itertools
 import re
 from typing import Iterator, List, Optional, Pattern, Tuple, Union
 
@@ -50,7 +55,7 @@ def _names_connect(text: str) -> bool:
     """Whether the word `connect` is in the text (a `\\b` pattern searches several times slower)."""
     at = text.find("connect")
     while at >= 0:
-        before, after = text[at - 1:at] if at else "", text[at + 7:at + 8]
+        before, after = text[at - 1:at], text[at + 7:at + 8]  # at 0, text[-1:0] is ""
         if not (before.isalnum() or before == "_" or after.isalnum() or after == "_"):
             return True
         at = text.find("connect", at + 7)
@@ -65,9 +70,9 @@ def read(data: bytes, path: str, module: str, is_package: bool, status: Optional
     if text is None or "barry_as_FLUFL" in text or _names_connect(text):
         return None
     defined = {found.group(1) for found in _DEFINED.finditer(text)}
-    first = _DEFINED_FIRST.match(text)
-    if first is not None:
-        defined.add(first.group(1))
+    opening = _DEFINED_FIRST.match(text)
+    if opening is not None:
+        defined.add(opening.group(1))
     reader = ModuleReader(module, is_package, want_settings_hint, asked=set(), defined=defined)
     layout = Layout(status, module)
     try:
@@ -152,17 +157,23 @@ def _parse_group(text: str, path: str, begin: int, line: int, starts: Pattern, c
                  wrapped: bool = False) -> Tuple[ast.Module, int]:
     """(the tree, where it ends) of the statements from `begin` (line `line`, from 0) before the first
     `starts` line `GROUP` characters on, or further when that does not parse (`_end`); `wrapped`: a
-    class's members, under an `if 1:` on the line before."""
+    class's members, under an `if 1:` on the line before: they end where the class does, as far as the
+    text tells (`_LIKELY`, past the cuts that failed; a few tries, then the group only doubles)."""
     want = GROUP
-    while True:
+    failed = begin
+    for attempt in itertools.count():
         end = _end(text, begin, want, starts, cut and want == GROUP)
+        if wrapped and attempt < _CLASS_END_TRIES:
+            found = _LIKELY.search(text, failed + 1, end)
+            end = found.start() if found is not None else end
         source = ("\n" * (line - 1) + "if 1:\n" if wrapped else "\n" * line) + text[begin:end]
         try:
             return discovery.parse_source(source, path), end
         except ParseFailure:
             if end >= len(text):
                 raise
-            want = 2 * (end - begin)
+            want, failed = 2 * (end - begin), end
+    raise AssertionError("unreachable")
 
 
 def _line_start(text: str, begin: int, line: int, wanted: int) -> int:
@@ -237,6 +248,7 @@ _CLASS_AT = re.compile(r"(?:@[^\n]*\n)*class\b")
 # An indented line that is neither blank nor a comment, and its indentation
 _INDENTED = re.compile(r"^([ \t]+)(?![ \t\f#\n])", re.MULTILINE)
 _HEADER_TRIES = 8
+_CLASS_END_TRIES = 4
 
 
 def _member_start(indent: str) -> Pattern:
