@@ -17,7 +17,7 @@ group begins where the last one ended, at a true statement start. It ends before
 taken when it parses: cut inside a string, a bracket, a continuation or a decorated definition, the
 text ends in a syntax error, since the tokenizer reads it from the same state as the whole module.
 After a failed attempt the group at least doubles, so the text parsed stays within a few times its
-size (over the bench corpora, 1.006 times the text read); a group that fails up to the end of the file
+size (over the bench corpora, 1.013 times the text read); a group that fails up to the end of the file
 means the file does not parse, and it is read whole to say why (UNQ000). Where a group ends is only
 chosen by the text (before a long statement, so that it is a group of its own: `_LIKELY`); whether the
 cut is right is always decided by parsing.
@@ -37,13 +37,11 @@ from typing import Iterator, List, Optional, Pattern, Tuple, Union
 from . import discovery
 from .discovery import ParseFailure
 from .facts import ModuleFacts, ModuleReader, Reread
-from .sources import Layout, python_text
+from .sources import Layout, placed, python_text
 
 # Characters of source per group: its tree is ~90 times that in memory.
 GROUP = 8192
 
-# A line that may start a top-level statement (see the module docstring)
-_START = re.compile(r"^(?![ \t\f#)\]}\n]|(?:else|elif|except|finally)\b)", re.MULTILINE)
 # The names a module's top-level `def` and `class` statements define, as its text reads (a line of a string
 # may look like one: then the names found differ from those parsed, and the module is read whole); a
 # pattern led by its newline is several times faster to search than one led by `^`
@@ -114,7 +112,7 @@ class BigClass:
         group that ends at column 0 or holds statements after the class (the wrapper's column 0 is the
         module's): where the class ends."""
         text, path, begin, line, indent = self._args
-        starts = _member_start(indent)
+        starts = _statement_start(indent)
         while begin < len(text):
             tree, end = _parse_group(text, path, begin, line, starts, wrapped=True)
             wrapper = tree.body[0] if tree.body else None
@@ -166,9 +164,8 @@ def _parse_group(text: str, path: str, begin: int, line: int, starts: Pattern, c
         if wrapped and attempt < _CLASS_END_TRIES:
             found = _LIKELY.search(text, failed + 1, end)
             end = found.start() if found is not None else end
-        source = ("\n" * (line - 1) + "if 1:\n" if wrapped else "\n" * line) + text[begin:end]
         try:
-            return discovery.parse_source(source, path), end
+            return discovery.parse_source(placed(text[begin:end], line + 1, wrapped), path), end
         except ParseFailure:
             if end >= len(text):
                 raise
@@ -251,6 +248,10 @@ _HEADER_TRIES = 8
 _CLASS_END_TRIES = 4
 
 
-def _member_start(indent: str) -> Pattern:
-    """A line that may start a statement of a class body indented by `indent`, or end the class."""
+def _statement_start(indent: str) -> Pattern:
+    """A line that may start a statement of a class body indented by `indent`, or one at column 0 (see the
+    module docstring): a top-level statement, which ends the class."""
     return re.compile(rf"^(?:{re.escape(indent)})?(?![ \t\f#)\]}}\n]|(?:else|elif|except|finally)\b)", re.MULTILINE)
+
+
+_START = _statement_start("")  # a line that may start a top-level statement

@@ -206,6 +206,13 @@ def _declares_utf8(data: bytes) -> bool:
     return True
 
 
+def placed(segment: str, first: int, indented: bool) -> str:
+    """Source that parses `segment`, lines of a file from line `first` (from 1), at their own lines (blank
+    lines before it) and columns: indented lines (a class's members) under an `if 1:` on the line before,
+    whose body is then what they are."""
+    return ("\n" * (first - 2) + "if 1:\n" + segment) if indented else ("\n" * (first - 1) + segment)
+
+
 def python_text(data: bytes) -> Optional[str]:
     """A file's text as Python reads it, its lines ended by "\\n" alone, when it is plain UTF-8 (a cookie
     declaring UTF-8 included: the first line of most modules written for Python 2); None for any other
@@ -263,10 +270,8 @@ def _parse_span(path: str, layout: Layout, span: Tuple[int, int, int], indented:
     lines = text.split("\n")
     if last > len(lines) or (indented and first < 2):
         return None
-    segment = "\n".join(lines[first - 1:last])
-    source = ("\n" * (first - 2) + "if 1:\n" + segment) if indented else ("\n" * (first - 1) + segment)
     try:
-        tree = parse_source(source, path)
+        tree = parse_source(placed("\n".join(lines[first - 1:last]), first, indented), path)
     except ParseFailure:
         return None
     body = tree.body[0].body if indented and tree.body and isinstance(tree.body[0], ast.If) else tree.body
