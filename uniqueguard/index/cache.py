@@ -331,9 +331,10 @@ class JsonStore:
 
 
 class FactsCache(JsonStore):
-    """Module facts of files, and the tree's walk (`tree_walk.remember_walk`)."""
+    """Module facts of files, the tree's walk (`tree_walk.remember_walk`) and the registry's project-wide
+    indexes as names (`project_indexes`)."""
 
-    EXTRAS = ("walk",)
+    EXTRAS = ("walk", "indexes")
     TEXT_PAYLOADS = True  # decoded once per process into ModuleFacts, which the index keeps
 
     def get(self, path: str) -> Optional[ModuleFacts]:

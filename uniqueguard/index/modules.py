@@ -9,10 +9,11 @@ lazily, once per process, through the on-disk facts cache; files that cannot be 
 from __future__ import annotations
 
 import ast
+import contextlib
 import os
 import sys
 import time
-from typing import Callable, Dict, Iterable, List, Optional, Set, Tuple, TypeVar
+from typing import Callable, Dict, Iterable, Iterator, List, Optional, Set, Tuple, TypeVar
 
 from ..records import dataclass, field
 from . import discovery, tree_walk
@@ -66,6 +67,7 @@ class ModuleIndex:
         self._adopted: Optional[Tuple[str, str, bool, ast.Module]] = None
         self._path_by_module: Dict[str, Optional[str]] = {}
         self._class_cache: Dict[str, Optional[ClassFacts]] = {}
+        self._reads: Optional[Set[str]] = None  # files whose facts were asked for while `recording`
         # Conclusions drawn from class bodies, memoised for the index's life like the class cache
         # (validation.py: whether a form field class queries the value it cleans).
         self.derived: Dict[tuple, object] = {}
@@ -144,6 +146,8 @@ class ModuleIndex:
     def facts_for_path(self, path: str, dotted: Optional[str] = None, is_package: Optional[bool] = None,
                        want_settings_hint: bool = False) -> ModuleFacts:
         path = os.path.abspath(path)
+        if self._reads is not None:
+            self._reads.add(path)
         cached = self._facts_by_path.get(path)
         if cached is not None:
             return cached
@@ -211,6 +215,24 @@ class ModuleIndex:
             return self._stamps[path]
         return seen[path] if seen is not None and path in seen else stamp(path)
 
+    @contextlib.contextmanager
+    def recording(self) -> Iterator[Set[str]]:
+        """The files whose facts are asked for inside the block, each at every ask, read before or not:
+        what an answer built inside it rests on (index/project_indexes.py keeps such answers between
+        processes). Class lookups inside start from nothing, so a class found before the block still
+        shows its module; what they find is kept for afterwards."""
+        outer_reads, outer_classes = self._reads, self._class_cache
+        self._reads, self._class_cache = set(), {}
+        try:
+            yield self._reads
+        finally:
+            found, inner = self._class_cache, self._reads
+            self._reads, self._class_cache = outer_reads, outer_classes
+            if outer_reads is not None:
+                outer_reads.update(inner)
+            for dotted, cls in found.items():
+                outer_classes.setdefault(dotted, cls)
+
     def note_read(self, path: str, status: Optional[list]) -> None:
         """A file read besides its facts (a function body, index/sources.py), stamped as it was read:
         compared with the disk like the files whose facts the index holds (`changed_on_disk`)."""
@@ -269,6 +291,10 @@ class ModuleIndex:
                 path = discovery.module_file(dotted, [STUBS_ROOT])
         self._path_by_module[dotted] = path
         return path
+
+    def installed_roots(self) -> List[str]:
+        """Where installed packages' modules are looked for (a name no project module has)."""
+        return _installed_roots(self.root)
 
     def relative(self, path: Optional[str]) -> str:
         """A path as messages show it: relative to the project root, with `/`."""

@@ -104,13 +104,7 @@ def swappable_models(project) -> dict:
     """setting → the project model whose `Meta.swappable` names it (the app's default model)."""
     found = _SWAPPABLE.get(project)
     if found is None:
-        found = {}
-        for info in project.project_models():
-            meta = info.facts.meta if info.facts is not None else None
-            swappable = meta.assigned("swappable") if meta is not None else None
-            if isinstance(swappable, str) and not info.abstract:
-                found.setdefault(swappable, info)
-        _SWAPPABLE[project] = found
+        found = _SWAPPABLE[project] = project.swappable_models()
     return found
 
 

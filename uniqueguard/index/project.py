@@ -137,6 +137,9 @@ class Project:
     def models_for_class(self, qualname: str) -> List[ModelInfo]:
         return self.registry.models_for_class(qualname)
 
+    def swappable_models(self) -> Dict[str, ModelInfo]:
+        return self.registry.swappable_models()
+
     def related_model(self, owner: ModelInfo, field: FieldInfo) -> Optional[ModelInfo]:
         return self.registry.related_model(owner, field)
 

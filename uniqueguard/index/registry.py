@@ -8,11 +8,13 @@ either side, and the `through` model of a many-to-many (declared, or Django's au
 """
 from __future__ import annotations
 
-from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
+from . import project_indexes
 from .django_settings import Settings, app_package
 from .facts import ClassFacts, Ref, names_auth_user_model
 from .modules import ModuleIndex
+from .project_indexes import Indexes
 from .uniqueness import FieldInfo, ModelInfo, UniqueSet, build_model, configured_model, with_configured
 
 STOCK_USER = "django.contrib.auth.models.User"
@@ -29,12 +31,15 @@ class ModelRegistry:
         self.labels = labels
         self.extra_unique = extra_unique  # configured unique facts: "app.Model" or dotted → field tuples
         self._models: Dict[str, Optional[ModelInfo]] = {}
-        self._bound: Optional[Dict[str, List[ModelInfo]]] = None
         self._project_models: Optional[List[ModelInfo]] = None
         self._user_model: Optional[Tuple[Optional[ModelInfo]]] = None
-        self._reverse: Optional[Dict[str, Dict[str, Relation]]] = None
-        self._one_to_one: Optional[Dict[Tuple[str, str], ModelInfo]] = None
+        self._names: Optional[Indexes] = None  # the project-wide indexes, as names
         self._sole: Dict[str, Optional[Relation]] = {}  # accessor → `sole_reverse_relation`'s answer
+
+    def unbuilt(self) -> "ModelRegistry":
+        """A registry of the same project with nothing built yet: one whose every answer shows all it read
+        (project_indexes.py builds the indexes it keeps with one, inside `ModuleIndex.recording`)."""
+        return ModelRegistry(self.modules, self.settings, self.labels, self.extra_unique)
 
     # ---------------------------------------------------------------------------------------- models
     def model(self, dotted: str) -> Optional[ModelInfo]:
@@ -179,19 +184,29 @@ class ModelRegistry:
         return self._project_models
 
     # ------------------------------------------------------------------------------------- relations
+    def _indexes(self) -> Indexes:
+        """The project-wide indexes as names (project_indexes.py: built once, kept between processes)."""
+        if self._names is None:
+            self._names = project_indexes.indexes(self)
+        return self._names
+
+    def _models_named(self, qualnames: Iterable[str]) -> List[ModelInfo]:
+        return [info for info in map(self.model, qualnames) if info is not None]
+
+    def _relation(self, names: Optional[Tuple[str, str]]) -> Optional[Relation]:
+        """(model, field) for (model name, field name) as the indexes give them."""
+        holder = self.model(names[0]) if names is not None else None
+        field_info = holder.fields.get(names[1]) if holder is not None and names is not None else None
+        return (holder, field_info) if holder is not None and field_info is not None else None
+
     def models_for_class(self, qualname: str) -> List[ModelInfo]:
         """Models whose managers are built from this manager or queryset class (its `self.model`)."""
-        if self._bound is None:
-            bound: Dict[str, List[ModelInfo]] = {}
-            for info in self.project_models():
-                for classes in info.managers.values():
-                    for dotted in classes:
-                        cls = self.modules.find_class(dotted)
-                        key = cls.qualname if cls is not None else dotted
-                        if info not in bound.setdefault(key, []):
-                            bound[key].append(info)
-            self._bound = bound
-        return self._bound.get(qualname, [])
+        return self._models_named(self._indexes().bound.get(qualname, ()))
+
+    def swappable_models(self) -> Dict[str, ModelInfo]:
+        """setting → the project model whose `Meta.swappable` names it (the app's default model)."""
+        found = ((setting, self.model(qualname)) for setting, qualname in self._indexes().swappable.items())
+        return {setting: info for setting, info in found if info is not None}
 
     def related_model(self, owner: ModelInfo, field: FieldInfo) -> Optional[ModelInfo]:
         """The model a ForeignKey/OneToOne/ManyToMany field of `owner` points to."""
@@ -251,28 +266,13 @@ class ModelRegistry:
     def one_to_one_accessor(self, owner_qualname: str, accessor: str) -> Optional[ModelInfo]:
         """The model reached by `instance.<accessor>` through a one-to-one, from either side:
         `user.profile` (Profile.user = OneToOneField(User)) or `profile.user`. None when it is not one."""
-        return self._one_to_one_index().get((owner_qualname, accessor))
+        target = self._indexes().one_to_one.get((owner_qualname, accessor))
+        return self.model(target) if target is not None else None
 
     def one_to_one_targets(self, accessor: str) -> List[ModelInfo]:
         """The models any one-to-one accessor named `accessor` leads to, when the owner is unknown."""
-        return [target for (_, name), target in self._one_to_one_index().items() if name == accessor]
-
-    def _one_to_one_index(self) -> Dict[Tuple[str, str], ModelInfo]:
-        if self._one_to_one is None:
-            index: Dict[Tuple[str, str], ModelInfo] = {}
-            for info in self.project_models():
-                for field_info in info.fields.values():
-                    if field_info.relation != "o2o":
-                        continue
-                    target = self.related_model(info, field_info)
-                    if target is None:
-                        continue
-                    index[(info.qualname, field_info.name)] = target
-                    accessor = self.reverse_accessor(info, field_info)
-                    if accessor is not None:
-                        index[(target.qualname, accessor)] = info
-            self._one_to_one = index
-        return self._one_to_one
+        return self._models_named(target for (_, name), target in self._indexes().one_to_one.items()
+                                  if name == accessor)
 
     def reverse_relations(self, qualname: str) -> Dict[str, Relation]:
         """accessor → (model holding the relation, its field) for relations pointing at `qualname`.
@@ -280,7 +280,9 @@ class ModelRegistry:
         `author.book_set` / `author.books` (related_name) for a ForeignKey or ManyToManyField on Book.
         A OneToOne's reverse accessor is an instance, not a manager, so it is not listed.
         """
-        return self._reverse_index().get(qualname, {})
+        by_accessor = self._indexes().reverse.get(qualname, {})
+        found = ((accessor, self._relation(names)) for accessor, names in by_accessor.items())
+        return {accessor: relation for accessor, relation in found if relation is not None}
 
     def reverse_relation(self, owner: ModelInfo, accessor: str) -> Optional[Relation]:
         """The relation behind `instance.<accessor>` for an instance of `owner`, also one pointing at a
@@ -293,7 +295,7 @@ class ModelRegistry:
             if info.qualname in seen:
                 continue
             seen.add(info.qualname)
-            found = self._reverse_index().get(info.qualname, {}).get(accessor)
+            found = self._relation(self._indexes().reverse.get(info.qualname, {}).get(accessor))
             if found is not None:
                 return found
             queue.extend(base for base in map(self.model, info.base_models) if base is not None)
@@ -308,34 +310,18 @@ class ModelRegistry:
         return self._sole[accessor]
 
     def _sole_reverse_relation(self, accessor: str) -> Optional[Relation]:
-        found: Optional[Relation] = None
-        for by_accessor in self._reverse_index().values():
-            relation = by_accessor.get(accessor)
-            if relation is None:
+        found: Optional[Tuple[str, str]] = None  # (model, field) names
+        for by_accessor in self._indexes().reverse.values():
+            names = by_accessor.get(accessor)
+            if names is None:
                 continue
-            if found is not None and found[0].qualname != relation[0].qualname:
+            if found is not None and found[0] != names[0]:
                 return None  # two models own that accessor: which one is written is unknown
-            if found is not None and not _interchangeable(found[0], found[1].name, relation[1].name):
+            holder = self.model(found[0]) if found is not None else None
+            if holder is not None and found is not None and not _interchangeable(holder, found[1], names[1]):
                 return None  # one model, several relations (`subscription_set` of a user and of a project)
-            found = relation
-        return found
-
-    def _reverse_index(self) -> Dict[str, Dict[str, Relation]]:
-        if self._reverse is None:
-            reverse: Dict[str, Dict[str, Relation]] = {}
-            for info in self.project_models():
-                if info.abstract:
-                    continue  # an abstract model's relations reach the related model through its children
-                for field_info in info.fields.values():
-                    if field_info.relation not in ("fk", "m2m"):
-                        continue
-                    accessor = self.reverse_accessor(info, field_info)
-                    target = self.related_model(info, field_info) if accessor is not None else None
-                    if target is None or accessor is None:
-                        continue
-                    reverse.setdefault(target.qualname, {})[accessor] = (info, field_info)
-            self._reverse = reverse
-        return self._reverse
+            found = names
+        return self._relation(found)
 
     def reverse_accessor(self, holder: ModelInfo, relation: FieldInfo) -> Optional[str]:
         """The attribute Django gives the related model's instances for `relation`, a field of
