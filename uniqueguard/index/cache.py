@@ -57,16 +57,28 @@ def _encode(value: Any) -> Any:
     raise TypeError(f"cannot cache {type(value).__name__}")
 
 
+_LITERALS = frozenset((str, bool, int, float, type(None)))  # JSON's scalars, exactly as `json` makes them
+
+
 def _decode(value: Any) -> Any:
-    if value is None or isinstance(value, (str, bool, int, float)):
+    """What `_encode` wrote, checked as it is rebuilt. Every cached module's every value comes through
+    here in a warm run, so the checks are spelled inline (exact types, as `json` makes them) and the
+    items of a tuple are mapped, not generated: a third of a warm single-file run's decoding."""
+    if type(value) in _LITERALS:
         return value
-    tag = _list(value)[0] if value else None
+    if type(value) is not list or not value:
+        raise ShapeError("expected a literal or a tagged list")
+    tag = value[0]
+    if tag == "T":
+        if len(value) != 2 or type(value[1]) is not list:
+            raise ShapeError("expected a tuple's items")
+        return tuple(map(_decode, value[1]))
+    if tag == "R":  # names interned, as facts.Names gives them: the same few imports recur by the hundred
+        if len(value) != 2 or type(value[1]) is not str:
+            raise ShapeError("expected a reference's name")
+        return Ref(sys.intern(value[1]))
     if tag == "U":
         return UNKNOWN
-    if tag == "T":
-        return tuple(_decode(v) for v in _list(_list(value, 2)[1]))
-    if tag == "R":  # names interned, as facts.Names gives them: the same few imports recur by the hundred
-        return Ref(sys.intern(_str(_list(value, 2)[1])))
     if tag == "C":
         _list(value, 4)
         func = sys.intern(_str(value[1]))
@@ -119,17 +131,23 @@ def _tuple(value: Any) -> tuple:
 
 
 def _strs(value: Any) -> tuple:
-    return tuple(map(_str, _list(value)))
+    if type(value) is not list:
+        raise ShapeError("expected a list of strings")
+    for item in value:
+        if type(item) is not str:
+            raise ShapeError("expected a string")
+    return tuple(value)
 
 
 def _pairs(value: Any, first=_str) -> tuple:
     """((name, value), ...) as `_decode` returns it, a tuple of 2-tuples; `first` checks each name."""
-    pairs = []
-    for item in _tuple(value):
-        if len(_tuple(item)) != 2:
+    if type(value) is not tuple:
+        raise ShapeError("expected pairs")
+    for item in value:
+        if type(item) is not tuple or len(item) != 2:
             raise ShapeError("expected pairs")
-        pairs.append((first(item[0]), item[1]))
-    return tuple(pairs)
+        first(item[0])
+    return value
 
 
 def _encode_method(m: MethodFacts) -> list:
