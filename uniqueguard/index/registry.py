@@ -5,6 +5,9 @@ inheritance rules, plus the unique sets the configuration declares), once per cl
 project's models it keeps the relation indexes the resolver walks: the user model, `"app_label.Model"`
 strings, managers bound to models, reverse managers (`author.book_set`), one-to-one accessors from
 either side, and the `through` model of a many-to-many (declared, or Django's auto-created table).
+The indexes that need every model of the project (managers bound, reverse managers, one-to-one
+accessors, swappable settings) are names kept between processes (`project_indexes`): an answer builds
+only the models it names.
 """
 from __future__ import annotations
 
