@@ -25,7 +25,7 @@ import json
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple
 
 from ..records import dataclass
-from .cache import ShapeError, sha1
+from .cache import _list, _strs, sha1
 
 if TYPE_CHECKING:
     from .registry import ModelRegistry
@@ -114,7 +114,7 @@ def _kept(record: Any, key: str, registry: "ModelRegistry") -> Optional[Indexes]
         if any(modules.stamp_when_read(path) != was for path, was in reads.items()):
             return None
         found = _decode(record)
-    except (KeyError, TypeError, ValueError, OSError):  # ShapeError is a ValueError
+    except (KeyError, TypeError, ValueError, OSError):  # cache.ShapeError is a ValueError
         return None
     for path, reason in errors.items():
         if isinstance(path, str) and isinstance(reason, str):
@@ -132,34 +132,22 @@ def _encode(found: Indexes) -> dict:
 
 def _decode(record: dict) -> Indexes:
     reverse = {target: {accessor: (holder, name) for accessor, holder, name in _rows(by_accessor, 3)}
-               for target, by_accessor in _rows(record["reverse"], 2, _rows_of(3))}
+               for target, by_accessor in _rows(record["reverse"], 2, last=_list)}
     one_to_one = {(owner, accessor): target for owner, accessor, target in _rows(record["one_to_one"], 3)}
-    bound = {cls: models for cls, models in _rows(record["bound"], 2, _names)}
+    bound = {cls: list(_strs(models)) for cls, models in _rows(record["bound"], 2, last=_list)}
     swappable = {setting: model for setting, model in _rows(record["swappable"], 2)}
     return Indexes(reverse, one_to_one, bound, swappable)
 
 
-def _rows(value: Any, width: int, last: Optional[Callable[[Any], Any]] = None) -> List[list]:
-    """A list of rows of `width` names; with `last`, each row's last item is checked by it instead."""
-    if not isinstance(value, list):
-        raise ShapeError("expected a list of rows")
-    for row in value:
-        if not isinstance(row, list) or len(row) != width:
-            raise ShapeError(f"expected rows of {width}")
-        _names(row if last is None else row[:-1])
+def _rows(value: Any, width: int, last: Optional[Callable[[Any], Any]] = None) -> list:
+    """A list of rows of `width` names (the facts cache's checks); with `last`, each row's last item is
+    checked by it instead, and its items by the caller."""
+    for row in _list(value):
+        _list(row, width)
+        _strs(row if last is None else row[:-1])
         if last is not None:
             last(row[-1])
     return value
-
-
-def _rows_of(width: int) -> Callable[[Any], Any]:
-    return lambda value: _rows(value, width)
-
-
-def _names(values: Any) -> List[str]:
-    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-        raise ShapeError("expected names")
-    return values
 
 
 __all__ = ["Indexes", "indexes", "build", "EXTRA"]
