@@ -14,15 +14,12 @@ Anything else is unknown (None), never a guess.
 """
 from __future__ import annotations
 
-import weakref
 from typing import Optional
 
 from .facts import CallValue, ModuleFacts, Ref, names_auth_user_model
 
 MAX_HOPS = 8
 GET_USER_MODEL = "django.contrib.auth.get_user_model"
-
-_SWAPPABLE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # project → {setting: model}
 
 
 def model_of_value(project, facts: Optional[ModuleFacts], value, hops: int = 0):
@@ -87,7 +84,7 @@ def model_of_setting(project, setting: str, hops: int = 0, default=None):
         found = project.model_by_label(value)
         if found is not None:
             return found
-    found = swappable_models(project).get(setting)
+    found = project.swappable_models().get(setting)
     if found is not None:
         return found
     return model_of_value(project, None, default, hops + 1) if default is not None else None
@@ -95,17 +92,9 @@ def model_of_setting(project, setting: str, hops: int = 0, default=None):
 
 def _swappable_by_suffix(project, name: str):
     """The one model whose swappable setting is `name` or ends with `_<name>`; None when none or several."""
-    found = [info for setting, info in swappable_models(project).items()
+    found = [info for setting, info in project.swappable_models().items()
              if setting == name or setting.endswith("_" + name)]
     return found[0] if len({m.qualname for m in found}) == 1 else None
-
-
-def swappable_models(project) -> dict:
-    """setting → the project model whose `Meta.swappable` names it (the app's default model)."""
-    found = _SWAPPABLE.get(project)
-    if found is None:
-        found = _SWAPPABLE[project] = project.swappable_models()
-    return found
 
 
 def model_of_call(project, facts: Optional[ModuleFacts], call: CallValue, hops: int = 0):
@@ -201,4 +190,4 @@ def the_one(models):
 
 
 __all__ = ["model_of_value", "model_of_dotted", "model_of_call", "model_of_setting", "model_returned_by",
-           "function_facts", "copied_parameter", "agreed", "the_one", "setting_name", "swappable_models"]
+           "function_facts", "copied_parameter", "agreed", "the_one", "setting_name"]

@@ -37,6 +37,7 @@ class ModelRegistry:
         self._project_models: Optional[List[ModelInfo]] = None
         self._user_model: Optional[Tuple[Optional[ModelInfo]]] = None
         self._names: Optional[Indexes] = None  # the project-wide indexes, as names
+        self._swappable: Optional[Dict[str, ModelInfo]] = None  # their swappable settings' models
         self._sole: Dict[str, Optional[Relation]] = {}  # accessor → `sole_reverse_relation`'s answer
 
     def unbuilt(self) -> "ModelRegistry":
@@ -208,8 +209,10 @@ class ModelRegistry:
 
     def swappable_models(self) -> Dict[str, ModelInfo]:
         """setting → the project model whose `Meta.swappable` names it (the app's default model)."""
-        found = ((setting, self.model(qualname)) for setting, qualname in self._indexes().swappable.items())
-        return {setting: info for setting, info in found if info is not None}
+        if self._swappable is None:
+            found = ((setting, self.model(qualname)) for setting, qualname in self._indexes().swappable.items())
+            self._swappable = {setting: info for setting, info in found if info is not None}
+        return self._swappable
 
     def related_model(self, owner: ModelInfo, field: FieldInfo) -> Optional[ModelInfo]:
         """The model a ForeignKey/OneToOne/ManyToMany field of `owner` points to."""
