@@ -137,7 +137,7 @@ class Layout:
         """The module's next top-level statements, in source order (index/piecewise.py reads a module a
         group of statements at a time)."""
         owners, names_, lines = self.owners, self.names_, self.lines
-        classes = {owner for owner, name in zip(owners, names_) if not name}
+        classes = self._classes()
         for node in body:
             if isinstance(node, FUNCTIONS):
                 owners.append("")
@@ -155,7 +155,11 @@ class Layout:
                 lines.extend((0, 0, 0))
 
     def has_class(self, name: str) -> bool:
-        return any(owner == name and not what for owner, what in zip(self.owners, self.names_))
+        return name in self._classes()
+
+    def _classes(self) -> set:
+        """The names of the classes added so far (a row with an owner and no method name)."""
+        return {owner for owner, name in zip(self.owners, self.names_) if not name}
 
     def add_methods(self, owner: str, body: Iterable[ast.stmt]) -> None:
         """The direct methods among `body`, statements of the class `owner` just added (the first of its
