@@ -5,6 +5,8 @@ import random
 import re
 import weakref
 
+import pytest
+
 from uniqueguard.index.callgraph import mentions
 from uniqueguard.analysis.scope import ModuleScope
 from uniqueguard.index.facts import child_nodes, iter_nodes
@@ -85,50 +87,36 @@ def _cycle():
     return holder, weakref.ref(holder)
 
 
-def test_a_run_over_a_folder_settles_what_is_alive_and_collects_its_garbage_first(project):
-    """A large run's start moves what is alive to the permanent generation, which the host's full
-    collections never walk again (flake8's GC over the index cost as much as a tenth of its run), after
-    a full collection: a cycle already dropped is freed, never frozen."""
-    from uniqueguard.analysis import engine
-
-    project.write("shop/models.py", MODELS)
-    project.write("shop/views.py", "from shop.models import Tag\n\ndef f(n):\n    Tag.objects.create(name=n)\n")
-    assert gc.get_freeze_count() == 0
-    dropped, dropped_ref = _cycle()
-    kept, kept_ref = _cycle()
-    del dropped
-    try:
-        engine.start_run([str(project.root)])
-        assert dropped_ref() is None
-        assert gc.get_freeze_count() > 0
-        del kept  # alive at the run's start, garbage at the next one: that run frees it
-        engine.start_run([str(project.root)])
-        assert kept_ref() is None
-        assert project.lint("shop/views.py") == [(4, "UNQ001")]
-    finally:
-        gc.unfreeze()
-
-
-def test_a_single_file_run_freezes_without_collecting_and_the_next_run_frees_what_it_left(project, monkeypatch):
-    """A few files' run, its process's first, settles what is alive without a full collection (that
-    collection cost more than a warm single-file flake8 run may add); what Python's own collections at
-    exit no longer walk is most of that run's cost. A later run of the same process frees what the
-    earlier one froze and has since dropped, so a long-running process keeps no run's leftovers."""
+@pytest.mark.parametrize("named", ["folder", "file"])
+def test_a_run_freezes_what_is_alive_without_collecting_and_the_next_run_frees_what_it_left(
+        project, monkeypatch, named):
+    """A run's start moves what is alive to the permanent generation, which the host's full collections
+    never walk again (flake8's GC over the index cost as much as a tenth of its run), without a full
+    collection first: the garbage of the host's start-up is a few kilobytes, and the collection cost a
+    large run 7-9 ms. A later run of the same process frees what the earlier one froze and has since
+    dropped, so a long-running process keeps no run's leftovers. A run over a folder (or many files)
+    imports the analysis before it freezes, its code being as long-lived as the index."""
     from uniqueguard.analysis import engine
 
     project.write("shop/models.py", MODELS)
     views = project.write("shop/views.py", "from shop.models import Tag\n\ndef f(n):\n    Tag.objects.create(name=n)\n")
+    paths = [str(project.root)] if named == "folder" else [str(views)]
     gc.collect()
     monkeypatch.setattr(engine, "_FROZEN", [0])  # nothing frozen by a run of ours in this process
+    imported, import_analysis = [], engine._import_analysis
+    monkeypatch.setattr(engine, "_import_analysis", lambda: imported.append(import_analysis()))
+    dropped, dropped_ref = _cycle()
     early, early_ref = _cycle()
+    del dropped  # garbage at the run's start: frozen with what lives, not collected first
     try:
-        engine.start_run([str(views)])
+        engine.start_run(paths)
         assert gc.get_freeze_count() > 0
+        assert bool(imported) == (named == "folder")
         del early  # alive at the first run's start: frozen with it, not collected meanwhile
         gc.collect()
-        assert early_ref() is not None
-        engine.start_run([str(views)])  # the next run undoes our freeze and collects first
-        assert early_ref() is None
+        assert dropped_ref() is not None and early_ref() is not None
+        engine.start_run(paths)  # the next run undoes our freeze and collects first
+        assert dropped_ref() is None and early_ref() is None
         assert gc.get_freeze_count() > 0
         assert project.lint("shop/views.py") == [(4, "UNQ001")]
     finally:

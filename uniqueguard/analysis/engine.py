@@ -233,7 +233,7 @@ def _walk_carriers(paths: Sequence[str], options: Options, files) -> Tuple[str, 
     return tuple(sorted(firsts.values()))
 
 
-SETTLED_RUN_FILES = 32  # a run naming this many files, or a folder, collects before it settles what is alive
+SETTLED_RUN_FILES = 32  # a run naming this many files, or a folder, imports the analysis before it freezes
 
 
 def _settle_long_lived(paths: Sequence[str]) -> None:
@@ -246,22 +246,20 @@ def _settle_long_lived(paths: Sequence[str]) -> None:
     our index and cached facts another 0.03-0.05 s; more on a busy machine). Objects made later (the
     host's per-file trees and checkers, often cyclic) stay collectable as before.
 
-    A run over a folder or many files collects first, so that no garbage is frozen with what lives (the
-    collection costs ~20-30 ms, which its own full collections repay; its peak memory is a target). A
-    few files' run, the first of its process, freezes without collecting: the garbage of the start-up
-    (little) stays until the process ends, where it would have been freed. Our own freeze of an earlier
-    run in the same process is undone first and what it held collected, so a long-running process (an
-    editor's linter) does not keep each run's leftovers. A host that froze objects itself (a server
-    before it forks) keeps them as they are."""
+    No run collects before it freezes, unless it undoes a freeze of ours: what is garbage at that moment
+    is the host's start-up leftovers (flake8's option parsers: 50 objects, 14 KB, on askbot, django-oscar,
+    wger and weblate alike; pylint's: 52 KB), kept frozen until the process ends, where it would have
+    been freed. The full collection that used to free them first cost 7-9 ms of a large run, which
+    nothing repaid. Our own freeze of an earlier run in the same process is undone first and what it held
+    collected, so a long-running process (an editor's linter) does not keep each run's leftovers. A host
+    that froze objects itself (a server before it forks) keeps them as they are."""
     frozen = gc.get_freeze_count()
     if frozen > _FROZEN[0]:  # the host froze objects itself (ours only ever get fewer, as they are freed)
         return
-    large = len(paths) >= SETTLED_RUN_FILES or any(os.path.isdir(path) for path in paths)
-    if large:
+    if len(paths) >= SETTLED_RUN_FILES or any(os.path.isdir(path) for path in paths):
         _import_analysis()  # a run over many files analyses some: its code is as long-lived as the index
     if frozen:
         gc.unfreeze()
-    if frozen or large:
         gc.collect()
     gc.freeze()
     _FROZEN[0] = gc.get_freeze_count()
