@@ -36,6 +36,10 @@ from .text_references import (import_parts as _names, import_words, may_refer,
 # A name mentioned in more modules than this (`save`, `get`) is not followed: its callers are treated as
 # unknown, and the function is judged on its own, as if nothing called it.
 MAX_CANDIDATE_MODULES = 16
+# Names whose candidate files the helper store keeps for one state of the tree (`CallGraph._remember`);
+# beyond it, the record starts again from the names of the run.
+MAX_KEPT_CANDIDATES = 256
+CANDIDATES = "candidates"  # the helper store's record of them (SummariesCache.EXTRAS)
 # Files larger than this are not searched for callers (generated code, data modules).
 MAX_TEXT_BYTES = 2_000_000
 # Bytes of file contents kept in memory for the name searches, at most (beyond it, files are read again
@@ -211,6 +215,8 @@ class CallGraph:
         self._defs: Dict[str, Dict[str, List[str]]] = {}  # write pattern → path → functions holding a write
         self._helper_names: Dict[str, Dict[str, tuple]] = {}
         self._candidates: Dict[str, List[str]] = {}
+        self._tree: Optional[str] = None  # `_tree_print`, until a file changes
+        self._crowded: Set[str] = set()  # names the store recalls as mentioned by too many files to follow
         self._calls: Dict[Tuple[str, str], Optional[NameCalls]] = {}
         # Call facts read together with other names of their module (`read_ahead`), not asked for yet:
         # moved to `_calls` (and the disk cache) when asked, so the cache holds what it always held.
@@ -441,15 +447,17 @@ class CallGraph:
 
     def candidates(self, name: str) -> Optional[List[str]]:
         """Project files whose text mentions `name` as a word; None when too many do to follow."""
-        if name not in self._candidates:
+        if name not in self._candidates and name not in self._crowded and self._recalled([name]):
             self._candidates[name] = [path for path in self.files() if self._mentions(path, name)]
-        found = self._candidates[name]
-        return found if len(found) <= MAX_CANDIDATE_MODULES else None
+            self._remember([name])
+        found = self._candidates.get(name)
+        return found if found is not None and len(found) <= MAX_CANDIDATE_MODULES else None
 
     def _find_candidates(self, names: Iterable[str]) -> None:
         """`candidates` of several names at once, in one pass over the files: each file is fetched (read
         again from disk when beyond TEXT_BUDGET) and decoded once for all of them, not once per name."""
-        todo = [name for name in dict.fromkeys(names) if name not in self._candidates]
+        todo = self._recalled([name for name in dict.fromkeys(names)
+                               if name not in self._candidates and name not in self._crowded])
         if len(todo) < 2:
             return  # one name: `candidates` alone
         found: Dict[str, List[str]] = {name: [] for name in todo}
@@ -469,6 +477,52 @@ class CallGraph:
                     if said:
                         found[name].append(path)
         self._candidates.update(found)
+        self._remember(todo)
+
+    def _recalled(self, names: List[str]) -> List[str]:
+        """Of `names`, those the helper store kept no candidates for, for the tree as it is now; the
+        others' are taken from it. Searching every file of the tree for the names a warm single-file run
+        asks read each file from disk (weblate: 596 files, ~14 ms of a pre-commit run); their stamps
+        alone tell whether an answer still holds (~1.4 ms)."""
+        record = self.summaries.extras.get(CANDIDATES) if self.summaries.enabled and names else None
+        kept = record.get("names") if isinstance(record, dict) and record.get("tree") == self._tree_print() else None
+        if not isinstance(kept, dict):
+            return names
+        left = []
+        for name in names:
+            paths = kept.get(name, False)
+            if paths is None:  # more files than are followed (`_remember`)
+                self._crowded.add(name)
+            elif isinstance(paths, list) and all(type(path) is str for path in paths):
+                self._candidates[name] = paths
+            else:
+                left.append(name)
+        return left
+
+    def _remember(self, names: List[str]) -> None:
+        """Keep the candidates just searched for, with the tree's print, in the helper store."""
+        if not self.summaries.enabled or not names:
+            return
+        tree = self._tree_print()
+        record = self.summaries.extras.get(CANDIDATES)
+        kept = record.get("names") if isinstance(record, dict) and record.get("tree") == tree else None
+        kept = dict(kept) if isinstance(kept, dict) and len(kept) < MAX_KEPT_CANDIDATES else {}
+        for name in names:  # a name too many files mention is followed nowhere: only that is kept
+            found = self._candidates[name]
+            kept[name] = found if len(found) <= MAX_CANDIDATE_MODULES else None
+        self.summaries.keep(CANDIDATES, {"tree": tree, "names": kept})
+
+    def _tree_print(self) -> str:
+        """A digest of every file of the tree and its stamp: the names a search finds in each file hold
+        while it is unchanged. Each stamp counts as that file's first reading (`_stamps`), as a search
+        reading the file would make it: a file changed later is noticed (`forget_changed`)."""
+        if self._tree is None:
+            digest = sha1()
+            for path in self.files():
+                status = self._stamps[path] if path in self._stamps else self._stamps.setdefault(path, stamp(path))
+                digest.update(f"{path}\0{status}\0".encode("utf-8", "surrogatepass"))
+            self._tree = digest.hexdigest()[:20]
+        return self._tree
 
     def _mentions(self, path: str, name: str) -> bool:
         data = self._data(path)  # a file is decoded only when it cannot be answered from its bytes
@@ -509,6 +563,8 @@ class CallGraph:
             self._import_words.pop(path, None)
         self._prints.clear()
         self._reached.clear()
+        self._tree = None
+        self._crowded.clear()  # searched again when asked
         self._calls = {key: calls for key, calls in self._calls.items() if key[0] not in paths}
         self._read_ahead = {key: calls for key, calls in self._read_ahead.items() if key[0] not in paths}
         for defs in self._defs.values():
@@ -795,6 +851,7 @@ class SummariesCache(JsonStore):
     # A warm run asks every file of the tree for its names and imports, each once (the graph keeps the
     # answers): decoded only then, an entry is never held both as JSON values and as the graph's answer.
     TEXT_PAYLOADS = True
+    EXTRAS = (CANDIDATES,)  # {"tree": CallGraph._tree_print, "names": {name: its candidate files}}
 
     def _entry(self, path: str) -> dict:
         try:
