@@ -368,13 +368,7 @@ class CallGraph:
         for names without ever being decoded."""
         if path in self._texts:
             return self._texts[path]
-        # The stamp of the first reading: what was concluded from it is dropped when the file changes
-        # (`forget_changed`, at the next call or run). A file beyond TEXT_BUDGET, read again, is not
-        # looked at again meanwhile.
-        status = self._stamps.get(path)
-        if status is None:
-            status = stamp(path)  # [size, mtime]
-            self._stamps.setdefault(path, status)
+        status = self._first_stamp(path)
         try:
             if status is None or status[0] > MAX_TEXT_BYTES:
                 raise OSError("too large")
@@ -386,6 +380,16 @@ class CallGraph:
             self._texts[path] = data
             self._kept += len(data or b"")
         return data
+
+    def _first_stamp(self, path: str) -> Optional[list]:
+        """The file's stamp at its first reading: what was concluded from it is dropped when the file
+        changes (`forget_changed`, at the next call or run). A file beyond TEXT_BUDGET, read again, is not
+        looked at again meanwhile."""
+        status = self._stamps.get(path)
+        if status is None:
+            status = stamp(path)  # [size, mtime]
+            self._stamps.setdefault(path, status)
+        return status
 
     def _keeps(self, size: int) -> bool:
         """Whether a file's bytes of `size` are kept: within TEXT_BUDGET, smallest files first. Every name
@@ -484,9 +488,8 @@ class CallGraph:
         others' are taken from it. Searching every file of the tree for the names a warm single-file run
         asks read each file from disk (weblate: 596 files, ~14 ms of a pre-commit run); their stamps
         alone tell whether an answer still holds (~1.4 ms)."""
-        record = self.summaries.extras.get(CANDIDATES) if self.summaries.enabled and names else None
-        kept = record.get("names") if isinstance(record, dict) and record.get("tree") == self._tree_print() else None
-        if not isinstance(kept, dict):
+        kept = self._kept_candidates() if names else None
+        if kept is None:
             return names
         left = []
         for name in names:
@@ -503,14 +506,19 @@ class CallGraph:
         """Keep the candidates just searched for, with the tree's print, in the helper store."""
         if not self.summaries.enabled or not names:
             return
-        tree = self._tree_print()
-        record = self.summaries.extras.get(CANDIDATES)
-        kept = record.get("names") if isinstance(record, dict) and record.get("tree") == tree else None
-        kept = dict(kept) if isinstance(kept, dict) and len(kept) < MAX_KEPT_CANDIDATES else {}
+        kept = self._kept_candidates()
+        kept = dict(kept) if kept is not None and len(kept) < MAX_KEPT_CANDIDATES else {}
         for name in names:  # a name too many files mention is followed nowhere: only that is kept
             found = self._candidates[name]
             kept[name] = found if len(found) <= MAX_CANDIDATE_MODULES else None
-        self.summaries.keep(CANDIDATES, {"tree": tree, "names": kept})
+        self.summaries.keep(CANDIDATES, {"tree": self._tree_print(), "names": kept})
+
+    def _kept_candidates(self) -> Optional[dict]:
+        """name → its candidate files (None: too many) as the helper store kept them for the tree as it is
+        now; None when it kept none for it (or the cache is off)."""
+        record = self.summaries.extras.get(CANDIDATES) if self.summaries.enabled else None
+        kept = record.get("names") if isinstance(record, dict) and record.get("tree") == self._tree_print() else None
+        return kept if isinstance(kept, dict) else None
 
     def _tree_print(self) -> str:
         """A digest of every file of the tree and its stamp: the names a search finds in each file hold
@@ -519,8 +527,7 @@ class CallGraph:
         if self._tree is None:
             digest = sha1()
             for path in self.files():
-                status = self._stamps[path] if path in self._stamps else self._stamps.setdefault(path, stamp(path))
-                digest.update(f"{path}\0{status}\0".encode("utf-8", "surrogatepass"))
+                digest.update(f"{path}\0{self._first_stamp(path)}\0".encode("utf-8", "surrogatepass"))
             self._tree = digest.hexdigest()[:20]
         return self._tree
 
