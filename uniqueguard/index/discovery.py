@@ -40,6 +40,11 @@ def find_root(path: str) -> str:
     return _root_of_folder(start)
 
 
+def folder_root(folder: str) -> str:
+    """`find_root` of any file in `folder`, without a look at the disk for whether the path is a folder."""
+    return _root_of_folder(os.path.abspath(folder))
+
+
 @functools.lru_cache(maxsize=4096)
 def _root_of_folder(start: str) -> str:
     """The nearest folder at or above `start` holding a project marker.
