@@ -354,7 +354,7 @@ def _shared(project, options: Options) -> Shared:
         built = built_projects()  # those of an index built again (an edited models module) are let go
         for stale in [k for k, v in _SHARED.items() if not any(v.project is p for p in built)]:
             del _SHARED[stale]
-        writes = _write_call(orm.WRITES | frozenset(options.write_methods))
+        writes = _write_call(tuple(options.write_methods))
         shared = _SHARED[key] = Shared(project, options, atomic_requests, writes,
                                        lambda path, text_: _for_helpers(path, text_, options))
     return shared
@@ -424,12 +424,15 @@ def _excluded(placed: str, merged: Options) -> bool:
 def may_write(text: str, extra_methods=()) -> bool:
     """Whether the text holds a call to a write method (built in, or configured): without one, there is
     nothing to check."""
-    return _write_call(orm.WRITES | frozenset(extra_methods)).search(text) is not None
+    return _write_call(tuple(extra_methods)).search(text) is not None
 
 
 @functools.lru_cache(maxsize=8)
-def _write_call(methods: frozenset) -> "re.Pattern[str]":
-    """`.create(`, `.save (` ...: a strict superset of the calls the engine can flag."""
+def _write_call(extra_methods: Tuple[str, ...]) -> "re.Pattern[str]":
+    """`.create(`, `.save (` ...: a strict superset of the calls the engine can flag. Memoised by the
+    configured methods as given: the union with the built-in ones, made for every file, was most of the
+    cost of asking."""
+    methods = orm.WRITES | frozenset(extra_methods)
     # Longest first, ties alphabetically: the same pattern in every process, whatever the hash seed (it
     # keys cached facts on disk).
     names = "|".join(sorted(map(re.escape, methods), key=lambda name: (-len(name), name)))
@@ -443,13 +446,19 @@ def _renamed_keys(sources) -> Dict[str, str]:
 
 def _placed(path: str) -> str:
     """Where a linted path lives. An unsaved editor buffer or `--stdin-display-name` names a file that
-    may not exist yet: its folder still places it in the project. Plain stdin is placed in the cwd."""
+    may not exist yet: its folder still places it in the project. Plain stdin is placed in the cwd.
+    Asked two or three times per file, the answer is kept for the call or run (`PerCheck`)."""
+    return _PLACED.read(path, _place)
+
+
+def _place(path: str) -> str:
     real = os.path.abspath(path)
     folder = os.path.dirname(real)
     # looked at once per call or run, as the index compares the disk
     return real if _FOLDERS.read(folder, os.path.isdir) else os.path.join(os.getcwd(), "__stdin__.py")
 
 
+_PLACED: "PerCheck[str, str]" = PerCheck()  # path as the front named it → _placed
 _FOLDERS: "PerCheck[str, bool]" = PerCheck()  # folder → whether it exists
 
 
