@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from typing import Callable, Iterable, List, Set, Tuple
+from typing import Callable, Iterable, List, Optional, Set, Tuple
 
 # Test code, test support (`testing/`, `test_utils/`, `test.py`, `add_test_data.py`, factories) and
 # migrations: none of it runs where a duplicate becomes a 500.
@@ -112,8 +112,17 @@ def matches(relative: str, patterns: Iterable[str]) -> bool:
     """Whether a project-relative posix path matches one of the globs. Each glob's plain runs are looked
     for first (`_literals`): a path lacking one cannot match, which settles most paths against most
     globs with a substring test. A warm single-file run asks this of every project file holding a
-    helper: the prepared pairs of a tuple of globs are kept, not looked up glob by glob at every call."""
-    for literals, match in (_prepared(patterns) if isinstance(patterns, tuple) else _prepare(patterns)):
+    helper: the prepared pairs of a tuple of globs are kept, not looked up glob by glob at every call,
+    and so is one search for any glob's longest run (`_any_run`), which settles a path no glob can match
+    (most of a project's files against the default globs) in one step instead of one per glob."""
+    if isinstance(patterns, tuple):
+        runs = _any_run(patterns)
+        if runs is not None and runs.search(relative) is None:
+            return False
+        prepared = _prepared(patterns)
+    else:
+        prepared = _prepare(patterns)
+    for literals, match in prepared:
         for piece in literals:
             if piece not in relative:
                 break
@@ -126,6 +135,21 @@ def matches(relative: str, patterns: Iterable[str]) -> bool:
 @functools.lru_cache(maxsize=64)
 def _prepared(patterns: Tuple[str, ...]) -> Tuple[Tuple[Tuple[str, ...], Callable[[str], bool]], ...]:
     return _prepare(patterns)
+
+
+@functools.lru_cache(maxsize=64)
+def _any_run(patterns: Tuple[str, ...]) -> "Optional[re.Pattern[str]]":
+    """A search for any of the globs' longest plain runs, which a path must hold for one of them to
+    match; None when a glob has none (`*`, `**/*`), which any path may match. A run holding
+    another one of the set is left out: a path without the shorter has neither (`test` covers `tests_`)."""
+    longest = []
+    for pattern in patterns:
+        literals = _literals(pattern)
+        if not literals:
+            return None
+        longest.append(max(literals, key=len))
+    runs = sorted({run for run in longest if not any(other != run and other in run for other in longest)})
+    return re.compile("|".join(map(re.escape, runs)))
 
 
 def _prepare(patterns: Iterable[str]) -> Tuple[Tuple[Tuple[str, ...], Callable[[str], bool]], ...]:

@@ -4,7 +4,7 @@ import re
 
 from hypothesis import given, settings, strategies as st
 
-from uniqueguard.paths import DEFAULT_EXCLUDE, _compile, matches
+from uniqueguard.paths import DEFAULT_EXCLUDE, _any_run, _compile, matches
 
 
 def _backtracking(pattern: str) -> "re.Pattern[str]":
@@ -51,3 +51,25 @@ def test_the_default_excludes():
     assert matches("conftest.py", DEFAULT_EXCLUDE)
     assert not matches("shop/views.py", DEFAULT_EXCLUDE)
     assert not matches("shop/contest.py", DEFAULT_EXCLUDE)
+
+
+GLOB_RUNS = st.sampled_from(["**", "*", "test", "tests", "a_test", "migrations", "m", "conftest.py", "t?", "*.py",
+                             "test_*", "x**y", ""])
+PATH_RUNS = st.sampled_from(["test", "tests", "a_test", "migrations", "m", "conftest.py", "v.py", "t1", "x", "", "a"])
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.lists(GLOB_RUNS, min_size=1, max_size=4), max_size=5), st.lists(PATH_RUNS, min_size=1, max_size=5))
+def test_a_tuple_of_globs_is_settled_by_one_search_with_the_same_meaning(globs, path_parts):
+    """A tuple of globs is first searched for any glob's longest plain run (`_any_run`); a list is asked glob
+    by glob. Both must say the same of every path."""
+    patterns = tuple("/".join(parts) for parts in globs)
+    path = "/".join(path_parts)
+    assert matches(path, patterns) == matches(path, list(patterns)), (patterns, path)
+
+
+def test_the_one_search_keeps_the_shortest_covering_runs():
+    """`test` covers `tests`, `test_` and `conftest.py`: a path without it holds none of them."""
+    assert _any_run(DEFAULT_EXCLUDE).pattern == r"factories|factory\.py|migrations|test"
+    assert _any_run(("**/tests/**", "*")) is None  # `*` may match any path: no search settles it
+    assert matches("tests.py", ("*",)) and not matches("a/b.py", ("**/tests/**",))
