@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Dict, FrozenSet, List, Optional, Sequence, Tup
 
 from .. import orm
 from ..config import ConfigError, Options, find_config, read_config
-from ..index.discovery import ParseFailure, find_root, folder_root, module_name, parse_source
+from ..index.discovery import ParseFailure, find_root, folder_root, module_name, parse_source, start_folder
 from ..index.callgraph import id_name
 from ..index.facts import resolve_relative
 from ..index.in_hand import holding, tree_in_hand, tree_of
@@ -467,7 +467,7 @@ def effective_options(path: str, options: Options) -> Options:
     run was asked to lint; config.py's find_config, re-read when the file changes: an editor's
     long-running linter sees an edit at once). The project root is the configured `root`, else the
     nearest project marker at or above the path (`find_root`)."""
-    return _options_in(path if os.path.isdir(path) else os.path.dirname(path), options)
+    return _options_in(start_folder(path), options)
 
 
 def module_options(placed: str, options: Options) -> Options:

@@ -34,10 +34,12 @@ MAX_WALK_ENTRIES = 200_000
 
 def find_root(path: str) -> str:
     """The nearest folder at or above `path` holding a project marker (memoised per folder)."""
-    start = os.path.abspath(path)
-    if not os.path.isdir(start):
-        start = os.path.dirname(start)
-    return _root_of_folder(start)
+    return folder_root(start_folder(path))
+
+
+def start_folder(path: str) -> str:
+    """The folder a path stands for: itself when it is one, else the folder holding it."""
+    return path if os.path.isdir(path) else os.path.dirname(os.path.abspath(path))
 
 
 def folder_root(folder: str) -> str:
