@@ -481,17 +481,27 @@ def _options_in(folder: str, options: Options) -> Options:
     of the file for `find_root`, a stat of the configuration, the options' hash for the memo), they cost
     ~50 µs a file inside a flake8 run, where the host's own work between two files leaves nothing of ours
     in the processor's caches: 6 % of the plugin's time on django-oscar."""
-    held = _OPTIONS_IN.fresh()
+    held = _OPTIONS_IN
+    held.fresh()
+    if held.of is not options:  # the front's options the entries were made from; others start afresh
+        held.clear()
+        held.of = options
     found = held.get(folder)
-    if found is None or found[0] is not options:
+    if found is None:
         config = find_config(folder)
-        merged = _merged_options(config, _mtime(config) if config else 0.0, options, folder_root(folder))
-        found = held[folder] = (options, merged)
-    return found[1]
+        found = held[folder] = _merged_options(config, _mtime(config) if config else 0.0, options, folder_root(folder))
+    return found
 
 
-# folder → (the front's options, those options made effective there); other options are looked up again
-_OPTIONS_IN: "PerCheck[str, Tuple[Options, Options]]" = PerCheck()
+class _OptionsIn(PerCheck[str, Options]):
+    """folder → the options `of` made effective there, for the current call or run."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.of: Optional[Options] = None
+
+
+_OPTIONS_IN = _OptionsIn()
 
 
 @functools.lru_cache(maxsize=256)
