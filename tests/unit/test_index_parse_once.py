@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from uniqueguard.index import project as project_module, sources
+from uniqueguard.index import discovery, project as project_module, sources
 
 MODELS = (
     "from django.db import models\n"
@@ -195,8 +195,8 @@ def test_the_call_graph_keeps_the_smallest_files_within_its_budget(project, monk
     assert big not in graph._texts and all(path in graph._texts for path in sizes if path != big)
     assert graph._kept == sum(len(data) for data in graph._texts.values() if data) <= callgraph.TEXT_BUDGET
     opened = []
-    real_open = open
-    monkeypatch.setattr("builtins.open", lambda path, *a, **k: opened.append(path) or real_open(path, *a, **k))
+    read = discovery.read_bytes
+    monkeypatch.setattr(discovery, "read_bytes", lambda path: opened.append(path) or read(path))
     assert len(graph.candidates("f3")) == 1
     assert opened == [big]
 
@@ -216,3 +216,31 @@ def test_a_name_is_searched_in_a_files_bytes_as_in_its_text():
             assert said == mentions(text, "issue"), text
     assert mentions_in_bytes("naïve()".encode("utf-8"), "naïve".encode("utf-8")) is None
     assert [mentions_in_bytes(t.encode(), b"issue") for t in ("caféissue", "é issue", "reissue")] == [None, True, False]
+
+
+@pytest.mark.parametrize("beyond", [0, 4])
+def test_a_name_too_common_to_follow_is_settled_before_the_last_file(project, monkeypatch, beyond):
+    """A name more files mention than MAX_CANDIDATE_MODULES has no candidates (its callers are unknown),
+    and the search stops at the first file beyond that number; a name at the limit is searched through
+    every file and keeps them all."""
+    from uniqueguard.analysis.graphs import graph_for
+    from uniqueguard.index import callgraph
+
+    mentioning, crowded = callgraph.MAX_CANDIDATE_MODULES + beyond, beyond > 0
+    for index in range(mentioning):
+        project.write(f"shop/m{index:02}.py", f"def f{index}(obj):\n    obj.persist()\n")
+    for index in range(10):
+        project.write(f"shop/z{index:02}.py", f"def g{index}():\n    pass\n")
+    graph = graph_for(project_module.project_for(str(project.root / "shop" / "m00.py")))
+    graph.let_go_of_texts()
+    opened = []
+    read = discovery.read_bytes
+    monkeypatch.setattr(discovery, "read_bytes", lambda path: opened.append(path) or read(path))
+    found = graph.candidates("persist")
+    if crowded:
+        assert found is None
+        assert len(opened) < len(graph.files()) and not any("/z" in path for path in opened)
+        assert graph.candidates("persist") is None and len(opened) < len(graph.files())  # not searched again
+    else:
+        assert found is not None and len(found) == mentioning
+        assert len(opened) == len(graph.files())

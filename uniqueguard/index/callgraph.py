@@ -216,7 +216,7 @@ class CallGraph:
         self._helper_names: Dict[str, Dict[str, tuple]] = {}
         self._candidates: Dict[str, List[str]] = {}
         self._tree: Optional[str] = None  # `_tree_print`, until a file changes
-        self._crowded: Set[str] = set()  # names the store recalls as mentioned by too many files to follow
+        self._crowded: Set[str] = set()  # names mentioned by too many files to follow (searched or recalled)
         self._calls: Dict[Tuple[str, str], Optional[NameCalls]] = {}
         # Call facts read together with other names of their module (`read_ahead`), not asked for yet:
         # moved to `_calls` (and the disk cache) when asked, so the cache holds what it always held.
@@ -372,8 +372,7 @@ class CallGraph:
         try:
             if status is None or status[0] > MAX_TEXT_BYTES:
                 raise OSError("too large")
-            with open(path, "rb") as handle:
-                data: Optional[bytes] = handle.read()
+            data: Optional[bytes] = discovery.read_bytes(path)
         except OSError:
             data = None
         if data is None or self._keeps(len(data)):
@@ -451,19 +450,19 @@ class CallGraph:
 
     def candidates(self, name: str) -> Optional[List[str]]:
         """Project files whose text mentions `name` as a word; None when too many do to follow."""
-        if name not in self._candidates and name not in self._crowded and self._recalled([name]):
-            self._candidates[name] = [path for path in self.files() if self._mentions(path, name)]
-            self._remember([name])
-        found = self._candidates.get(name)
-        return found if found is not None and len(found) <= MAX_CANDIDATE_MODULES else None
+        if name not in self._candidates and name not in self._crowded:
+            self._find_candidates([name])
+        return self._candidates.get(name)
 
     def _find_candidates(self, names: Iterable[str]) -> None:
         """`candidates` of several names at once, in one pass over the files: each file is fetched (read
-        again from disk when beyond TEXT_BUDGET) and decoded once for all of them, not once per name."""
+        again from disk when beyond TEXT_BUDGET) and decoded once for all of them, not once per name. A
+        name leaves the search at the first file beyond MAX_CANDIDATE_MODULES: a name as common as `get`
+        or `save` is settled after some of the tree, not all of it."""
         todo = self._recalled([name for name in dict.fromkeys(names)
                                if name not in self._candidates and name not in self._crowded])
-        if len(todo) < 2:
-            return  # one name: `candidates` alone
+        if not todo:
+            return
         found: Dict[str, List[str]] = {name: [] for name in todo}
         wanted = [(name, name.encode("utf-8")) for name in todo]
         for path in self.files():
@@ -471,6 +470,7 @@ class CallGraph:
             if data is None:
                 continue
             text = None
+            crowded = False
             for name, raw in wanted:
                 if raw in data:
                     said = mentions_in_bytes(data, raw)
@@ -480,7 +480,16 @@ class CallGraph:
                         said = mentions(text, name)
                     if said:
                         found[name].append(path)
-        self._candidates.update(found)
+                        crowded = crowded or len(found[name]) > MAX_CANDIDATE_MODULES
+            if crowded:
+                wanted = [(name, raw) for name, raw in wanted if len(found[name]) <= MAX_CANDIDATE_MODULES]
+                if not wanted:
+                    break
+        for name, paths in found.items():
+            if len(paths) > MAX_CANDIDATE_MODULES:
+                self._crowded.add(name)
+            else:
+                self._candidates[name] = paths
         self._remember(todo)
 
     def _recalled(self, names: List[str]) -> List[str]:
@@ -509,8 +518,7 @@ class CallGraph:
         kept = self._kept_candidates()
         kept = dict(kept) if kept is not None and len(kept) < MAX_KEPT_CANDIDATES else {}
         for name in names:  # a name too many files mention is followed nowhere: only that is kept
-            found = self._candidates[name]
-            kept[name] = found if len(found) <= MAX_CANDIDATE_MODULES else None
+            kept[name] = self._candidates.get(name)
         self.summaries.keep(CANDIDATES, {"tree": self._tree_print(), "names": kept})
 
     def _kept_candidates(self) -> Optional[dict]:

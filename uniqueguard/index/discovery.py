@@ -294,11 +294,27 @@ class ParseFailure(Exception):
         return self.message
 
 
+def read_bytes(path: str) -> bytes:
+    """A file's bytes, by `os.open` and `os.read`: the call graph reads every file of the tree for each
+    batch of names it searches (a host's turn lets the texts go between files), and the buffered file
+    object `open()` builds costs more than the read itself for a source file (django-oscar: 465 files,
+    6 ms a pass against 3). Raises OSError."""
+    handle = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        chunks: List[bytes] = []
+        while True:
+            chunk = os.read(handle, 1 << 16)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+    finally:
+        os.close(handle)
+
+
 def parse_file(path: str) -> ast.Module:
     """Parse a source file from bytes, so encoding cookies and BOMs are honoured the way Python does."""
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        data = read_bytes(path)
     except OSError as exc:
         raise ParseFailure(f"cannot read: {exc.strerror or exc}") from None
     return parse_source(data, path)

@@ -196,8 +196,7 @@ class ModuleIndex:
         data = None
         if tree_in_hand(path) is None and not held(path):
             try:
-                with open(path, "rb") as handle:
-                    data = handle.read()
+                data = discovery.read_bytes(path)
             except OSError:
                 data = None  # parse_file says why
             found = piecewise.read(data, path, dotted, is_package, status, want_settings_hint) if data else None
