@@ -8,7 +8,6 @@ A bad value is a `ConfigError` naming the option and the file — never a crash,
 """
 from __future__ import annotations
 
-import functools
 import os
 import re
 import sys
@@ -258,20 +257,30 @@ CONFIG_FILES = ("pyproject.toml", "setup.cfg", "tox.ini", ".flake8")  # first fo
 INI_SECTIONS = ("uniqueguard", "tool:uniqueguard")
 
 
-def find_config(folder: str) -> Optional[str]:
+def find_config(folder: str, memo: Optional[Dict[str, Optional[str]]] = None) -> Optional[str]:
     """The nearest configuration file with a uniqueguard section, walking up from `folder` (as ruff and
-    black do): `[tool.uniqueguard]` in pyproject.toml, `[uniqueguard]` in setup.cfg, tox.ini or .flake8."""
-    return _find_config(os.path.abspath(folder))
+    black do): `[tool.uniqueguard]` in pyproject.toml, `[uniqueguard]` in setup.cfg, tox.ini or .flake8.
 
-
-@functools.lru_cache(maxsize=4096)
-def _find_config(folder: str) -> Optional[str]:
-    for name in CONFIG_FILES:
-        path = os.path.join(folder, name)
-        if os.path.isfile(path) and _has_section(path):
-            return path
-    parent = os.path.dirname(folder)
-    return None if parent == folder else _find_config(parent)
+    `memo` (folder → its answer) is the caller's, kept for as long as it takes the disk as unchanged: the
+    engine keeps one per front end's run or call, so the folders of a run share their parents' answers,
+    and an editor's long-running linter sees a configuration file added, or removed, at its next check
+    (a process-wide memo kept the first answer for the process's life)."""
+    memo = {} if memo is None else memo
+    folder = os.path.abspath(folder)
+    walked = []
+    while folder not in memo:
+        walked.append(folder)
+        found = next((path for path in (os.path.join(folder, name) for name in CONFIG_FILES)
+                      if os.path.isfile(path) and _has_section(path)), None)
+        parent = os.path.dirname(folder)
+        if found is not None or parent == folder:
+            memo[folder] = found
+            break
+        folder = parent
+    answer = memo[folder]
+    for below in walked:
+        memo[below] = answer
+    return answer
 
 
 def _has_section(path: str) -> bool:

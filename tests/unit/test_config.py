@@ -111,3 +111,16 @@ def test_text_forms_used_by_flake8_and_pylint():
     assert options.strict is True
     with pytest.raises(ConfigError, match="'unique' in setup.cfg"):
         options_from_mapping({"unique": "billing.Invoice"}, "setup.cfg")
+
+
+def test_a_configuration_added_later_is_seen_by_the_same_process(app):
+    """An editor's linter lives across edits: a configuration file added above a module after its first
+    check counts from the next check on, as an edited one does, and one deleted stops counting (it was
+    still read, and every file said UNQ000 'cannot read the file')."""
+    assert app.lint("shop/views.py") == [(15, "UNQ001")]
+    app.write("pyproject.toml", '[tool.uniqueguard]\nextend-exclude = ["shop/*.py"]\n')
+    assert app.lint("shop/views.py") == []
+    (app.root / "pyproject.toml").unlink()
+    assert app.lint("shop/views.py") == [(15, "UNQ001")]
+    app.write("shop/setup.cfg", "[uniqueguard]\nextend-exclude = shop/views.py\n")
+    assert app.lint("shop/views.py") == []

@@ -488,7 +488,7 @@ def _options_in(folder: str, options: Options) -> Options:
         held.of = options
     found = held.get(folder)
     if found is None:
-        config = find_config(folder)
+        config = find_config(folder, _CONFIGS.fresh())
         found = held[folder] = _merged_options(config, _mtime(config) if config else 0.0, options, folder_root(folder))
     return found
 
@@ -502,6 +502,7 @@ class _OptionsIn(PerCheck[str, Options]):
 
 
 _OPTIONS_IN = _OptionsIn()
+_CONFIGS: "PerCheck[str, Optional[str]]" = PerCheck()  # folder → its nearest configuration file (find_config)
 
 
 @functools.lru_cache(maxsize=256)
