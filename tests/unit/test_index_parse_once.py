@@ -244,3 +244,22 @@ def test_a_name_too_common_to_follow_is_settled_before_the_last_file(project, mo
     else:
         assert found is not None and len(found) == mentioning
         assert len(opened) == len(graph.files())
+
+
+def test_a_name_a_changed_file_makes_too_common_is_no_longer_followed(project):
+    """A long-running process keeps each name's candidate files between checks and looks again only at
+    the files changed on disk: a name at the limit that an edited file now names too is too common to
+    follow from then on, as a fresh search would find."""
+    from uniqueguard.analysis.graphs import graph_for
+    from uniqueguard.index import callgraph
+
+    for index in range(callgraph.MAX_CANDIDATE_MODULES):
+        project.write(f"shop/m{index:02}.py", f"def f{index}(obj):\n    obj.persist()\n")
+    project.write("shop/other.py", "def g():\n    pass\n")
+    graph = graph_for(project_module.project_for(str(project.root / "shop" / "m00.py")))
+    assert len(graph.candidates("persist")) == callgraph.MAX_CANDIDATE_MODULES
+    other = str(project.root / "shop" / "other.py")
+    project.write("shop/other.py", "def g(obj):\n    obj.persist()\n")
+    os.utime(other, (1, 1))  # a stamp of its own, whatever the file system's clock resolution
+    assert graph.forget_changed() == frozenset([other])
+    assert graph.candidates("persist") is None

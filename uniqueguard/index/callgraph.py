@@ -586,10 +586,15 @@ class CallGraph:
             for path in changed:
                 defs.pop(path, None)
         self._helper_names.clear()
-        for name, found in self._candidates.items():
+        for name, found in list(self._candidates.items()):
             kept: Set[str] = set(found) - changed
-            self._candidates[name] = [path for path in self.files()
-                                      if path in kept or (path in changed and self._mentions(path, name))]
+            found = [path for path in self.files()
+                     if path in kept or (path in changed and self._mentions(path, name))]
+            if len(found) > MAX_CANDIDATE_MODULES:  # as a search from scratch would leave it
+                del self._candidates[name]
+                self._crowded.add(name)
+            else:
+                self._candidates[name] = found
         for listener in self.listeners:
             listener(paths)
 
