@@ -264,8 +264,7 @@ def test_a_warm_single_file_run_of_a_caller_reads_the_helpers_writes_from_the_ca
     monkeypatch.setattr(discovery, "parse_file", lambda path: parsed.append(path) or real_parse_file(path))
     monkeypatch.setattr(discovery, "parse_source", lambda source, path, *args, **kwargs: parsed.append(
         path) or real_parse_source(source, path, *args, **kwargs))
-    monkeypatch.setattr(engine, "parse_source", lambda source, path, *args, **kwargs: parsed.append(
-        path) or real_parse_source(source, path, *args, **kwargs))
+    monkeypatch.setattr(engine, "parse_file", lambda path: parsed.append(path) or real_parse_file(path))
     assert project.lint("shop/other.py") == [(4, "UNQ001")]
     assert [os.path.relpath(p, project.root) for p in parsed if "services" in p or "views" in p] == []
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Dict, FrozenSet, List, Optional, Sequence, Tup
 
 from .. import orm
 from ..config import ConfigError, Options, find_config, read_config
-from ..index.discovery import ParseFailure, find_root, folder_root, module_name, parse_source, start_folder
+from ..index.discovery import ParseFailure, find_root, folder_root, module_name, parse_file, start_folder
 from ..index.callgraph import id_name
 from ..index.facts import resolve_relative
 from ..index.in_hand import holding, tree_in_hand, tree_of
@@ -273,10 +273,9 @@ def _parses(path: str) -> bool:
     not parse (E999, syntax-error), and a note carried there would be lost. Only when a tree is
     incomplete, and usually one parse per project and run: its first file parses."""
     try:
-        with open(path, "rb") as handle:
-            parse_source(handle.read(), path)
+        parse_file(path)
         return True
-    except (OSError, ParseFailure):
+    except ParseFailure:  # a file that cannot be read is one too
         return False
 
 

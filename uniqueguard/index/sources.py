@@ -25,7 +25,7 @@ import re
 from typing import Dict, Iterable, Iterator, Optional, Tuple
 
 from .cache import stamp
-from .discovery import ParseFailure, parse_source
+from .discovery import ParseFailure, parse_source, read_bytes
 from .facts import Names, collect_imports
 from .in_hand import held, tree_in_hand, tree_of
 
@@ -264,8 +264,7 @@ def _parse_span(path: str, layout: Layout, span: Tuple[int, int, int], indented:
     (`python_text`), or the lines do not parse to that definition: then the module is parsed whole."""
     first, line, last = span
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        data = read_bytes(path)
     except OSError:
         return None
     text = python_text(data) if layout.stamp is not None and len(data) == layout.stamp[0] else None
